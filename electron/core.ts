@@ -1,0 +1,51 @@
+import pkg from '../package.json' with { type: 'json' };
+import type { AppInfo } from '../shared/api';
+import { DisposableStore } from '../shared/disposable';
+import { FleetService } from './inventory/fleetService';
+import type { CoreApi } from './transport/coreApi';
+
+// The core: composes the services and implements the contract. The only place that knows them
+// all; each service owns one resource and is built here by plain constructor injection.
+
+export interface CoreOptions {
+  mode: AppInfo['mode'];
+  fleetPath: string | null;
+}
+
+export interface Core {
+  readonly api: CoreApi;
+  dispose(): Promise<void>;
+}
+
+export async function startCore(options: CoreOptions): Promise<Core> {
+  const services = new DisposableStore();
+  const fleet = services.add(new FleetService(options.fleetPath));
+  const info: AppInfo = {
+    name: 'Fleetdeck',
+    version: pkg.version,
+    mode: options.mode,
+    platform: process.platform,
+    startedAt: Date.now(),
+  };
+
+  const api: CoreApi = {
+    requests: {
+      'app.info': async () => info,
+      'fleet.snapshot': async () => fleet.current,
+      'fleet.reload': async () => fleet.reload(),
+    },
+    streams: {
+      'fleet.updates': (_params, sink) => {
+        sink.send(fleet.current);
+        return fleet.onChange((snapshot) => sink.send(snapshot));
+      },
+    },
+  };
+
+  return {
+    api,
+    async dispose() {
+      services.dispose();
+    },
+  };
+}

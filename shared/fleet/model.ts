@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+// The fleet as the console sees it once the fleet file is loaded and every level resolved.
+
+export const StatusSourceSchema = z.record(z.string(), z.unknown());
+
+export const HostSchema = z.object({
+  /** Unique in the fleet; what the user calls the host. */
+  name: z.string(),
+  /** What to connect to: an IP address or a DNS name. */
+  address: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  environment: z.string(),
+  roles: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  /** A ProxyJump-style chain ("user@host:port,host2"), or null for a direct connection. */
+  jump: z.string().nullable(),
+  identity: z.string().nullable(),
+  knownHosts: z.string().nullable(),
+  /** Poll interval in milliseconds. */
+  intervalMs: z.number(),
+  status: z.array(StatusSourceSchema),
+});
+export type Host = z.infer<typeof HostSchema>;
+
+export const EnvironmentSchema = z.object({
+  name: z.string(),
+  /** Role names in the order the fleet file gives them. */
+  roles: z.array(z.string()),
+});
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+/** A problem in the fleet file, pointed at the place to fix. */
+export const FleetProblemSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  message: z.string(),
+});
+export type FleetProblem = z.infer<typeof FleetProblemSchema>;
+
+export const FleetSnapshotSchema = z.object({
+  /** The fleet file in use, or null when none was found. */
+  file: z.string().nullable(),
+  /** When the hosts below were loaded (ms since epoch), or null if never. */
+  loadedAt: z.number().nullable(),
+  environments: z.array(EnvironmentSchema),
+  hosts: z.array(HostSchema),
+  /** Set when the file on disk is broken: the hosts above are the last good version. */
+  problem: FleetProblemSchema.nullable(),
+  /** Grows by one with every load attempt, so views can tell a reload happened. */
+  revision: z.number().int(),
+});
+export type FleetSnapshot = z.infer<typeof FleetSnapshotSchema>;
