@@ -1,14 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code (`*.test.ts`); integration tests (`*.int.test.ts`) talk to the
-// real daemons of the test fleet, which e2e/fleet/globalSetup.ts starts once for the run.
+// real daemons of a test fleet (e2e/fleet) that each file starts and stops; they share the
+// loopback addresses, so they run one file at a time.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['{shared,electron,renderer,e2e}/**/*.test.{ts,tsx}'],
+          include: ['{shared,electron,renderer,e2e,build}/**/*.test.{ts,tsx}'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
@@ -20,7 +21,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // One fleet of real hosts, shared by the integration files, run one file at a time.
           fileParallelism: false,
         },
       },

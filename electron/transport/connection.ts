@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requests, streams, type RequestName, type StreamName } from '../../shared/api';
+import { requests, streams, type RequestDef, type StreamDef } from '../../shared/api';
 import type { ApiError, ServerMessage } from '../../shared/protocol';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { CoreFailure, type CoreApi, type StreamSink } from './coreApi';
@@ -25,7 +25,22 @@ interface OpenStream {
   acked(weight: number): void;
 }
 
-export function openConnection(api: CoreApi, send: (message: ServerMessage) => void): Connection {
+/** The contract to serve: shared/api.ts, or another one in the transport's own tests. */
+export interface Contract {
+  requests: Record<string, RequestDef>;
+  streams: Record<string, StreamDef>;
+}
+
+type Handler = (input: unknown) => Promise<unknown>;
+type Opener = (params: unknown, sink: StreamSink<unknown>) => Disposable;
+
+export function openConnection(
+  api: CoreApi,
+  send: (message: ServerMessage) => void,
+  contract: Contract = { requests, streams },
+): Connection {
+  const handlers = api.requests as unknown as Record<string, Handler | undefined>;
+  const openers = api.streams as unknown as Record<string, Opener | undefined>;
   const open = new Map<number, OpenStream>();
   const lifetime = new DisposableStore();
   // Events are queued per stream and flushed once per turn of the event loop, so a burst of
@@ -42,8 +57,8 @@ export function openConnection(api: CoreApi, send: (message: ServerMessage) => v
 
   const openStream = (id: number, name: string, params: unknown): void => {
     if (open.has(id)) return fail(id, { code: 'invalid_message', message: `Stream id ${id} is already open.` });
-    const def = (streams as Record<string, (typeof streams)[StreamName]>)[name];
-    const opener = (api.streams as Record<string, CoreApi['streams'][StreamName]>)[name];
+    const def = contract.streams[name];
+    const opener = openers[name];
     if (!def || !opener) return end(id, { code: 'unknown_stream', message: `No stream named "${name}".` });
     const parsed = def.params.safeParse(params);
     if (!parsed.success) return end(id, invalid(`stream ${name}`, parsed.error));
@@ -78,7 +93,7 @@ export function openConnection(api: CoreApi, send: (message: ServerMessage) => v
       },
     };
     try {
-      const resource = (opener as (p: unknown, s: StreamSink<unknown>) => Disposable)(parsed.data, sink);
+      const resource = opener(parsed.data, sink);
       open.set(id, {
         resource: toDisposable(() => {
           ended = true;
@@ -103,8 +118,8 @@ export function openConnection(api: CoreApi, send: (message: ServerMessage) => v
   };
 
   const call = async (id: number, name: string, input: unknown): Promise<void> => {
-    const def = (requests as Record<string, (typeof requests)[RequestName]>)[name];
-    const handler = (api.requests as Record<string, (input: unknown) => Promise<unknown>>)[name];
+    const def = contract.requests[name];
+    const handler = handlers[name];
     if (!def || !handler) return fail(id, { code: 'unknown_method', message: `No request named "${name}".` });
     const parsed = def.input.safeParse(input);
     if (!parsed.success) return fail(id, invalid(`request ${name}`, parsed.error));
