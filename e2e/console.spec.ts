@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import WebSocket from 'ws';
+import { parse } from 'yaml';
+
+// The console in Chromium, in browser mode, on the real test fleet started by global-setup.ts.
+
+const url = (): string => process.env.FLEETDECK_URL!;
+const origin = (): string => new URL(url()).origin;
+const fleetFile = (): string => process.env.FLEETDECK_FLEET_FILE!;
+
+/** The host names the fleet file names, read independently of the console's own parser. */
+function hostNamesInFile(): string[] {
+  const doc = parse(fs.readFileSync(fleetFile(), 'utf8')) as { environments: Record<string, { roles: Record<string, { name: string }[]> }> };
+  return Object.values(doc.environments).flatMap((env) => Object.values(env.roles).flatMap((hosts) => hosts.map((h) => h.name)));
+}
+
+/** Tries a WebSocket upgrade and gives the HTTP status it got (101 when it was accepted). */
+function upgradeStatus(wsUrl: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', reject);
+  });
+}
+
+test('the page without the token answers 401', async ({ request }) => {
+  const res = await request.get(origin() + '/');
+  expect(res.status()).toBe(401);
+  expect(await res.text()).toContain('token');
+});
+
+test('a WebSocket needs the token and this console’s Origin', async () => {
+  const token = process.env.FLEETDECK_TOKEN!;
+  const ws = `${origin().replace('http', 'ws')}/ws`;
+  expect(await upgradeStatus(`${ws}?token=${token}`, { Origin: origin() })).toBe(101);
+  expect(await upgradeStatus(`${ws}`, { Origin: origin() })).toBe(401);
+  expect(await upgradeStatus(`${ws}?token=${token}`, { Origin: 'http://evil.example' })).toBe(403);
+});
+
+test('the console shows the fleet of the loaded file', async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId('status-connection')).toContainText('Connected');
+  await expect(page.getByTestId('status-fleet-file')).toContainText(path.basename(fleetFile()));
+  const names = hostNamesInFile();
+  expect(names.length).toBe(3);
+  await expect(page.getByTestId('host-row')).toHaveCount(names.length);
+  for (const name of names) await expect(page.locator(`[data-testid="host-row"][data-host="${name}"]`)).toBeVisible();
+  await expect(page.locator('[data-testid="env-section"][data-env="staging"]')).toBeVisible();
+  await expect(page.locator('[data-testid="env-section"][data-env="production"]')).toBeVisible();
+
+  // The other views say what they are for instead of showing nothing.
+  for (const view of ['terminals', 'deploys', 'releases']) {
+    await page.getByTestId(`nav-${view}`).click();
+    await expect(page.getByRole('main')).not.toBeEmpty();
+  }
+  await page.getByTestId('nav-fleet').click();
+  await page.getByTestId('host-search').fill(names[0]!);
+  await expect(page.getByTestId('host-row')).toHaveCount(1);
+});
+
+test('a broken fleet file is shown with its line, and the last good fleet stays', async ({ page }) => {
+  const good = fs.readFileSync(fleetFile(), 'utf8');
+  await page.goto(url());
+  await expect(page.getByTestId('host-row')).toHaveCount(3);
+  try {
+    fs.writeFileSync(fleetFile(), good.replace('environments:', 'environments:\n  broken: [unclosed'));
+    const banner = page.getByTestId('fleet-problem');
+    await expect(banner).toBeVisible({ timeout: 10_000 });
+    await expect(banner).toContainText(/line \d+/);
+    await expect(page.getByTestId('host-row')).toHaveCount(3);
+  } finally {
+    fs.writeFileSync(fleetFile(), good);
+  }
+  await expect(page.getByTestId('fleet-problem')).toBeHidden({ timeout: 10_000 });
+});
+
+test('screenshots of the console @screenshot', async ({ page }, testInfo) => {
+  const targets = process.env.UPDATE_SCREENSHOTS ? [testInfo.outputPath(), path.join('e2e', 'screenshots')] : [testInfo.outputPath()];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(url());
+    await expect(page.getByTestId('host-row')).toHaveCount(3);
+    const shot = await page.screenshot();
+    for (const dir of targets) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `fleet-${scheme}.png`), shot);
+    }
+  }
+});
