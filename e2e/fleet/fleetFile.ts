@@ -1,0 +1,50 @@
+// Renders D/fleet.yaml, the file the console reads. Written by hand rather than with a YAML
+// serializer so the layout stays the readable one people copy from (one host per line).
+import { roleGroups } from './roles';
+import { MONIT_PORT, NODE_EXPORTER_PORT, SSH_PORT } from './layout';
+
+export interface FleetFileInput {
+  user: string;
+  monitUser: string;
+  monitPassword: string;
+  nodeExporter: boolean;
+  /** In host order; position i is hosts[i]. */
+  hosts: Array<{ name: string; address: string }>;
+}
+
+/** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
+function scalar(value: string): string {
+  const plain = /^[A-Za-z_][A-Za-z0-9._\/-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|~)$/i.test(value);
+  return plain ? value : JSON.stringify(value);
+}
+
+export function renderFleetYaml(input: FleetFileInput): string {
+  const lines = [
+    '# Written by `npm run fleet -- up`; a test fleet on loopback.',
+    '# Paths are relative to this file. Stop the fleet with `npm run fleet -- down`.',
+    'defaults:',
+    `  user: ${scalar(input.user)}`,
+    `  port: ${SSH_PORT}`,
+    '  identity: ./id_ed25519',
+    '  known_hosts: ./known_hosts',
+    '  status:',
+    `    - monit: { port: ${MONIT_PORT}, user: ${scalar(input.monitUser)}, password: ${JSON.stringify(input.monitPassword)} }`,
+  ];
+  if (input.nodeExporter) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
+  lines.push('environments:');
+
+  let environment = '';
+  for (const group of roleGroups(input.hosts.length)) {
+    if (group.environment !== environment) {
+      environment = group.environment;
+      lines.push(`  ${environment}:`, '    roles:');
+    }
+    lines.push(`      ${group.role}:`);
+    for (const position of group.positions) {
+      const host = input.hosts[position];
+      if (!host) throw new Error(`no host at position ${position}`);
+      lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address} }`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

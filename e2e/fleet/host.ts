@@ -1,0 +1,196 @@
+// Brings one test host up: its files, its host key, then sshd, node_exporter and Monit.
+// Idempotent per daemon: a live daemon started with the same command line and config is reused,
+// one started with a different config is restarted, a missing one is started.
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureKey } from './keys';
+import { hostAddress, hostName, hostPaths, MONIT_PORT, NODE_EXPORTER_PORT, SSH_PORT, type HostPaths } from './layout';
+import { monitArgs, renderMonitrc } from './monit';
+import { nodeExporterArgs } from './nodeExporter';
+import type { Binaries } from './packages';
+import { assertPortFree, waitForListen, waitUntil } from './ports';
+import { spawnDaemon, stopProcesses, type Spawned } from './procs';
+import { renderSshdConfig, sshdArgs } from './sshd';
+import type { ProcKind, ProcRecord } from './state';
+
+export interface FleetHost {
+  name: string;
+  address: string;
+  sshPort: number;
+  monitPort: number;
+  nodeExporterPort?: number;
+  dir: string;
+}
+
+/** Everything startHost needs from the fleet; fleet.ts owns the state behind record/forget. */
+export interface HostContext {
+  dir: string;
+  firstIndex: number;
+  bins: Binaries;
+  user: string;
+  authorizedKeys: string;
+  monitUser: string;
+  monitPassword: string;
+  monitInterval: number;
+  mountPoint: string | null;
+  perSourcePenalties: boolean;
+  nodeExporter: boolean;
+  readyTimeoutMs: number;
+  /** The state journal, which every spawned child appends its own pid to (see procs.ts). */
+  journal: string;
+  /** Live records of this host and kind (already checked with isRunning). */
+  live(host: string, kind: ProcKind): ProcRecord[];
+  /** Called synchronously right after a spawn, so the pid is on disk before we wait on anything. */
+  record(rec: ProcRecord): void;
+  /** Called after processes were stopped here (a restart because the config changed). */
+  forget(recs: ProcRecord[]): void;
+}
+
+export interface HostResult {
+  host: FleetHost;
+  started: ProcKind[];
+  reused: ProcKind[];
+  restarted: ProcKind[];
+}
+
+export function describeHost(dir: string, firstIndex: number, position: number, nodeExporter: boolean): FleetHost {
+  const name = hostName(position);
+  const host: FleetHost = {
+    name,
+    address: hostAddress(firstIndex + position),
+    sshPort: SSH_PORT,
+    monitPort: MONIT_PORT,
+    dir: hostPaths(dir, name).dir,
+  };
+  if (nodeExporter) host.nodeExporterPort = NODE_EXPORTER_PORT;
+  return host;
+}
+
+function writeIfChanged(file: string, text: string, mode: number): void {
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text, { mode });
+  chmodSync(file, mode); // mode only applies when writeFileSync creates the file
+}
+
+const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+
+interface DaemonSpec {
+  kind: ProcKind;
+  command: string;
+  args: string[];
+  /** Text of its config file (or '' when it has none): part of the identity of a running daemon. */
+  configText: string;
+  port: number;
+  logFile: string;
+  /** Files to remove before a fresh start, e.g. a stale pidfile Monit would trust. */
+  staleFiles: string[];
+  ready: (spawned: Spawned) => Promise<void>;
+}
+
+type Outcome = 'started' | 'reused' | 'restarted';
+
+async function ensureDaemon(ctx: HostContext, host: FleetHost, spec: DaemonSpec): Promise<Outcome> {
+  const config = hash(spec.command, ...spec.args, spec.configText);
+  const live = ctx.live(host.name, spec.kind);
+  const [only] = live;
+  if (live.length === 1 && only && only.config === config) return 'reused';
+  let outcome: Outcome = 'started';
+  if (live.length > 0) {
+    const left = await stopProcesses(live);
+    if (left.length > 0) throw new Error(`${host.name}: could not stop old ${spec.kind} (pids ${left.map((p) => p.pid).join(', ')})`);
+    ctx.forget(live);
+    outcome = 'restarted';
+  }
+  for (const file of spec.staleFiles) rmSync(file, { force: true });
+  await assertPortFree(host.address, spec.port);
+  const self = { journal: ctx.journal, host: host.name, kind: spec.kind, config, match: `${host.dir}/` };
+  const spawned = spawnDaemon(spec.command, spec.args, spec.logFile, self);
+  ctx.record({ host: host.name, kind: spec.kind, pid: spawned.pid, startTime: spawned.startTime, config, match: self.match });
+  await spec.ready(spawned);
+  return outcome;
+}
+
+function readPid(file: string): number | null {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startHost(ctx: HostContext, position: number): Promise<HostResult> {
+  const host = describeHost(ctx.dir, ctx.firstIndex, position, ctx.nodeExporter);
+  const paths: HostPaths = hostPaths(ctx.dir, host.name);
+  for (const d of [paths.dir, paths.home, paths.monitDir, paths.textfileDir]) mkdirSync(d, { recursive: true });
+  await ensureKey(ctx.bins.sshKeygen, paths.hostKey, `${host.name} host key (test fleet)`);
+
+  const sshdConfig = renderSshdConfig({
+    name: host.name,
+    address: host.address,
+    paths,
+    authorizedKeys: ctx.authorizedKeys,
+    user: ctx.user,
+    perSourcePenalties: ctx.perSourcePenalties,
+  });
+  writeIfChanged(paths.sshdConfig, sshdConfig, 0o644);
+  const monitrc = renderMonitrc({
+    name: host.name,
+    address: host.address,
+    paths,
+    user: ctx.monitUser,
+    password: ctx.monitPassword,
+    interval: ctx.monitInterval,
+    mountPoint: ctx.mountPoint,
+  });
+  writeIfChanged(paths.monitrc, monitrc, 0o600);
+
+  const result: HostResult = { host, started: [], reused: [], restarted: [] };
+  const note = (kind: ProcKind, outcome: Outcome) => result[outcome].push(kind);
+  const timeout = ctx.readyTimeoutMs;
+
+  const sshd = ensureDaemon(ctx, host, {
+    kind: 'sshd',
+    command: ctx.bins.sshd,
+    args: sshdArgs(paths),
+    configText: sshdConfig,
+    port: SSH_PORT,
+    logFile: paths.sshdLog,
+    staleFiles: [paths.sshdPid],
+    // sshd writes its PidFile right after it starts listening; waiting for that (rather than
+    // connecting) keeps probe connections out of the host's sshd.log.
+    ready: (s) => waitUntil({ what: `${host.name} sshd`, child: s.child, logFile: paths.sshdLog }, () => readPid(paths.sshdPid) === s.pid, timeout),
+  }).then((o) => note('sshd', o));
+
+  const exporter = ctx.bins.nodeExporter && ctx.nodeExporter
+    ? ensureDaemon(ctx, host, {
+        kind: 'node_exporter',
+        command: ctx.bins.nodeExporter,
+        args: nodeExporterArgs(host.address, paths.textfileDir),
+        configText: '',
+        port: NODE_EXPORTER_PORT,
+        logFile: paths.nodeExporterLog,
+        staleFiles: [],
+        ready: (s) => waitForListen({ what: `${host.name} node_exporter`, child: s.child, logFile: paths.nodeExporterLog }, host.address, NODE_EXPORTER_PORT, timeout),
+      }).then((o) => note('node_exporter', o))
+    : Promise.resolve();
+
+  // Monit starts after sshd has written its pidfile, so its first cycle already sees sshd running.
+  // allSettled: an exporter failure must not leave us returning while sshd is still being started.
+  const [sshdDone] = await Promise.allSettled([sshd]);
+  if (sshdDone.status === 'rejected') {
+    await exporter.catch(() => undefined);
+    throw sshdDone.reason;
+  }
+  const monit = ensureDaemon(ctx, host, {
+    kind: 'monit',
+    command: ctx.bins.monit,
+    args: monitArgs(paths),
+    configText: monitrc,
+    port: MONIT_PORT,
+    logFile: paths.monitOut,
+    staleFiles: [paths.monitPid],
+    ready: (s) => waitForListen({ what: `${host.name} monit`, child: s.child, logFile: paths.monitLog }, host.address, MONIT_PORT, timeout),
+  }).then((o) => note('monit', o));
+  const settled = await Promise.allSettled([monit, exporter]);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return result;
+}
