@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectToCore } from './client';
+import { bindClient } from './state/bind';
+import { StoreProvider } from './state/react';
+import { createAppStore } from './state/store';
+import { viewFromHash } from './state/ui';
+import { App } from './views/App';
+import './styles/tokens.css';
+import './styles/app.css';
+
+// The page's entry: one client, one store, bound together for the page's lifetime, then the app.
+
+const client = connectToCore();
+const store = createAppStore({ view: viewFromHash(window.location.hash) });
+bindClient(client, store);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element.');
+createRoot(root).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+);

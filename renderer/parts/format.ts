@@ -1,0 +1,37 @@
+import type { FleetProblem } from '../../shared/fleet/model';
+
+// How times, paths and problems read in the console. Times are local, 24-hour, to the second:
+// an operator compares them with logs.
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** ms since epoch → "HH:MM:SS" in local time. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The file name of a path, POSIX or Windows. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+}
+
+/** "fleet.yaml line 3, column 5"; a problem with the whole file (line 0) is just the file. */
+export function problemPlace(problem: FleetProblem): string {
+  const where = problem.line > 0 ? ` line ${problem.line}, column ${problem.column}` : '';
+  return `${baseName(problem.file)}${where}`;
+}
+
+/** "fleet.yaml line 3, column 5: message". */
+export function describeProblem(problem: FleetProblem): string {
+  return `${problemPlace(problem)}: ${problem.message}`;
+}
+
+/** The fleet banner: the problem, and that the console keeps the last good version. */
+export function lastGoodVersionNote(loadedAt: number): string {
+  return `showing the last good version (loaded ${formatClock(loadedAt)})`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

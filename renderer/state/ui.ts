@@ -1,0 +1,78 @@
+import type { SliceCreator } from './store';
+
+// What the user looks at: the view, the host search text, the environments folded away.
+
+export type ViewId = 'fleet' | 'terminals' | 'deploys' | 'releases';
+
+export interface ViewDef {
+  id: ViewId;
+  label: string;
+  /** The digit of its Ctrl/Cmd shortcut. */
+  digit: string;
+}
+
+export const VIEWS: readonly ViewDef[] = [
+  { id: 'fleet', label: 'Fleet', digit: '1' },
+  { id: 'terminals', label: 'Terminals', digit: '2' },
+  { id: 'deploys', label: 'Deploys', digit: '3' },
+  { id: 'releases', label: 'Releases', digit: '4' },
+];
+
+export interface UiSlice {
+  view: ViewId;
+  search: string;
+  /** Environments the user folded, by name. */
+  collapsed: Readonly<Record<string, true>>;
+  showView(view: ViewId): void;
+  setSearch(text: string): void;
+  toggleEnvironment(name: string): void;
+}
+
+/** The parts of a key event that decide a shortcut (a KeyboardEvent fits). */
+export interface KeyChord {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+}
+
+/** Ctrl+1..4 (Cmd+1..4 on a Mac) pick a view; nothing else does. */
+export function viewForChord(chord: KeyChord, isMac: boolean): ViewId | null {
+  const primary = isMac ? chord.metaKey && !chord.ctrlKey : chord.ctrlKey && !chord.metaKey;
+  if (!primary || chord.altKey || chord.shiftKey) return null;
+  return VIEWS.find((v) => v.digit === chord.key)?.id ?? null;
+}
+
+/** "#/deploys" → 'deploys'; anything unknown is the fleet view. */
+export function viewFromHash(hash: string): ViewId {
+  const id = hash.replace(/^#\/?/, '');
+  return VIEWS.find((v) => v.id === id)?.id ?? 'fleet';
+}
+
+export function hashForView(view: ViewId): string {
+  return `#/${view}`;
+}
+
+/** Searching is for hosts: typing a search from another view brings the fleet view up. */
+export function searchChanged(state: Pick<UiSlice, 'view'>, text: string): Pick<UiSlice, 'view' | 'search'> {
+  return { search: text, view: text.trim() !== '' ? 'fleet' : state.view };
+}
+
+export function toggled(collapsed: Readonly<Record<string, true>>, name: string): Record<string, true> {
+  const next = { ...collapsed };
+  if (next[name]) delete next[name];
+  else next[name] = true;
+  return next;
+}
+
+export const createUiSlice =
+  (initialView: ViewId): SliceCreator<UiSlice> =>
+  (set) => ({
+    view: initialView,
+    search: '',
+    collapsed: {},
+    showView: (view) => set({ view }),
+    setSearch: (text) => set((s) => searchChanged(s, text)),
+    toggleEnvironment: (name) => set((s) => ({ collapsed: toggled(s.collapsed, name) })),
+  });

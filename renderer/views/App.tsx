@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import { useAppStore } from '../state/react';
+import { ConnectionBanner } from './ConnectionBanner';
+import { FleetView } from './FleetView';
+import { NavBar } from './NavBar';
+import { PlannedView } from './PlannedView';
+import { StatusBar } from './StatusBar';
+import { TopBar } from './TopBar';
+import { useDocumentTitle, useViewHash, useViewShortcuts } from './useShell';
+
+// The console's frame: the top bar (title, host search), the navigation on the left, the current
+// view, and the status bar (the core, the fleet file). Later views slot into CurrentView.
+
+export function App(): ReactNode {
+  useViewShortcuts();
+  useViewHash();
+  useDocumentTitle();
+  const disconnected = useAppStore((s) => s.connection.status === 'disconnected');
+  return (
+    <div className="shell">
+      <TopBar />
+      <NavBar />
+      <main className="content" id="main" aria-busy={disconnected}>
+        <ConnectionBanner />
+        <div className={disconnected ? 'view view-stale' : 'view'}>
+          <CurrentView />
+        </div>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
+
+function CurrentView(): ReactNode {
+  const view = useAppStore((s) => s.view);
+  return view === 'fleet' ? <FleetView /> : <PlannedView view={view} />;
+}

@@ -1,0 +1,56 @@
+import { useDeferredValue, useMemo, type ReactNode } from 'react';
+import { plural } from '../parts/format';
+import { fleetPhase } from '../state/fleet';
+import { groupFleet } from '../state/fleetGroups';
+import { useAppStore } from '../state/react';
+import { EnvironmentSection } from './EnvironmentSection';
+import { BrokenFleetFile, EmptyFleet, NoFleetFile, NoMatch, WaitingForFleet } from './FleetEmptyStates';
+import { FleetProblemBanner } from './FleetProblemBanner';
+
+// The fleet: every host of the fleet file, by environment and role, narrowed by the search box.
+
+export function FleetView(): ReactNode {
+  const snapshot = useAppStore((s) => s.snapshot);
+  const search = useDeferredValue(useAppStore((s) => s.search));
+  const groups = useMemo(() => (snapshot ? groupFleet(snapshot, search) : null), [snapshot, search]);
+  const phase = fleetPhase(snapshot);
+
+  return (
+    <div className="fleet">
+      <header className="view-header">
+        <h1>Fleet</h1>
+        {groups && phase === 'loaded' ? (
+          <span className="muted" aria-live="polite">
+            {search.trim()
+              ? `${groups.matched} of ${plural(groups.total, 'host')} match`
+              : `${plural(groups.total, 'host')} in ${plural(groups.environments.length, 'environment')}`}
+          </span>
+        ) : null}
+      </header>
+      {snapshot?.problem && snapshot.loadedAt !== null ? <FleetProblemBanner problem={snapshot.problem} loadedAt={snapshot.loadedAt} /> : null}
+      <FleetBody phase={phase} />
+      {phase === 'loaded' && groups ? (
+        groups.environments.length === 0 ? (
+          <NoMatch search={search} />
+        ) : (
+          groups.environments.map((env) => <EnvironmentSection key={env.name} group={env} searching={search.trim() !== ''} />)
+        )
+      ) : null}
+    </div>
+  );
+}
+
+function FleetBody({ phase }: { phase: ReturnType<typeof fleetPhase> }): ReactNode {
+  switch (phase) {
+    case 'waiting':
+      return <WaitingForFleet />;
+    case 'no-file':
+      return <NoFleetFile />;
+    case 'broken':
+      return <BrokenFleetFile />;
+    case 'empty':
+      return <EmptyFleet />;
+    case 'loaded':
+      return null;
+  }
+}

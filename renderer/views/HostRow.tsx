@@ -1,0 +1,40 @@
+import { memo, type ReactNode } from 'react';
+import type { Host } from '../../shared/fleet/model';
+import { Badge } from '../parts/Badge';
+
+// One host of the fleet: name, where to connect, as whom, its roles and labels. Rows re-render
+// only when a new snapshot replaces their host. A jump host the whole environment shares is shown
+// once in its header; a row names its own only when it differs.
+
+export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; envJump: string | null }): ReactNode {
+  const labels = Object.entries(host.labels);
+  return (
+    <tr className="host" data-testid="host-row" data-host={host.name}>
+      <td className="host-name">
+        <span className="name">{host.name}</span>
+        {host.jump && host.jump !== envJump ? (
+          <span className="via muted" title={`Connects through ${host.jump}`}>
+            via {host.jump}
+          </span>
+        ) : null}
+      </td>
+      <td className="mono host-address" title={`${host.address}:${host.port}`}>
+        {host.address}
+        <span className="muted">:{host.port}</span>
+      </td>
+      <td className="mono host-user">{host.user}</td>
+      <td className="host-roles">
+        {host.roles.map((r) => (
+          <Badge key={r}>{r}</Badge>
+        ))}
+      </td>
+      <td className="host-labels">
+        {labels.map(([k, v]) => (
+          <Badge key={k} mono tone="accent">
+            {k}={v}
+          </Badge>
+        ))}
+      </td>
+    </tr>
+  );
+});

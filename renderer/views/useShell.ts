@@ -1,0 +1,58 @@
+import { useEffect } from 'react';
+import { isMacPlatform } from '../parts/Kbd';
+import { useAppStore, useAppStoreApi } from '../state/react';
+import { hashForView, VIEWS, viewForChord, viewFromHash } from '../state/ui';
+
+// The shell's window-wide behaviour: keyboard shortcuts, the view in the URL's hash (so a reload
+// and the back button keep the place), and the window title.
+
+export const SEARCH_INPUT_ID = 'host-search';
+
+function isEditable(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+/** Ctrl/Cmd+1..4 switch views; "/" jumps to the host search. */
+export function useViewShortcuts(): void {
+  const store = useAppStoreApi();
+  useEffect(() => {
+    const mac = isMacPlatform();
+    const onKey = (e: KeyboardEvent): void => {
+      const view = viewForChord(e, mac);
+      if (view) {
+        e.preventDefault();
+        store.getState().showView(view);
+        return;
+      }
+      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isEditable(e.target)) {
+        e.preventDefault();
+        document.getElementById(SEARCH_INPUT_ID)?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+}
+
+export function useViewHash(): void {
+  const store = useAppStoreApi();
+  const view = useAppStore((s) => s.view);
+  useEffect(() => {
+    const onHash = (): void => store.getState().showView(viewFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [store]);
+  useEffect(() => {
+    const hash = hashForView(view);
+    if (window.location.hash !== hash) window.location.hash = hash;
+  }, [view]);
+}
+
+export function useDocumentTitle(): void {
+  const view = useAppStore((s) => s.view);
+  const disconnected = useAppStore((s) => s.connection.status === 'disconnected');
+  const label = VIEWS.find((v) => v.id === view)?.label ?? '';
+  useEffect(() => {
+    document.title = `${disconnected ? '(reconnecting) ' : ''}${label} · Fleetdeck`;
+  }, [label, disconnected]);
+}
