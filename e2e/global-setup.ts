@@ -14,7 +14,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error('dist/ is not built: run `npm run build` first (npm test does).');
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-e2e-'));
-  const fleet = await fleetUp({ hosts: 3, dir, nodeExporter: false });
+  // 127.0.30.x: clear of the demo fleet (127.0.10.x) and the integration tests' (127.0.20.x).
+  const fleet = await fleetUp({ hosts: 3, dir, nodeExporter: false, firstIndex: 5080 });
   let serve: ChildProcess | null = null;
   try {
     serve = spawn(process.execPath, ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--port', '0', '--token', E2E_TOKEN], {
