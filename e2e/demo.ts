@@ -25,7 +25,7 @@ console.log(`demo: fleet file ${fleet.fleetFile}; hosts ${fleet.hosts.map((h) =>
 const args = ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--port', values.port];
 if (values.host) args.push('--host', values.host);
 const serve = spawn(process.execPath, args, { stdio: 'inherit' });
-console.log('demo: open the URL printed above. Ctrl-C stops the console and the fleet.');
+console.log('demo: open the Fleetdeck URL the console prints. Ctrl-C stops the console and the fleet.');
 
 let stopping = false;
 async function stop(code: number): Promise<never> {
