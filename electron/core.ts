@@ -1,6 +1,6 @@
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
-import { DisposableStore } from '../shared/disposable';
+import { DisposableStore, toDisposable } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
 import type { CoreApi } from './transport/coreApi';
 
@@ -33,12 +33,21 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'app.info': async () => info,
       'fleet.snapshot': async () => fleet.current,
       'fleet.reload': async () => fleet.reload(),
+      // Status and history are wired in by the status service (fleet overview issue).
+      'status.host': async () => null,
+      'status.events': async () => [],
+      'history.series': async () => [],
     },
     streams: {
       'fleet.updates': (_params, sink) => {
         sink.send(fleet.current);
         return fleet.onChange((snapshot) => sink.send(snapshot));
       },
+      'status.updates': (_params, sink) => {
+        sink.send({ full: true, at: Date.now(), hosts: [], removed: [] });
+        return toDisposable(() => undefined);
+      },
+      'status.changes': () => toDisposable(() => undefined),
     },
   };
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { FleetSnapshotSchema } from './fleet/model';
+import {
+  HostStatusSchema,
+  SeriesQuerySchema,
+  SeriesSchema,
+  StatusBatchSchema,
+  StatusEventSchema,
+} from './status/schema';
 
 // The one contract between the core and the renderer. Every request names its input and output
 // schema; every stream names its parameters and event schema. The core implements exactly this
@@ -25,11 +32,24 @@ export const requests = {
   'fleet.snapshot': { input: Empty, output: FleetSnapshotSchema },
   /** Read the fleet file again now (it is also reloaded when it changes on disk). */
   'fleet.reload': { input: Empty, output: FleetSnapshotSchema },
+  /** One host's current status with every check. */
+  'status.host': { input: z.object({ host: z.string() }).strict(), output: HostStatusSchema.nullable() },
+  /** The latest state changes, newest first (optionally of one host). */
+  'status.events': {
+    input: z.object({ host: z.string().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: z.array(StatusEventSchema),
+  },
+  /** A host's metrics over a range, downsampled to the chart's width. */
+  'history.series': { input: SeriesQuerySchema.strict(), output: z.array(SeriesSchema) },
 } as const satisfies Record<string, RequestDef>;
 
 export const streams = {
   /** The fleet snapshot, sent at once and again after every load attempt. */
   'fleet.updates': { params: Empty, event: FleetSnapshotSchema, flow: false },
+  /** Every host's status at once, then batches of the hosts that changed (a few per second). */
+  'status.updates': { params: Empty, event: StatusBatchSchema, flow: false },
+  /** State changes as they happen. */
+  'status.changes': { params: Empty, event: StatusEventSchema, flow: false },
 } as const satisfies Record<string, StreamDef>;
 
 export interface RequestDef {
