@@ -1,0 +1,63 @@
+// The Fleetdeck side of the poll benchmark, run by the bench as a child process of its own so that
+// its CPU and memory are measured alone (bundled with esbuild and run by plain node, as the
+// Electron main process runs the core: no tsx loader in the measured process). It loads the
+// generated fleet file with the real fleet parser, runs the chosen engine, answers the bench's
+// questions over IPC, and exits by itself when the bench goes away or its time is up.
+import { readFileSync } from 'node:fs';
+import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
+import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage } from './pollProtocol';
+import { RawEngine } from './pollRawEngine';
+import { FleetdeckEngine } from './pollFleetdeckEngine';
+
+interface Engine {
+  start(): void | Promise<void>;
+  snapshot(): ChildCounters;
+  summary(sinceMs: number): ChildSummary;
+  stop(): Promise<void>;
+}
+
+function send(message: ChildMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as ChildConfig;
+  let engine: Engine | null = null;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await engine?.stop();
+    } finally {
+      // process.exit (not a signal) so that --cpu-prof writes its profile.
+      process.exit(code);
+    }
+  };
+  // Bounded in time whatever happens: the bench may have been killed.
+  setTimeout(() => void stop(3), config.maxRunMs).unref();
+  process.on('disconnect', () => void stop(2));
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'stop') void stop(0);
+    else if (message.type === 'counters') send({ type: 'counters', id: message.id, counters: engine ? engine.snapshot() : emptyCounters() });
+    else if (message.type === 'summary' && engine) send({ type: 'summary', id: message.id, summary: engine.summary(message.sinceMs) });
+  });
+
+  const parsed = parseFleetFile(readFileSync(config.fleetFile, 'utf8'), config.fleetFile);
+  if (!parsed.ok) throw new Error(`fleet file ${parsed.problem.file}:${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`);
+  const hosts = parsed.fleet.hosts;
+  engine = config.engine === 'raw' ? new RawEngine(hosts, config.intervalMs) : new FleetdeckEngine(config, parsed.fleet);
+  await engine.start();
+  send({ type: 'ready', hosts: hosts.length });
+}
+
+function emptyCounters(): ChildCounters {
+  return { at: Date.now(), polls: { monit: { ok: 0, errors: 0 }, node_exporter: { ok: 0, errors: 0 } }, errorSamples: [], cycles: 0 };
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'fatal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  setTimeout(() => process.exit(1), 100);
+});

@@ -1,0 +1,33 @@
+// The fleet file the benchmark's Fleetdeck reads: N hosts at 127.0.50.1 … (250 per /24, so
+// 1,000 hosts are 127.0.50.1–127.0.53.250), clear of the test fleets' 127.0.10–40.x, each with
+// Monit (basic auth) and node_exporter as its status sources, polled every interval.
+import { MONIT_PASSWORD, MONIT_PORT, MONIT_USER, NODE_EXPORTER_PORT } from './nginx';
+
+export const FIRST_OCTET3 = 50;
+export const HOSTS_PER_OCTET = 250;
+export const MAX_HOSTS = 5000;
+
+export function benchAddress(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_HOSTS) throw new RangeError(`host index ${index} is outside 0…${MAX_HOSTS - 1}`);
+  return `127.0.${FIRST_OCTET3 + Math.floor(index / HOSTS_PER_OCTET)}.${1 + (index % HOSTS_PER_OCTET)}`;
+}
+
+export function benchHostName(index: number): string {
+  return `bench-${String(index + 1).padStart(4, '0')}`;
+}
+
+export type BenchSources = Array<'monit' | 'node_exporter'>;
+
+export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources): string {
+  const lines = [
+    '# Written by `npm run bench -- poll`: nginx on loopback stands in for every host.',
+    'defaults:',
+    `  interval: ${intervalS}s`,
+    '  status:',
+  ];
+  if (sources.includes('monit')) lines.push(`    - monit: { port: ${MONIT_PORT}, user: ${MONIT_USER}, password: ${JSON.stringify(MONIT_PASSWORD)} }`);
+  if (sources.includes('node_exporter')) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
+  lines.push('environments:', '  bench:', '    roles:', '      app:');
+  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${benchAddress(i)} }`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,57 @@
+// What the bench and its Fleetdeck child say to each other over the IPC channel. The child is
+// asked for its counters at the moments the bench also reads /proc, so CPU and poll counts cover
+// the same window. Counters are cumulative since the child started polling.
+
+export type SourceName = 'monit' | 'node_exporter';
+
+export interface ChildConfig {
+  engine: 'fleetdeck' | 'raw';
+  fleetFile: string;
+  hosts: number;
+  intervalMs: number;
+  /** The child exits by itself after this long, whatever happens to the bench. */
+  maxRunMs: number;
+  /** Directory for the child's scratch files (history database). */
+  dataDir: string;
+}
+
+export interface SourceCounts {
+  ok: number;
+  errors: number;
+}
+
+export interface ChildCounters {
+  at: number;
+  polls: Record<SourceName, SourceCounts>;
+  /** A few distinct error messages, for the report. */
+  errorSamples: string[];
+  /** Number of full poll cycles completed so far (when the engine knows). */
+  cycles: number;
+}
+
+export interface ChildSummary extends ChildCounters {
+  /** Durations (ms) of the full cycles seen, in order; empty when the engine has none. */
+  cycleMs: number[];
+  /** What a "cycle" means for this engine, in words for the report. */
+  cycleWhat: string;
+  /** Per-poll latency percentiles (ms) by source: request sent → response handled. */
+  latencyMs: Record<SourceName, { p50: number; p99: number; max: number; n: number }>;
+  /** Anything else the engine can tell (e.g. the status service's own numbers). */
+  extra: Record<string, unknown>;
+}
+
+export type ParentMessage = { type: 'counters'; id: number } | { type: 'summary'; id: number; sinceMs: number } | { type: 'stop' };
+
+export type ChildMessage =
+  | { type: 'ready'; hosts: number }
+  | { type: 'counters'; id: number; counters: ChildCounters }
+  | { type: 'summary'; id: number; summary: ChildSummary }
+  | { type: 'fatal'; message: string };
+
+/** Nearest-rank percentile of an unsorted list; NaN for an empty one. */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
