@@ -1,0 +1,18 @@
+/** A response that cannot be understood; the message says why, for the host's UNKNOWN check. */
+export class ParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}
+
+/** Recognises the answers people most often get from the wrong port or path. */
+export function describeForeignBody(text: string): string | null {
+  const head = text.slice(0, 512).trimStart().toLowerCase();
+  if (head.length === 0) return 'the response was empty';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'got an HTML page (wrong port or path?)';
+  if (head.startsWith('{') || head.startsWith('[')) return 'got JSON';
+  // Control bytes other than whitespace mean binary data.
+  if (/[\x00-\x08\x0e-\x1f]/.test(head)) return 'got binary data';
+  return null;
+}
