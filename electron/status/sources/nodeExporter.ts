@@ -1,0 +1,153 @@
+import type { Check, Sample, SourceResult } from '../../../shared/status/model';
+import { describeForeignBody, ParseError } from './parseError';
+
+// node_exporter's Prometheus text format, read in one pass that keeps only the families a host
+// card needs (a full scrape is ~100 kB; 1,000 hosts every 10 s must stay cheap). Rates need the
+// previous scrape, which the caller keeps: nodeSamples(previous, current).
+
+export interface NodeScrape {
+  /** node_time_seconds, in seconds (the exporter's clock, so rates ignore network delays). */
+  time: number;
+  bootTime: number | null;
+  cpuIdle: number;
+  cpuAll: number;
+  load1: number | null;
+  load5: number | null;
+  load15: number | null;
+  memTotal: number | null;
+  memAvailable: number | null;
+  /** mountpoint → bytes; only real filesystems. */
+  fsSize: Map<string, number>;
+  fsAvail: Map<string, number>;
+  /** device → bytes; loopback excluded. */
+  rx: Map<string, number>;
+  tx: Map<string, number>;
+  series: number;
+}
+
+const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
+
+export function parseNodeExporter(text: string, now = Date.now()): NodeScrape {
+  const foreign = describeForeignBody(text);
+  if (foreign) throw new ParseError(`not node_exporter metrics: ${foreign}`);
+  const s: NodeScrape = {
+    time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null,
+    memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: 0,
+  };
+  let nodeSeries = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.length === 0 || line.charCodeAt(0) === 35 /* # */) continue;
+    s.series++;
+    if (!line.startsWith('node_')) continue;
+    nodeSeries++;
+    const space = line.lastIndexOf(' ');
+    if (space < 0) throw new ParseError(`not Prometheus text: a line has no value ("${line.slice(0, 60)}")`);
+    const brace = line.indexOf('{');
+    const name = brace >= 0 && brace < space ? line.slice(0, brace) : line.slice(0, space);
+    // A line may end with a timestamp after the value; node_exporter does not write one.
+    const value = Number(line.slice(space + 1));
+    if (Number.isNaN(value)) continue;
+    switch (name) {
+      case 'node_cpu_seconds_total':
+        s.cpuAll += value;
+        if (label(line, 'mode') === 'idle') s.cpuIdle += value;
+        break;
+      case 'node_load1': s.load1 = value; break;
+      case 'node_load5': s.load5 = value; break;
+      case 'node_load15': s.load15 = value; break;
+      case 'node_memory_MemTotal_bytes': s.memTotal = value; break;
+      case 'node_memory_MemAvailable_bytes': s.memAvailable = value; break;
+      case 'node_time_seconds': s.time = value; break;
+      case 'node_boot_time_seconds': s.bootTime = value; break;
+      case 'node_filesystem_size_bytes':
+      case 'node_filesystem_avail_bytes': {
+        if (PSEUDO_FS.has(label(line, 'fstype') ?? '')) break;
+        const mount = label(line, 'mountpoint');
+        if (!mount || mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev')) break;
+        (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(mount, value);
+        break;
+      }
+      case 'node_network_receive_bytes_total':
+      case 'node_network_transmit_bytes_total': {
+        const device = label(line, 'device');
+        if (!device || device === 'lo') break;
+        (name === 'node_network_receive_bytes_total' ? s.rx : s.tx).set(device, value);
+        break;
+      }
+    }
+  }
+  if (nodeSeries === 0) throw new ParseError(s.series === 0 ? 'not Prometheus text: no metrics in the response' : 'Prometheus metrics, but none from node_exporter (node_*)');
+  return s;
+}
+
+/** The value of one label in a sample line, e.g. label('x{mode="idle"} 1', 'mode') → 'idle'. */
+function label(line: string, key: string): string | undefined {
+  const at = line.indexOf(`${key}="`);
+  if (at < 0) return undefined;
+  const from = at + key.length + 2;
+  const to = line.indexOf('"', from);
+  return to < 0 ? undefined : line.slice(from, to);
+}
+
+export interface NodeThresholds {
+  diskWarnPct: number;
+  diskCritPct: number;
+  memWarnPct: number;
+  memCritPct: number;
+}
+
+export const DEFAULT_NODE_THRESHOLDS: NodeThresholds = { diskWarnPct: 85, diskCritPct: 95, memWarnPct: 90, memCritPct: 97 };
+
+/** Samples and checks from a scrape, with rates against the previous scrape of the same host. */
+export function nodeSamples(prev: NodeScrape | null, cur: NodeScrape, limits: NodeThresholds = DEFAULT_NODE_THRESHOLDS): SourceResult {
+  const samples: Sample[] = [];
+  const checks: Check[] = [];
+  const push = (metric: string, value: number | null): void => {
+    if (value !== null && Number.isFinite(value)) samples.push({ metric, value });
+  };
+  push('load1', cur.load1);
+  push('load5', cur.load5);
+  push('load15', cur.load15);
+  if (cur.bootTime !== null) push('uptime_s', cur.time - cur.bootTime);
+
+  const dt = prev ? cur.time - prev.time : 0;
+  if (prev && dt > 0) {
+    const all = cur.cpuAll - prev.cpuAll;
+    const idle = cur.cpuIdle - prev.cpuIdle;
+    // A counter that went down was reset (reboot, exporter restart): no rate this time.
+    if (all > 0 && idle >= 0) push('cpu_pct', 100 * (1 - idle / all));
+    for (const [dev, bytes] of cur.rx) push(`net_rx_bps:${dev}`, rate(prev.rx.get(dev), bytes, dt));
+    for (const [dev, bytes] of cur.tx) push(`net_tx_bps:${dev}`, rate(prev.tx.get(dev), bytes, dt));
+  }
+
+  if (cur.memTotal && cur.memAvailable !== null) {
+    const used = 100 * (1 - cur.memAvailable / cur.memTotal);
+    push('mem_used_pct', used);
+    checks.push(threshold('node_exporter:memory', 'memory', used, limits.memWarnPct, limits.memCritPct, `memory ${used.toFixed(1)} % used`));
+  }
+  for (const [mount, size] of cur.fsSize) {
+    const avail = cur.fsAvail.get(mount);
+    if (avail === undefined || size <= 0) continue;
+    const used = 100 * (1 - avail / size);
+    push(`disk_used_pct:${mount}`, used);
+    checks.push(threshold(`node_exporter:disk:${mount}`, `disk ${mount}`, used, limits.diskWarnPct, limits.diskCritPct, `${mount} ${used.toFixed(1)} % full`));
+  }
+  checks.unshift({ id: 'node_exporter:scrape', source: 'node_exporter', name: 'node_exporter', state: 'OK', reason: `scraped ${cur.series} series` });
+  return { checks, samples };
+}
+
+function rate(before: number | undefined, now: number, dt: number): number | null {
+  if (before === undefined || now < before) return null;
+  return (now - before) / dt;
+}
+
+function threshold(id: string, name: string, value: number, warn: number, crit: number, text: string): Check {
+  const state = value >= crit ? 'CRITICAL' : value >= warn ? 'WARNING' : 'OK';
+  const limit = state === 'CRITICAL' ? ` (critical at ${crit} %)` : state === 'WARNING' ? ` (warning at ${warn} %)` : '';
+  return { id, source: 'node_exporter', name, state, reason: text + limit };
+}
