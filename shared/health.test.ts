@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { flapPercent, isStale, nextCheckStatus, worstState, type CheckMemory } from './health';
+import type { CheckState } from './status/model';
+
+const run = (states: CheckState[], maxAttempts = 3): CheckMemory[] => {
+  const out: CheckMemory[] = [];
+  let memory: CheckMemory | null = null;
+  states.forEach((state, i) => {
+    memory = nextCheckStatus(memory, state, i * 1000, maxAttempts);
+    out.push(memory);
+  });
+  return out;
+};
+
+describe('health', () => {
+  it('rolls up the worst state the Nagios way', () => {
+    expect(worstState([])).toBe('OK');
+    expect(worstState(['OK', 'UNKNOWN'])).toBe('UNKNOWN');
+    expect(worstState(['UNKNOWN', 'WARNING', 'OK'])).toBe('WARNING');
+    expect(worstState(['WARNING', 'CRITICAL', 'UNKNOWN'])).toBe('CRITICAL');
+  });
+
+  it('keeps a failure soft until it repeats maxAttempts times, then hard', () => {
+    const s = run(['OK', 'CRITICAL', 'CRITICAL', 'CRITICAL', 'CRITICAL']);
+    expect(s.map((m) => [m.state, m.hard, m.attempt])).toEqual([
+      ['OK', true, 0],
+      ['CRITICAL', false, 1],
+      ['CRITICAL', false, 2],
+      ['CRITICAL', true, 3],
+      ['CRITICAL', true, 3],
+    ]);
+    expect(s[4]!.since).toBe(1000);
+  });
+
+  it('recovers to OK hard at once, and counts attempts across problem states', () => {
+    const s = run(['CRITICAL', 'WARNING', 'CRITICAL', 'OK']);
+    expect(s[2]).toMatchObject({ state: 'CRITICAL', hard: true, attempt: 3, since: 2000 });
+    expect(s[3]).toMatchObject({ state: 'OK', hard: true, attempt: 0, since: 3000 });
+  });
+
+  it('detects flapping above 30 % changes and clears it below 20 %', () => {
+    const flappy = run(Array.from({ length: 21 }, (_, i) => (i % 2 ? 'CRITICAL' : 'OK')));
+    expect(flappy.at(-1)!.flapping).toBe(true);
+    const steady = run([...Array.from({ length: 12 }, (_, i): CheckState => (i % 2 ? 'CRITICAL' : 'OK')), ...Array(21).fill('OK')]);
+    expect(steady.at(-1)!.flapping).toBe(false);
+    expect(flapPercent(['OK', 'OK', 'OK'])).toBe(0);
+    expect(flapPercent(['OK', 'CRITICAL', 'OK'])).toBeCloseTo(100);
+  });
+
+  it('calls data stale after three intervals without news', () => {
+    expect(isStale(null, 0, 10_000)).toBe(true);
+    expect(isStale(0, 30_000, 10_000)).toBe(false);
+    expect(isStale(0, 30_001, 10_000)).toBe(true);
+  });
+});
