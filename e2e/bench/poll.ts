@@ -12,9 +12,9 @@
 // CPU is accounted per process (utime+stime), which sharing two cores does not change as long as
 // the machine is not saturated; the report gives every measured process' share so that can be
 // checked. `--sequential` runs Fleetdeck's window, then Prometheus' window, for a cross-check.
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureBenchBinaries, versionOf } from './binaries';
 import { clearJournal, stopLeftovers } from './daemons';
 import { startNginx } from './nginx';
@@ -49,7 +49,7 @@ export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [
   --no-prometheus Fleetdeck alone (no prometheus_cpu_ratio)
   --engine raw    fetch the endpoints and discard the bodies: the HTTP floor, not Fleetdeck
   --sources L     status sources per host (default monit,node_exporter)
-  --profile       run the child under node --cpu-prof and print where its time goes
+  --profile       profile the child (V8's sampler, as node --cpu-prof) over the window and print where its time goes
   --keep          keep the temp dir (configs, logs, Prometheus' TSDB)`;
 
 interface Sample {
@@ -173,12 +173,12 @@ async function runPollInner(
   check();
   const nginxUsage = new UsageTracker(() => nginx.daemon.tree());
 
-  const profileDir = o.profile ? join(o.repoRoot, 'dist', 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : null;
+  const profileFile = o.profile ? join(o.repoRoot, 'dist', 'bench', 'profiles', `poll-${o.engine}-${o.hosts}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`) : null;
+  if (profileFile) mkdirSync(dirname(profileFile), { recursive: true });
   const startChild = async (): Promise<{ child: ChildHandle; usage: UsageTracker }> => {
     const child = ChildHandle.start({
       bundle,
       dir,
-      profileDir,
       config: { engine: o.engine, fleetFile, hosts: o.hosts, intervalMs: o.intervalS * 1000, maxRunMs: (o.warmupS + o.seconds + 60) * 1000, dataDir: join(dir, 'fleetdeck-data') },
     });
     stoppers.push({ what: 'the Fleetdeck child', stop: () => child.stop() });
@@ -213,6 +213,7 @@ async function runPollInner(
     const warmStart = Date.now();
     log(`[${label}] warming up for ${o.warmupS} s …`);
     await sleepUntil(warmStart + o.warmupS * 1000, signal);
+    if (child && profileFile) await child.profileStart();
     const start = await sample(child, childUsage, promUsage);
     let end = start;
     let rssMaxMb = start.fleetdeck?.rssMb ?? 0;
@@ -225,6 +226,7 @@ async function runPollInner(
       promRssMaxMb = Math.max(promRssMaxMb, end.prometheus?.rssMb ?? 0);
       log(progressLine(label, start, end));
     }
+    if (child && profileFile) await child.profileStop(profileFile);
     return { start, end, rssMaxMb, promRssMaxMb };
   };
 
@@ -270,17 +272,11 @@ async function runPollInner(
     promFailed = promScrapes - (await prom.scalar(`sum(sum_over_time(${sel}[${range}]))`, at));
     promScrapeMs = 1000 * (await prom.scalar(`avg(avg_over_time(scrape_duration_seconds{job="${PROMETHEUS_JOB}"}[${range}]))`, at));
   }
-  // Stop the child before reading its profile (written at exit).
   if (child) await child.stop();
 
   const result = report(o, fdWindow, summary, promWindow, { scrapes: promScrapes, failed: promFailed, scrapeMs: promScrapeMs, version: promVersion });
-  if (profileDir) {
-    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-    for (const f of files) {
-      const path = join(profileDir, f);
-      log(formatProfile(summarizeProfile(path, o.repoRoot), `${path} (${Math.round(statSync(path).size / 1024)} KB; open in Chrome DevTools › Performance)`));
-    }
-    if (files.length === 0) log(`no profile was written in ${profileDir}`);
+  if (profileFile) {
+    log(formatProfile(summarizeProfile(profileFile, o.repoRoot), `${profileFile} (${Math.round(statSync(profileFile).size / 1024)} KB; open in Chrome DevTools › Performance)`));
   }
   printTargets(result);
   // The last line: one JSON object.
@@ -344,6 +340,7 @@ function report(o: PollOptions, fd: Window, summary: ChildSummary | null, pw: Wi
     mode: o.prometheus ? (o.sequential ? 'sequential' : 'concurrent') : 'fleetdeck-only',
     sources: o.sources,
     cpu_s: r2(fdCpu),
+    cpu_kernel_s: r2((fd.end.fleetdeck?.sysS ?? 0) - (fd.start.fleetdeck?.sysS ?? 0)),
     rss_hwm_mb: Math.round(fd.end.fleetdeck?.hwmMb ?? 0),
     polls: { monit: polls('monit', 'ok'), node_exporter: polls('node_exporter', 'ok') },
     errors: { monit: polls('monit', 'errors'), node_exporter: polls('node_exporter', 'errors') },
@@ -371,6 +368,7 @@ function report(o: PollOptions, fd: Window, summary: ChildSummary | null, pw: Wi
       prometheus_scrapes: pf.scrapes,
       prometheus_failed_scrapes: pf.failed,
       prometheus_cpu_s: r2(promCpu),
+      prometheus_cpu_kernel_s: r2(pw.end.prometheus.sysS - pw.start.prometheus.sysS),
       prometheus_cpu_core_pct: r2(pct(promCpu, pms)),
       prometheus_cpu_ms_per_scrape: r4((1000 * promCpu) / pf.scrapes),
       prometheus_scrape_ms_avg: r2(pf.scrapeMs),

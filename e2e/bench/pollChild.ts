@@ -3,7 +3,8 @@
 // Electron main process runs the core: no tsx loader in the measured process). It loads the
 // generated fleet file with the real fleet parser, runs the chosen engine, answers the bench's
 // questions over IPC, and exits by itself when the bench goes away or its time is up.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
 import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage } from './pollProtocol';
 import { RawEngine } from './pollRawEngine';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     if (message.type === 'stop') void stop(0);
     else if (message.type === 'counters') send({ type: 'counters', id: message.id, counters: engine ? engine.snapshot() : emptyCounters() });
     else if (message.type === 'summary' && engine) send({ type: 'summary', id: message.id, summary: engine.summary(message.sinceMs) });
+    else if (message.type === 'profile-start') profileStart().then((error) => send({ type: 'done', id: message.id, error }));
+    else if (message.type === 'profile-stop') profileStop(message.file).then((error) => send({ type: 'done', id: message.id, error }));
   });
 
   const parsed = parseFleetFile(readFileSync(config.fleetFile, 'utf8'), config.fleetFile);
@@ -51,6 +54,42 @@ async function main(): Promise<void> {
   engine = config.engine === 'raw' ? new RawEngine(hosts, config.intervalMs) : new FleetdeckEngine(config, parsed.fleet);
   await engine.start();
   send({ type: 'ready', hosts: hosts.length });
+}
+
+// The profiler runs in this process (the same sampler as node --cpu-prof, 1 ms interval), but
+// only between the bench's start and stop, so the profile shows the steady state, not start-up.
+let session: Session | null = null;
+
+function post(method: string, params?: object): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function profileStart(): Promise<string | null> {
+  try {
+    session = new Session();
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 1000 });
+    await post('Profiler.start');
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+async function profileStop(file: string): Promise<string | null> {
+  try {
+    if (!session) return 'the profiler was not started';
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    session = null;
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function emptyCounters(): ChildCounters {

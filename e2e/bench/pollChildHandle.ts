@@ -3,7 +3,7 @@
 // runs it, optionally under --cpu-prof. Questions go over IPC with an id; answers are awaited
 // with a timeout so a wedged child cannot hang the bench.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { isRunning, readProcStat, stopProcesses, type ProcId } from '../fleet/procs';
@@ -51,21 +51,16 @@ export class ChildHandle {
     });
   }
 
-  static start(opts: { bundle: string; config: ChildConfig; dir: string; profileDir: string | null }): ChildHandle {
+  static start(opts: { bundle: string; config: ChildConfig; dir: string }): ChildHandle {
     const configFile = join(opts.dir, 'child-config.json');
     writeFileSync(configFile, JSON.stringify(opts.config));
     const logFile = join(opts.dir, 'fleetdeck-child.log');
-    const nodeArgs: string[] = [];
-    if (opts.profileDir) {
-      mkdirSync(opts.profileDir, { recursive: true });
-      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
-    }
     const out = openSync(logFile, 'a');
     let child: ChildProcess;
     try {
       // Detached: a Ctrl-C at the terminal reaches the bench only, which then stops the child
-      // itself (over IPC, so that --cpu-prof gets to write its profile).
-      child = spawn(process.execPath, [...nodeArgs, opts.bundle, configFile], {
+      // itself, in order.
+      child = spawn(process.execPath, [opts.bundle, configFile], {
         stdio: ['ignore', out, out, 'ipc'],
         detached: true,
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -145,7 +140,17 @@ export class ChildHandle {
     return answer.summary;
   }
 
-  /** Asks the child to stop (so a profile gets written), then TERM, then KILL. */
+  async profileStart(): Promise<void> {
+    const answer = await this.ask({ type: 'profile-start', id: this.nextId++ });
+    if (answer.type !== 'done' || answer.error) throw new Error(`could not start the profiler: ${answer.type === 'done' ? answer.error : answer.type}`);
+  }
+
+  async profileStop(file: string): Promise<void> {
+    const answer = await this.ask({ type: 'profile-stop', id: this.nextId++, file }, 60000);
+    if (answer.type !== 'done' || answer.error) throw new Error(`could not write the profile: ${answer.type === 'done' ? answer.error : answer.type}`);
+  }
+
+  /** Asks the child to stop, then TERM, then KILL. */
   async stop(): Promise<void> {
     if (!isRunning(this.proc)) return;
     try {

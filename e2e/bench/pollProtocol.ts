@@ -40,12 +40,19 @@ export interface ChildSummary extends ChildCounters {
   extra: Record<string, unknown>;
 }
 
-export type ParentMessage = { type: 'counters'; id: number } | { type: 'summary'; id: number; sinceMs: number } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'counters'; id: number }
+  | { type: 'summary'; id: number; sinceMs: number }
+  /** V8's sampling profiler (node:inspector) for the measured window only, written to `file`. */
+  | { type: 'profile-start'; id: number }
+  | { type: 'profile-stop'; id: number; file: string }
+  | { type: 'stop' };
 
 export type ChildMessage =
   | { type: 'ready'; hosts: number }
   | { type: 'counters'; id: number; counters: ChildCounters }
   | { type: 'summary'; id: number; summary: ChildSummary }
+  | { type: 'done'; id: number; error: string | null }
   | { type: 'fatal'; message: string };
 
 /** Nearest-rank percentile of an unsorted list; NaN for an empty one. */

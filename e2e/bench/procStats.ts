@@ -20,6 +20,7 @@ export function clkTck(): number {
 interface Stat {
   ppid: number;
   ticks: number;
+  sysTicks: number;
   startTime: number;
 }
 
@@ -37,7 +38,7 @@ function readStat(pid: number): Stat | null {
   const stime = Number(f[12]);
   const startTime = Number(f[19]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return { ppid, ticks: utime + stime, startTime };
+  return { ppid, ticks: utime + stime, sysTicks: stime, startTime };
 }
 
 function readStatusKb(pid: number, field: string): number {
@@ -74,6 +75,8 @@ export function processTree(root: number): number[] {
 export interface Usage {
   /** utime+stime of the processes, in seconds. */
   cpuS: number;
+  /** stime alone: time in the kernel on the processes' behalf (syscalls: sockets, files). */
+  sysS: number;
   /** Sum of VmRSS, in MB. */
   rssMb: number;
   /** Sum of VmHWM (peak RSS), in MB. */
@@ -86,7 +89,7 @@ export interface Usage {
  * tracker keeps the last value seen per pid so a process that vanished still counts.
  */
 export class UsageTracker {
-  private readonly lastTicks = new Map<string, number>();
+  private readonly lastTicks = new Map<string, { ticks: number; sys: number }>();
 
   constructor(private readonly pids: () => number[]) {}
 
@@ -97,12 +100,16 @@ export class UsageTracker {
       const stat = readStat(pid);
       if (!stat) continue;
       // Keyed by pid and start time, so a reused pid is a different process.
-      this.lastTicks.set(`${pid}@${stat.startTime}`, stat.ticks);
+      this.lastTicks.set(`${pid}@${stat.startTime}`, { ticks: stat.ticks, sys: stat.sysTicks });
       rssKb += readStatusKb(pid, 'VmRSS');
       hwmKb += readStatusKb(pid, 'VmHWM');
     }
     let ticks = 0;
-    for (const value of this.lastTicks.values()) ticks += value;
-    return { cpuS: ticks / clkTck(), rssMb: rssKb / 1024, hwmMb: hwmKb / 1024 };
+    let sys = 0;
+    for (const value of this.lastTicks.values()) {
+      ticks += value.ticks;
+      sys += value.sys;
+    }
+    return { cpuS: ticks / clkTck(), sysS: sys / clkTck(), rssMb: rssKb / 1024, hwmMb: hwmKb / 1024 };
   }
 }
