@@ -1,0 +1,128 @@
+// What can go wrong reaching a host, as errors the console can show as they are: each message says
+// what happened, to which host and where, and what the user can do. Messages never hold secrets
+// (no passwords, no passphrases, no private key material; public fingerprints and paths are fine).
+import type { KnownKeyRef } from './knownHosts';
+
+/** Where a connection went: the fleet's name for the host and the address:port dialled. */
+export interface HostRef {
+  name: string;
+  address: string;
+  port: number;
+}
+
+export function describeHost(host: HostRef): string {
+  const address = host.address.includes(':') ? `[${host.address}]` : host.address;
+  return `${host.name} (${address}:${host.port})`;
+}
+
+export type SshErrorKind = 'host-key' | 'auth' | 'unreachable' | 'jump' | 'closed';
+
+export abstract class SshError extends Error {
+  abstract readonly kind: SshErrorKind;
+  /**
+   * When the pool will try this host again on its own: ms since epoch, or null for never (host-key
+   * and auth failures wait for the user to change something). Set by the pool.
+   */
+  retryAt: number | null = null;
+
+  constructor(readonly host: HostRef, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+function where(refs: readonly KnownKeyRef[]): string {
+  return refs.map((r) => `${r.fingerprint} in ${r.file} line ${r.line}`).join(', ');
+}
+
+/** The host offered a key no known_hosts file lists: show the fingerprint, let the user accept it. */
+export class HostKeyUnknownError extends SshError {
+  readonly kind = 'host-key';
+  constructor(host: HostRef, readonly keyType: string, readonly fingerprint: string, readonly key: Buffer, readonly otherKeys: readonly KnownKeyRef[] = []) {
+    super(
+      host,
+      `The host key of ${describeHost(host)} is not known: ${keyType} ${fingerprint}` +
+        (otherKeys.length > 0 ? ` (keys of other types are known: ${where(otherKeys)})` : '') +
+        '. Compare it with the fingerprint the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host) and accept it only if they match.',
+    );
+  }
+}
+
+export class HostKeyChangedError extends SshError {
+  readonly kind = 'host-key';
+  constructor(host: HostRef, readonly fingerprint: string, readonly known: readonly KnownKeyRef[]) {
+    super(
+      host,
+      `The host key of ${describeHost(host)} has CHANGED: now ${fingerprint}, known ${where(known)}. ` +
+        'Someone may be intercepting the connection, or the host was reinstalled. Fleetdeck refuses to connect until you remove the old key.',
+    );
+  }
+}
+
+export class HostKeyRevokedError extends SshError {
+  readonly kind = 'host-key';
+  constructor(host: HostRef, readonly fingerprint: string, readonly revokedAt: readonly KnownKeyRef[]) {
+    super(
+      host,
+      `The host key of ${describeHost(host)} is REVOKED: ${fingerprint} is marked @revoked (${revokedAt.map((r) => `${r.file} line ${r.line}`).join(', ')}). ` +
+        'Fleetdeck refuses to connect; the host needs a new key.',
+    );
+  }
+}
+
+export class AuthError extends SshError {
+  readonly kind = 'auth';
+  /** What was offered, e.g. ["agent", "publickey /home/me/.ssh/id_ed25519", "password"]. */
+  constructor(host: HostRef, readonly user: string, readonly tried: readonly string[]) {
+    super(
+      host,
+      `Could not log in to ${describeHost(host)} as ${user}: the server refused ${tried.length > 0 ? tried.join(', ') : 'every method Fleetdeck had'}. ` +
+        `Check that the key is in ~${user}/.ssh/authorized_keys on the host, or set "identity" (or "user") for it in the fleet file. Fleetdeck will not retry until you do.`,
+    );
+  }
+}
+
+export type UnreachableReason = 'refused' | 'timeout' | 'dns' | 'network' | 'closed';
+
+const REASON_TEXT: Record<UnreachableReason, string> = {
+  refused: 'connection refused (nothing listens there: is sshd running, is the port right?)',
+  timeout: 'no answer in time (host down, firewall, or wrong address?)',
+  dns: 'the name does not resolve (check the address in the fleet file)',
+  network: 'the network is unreachable from here',
+  closed: 'the server closed the connection before logging in (MaxStartups, or sshd refused us?)',
+};
+
+export class UnreachableError extends SshError {
+  readonly kind = 'unreachable';
+  constructor(host: HostRef, readonly reason: UnreachableReason, detail?: string, options?: { cause?: unknown }) {
+    super(host, `Cannot reach ${describeHost(host)}: ${REASON_TEXT[reason]}${detail ? ` [${detail}]` : ''}.`, options);
+  }
+}
+
+/** Which hop of a jump chain failed; `hopError` is that hop's own error (e.g. its unknown host key). */
+export class JumpHostError extends SshError {
+  readonly kind = 'jump';
+  constructor(host: HostRef, readonly hop: HostRef, readonly hopIndex: number, readonly hops: number, readonly hopError: Error) {
+    super(host, `Cannot connect to ${describeHost(host)} through jump host ${describeHost(hop)} (hop ${hopIndex + 1} of ${hops}): ${hopError.message}`, { cause: hopError });
+  }
+}
+
+/** The connection dropped (or the pool was disposed) while something was using it. */
+export class ConnectionClosedError extends SshError {
+  readonly kind = 'closed';
+  constructor(host: HostRef, detail: string) {
+    super(host, `The connection to ${describeHost(host)} closed: ${detail}. The next use reconnects.`);
+  }
+}
+
+/** Maps a socket error (ECONNREFUSED, ETIMEDOUT, ENOTFOUND, …) to what the user should check. */
+export function unreachableFrom(host: HostRef, err: Error & { code?: string; level?: string }): UnreachableError {
+  const code = err.code ?? '';
+  const reason: UnreachableReason =
+    code === 'ECONNREFUSED' ? 'refused'
+    : code === 'ETIMEDOUT' || /timed out/i.test(err.message) ? 'timeout'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'dns'
+    : code === 'ENETUNREACH' || code === 'EHOSTUNREACH' ? 'network'
+    : 'closed';
+  return new UnreachableError(host, reason, code || err.message, { cause: err });
+}
