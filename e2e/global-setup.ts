@@ -15,7 +15,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-e2e-'));
   // 127.0.30.x: clear of the demo fleet (127.0.10.x) and the integration tests' (127.0.20.x).
-  const fleet = await fleetUp({ hosts: 3, dir, nodeExporter: false, firstIndex: 5080 });
+  // FLEETDECK_E2E_OCTET moves it (e.g. 130 → 127.0.130.x) so two checkouts can run side by side.
+  const octet = Number(process.env.FLEETDECK_E2E_OCTET ?? 30);
+  const fleet = await fleetUp({ hosts: 3, dir, nodeExporter: true, firstIndex: (octet - 10) * 254 });
   let serve: ChildProcess | null = null;
   try {
     serve = spawn(process.execPath, ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--port', '0', '--token', E2E_TOKEN], {
