@@ -5,7 +5,8 @@ import { FleetService } from './inventory/fleetService';
 import type { CoreApi } from './transport/coreApi';
 
 // The core: composes the services and implements the contract. The only place that knows them
-// all; each service owns one resource and is built here by plain constructor injection.
+// all; each service owns one resource and is built here by plain constructor injection. Each
+// feature's handlers come from one function (`fooApi(services)`), joined below.
 
 export interface CoreOptions {
   mode: AppInfo['mode'];

@@ -43,3 +43,10 @@ export class CoreFailure extends Error {
     this.name = 'CoreFailure';
   }
 }
+
+/** The handlers of one feature's part of the contract (shared/contract/<feature>.ts), which
+ * core.ts joins: each feature's file in electron/ exports a function that returns its part. */
+export type ApiPart<R extends RequestName, S extends StreamName> = {
+  requests: Pick<RequestHandlers, R>;
+  streams: Pick<StreamOpeners, S>;
+};
