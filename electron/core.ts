@@ -1,7 +1,9 @@
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
-import { DisposableStore, toDisposable } from '../shared/disposable';
+import { DisposableStore } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
+import { statusApi } from './status/statusApi';
+import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
 
 // The core: composes the services and implements the contract. The only place that knows them
@@ -21,6 +23,8 @@ export interface Core {
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
   const fleet = services.add(new FleetService(options.fleetPath));
+  const status = services.add(new StatusService({ fleet }));
+  const statusPart = statusApi(status);
   const info: AppInfo = {
     name: 'Fleetdeck',
     version: pkg.version,
@@ -34,9 +38,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'app.info': async () => info,
       'fleet.snapshot': async () => fleet.current,
       'fleet.reload': async () => fleet.reload(),
-      // Status and history are wired in by the status service (fleet overview issue).
-      'status.host': async () => null,
-      'status.events': async () => [],
+      ...statusPart.requests,
       'history.series': async () => [],
     },
     streams: {
@@ -44,11 +46,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         sink.send(fleet.current);
         return fleet.onChange((snapshot) => sink.send(snapshot));
       },
-      'status.updates': (_params, sink) => {
-        sink.send({ full: true, at: Date.now(), hosts: [], removed: [] });
-        return toDisposable(() => undefined);
-      },
-      'status.changes': () => toDisposable(() => undefined),
+      ...statusPart.streams,
     },
   };
 

@@ -233,6 +233,18 @@ export function fleetStatus(dir: string): FleetStatus {
   return status;
 }
 
+/**
+ * Stops one daemon of one host (a host whose Monit or sshd died, for fault tests); `fleetUp`
+ * with the same options starts it again. Returns the pid that was stopped.
+ */
+export async function stopDaemon(dir: string, host: string, kind: ProcKind): Promise<number> {
+  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === kind && isRunning(p));
+  if (!rec) throw new Error(`no running ${kind} recorded for ${host} in ${dir}`);
+  const left = await stopProcesses([rec, ...descendantsOf([rec])]);
+  if (left.length > 0) throw new Error(`could not stop ${kind} of ${host} (pid ${rec.pid})`);
+  return rec.pid;
+}
+
 /** Tells a host's Monit to re-read its control file (and monit.d/*), via SIGHUP to the recorded pid. */
 export function reloadMonit(dir: string, host: string): void {
   const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === 'monit' && isRunning(p));
