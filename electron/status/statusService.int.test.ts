@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
+import { until } from '../../e2e/until';
 import type { HostStatus, StatusEvent } from '../../shared/status/schema';
 import { FleetService } from '../inventory/fleetService';
 import { StatusService } from './statusService';
@@ -78,15 +79,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('StatusService against real endpoints', () => {
   let dir: string;

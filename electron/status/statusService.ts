@@ -4,7 +4,7 @@ import type { Check, Sample } from '../../shared/status/model';
 import type { HostStatus, StatusBatch, StatusEvent } from '../../shared/status/schema';
 import { closeIdleSockets } from './httpGet';
 import { HostHealth, type EventDraft, type Observed } from './hostHealth';
-import { DEFAULT_MAX_BYTES, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
+import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
 import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
 
@@ -35,6 +35,15 @@ export interface StatusServiceOptions {
   flushMs?: number;
   maxBytes?: number;
   random?: () => number;
+  /** Told of every finished poll (benchmarks, diagnostics). */
+  onPolled?: (report: PollReport) => void;
+}
+
+export interface PollReport {
+  host: string;
+  /** From the poll's turn (queue wait included) to its last answer. */
+  durationMs: number;
+  sources: Array<{ kind: Probe['kind']; answered: boolean; latencyMs: number | null; reason: string }>;
 }
 
 interface Entry {
@@ -191,6 +200,7 @@ export class StatusService implements Disposable {
 
     const now = Date.now();
     this.record(entry, outcomes, now);
+    this.options.onPolled?.(pollReport(entry, outcomes, performance.now() - started));
     const reachable = outcomes.some((o) => o.reachable);
     entry.failures = reachable ? 0 : entry.failures + 1;
     const next = reachable
@@ -302,4 +312,18 @@ export class StatusService implements Disposable {
     this.eventListeners.clear();
     closeIdleSockets();
   }
+}
+
+function pollReport(entry: Entry, outcomes: ProbeOutcome[], durationMs: number): PollReport {
+  return {
+    host: entry.host.name,
+    durationMs,
+    sources: outcomes.map((outcome, i) => {
+      const kind = entry.probes[i]!.kind;
+      const id = endpointCheckId(kind);
+      const check = outcome.result.checks.find((c) => c.id === id);
+      const latency = outcome.result.samples.find((s) => s.metric === `latency_ms:${id}`);
+      return { kind, answered: !!latency, latencyMs: latency?.value ?? null, reason: check?.reason ?? '' };
+    }),
+  };
 }
