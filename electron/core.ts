@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore } from '../shared/disposable';
@@ -13,6 +14,8 @@ import type { CoreApi } from './transport/coreApi';
 export interface CoreOptions {
   mode: AppInfo['mode'];
   fleetPath: string | null;
+  /** Where the console keeps its own files: history database, accepted host keys. */
+  dataDir: string;
 }
 
 export interface Core {
@@ -22,6 +25,7 @@ export interface Core {
 
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const fleet = services.add(new FleetService(options.fleetPath));
   const status = services.add(new StatusService({ fleet }));
   const statusPart = statusApi(status);
