@@ -1,11 +1,11 @@
-import { z } from 'zod';
 import type { Host } from '../../shared/fleet/model';
 import type { Check, CheckState, SourceKind, SourceResult } from '../../shared/status/model';
+import { SOURCE_SETTINGS, type SourceSettings } from '../../shared/status/sourceSettings';
 import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
 import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
 import { httpCheck } from './sources/http';
 import { parseMonit } from './sources/monit';
-import { DEFAULT_NODE_THRESHOLDS, nodeSamples, parseNodeExporter, type NodeScrape } from './sources/nodeExporter';
+import { nodeSamples, parseNodeExporter, type NodeScrape } from './sources/nodeExporter';
 import { ParseError } from './sources/parseError';
 import { parseSshProbe, SSH_PROBE_COMMAND } from './sources/sshProbe';
 
@@ -39,32 +39,6 @@ export interface ProbeContext {
 }
 
 export const DEFAULT_MAX_BYTES = 4 << 20;
-const DEFAULT_ATTEMPTS = 3;
-
-const common = { attempts: z.number().int().min(1).max(10).default(DEFAULT_ATTEMPTS) };
-const credentials = { user: z.string().optional(), password: z.string().optional() };
-const SourceSettings = {
-  monit: z.strictObject({ port: z.number().int().default(2812), path: z.string().default('/_status?format=xml'), https: z.boolean().default(false), ...credentials, ...common }),
-  node_exporter: z.strictObject({
-    port: z.number().int().default(9100),
-    path: z.string().default('/metrics'),
-    disk_warn: z.number().default(DEFAULT_NODE_THRESHOLDS.diskWarnPct),
-    disk_crit: z.number().default(DEFAULT_NODE_THRESHOLDS.diskCritPct),
-    mem_warn: z.number().default(DEFAULT_NODE_THRESHOLDS.memWarnPct),
-    mem_crit: z.number().default(DEFAULT_NODE_THRESHOLDS.memCritPct),
-    ...common,
-  }),
-  http: z.strictObject({
-    url: z.string(),
-    expect: z.union([z.number().int(), z.array(z.number().int())]).optional(),
-    match: z.string().optional(),
-    warn_ms: z.number().optional(),
-    crit_ms: z.number().optional(),
-    ...common,
-  }),
-  haproxy: z.strictObject({ url: z.string(), ...credentials, ...common }),
-  ssh: z.strictObject({ disk_warn: z.number().default(85), disk_crit: z.number().default(95), mem_warn: z.number().default(90), mem_crit: z.number().default(97), ...common }),
-} as const;
 
 /** The check that says whether the source answered at all. */
 export function endpointCheckId(kind: SourceKind): string {
@@ -85,22 +59,22 @@ export function expandUrl(template: string, host: Host): string {
 export function probesFor(host: Host, context: ProbeContext): Probe[] {
   return host.status.map((source) => {
     const [kind, raw] = Object.entries(source)[0] as [SourceKind, unknown];
-    const parsed = SourceSettings[kind]?.safeParse(raw ?? {});
+    const parsed = SOURCE_SETTINGS[kind]?.safeParse(raw ?? {});
     if (!parsed || !parsed.success) {
       const problem = parsed ? parsed.error.issues.map((i) => `${i.path.join('.') || kind}: ${i.message}`).join('; ') : `unknown source "${kind}"`;
       return brokenSettings(kind, `the fleet file's ${kind} settings for ${host.name} are wrong: ${problem}`);
     }
     switch (kind) {
       case 'monit':
-        return monitProbe(host, parsed.data as z.output<typeof SourceSettings.monit>, context);
+        return monitProbe(host, parsed.data as SourceSettings<'monit'>, context);
       case 'node_exporter':
-        return nodeExporterProbe(host, parsed.data as z.output<typeof SourceSettings.node_exporter>, context);
+        return nodeExporterProbe(host, parsed.data as SourceSettings<'node_exporter'>, context);
       case 'http':
-        return httpProbe(host, parsed.data as z.output<typeof SourceSettings.http>, context);
+        return httpProbe(host, parsed.data as SourceSettings<'http'>, context);
       case 'haproxy':
-        return haproxyProbe(host, parsed.data as z.output<typeof SourceSettings.haproxy>, context);
+        return haproxyProbe(host, parsed.data as SourceSettings<'haproxy'>, context);
       case 'ssh':
-        return sshProbe(host, parsed.data as z.output<typeof SourceSettings.ssh>, context);
+        return sshProbe(host, parsed.data as SourceSettings<'ssh'>, context);
     }
   });
 }
@@ -158,7 +132,7 @@ function fetchingProbe(kind: SourceKind, url: string, attempts: number, context:
   };
 }
 
-function monitProbe(host: Host, s: z.output<typeof SourceSettings.monit>, context: ProbeContext): Probe {
+function monitProbe(host: Host, s: SourceSettings<'monit'>, context: ProbeContext): Probe {
   const url = expandUrl(`${s.https ? 'https' : 'http'}://{address}:${s.port}${s.path}`, host);
   return fetchingProbe('monit', url, s.attempts, context, auth(s.user, s.password), (body) => {
     const result = parseMonit(body);
@@ -166,7 +140,7 @@ function monitProbe(host: Host, s: z.output<typeof SourceSettings.monit>, contex
   });
 }
 
-function nodeExporterProbe(host: Host, s: z.output<typeof SourceSettings.node_exporter>, context: ProbeContext): Probe {
+function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, context: ProbeContext): Probe {
   const url = expandUrl(`http://{address}:${s.port}${s.path}`, host);
   const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
   let previous: NodeScrape | null = null;
@@ -178,14 +152,14 @@ function nodeExporterProbe(host: Host, s: z.output<typeof SourceSettings.node_ex
   });
 }
 
-function haproxyProbe(host: Host, s: z.output<typeof SourceSettings.haproxy>, context: ProbeContext): Probe {
+function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeContext): Probe {
   return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), (body) => {
     const { result, servers } = parseHaproxyCsv(body.toString('utf8'));
     return { result, servers, what: `answered with ${servers.length} servers` };
   });
 }
 
-function httpProbe(host: Host, s: z.output<typeof SourceSettings.http>, context: ProbeContext): Probe {
+function httpProbe(host: Host, s: SourceSettings<'http'>, context: ProbeContext): Probe {
   const url = expandUrl(s.url, host);
   return {
     kind: 'http',
@@ -206,7 +180,7 @@ function httpProbe(host: Host, s: z.output<typeof SourceSettings.http>, context:
   };
 }
 
-function sshProbe(host: Host, s: z.output<typeof SourceSettings.ssh>, context: ProbeContext): Probe {
+function sshProbe(host: Host, s: SourceSettings<'ssh'>, context: ProbeContext): Probe {
   const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
   return {
     kind: 'ssh',
