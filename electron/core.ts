@@ -3,6 +3,8 @@ import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
+import { historyApi } from './history/historyApi';
+import { HistoryStore } from './history/historyStore';
 import { statusApi } from './status/statusApi';
 import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
@@ -23,12 +25,26 @@ export interface Core {
   dispose(): Promise<void>;
 }
 
+/** A history that cannot be opened (a newer Fleetdeck wrote it, the disk is full) must not stop the console. */
+async function openHistory(dataDir: string): Promise<{ history: HistoryStore | null; whyMissing: string | null }> {
+  try {
+    return { history: await HistoryStore.open(dataDir), whyMissing: null };
+  } catch (error) {
+    const why = (error as Error).message;
+    console.error(`Fleetdeck: running without history: ${why}`);
+    return { history: null, whyMissing: why };
+  }
+}
+
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const fleet = services.add(new FleetService(options.fleetPath));
-  const status = services.add(new StatusService({ fleet }));
+  const { history, whyMissing } = await openHistory(options.dataDir);
+  if (history) services.add(history);
+  const status = services.add(new StatusService({ fleet, history }));
   const statusPart = statusApi(status);
+  const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {
     name: 'Fleetdeck',
     version: pkg.version,
@@ -43,7 +59,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'fleet.snapshot': async () => fleet.current,
       'fleet.reload': async () => fleet.reload(),
       ...statusPart.requests,
-      'history.series': async () => [],
+      ...historyPart.requests,
     },
     streams: {
       'fleet.updates': (_params, sink) => {
