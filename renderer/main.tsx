@@ -2,12 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToCore } from './client';
 import { bindClient } from './state/bind';
-import { StoreProvider } from './state/react';
+import { ClientProvider, StoreProvider } from './state/react';
 import { createAppStore } from './state/store';
 import { viewFromHash } from './state/ui';
 import { App } from './views/App';
 import './styles/tokens.css';
 import './styles/app.css';
+import './styles/status.css';
 
 // The page's entry: one client, one store, bound together for the page's lifetime, then the app.
 
@@ -20,7 +21,9 @@ if (!root) throw new Error('index.html has no #root element.');
 createRoot(root).render(
   <StrictMode>
     <StoreProvider store={store}>
-      <App />
+      <ClientProvider client={client}>
+        <App />
+      </ClientProvider>
     </StoreProvider>
   </StrictMode>,
 );
