@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
 import { historyApi } from './history/historyApi';
 import { HistoryStore } from './history/historyStore';
+import { HostKeyStore } from './ssh/hostKeys';
+import { SshPool } from './ssh/pool';
+import { QuestionBroker } from './ssh/questions';
 import { statusApi } from './status/statusApi';
+import type { SshExec } from './status/probes';
+import { terminalApi } from './terminal/terminalApi';
+import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
 
@@ -36,13 +43,27 @@ async function openHistory(dataDir: string): Promise<{ history: HistoryStore | n
   }
 }
 
+/** The SSH probe's transport: a command over the host's pooled connection, its output collected. */
+function sshExecVia(pool: SshPool): SshExec {
+  return async (host, command, timeoutMs, signal) => {
+    let stdout = '';
+    const { code } = await pool.exec(host, command, { timeoutMs, signal, onStdout: (chunk) => (stdout += chunk.toString('utf8')) });
+    return { code, stdout };
+  };
+}
+
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const fleet = services.add(new FleetService(options.fleetPath));
   const { history, whyMissing } = await openHistory(options.dataDir);
   if (history) services.add(history);
-  const status = services.add(new StatusService({ fleet, history }));
+  const questions = services.add(new QuestionBroker());
+  const hostKeys = new HostKeyStore({ storeFile: join(options.dataDir, 'known_hosts') });
+  const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask }));
+  const terminals = services.add(new TerminalService(pool));
+  const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
+  const terminalPart = terminalApi(terminals, questions);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {
@@ -60,6 +81,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'fleet.reload': async () => fleet.reload(),
       ...statusPart.requests,
       ...historyPart.requests,
+      ...terminalPart.requests,
     },
     streams: {
       'fleet.updates': (_params, sink) => {
@@ -67,6 +89,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         return fleet.onChange((snapshot) => sink.send(snapshot));
       },
       ...statusPart.streams,
+      ...terminalPart.streams,
     },
   };
 
