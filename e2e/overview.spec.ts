@@ -46,7 +46,8 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
     // Problems first, and the chips count them.
     await expect(page.getByTestId('state-chip-CRITICAL')).toContainText('1');
     await page.getByTestId('state-chip-CRITICAL').click();
-    await expect(page.getByTestId('host-tile')).toHaveCount(1);
+    await expect(page.locator('[data-testid="host-tile"]:visible')).toHaveCount(1);
+    await expect(tile(page, 'host-3')).toBeVisible();
     await page.getByTestId('state-chip-CRITICAL').click();
 
     await page.getByTestId('nav-events').click();

@@ -4,9 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MAX_HOSTS } from './pollFleetFile';
 import { POLL_USAGE, runPoll } from './poll';
+import { runUi, UI_USAGE } from './ui';
 
 const USAGE = `usage: npm run bench -- <benchmark> [flags]
-${POLL_USAGE}`;
+${POLL_USAGE}
+${UI_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -65,6 +67,11 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const flags = parseFlags(rest);
+  if (name === 'ui') {
+    const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 30), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${UI_USAGE}`);
+    return runUi(options);
+  }
   if (name !== 'poll') throw new Error(`unknown benchmark "${name}"\n${USAGE}`);
   if (take(flags, 'help')) {
     console.log(POLL_USAGE);

@@ -66,6 +66,7 @@ describe('bindClient', () => {
     fake.streams[1]!.handlers.onEvent({ full: true, at: 1, hosts: [{ host: 'web-1', state: 'OK', hard: true, stale: false, lastPoll: 1, summary: 'ok', checks: [], latest: {} }], removed: [] });
     expect(store.getState().statuses['web-1']?.state).toBe('OK');
     fake.streams[2]!.handlers.onEvent(event(9));
+    await tick();
     expect(store.getState().events.map((e) => e.id)).toEqual([9, 7]);
   });
 

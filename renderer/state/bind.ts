@@ -1,5 +1,6 @@
 import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { StreamEvent, StreamName } from '../../shared/api';
+import type { StatusEvent } from '../../shared/status/schema';
 import type { CoreClient, Subscription } from '../client';
 import type { AppStore } from './store';
 
@@ -14,6 +15,7 @@ export function bindClient(client: CoreLink, store: AppStore, now: () => number 
   const state = store.getState;
   let disposed = false;
   const open = new Map<StreamName, Subscription>();
+  const pendingEvents: StatusEvent[] = [];
 
   /** Opens a stream unless it is open. The client re-opens its streams after a reconnect by
    * itself; one the core ended is gone, so it is opened again on the next connect. */
@@ -31,8 +33,12 @@ export function bindClient(client: CoreLink, store: AppStore, now: () => number 
 
   const openStreams = (): void => {
     keepOpen('fleet.updates', (snapshot) => state().snapshotReceived(snapshot), (error) => state().fleetStreamEnded(error));
-    keepOpen('status.updates', (batch) => state().statusBatchReceived(batch));
-    keepOpen('status.changes', (event) => state().statusEventReceived(event));
+    keepOpen('status.updates', (batch) => measureBatch(() => state().statusBatchReceived(batch)));
+    // A batch of state changes arrives as one transport message of many events: gather them
+    // and update the store once, not once per event.
+    keepOpen('status.changes', (event) => {
+      if (pendingEvents.push(event) === 1) queueMicrotask(() => state().eventsLoaded(pendingEvents.splice(0)));
+    });
     keepOpen('ssh.questions', (question) => state().questionAsked(question));
   };
 
@@ -52,4 +58,24 @@ export function bindClient(client: CoreLink, store: AppStore, now: () => number 
     for (const subscription of open.values()) subscription.close();
     open.clear();
   });
+}
+
+/**
+ * Applies a status batch and records two User Timing measures: "fleetdeck:status-batch", the
+ * JavaScript work of the update (the store, React's render and commit, which React runs in a
+ * microtask queued before ours), and "fleetdeck:status-batch-frame", up to the next task, which
+ * also holds the browser's style, layout and paint when a frame fell in between. DevTools shows
+ * them; the UI benchmark reads them.
+ */
+function measureBatch(apply: () => void): void {
+  if (typeof performance === 'undefined' || typeof MessageChannel === 'undefined') return apply();
+  const start = performance.now();
+  apply();
+  queueMicrotask(() => performance.measure('fleetdeck:status-batch', { start }));
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    performance.measure('fleetdeck:status-batch-frame', { start });
+    channel.port1.close();
+  };
+  channel.port2.postMessage(null);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostStatus } from '../../shared/status/schema';
-import { clusterMap } from './clusterMap';
+import { clusterMap, countsKey, parseCountsKey, STATE_ORDER } from './clusterMap';
 import { sampleHost } from './testFleet';
 
 const status = (host: string, state: HostStatus['state']): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {} });
@@ -19,23 +19,26 @@ const snapshot = {
 const statuses = { 'app-1': status('app-1', 'OK'), 'app-2': status('app-2', 'WARNING'), 'app-3': status('app-3', 'CRITICAL'), 'db-1': status('db-1', 'OK'), 'lb-1': status('lb-1', 'OK') };
 
 describe('clusterMap', () => {
-  it('orders tiers by traffic (lb, app, db, then the rest) and puts problems first', () => {
-    const map = clusterMap(snapshot, statuses, '', null);
-    const env = map.environments[0]!;
+  it('orders tiers by traffic (lb, app, db, then the rest), hosts in file order', () => {
+    const env = clusterMap(snapshot, '').environments[0]!;
     expect(env.tiers.map((t) => t.role)).toEqual(['lb', 'app', 'db', 'monitoring']);
-    expect(env.tiers[1]!.hosts).toEqual(['app-3', 'app-2', 'app-1']);
-    expect(env.counts).toEqual({ CRITICAL: 1, WARNING: 1, UNKNOWN: 1, OK: 3 });
+    expect(env.tiers[1]!.hosts).toEqual(['app-1', 'app-2', 'app-3']);
   });
 
-  it('filters by state, keeping the counts of everything the search matched', () => {
-    const map = clusterMap(snapshot, statuses, '', 'CRITICAL');
-    expect(map.environments[0]!.tiers.map((t) => [t.role, t.hosts])).toEqual([['app', ['app-3']]]);
-    expect(map.counts.OK).toBe(3);
-    expect(map.shown).toBe(1);
+  it('sorts problems first through the state order', () => {
+    const order = ['OK', 'CRITICAL', 'PENDING', 'WARNING', 'UNKNOWN'] as const;
+    expect([...order].sort((a, b) => STATE_ORDER[a] - STATE_ORDER[b])).toEqual(['CRITICAL', 'WARNING', 'UNKNOWN', 'PENDING', 'OK']);
+  });
+
+  it('counts states as a key that stays equal while nothing changes', () => {
+    const key = countsKey(['app-1', 'app-2', 'app-3', 'mon-1'], statuses);
+    expect(key).toBe('1,1,1,1');
+    expect(parseCountsKey(key)).toEqual({ CRITICAL: 1, WARNING: 1, UNKNOWN: 1, OK: 1 });
   });
 
   it('narrows by search', () => {
-    const map = clusterMap(snapshot, statuses, 'app-', null);
-    expect(map.environments[0]!.tiers.map((t) => t.role)).toEqual(['app']);
+    const map = clusterMap(snapshot, 'app-');
+    expect(map.environments[0]!.tiers.filter((t) => t.hosts.length > 0).map((t) => t.role)).toEqual(['app']);
+    expect(map.hosts).toEqual(['app-1', 'app-2', 'app-3']);
   });
 });

@@ -1,33 +1,31 @@
 import type { Host } from '../../shared/fleet/model';
-import { compareStates } from '../../shared/health';
 import type { CheckStateName, HostStatus } from '../../shared/status/schema';
 import { groupFleet } from './fleetGroups';
-import { countStates, emptyCounts, type StateCounts } from './status';
+import { countStates, type StateCounts } from './status';
 
 // The cluster map's layout: per environment its roles as tiers in traffic order (load balancers,
-// then web and app servers, then databases, then the rest in file order), each tier's hosts with
-// the problems first. Recomputed when the fleet, the search or some host's state changes, never
-// for new samples alone.
+// then web and app servers, then databases, then the rest in file order). Recomputed when the
+// fleet or the search changes, never when a host's state does: with 1,000 hosts changing state
+// every second, re-rendering the map each time would cost tens of milliseconds a batch.
 
 const TRAFFIC_ORDER = ['lb', 'balancer', 'proxy', 'edge', 'web', 'frontend', 'app', 'api', 'worker', 'queue', 'cache', 'db', 'database', 'storage'];
 
 export interface MapTier {
   role: string;
   hosts: string[];
-  counts: StateCounts;
 }
 
 export interface MapEnvironment {
   name: string;
   tiers: MapTier[];
-  counts: StateCounts;
+  hosts: string[];
   total: number;
 }
 
 export interface ClusterMap {
   environments: MapEnvironment[];
-  /** Over the hosts the search matched, before the state filter: the chips' numbers. */
-  counts: StateCounts;
+  /** Every host the search matched: what the state chips count. */
+  hosts: string[];
   shown: number;
 }
 
@@ -36,34 +34,36 @@ export function trafficRank(role: string): number {
   return i < 0 ? TRAFFIC_ORDER.length : i;
 }
 
-export function clusterMap(
-  snapshot: { environments: { name: string; roles: string[] }[]; hosts: Host[] },
-  statuses: Readonly<Record<string, HostStatus>>,
-  search: string,
-  stateFilter: CheckStateName | null,
-): ClusterMap {
+/** Where a tile sorts within its tier: problems first (applied as CSS `order`, so a change of
+ * state moves one tile without re-rendering the map). */
+export const STATE_ORDER: Record<CheckStateName | 'PENDING', number> = { CRITICAL: 0, WARNING: 1, UNKNOWN: 2, PENDING: 3, OK: 4 };
+
+/**
+ * The map's structure: environments, tiers in traffic order, host names in file order. It
+ * depends on the fleet and the search only; states change colours and order through CSS, and the
+ * counts are read by small components of their own.
+ */
+export function clusterMap(snapshot: { environments: { name: string; roles: string[] }[]; hosts: Host[] }, search: string): ClusterMap {
   const groups = groupFleet(snapshot, search);
-  const counts = emptyCounts();
   let shown = 0;
-  const stateOf = (name: string): CheckStateName => statuses[name]?.state ?? 'UNKNOWN';
   const environments = groups.environments.map((env) => {
     const roles = env.roles.map((r, fileOrder) => ({ r, fileOrder }));
     roles.sort((a, b) => trafficRank(a.r.role) - trafficRank(b.r.role) || a.fileOrder - b.fileOrder);
-    const tiers: MapTier[] = [];
-    for (const { r } of roles) {
-      const names = r.hosts.map((h) => h.name);
-      const tierCounts = countStates(names, statuses);
-      for (const state of Object.keys(counts) as CheckStateName[]) counts[state] += tierCounts[state];
-      const visible = (stateFilter ? names.filter((n) => stateOf(n) === stateFilter) : names)
-        .map((name, i) => ({ name, i }))
-        .sort((a, b) => compareStates(stateOf(b.name), stateOf(a.name)) || a.i - b.i)
-        .map((x) => x.name);
-      shown += visible.length;
-      if (visible.length > 0 || (!stateFilter && !search.trim())) tiers.push({ role: r.role, hosts: visible, counts: tierCounts });
-    }
-    const envCounts = emptyCounts();
-    for (const t of tiers) for (const state of Object.keys(envCounts) as CheckStateName[]) envCounts[state] += t.counts[state];
-    return { name: env.name, tiers, counts: envCounts, total: env.total };
+    const tiers: MapTier[] = roles.map(({ r }) => ({ role: r.role, hosts: r.hosts.map((h) => h.name) }));
+    shown += tiers.reduce((n, t) => n + t.hosts.length, 0);
+    return { name: env.name, tiers, hosts: tiers.flatMap((t) => t.hosts), total: env.total };
   });
-  return { environments: environments.filter((e) => e.tiers.length > 0), counts, shown };
+  return { environments, hosts: environments.flatMap((e) => e.hosts), shown };
+}
+
+/** Counts as one string ("CRITICAL,WARNING,UNKNOWN,OK"), so a selector returns the same value
+ * when nothing changed and its component does not re-render. */
+export function countsKey(names: readonly string[], statuses: Readonly<Record<string, HostStatus>>): string {
+  const c = countStates(names, statuses);
+  return `${c.CRITICAL},${c.WARNING},${c.UNKNOWN},${c.OK}`;
+}
+
+export function parseCountsKey(key: string): StateCounts {
+  const [CRITICAL = 0, WARNING = 0, UNKNOWN = 0, OK = 0] = key.split(',').map(Number);
+  return { CRITICAL, WARNING, UNKNOWN, OK };
 }

@@ -33,6 +33,11 @@ export function applyBatch(prev: Readonly<Record<string, HostStatus>>, batch: St
 
 /** Adds events (newest first), dropping duplicates by id and the oldest beyond MAX_EVENTS. */
 export function mergeEvents(current: readonly StatusEvent[], incoming: readonly StatusEvent[]): StatusEvent[] {
+  // The usual case, newer events than all we have, in order: no sorting.
+  const newest = current[0]?.id ?? -1;
+  if (incoming.every((e, i) => e.id > newest && (i === 0 || e.id > incoming[i - 1]!.id))) {
+    return [...incoming].reverse().concat(current.slice(0, Math.max(0, MAX_EVENTS - incoming.length))).slice(0, MAX_EVENTS);
+  }
   const byId = new Map<number, StatusEvent>();
   for (const e of [...incoming, ...current]) if (!byId.has(e.id)) byId.set(e.id, e);
   return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, MAX_EVENTS);

@@ -1,55 +1,97 @@
-import { useDeferredValue, useMemo, type ReactNode } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, type ReactNode, type SyntheticEvent } from 'react';
 import type { FleetSnapshot } from '../../../shared/fleet/model';
 import { plural } from '../../parts/format';
 import { clusterMap, type MapEnvironment } from '../../state/clusterMap';
 import { useAppStore, useAppStoreApi } from '../../state/react';
-import { HostTile } from './HostTile';
+import { applyLook, HostTile } from './HostTile';
 import { MapTooltip } from './MapTooltip';
 import { StateChips, StateCounts } from './StateChips';
 
 // The cluster map: environments, their roles as tiers in traffic order, hosts as tiles coloured
-// by their worst state. The layout is recomputed only when a host's state changes (stateVersion);
-// each tile selects its own host, so a new sample re-renders nothing but that tile.
+// by their worst state, problems first. The structure depends on the fleet and the search only;
+// each tile selects its own host's state (and sorts itself with CSS order), and each count
+// selects its own numbers, so a batch of changes re-renders only the tiles that changed.
 
 export function ClusterMapView({ snapshot }: { snapshot: FleetSnapshot }): ReactNode {
   const search = useDeferredValue(useAppStore((s) => s.search));
   const stateFilter = useAppStore((s) => s.stateFilter);
-  const stateVersion = useAppStore((s) => s.stateVersion);
+  const map = useMemo(() => clusterMap(snapshot, search), [snapshot, search]);
   const store = useAppStoreApi();
-  const map = useMemo(
-    () => clusterMap(snapshot, store.getState().statuses, search, stateFilter),
-    // stateVersion stands for the statuses the layout depends on (read from the store above).
-    [snapshot, search, stateFilter, stateVersion, store],
+  const tiles = useRef(new Map<string, HTMLButtonElement>());
+  const register = useCallback((name: string, el: HTMLButtonElement | null) => {
+    if (el) tiles.current.set(name, el);
+    else tiles.current.delete(name);
+  }, []);
+  // One subscription for every tile: the hosts whose status object changed get their new look.
+  useEffect(
+    () =>
+      store.subscribe((state, previous) => {
+        if (state.statuses === previous.statuses) return;
+        for (const [name, el] of tiles.current) {
+          const status = state.statuses[name];
+          if (status !== previous.statuses[name]) applyLook(el, name, status);
+        }
+      }),
+    [store],
   );
+  const hostOf = (e: SyntheticEvent): { name: string; el: HTMLElement } | null => {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('[data-testid="host-tile"]');
+    return el?.dataset.host ? { name: el.dataset.host, el } : null;
+  };
+  const hover = (e: SyntheticEvent): void => {
+    const hit = hostOf(e);
+    if (!hit) return store.getState().setHover(null);
+    const r = hit.el.getBoundingClientRect();
+    if (store.getState().hover?.host !== hit.name) store.getState().setHover({ host: hit.name, x: r.left, y: r.bottom });
+  };
+  // The state filter hides tiles with CSS: choosing a chip re-renders no tile.
   return (
-    <div className="cluster-map" data-testid="cluster-map">
-      <StateChips counts={map.counts} />
-      {map.environments.length === 0 ? <p className="muted map-none">No host {stateFilter ? `is ${stateFilter}` : 'matches'}.</p> : null}
+    <div
+      className="cluster-map"
+      data-testid="cluster-map"
+      data-filter={stateFilter ?? undefined}
+      onClick={(e) => {
+        const hit = hostOf(e);
+        if (hit) store.getState().showHost(hit.name);
+      }}
+      onDoubleClick={(e) => {
+        const hit = hostOf(e);
+        if (hit) store.getState().openTerminal(hit.name);
+      }}
+      onMouseOver={hover}
+      onFocus={hover}
+      onMouseLeave={() => store.getState().setHover(null)}
+      onBlur={() => store.getState().setHover(null)}
+    >
+      <StateChips hosts={map.hosts} />
+      {map.environments.length === 0 ? <p className="muted map-none">No host matches.</p> : null}
       {map.environments.map((env) => (
-        <MapEnvironmentSection key={env.name} env={env} />
+        <MapEnvironmentSection key={env.name} env={env} register={register} />
       ))}
       <MapTooltip />
     </div>
   );
 }
 
-function MapEnvironmentSection({ env }: { env: MapEnvironment }): ReactNode {
+function MapEnvironmentSection({ env, register }: { env: MapEnvironment; register: (name: string, el: HTMLButtonElement | null) => void }): ReactNode {
+  const store = useAppStoreApi();
+  const statuses = store.getState().statuses;
   return (
     <section className="map-env" data-testid="map-env" data-env={env.name} aria-label={`${env.name}: ${plural(env.total, 'host')}`}>
       <header className="map-env-header">
         <h2>{env.name}</h2>
         <span className="muted">{plural(env.total, 'host')}</span>
-        <StateCounts counts={env.counts} />
+        <StateCounts hosts={env.hosts} />
       </header>
       {env.tiers.map((tier) => (
         <div key={tier.role} className="map-tier" data-testid="map-tier" data-role={tier.role}>
           <div className="map-tier-label">
             <span className="map-tier-role">{tier.role}</span>
-            <StateCounts counts={tier.counts} compact />
+            <StateCounts hosts={tier.hosts} compact />
           </div>
           <ul className="map-tiles" aria-label={`${tier.role} hosts`}>
             {tier.hosts.map((name) => (
-              <HostTile key={name} name={name} />
+              <HostTile key={name} name={name} status={statuses[name]} register={register} />
             ))}
             {tier.hosts.length === 0 ? <li className="muted map-empty">no hosts</li> : null}
           </ul>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { CheckStateName } from '../../../shared/status/schema';
+import { countsKey, parseCountsKey } from '../../state/clusterMap';
 import type { StateCounts as Counts } from '../../state/status';
 import { useAppStore } from '../../state/react';
 
@@ -7,7 +8,13 @@ import { useAppStore } from '../../state/react';
 
 const ORDER: readonly CheckStateName[] = ['CRITICAL', 'WARNING', 'UNKNOWN', 'OK'];
 
-export function StateChips({ counts }: { counts: Counts }): ReactNode {
+/** The state counts of these hosts, re-rendering the caller only when a number changes. */
+function useCounts(hosts: readonly string[]): Counts {
+  return parseCountsKey(useAppStore((s) => countsKey(hosts, s.statuses)));
+}
+
+export function StateChips({ hosts }: { hosts: readonly string[] }): ReactNode {
+  const counts = useCounts(hosts);
   const filter = useAppStore((s) => s.stateFilter);
   const setFilter = useAppStore((s) => s.setStateFilter);
   return (
@@ -29,7 +36,8 @@ export function StateChips({ counts }: { counts: Counts }): ReactNode {
   );
 }
 
-export function StateCounts({ counts, compact = false }: { counts: Counts; compact?: boolean }): ReactNode {
+export function StateCounts({ hosts, compact = false }: { hosts: readonly string[]; compact?: boolean }): ReactNode {
+  const counts = useCounts(hosts);
   return (
     <span className={compact ? 'state-counts state-counts-compact' : 'state-counts'}>
       {ORDER.filter((s) => counts[s] > 0).map((state) => (
