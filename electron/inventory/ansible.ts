@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportedHost, ImportResult } from '../../shared/fleet/imported';
+import { parseAnsibleIni } from './ansibleIni';
+import type { Inventory, InventoryGroup, Located } from './ansibleModel';
+import { parseAnsibleYaml } from './ansibleYaml';
+import { expandTilde } from './sshConfig';
+
+// An Ansible inventory (INI or YAML) → fleet hosts. Groups become roles; a group named like an
+// environment (production, staging, …) becomes the environment, unless the `environment` option
+// names one for every host. Variables apply as Ansible applies them (all, then parents before
+// children, then the host's own); ansible_host/port/user/ssh_private_key_file and a ProxyJump in
+// ansible_ssh_common_args become connection settings, other variables become labels.
+
+export interface AnsibleOptions {
+  file: string;
+  home: string;
+  /** The environment of every host; otherwise a group named like one, else "ansible". */
+  environment?: string | undefined;
+}
+
+export const ANSIBLE_ENVIRONMENT = 'ansible';
+const ENVIRONMENT_NAME = /^(prod|production|live|staging|stage|stg|preprod|pre-prod|qa|uat|test|testing|dev|develop|development|sandbox|demo)$/i;
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Groups that every host is in: never roles. */
+const IMPLICIT = new Set(['all', 'ungrouped']);
+
+export function readAnsibleInventory(options: AnsibleOptions): ImportResult {
+  const { file } = options;
+  let text: string;
+  try {
+    if (fs.statSync(file).size > MAX_FILE_BYTES) throw new Error('it is larger than 5 MB');
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read: ${(error as Error).message}`;
+    return { hosts: [], files: [], problems: [{ severity: 'error', file, line: 0, column: 0, message: `the Ansible inventory ${file} ${why}.` }] };
+  }
+  const inventory = /\.ya?ml$/i.test(file) ? parseAnsibleYaml(text, file) : parseAnsibleIni(text, file);
+  const hosts = inventoryHosts(inventory, options);
+  return { hosts, problems: inventory.problems, files: [file] };
+}
+
+export function inventoryHosts(inventory: Inventory, options: AnsibleOptions): ImportedHost[] {
+  const parents = new Map<string, Set<string>>();
+  for (const group of inventory.groups.values()) {
+    for (const child of group.children) {
+      if (!parents.has(child)) parents.set(child, new Set());
+      parents.get(child)!.add(group.name);
+    }
+  }
+  const depth = depths(inventory, parents);
+  const out: ImportedHost[] = [];
+  for (const host of inventory.hosts.values()) {
+    const direct = [...inventory.groups.values()].filter((g) => g.hosts.has(host.name));
+    const all = ancestors(direct.map((g) => g.name), parents);
+    const envGroups = [...all].filter((g) => ENVIRONMENT_NAME.test(g));
+    let environment = options.environment;
+    if (!environment) {
+      if (envGroups.length > 1) {
+        inventory.error(host.line, `host ${host.name} is in groups of two environments (${envGroups.join(', ')}); it is skipped. Set the import's environment, or keep each host in one.`);
+        continue;
+      }
+      environment = envGroups[0] ?? ANSIBLE_ENVIRONMENT;
+    }
+    const isRole = (g: string): boolean => !IMPLICIT.has(g) && !ENVIRONMENT_NAME.test(g);
+    let roles = direct.map((g) => g.name).filter(isRole);
+    if (roles.length === 0) roles = [...all].filter(isRole);
+    if (roles.length === 0) roles = ['hosts'];
+
+    // Ansible's order: `all` first, then by depth (parents before children), then by name.
+    const groups = [...all, 'all']
+      .map((name) => inventory.groups.get(name))
+      .filter((g): g is InventoryGroup => g !== undefined)
+      .sort((a, b) => (a.name === 'all' ? -1 : b.name === 'all' ? 1 : (depth.get(a.name) ?? 0) - (depth.get(b.name) ?? 0) || a.name.localeCompare(b.name)));
+    const vars = new Map<string, Located>();
+    for (const group of groups) for (const [k, v] of group.vars) vars.set(k, v);
+    for (const [k, v] of host.vars) vars.set(k, v);
+
+    const imported = toImported(inventory, host.name, host.line, vars, options);
+    if (!imported) continue;
+    out.push({ ...imported, environment, roles });
+  }
+  return out;
+}
+
+function toImported(inventory: Inventory, name: string, line: number, vars: Map<string, Located>, options: AnsibleOptions): Omit<ImportedHost, 'environment' | 'roles'> | null {
+  const get = (...keys: string[]): Located | undefined => keys.map((k) => vars.get(k)).find((v) => v !== undefined && v.value !== '');
+  const host: Omit<ImportedHost, 'environment' | 'roles'> = { name, settings: {}, source: { file: inventory.file, line } };
+  const address = get('ansible_host', 'ansible_ssh_host');
+  if (address) host.address = address.value;
+  const port = get('ansible_port', 'ansible_ssh_port');
+  if (port) {
+    const n = Number(port.value);
+    if (!/^\d+$/.test(port.value) || n < 1 || n > 65535) {
+      inventory.error(port.line, `port "${port.value}" of host ${name} is not a port number (1–65535); the host is skipped.`);
+      return null;
+    }
+    host.settings.port = n;
+  }
+  const user = get('ansible_user', 'ansible_ssh_user');
+  if (user) host.settings.user = user.value;
+  const key = get('ansible_ssh_private_key_file', 'ansible_private_key_file');
+  if (key) host.settings.identity = path.resolve(path.dirname(inventory.file), expandTilde(key.value, options.home));
+  const args = [get('ansible_ssh_common_args')?.value, get('ansible_ssh_extra_args')?.value].join(' ');
+  const jump = /(?:-o\s*ProxyJump=|-J\s*)([^\s'"]+)/.exec(args);
+  if (jump) host.settings.jump = jump[1]!;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of vars) if (!k.startsWith('ansible_')) labels[k] = v.value;
+  if (Object.keys(labels).length) host.settings.labels = labels;
+  return host;
+}
+
+function ancestors(names: string[], parents: Map<string, Set<string>>): Set<string> {
+  const out = new Set<string>();
+  const queue = [...names];
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (out.has(name)) continue;
+    out.add(name);
+    for (const parent of parents.get(name) ?? []) queue.push(parent);
+  }
+  return out;
+}
+
+/** Distance of each group from the top (groups without parents are 1, as children of `all`). */
+function depths(inventory: Inventory, parents: Map<string, Set<string>>): Map<string, number> {
+  const out = new Map<string, number>();
+  const visit = (name: string, seen: Set<string>): number => {
+    const known = out.get(name);
+    if (known !== undefined) return known;
+    if (seen.has(name)) return 1; // a cycle: Ansible refuses it; here it just stops counting
+    seen.add(name);
+    const ps = [...(parents.get(name) ?? [])].filter((p) => p !== 'all');
+    const d = ps.length ? Math.max(...ps.map((p) => visit(p, seen))) + 1 : 1;
+    out.set(name, d);
+    return d;
+  };
+  for (const name of inventory.groups.keys()) visit(name, new Set());
+  return out;
+}

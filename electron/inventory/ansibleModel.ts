@@ -1,0 +1,60 @@
+import type { ImportProblem } from '../../shared/fleet/imported';
+
+// An Ansible inventory as both of its formats (INI, YAML) describe it: groups with hosts,
+// children and vars, each remembered with the line that gave it so errors can point there.
+
+export interface Located {
+  value: string;
+  line: number;
+}
+
+export interface InventoryGroup {
+  name: string;
+  /** Host names listed directly in the group (ranges already expanded). */
+  hosts: Set<string>;
+  children: Set<string>;
+  vars: Map<string, Located>;
+  line: number;
+}
+
+export interface InventoryHost {
+  name: string;
+  vars: Map<string, Located>;
+  line: number;
+}
+
+export class Inventory {
+  readonly groups = new Map<string, InventoryGroup>();
+  readonly hosts = new Map<string, InventoryHost>();
+  readonly problems: ImportProblem[] = [];
+
+  constructor(readonly file: string) {}
+
+  group(name: string, line: number): InventoryGroup {
+    let group = this.groups.get(name);
+    if (!group) {
+      group = { name, hosts: new Set(), children: new Set(), vars: new Map(), line };
+      this.groups.set(name, group);
+    }
+    return group;
+  }
+
+  /** Adds a host to a group; vars given in several places merge, the later winning as in Ansible. */
+  addHost(groupName: string, name: string, vars: Map<string, Located>, line: number): void {
+    this.group(groupName, line).hosts.add(name);
+    let host = this.hosts.get(name);
+    if (!host) {
+      host = { name, vars: new Map(), line };
+      this.hosts.set(name, host);
+    }
+    for (const [key, value] of vars) host.vars.set(key, value);
+  }
+
+  error(line: number, message: string): void {
+    this.problems.push({ severity: 'error', file: this.file, line, column: 0, message });
+  }
+
+  note(line: number, message: string): void {
+    this.problems.push({ severity: 'note', file: this.file, line, column: 0, message });
+  }
+}
