@@ -49,6 +49,9 @@ export const FleetSnapshotSchema = z.object({
   hosts: z.array(HostSchema),
   /** Set when the file on disk is broken: the hosts above are the last good version. */
   problem: FleetProblemSchema.nullable(),
+  /** Things worth telling that do not stop the fleet: a skipped Match block in ~/.ssh/config, an
+   * imported host the fleet file names too. */
+  notes: z.array(FleetProblemSchema).optional(),
   /** Grows by one with every load attempt, so views can tell a reload happened. */
   revision: z.number().int(),
 });
