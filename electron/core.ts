@@ -1,7 +1,10 @@
+import os from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore, toDisposable } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
+import { inventoryApi } from './inventory/inventoryApi';
+import { userConfigDir } from './paths';
 import type { CoreApi } from './transport/coreApi';
 
 // The core: composes the services and implements the contract. The only place that knows them
@@ -11,6 +14,10 @@ import type { CoreApi } from './transport/coreApi';
 export interface CoreOptions {
   mode: AppInfo['mode'];
   fleetPath: string | null;
+  /** The user's home (~/.ssh/config, `~` in the fleet file); default os.homedir(). Tests set it. */
+  home?: string | undefined;
+  /** The user's Fleetdeck folder; default userConfigDir(). */
+  configDir?: string | undefined;
 }
 
 export interface Core {
@@ -20,7 +27,9 @@ export interface Core {
 
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
-  const fleet = services.add(new FleetService(options.fleetPath));
+  const home = options.home ?? os.homedir();
+  const fleet = services.add(new FleetService(options.fleetPath, { home }));
+  const inventory = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
   const info: AppInfo = {
     name: 'Fleetdeck',
     version: pkg.version,
@@ -38,6 +47,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'status.host': async () => null,
       'status.events': async () => [],
       'history.series': async () => [],
+      ...inventory.requests,
     },
     streams: {
       'fleet.updates': (_params, sink) => {
@@ -49,6 +59,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         return toDisposable(() => undefined);
       },
       'status.changes': () => toDisposable(() => undefined),
+      ...inventory.streams,
     },
   };
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
+import { inventoryRequests } from './contract/inventory';
 import { statusRequests, statusStreams } from './contract/status';
 
 // The one contract between the core and the renderer. Every request names its input and output
@@ -15,6 +16,7 @@ export type { RequestDef, StreamDef } from './contract/defs';
 export const requests = {
   ...fleetRequests,
   ...statusRequests,
+  ...inventoryRequests,
 } as const satisfies Record<string, RequestDef>;
 
 export const streams = {
