@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToCore } from './client';
 import { bindClient } from './state/bind';
+import { CoreLinkProvider } from './state/coreLink';
 import { StoreProvider } from './state/react';
 import { createAppStore } from './state/store';
 import { viewFromHash } from './state/ui';
@@ -20,7 +21,9 @@ if (!root) throw new Error('index.html has no #root element.');
 createRoot(root).render(
   <StrictMode>
     <StoreProvider store={store}>
-      <App />
+      <CoreLinkProvider link={client}>
+        <App />
+      </CoreLinkProvider>
     </StoreProvider>
   </StrictMode>,
 );

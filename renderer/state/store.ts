@@ -1,13 +1,14 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createFleetSlice, type FleetSlice } from './fleet';
+import { createInventorySlice, type InventorySlice } from './inventory';
 import { createUiSlice, type ViewId } from './ui';
 import type { UiSlice } from './ui';
 
 // The renderer's one store, composed of slices, one file per concern. Middleware, if any is ever
 // needed, goes here at the root and nowhere in the slices.
 
-export type AppState = ConnectionSlice & FleetSlice & UiSlice;
+export type AppState = ConnectionSlice & FleetSlice & UiSlice & InventorySlice;
 export type AppStore = StoreApi<AppState>;
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -20,5 +21,6 @@ export function createAppStore(options: StoreOptions = {}): AppStore {
     ...createConnectionSlice(...a),
     ...createFleetSlice(...a),
     ...createUiSlice(options.view ?? 'fleet')(...a),
+    ...createInventorySlice(...a),
   }));
 }

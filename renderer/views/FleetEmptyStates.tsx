@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { EmptyState } from '../parts/EmptyState';
 import { problemPlace } from '../parts/format';
 import { useAppStore } from '../state/react';
+import { SshConfigOffer } from './SshConfigOffer';
 
 // What the fleet view says when it has no hosts to list, and what to do about it.
 
@@ -23,7 +24,9 @@ export function WaitingForFleet(): ReactNode {
 export function NoFleetFile(): ReactNode {
   return (
     <EmptyState icon="file" title="No fleet file" testId="fleet-empty">
-      <p>Fleetdeck lists the hosts of a fleet file. It looks for one in this order:</p>
+      <p>Fleetdeck lists the hosts of a fleet file. There is none yet: write one from the hosts you already have, or by hand.</p>
+      <SshConfigOffer />
+      <p>Fleetdeck looks for a fleet file in this order:</p>
       <ol className="steps">
         <li>
           <code>--fleet FILE</code> on the command line
