@@ -52,11 +52,11 @@ function writeSshConfig(home: string, hosts: FleetHost[]): void {
   fs.writeFileSync(path.join(ssh, 'config.d', 'first.conf'), `Host ${first!.name}\n  HostName ${first!.address}\n`);
 }
 
-function startServe(home: string): { child: ChildProcess; url: Promise<string> } {
+function startServe(home: string, args: string[] = []): { child: ChildProcess; url: Promise<string> } {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
   delete env.FLEETDECK_FLEET;
   delete env.FLEETDECK_TOKEN;
-  const child = spawn(process.execPath, [SERVE, '--port', '0', '--token', TOKEN], { cwd: home, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [SERVE, '--port', '0', '--token', TOKEN, ...args], { cwd: home, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -118,6 +118,34 @@ test('without a fleet file, the hosts of ~/.ssh/config become one', async ({ pag
     await page.goto(await serve.url);
     await expect(page.getByTestId('host-row')).toHaveCount(2);
     await expect(page.getByTestId('ssh-offer')).toHaveCount(0);
+  } finally {
+    await stop(serve.child);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a fleet file imports an Ansible inventory, notes a clash, and follows edits of the inventory', async ({ page }) => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-inventory-e2e-'));
+  const [a, b, c] = testFleetHosts() as [FleetHost, FleetHost, FleetHost];
+  const inventory = path.join(home, 'inventory.ini');
+  const ini = (extra: string): string =>
+    `[web]\n${a.name} ansible_host=${a.address}\n${b.name} ansible_host=${b.address}\n${extra}[db]\ndb-imported ansible_host=${c.address} ansible_port=2222\n[production:children]\nweb\ndb\n`;
+  fs.writeFileSync(inventory, ini(''));
+  fs.writeFileSync(
+    path.join(home, 'fleet.yaml'),
+    `defaults: { port: 2222 }\nimports:\n  - ansible: ./inventory.ini\nenvironments:\n  production:\n    roles:\n      web: [ { name: ${a.name}, address: ${a.address}, labels: { from: file } } ]\n`,
+  );
+  const serve = startServe(home, ['--fleet', path.join(home, 'fleet.yaml')]);
+  try {
+    await page.goto(await serve.url);
+    await expect(page.getByTestId('host-row')).toHaveCount(3);
+    await expect(page.locator('[data-testid="host-row"][data-host="db-imported"]')).toBeVisible();
+    await expect(page.getByTestId('fleet-notes')).toContainText(`inventory.ini line 2: host "${a.name}" is also in the fleet file`);
+
+    // The console watches the imported file too.
+    fs.writeFileSync(inventory, ini(`${c.name} ansible_host=${c.address}\n`));
+    await expect(page.getByTestId('host-row')).toHaveCount(4, { timeout: 10_000 });
+    await expect(page.locator(`[data-testid="host-row"][data-host="${c.name}"]`)).toBeVisible();
   } finally {
     await stop(serve.child);
     fs.rmSync(home, { recursive: true, force: true });

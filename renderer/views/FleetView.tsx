@@ -5,6 +5,7 @@ import { groupFleet } from '../state/fleetGroups';
 import { useAppStore } from '../state/react';
 import { EnvironmentSection } from './EnvironmentSection';
 import { BrokenFleetFile, EmptyFleet, NoFleetFile, NoMatch, WaitingForFleet } from './FleetEmptyStates';
+import { FleetNotes } from './FleetNotes';
 import { FleetProblemBanner } from './FleetProblemBanner';
 
 // The fleet: every host of the fleet file, by environment and role, narrowed by the search box.
@@ -28,6 +29,7 @@ export function FleetView(): ReactNode {
         ) : null}
       </header>
       {snapshot?.problem && snapshot.loadedAt !== null ? <FleetProblemBanner problem={snapshot.problem} loadedAt={snapshot.loadedAt} /> : null}
+      {phase === 'loaded' && snapshot?.notes ? <FleetNotes notes={snapshot.notes} /> : null}
       <FleetBody phase={phase} />
       {phase === 'loaded' && groups ? (
         groups.environments.length === 0 ? (
