@@ -166,7 +166,7 @@ class Reader {
       source: { file: host.file, line: host.line },
     };
     const hostname = first('hostname');
-    if (hostname) imported.address = percent(hostname.values[0] ?? '', host.name, this.home);
+    if (hostname) imported.address = percent(hostname.values[0] ?? '', host.name, this.home, 'h%');
     const user = first('user');
     if (user?.values[0]) imported.settings.user = user.values[0];
     const port = first('port');
@@ -189,7 +189,7 @@ class Reader {
   }
 
   private filePath(value: string, hostName: string): string {
-    const p = percent(expandTilde(value, this.home), hostName, this.home);
+    const p = percent(expandTilde(value, this.home), hostName, this.home, 'hndu%');
     return path.isAbsolute(p) ? p : path.join(this.home, p);
   }
 }
@@ -222,9 +222,11 @@ export function expandTilde(p: string, home: string): string {
   return p;
 }
 
-/** The % tokens of ssh_config(5) that make sense without a connection: %h, %n, %d, %u, %%. */
-function percent(value: string, hostName: string, home: string): string {
-  return value.replace(/%([hndu%])/g, (_m, t: string) => {
+/** The % tokens of ssh_config(5) that make sense without a connection (HostName takes only %h
+ * and %%; file paths also %n, %d, %u); others are left as written. */
+function percent(value: string, hostName: string, home: string, tokens: string): string {
+  return value.replace(/%(.)/g, (m, t: string) => {
+    if (!tokens.includes(t)) return m;
     if (t === 'h' || t === 'n') return hostName;
     if (t === 'd') return home;
     if (t === 'u') return os.userInfo().username;
