@@ -50,10 +50,12 @@ function hostLine(inventory: Inventory, group: string, text: string, line: numbe
     if (eq <= 0) return inventory.error(line, `"${token}" after host ${pattern} is not key=value; the line is skipped.`);
     vars.set(token.slice(0, eq), { value: unquote(token.slice(eq + 1)), line });
   }
-  // `name:port`, but a range's colons are inside brackets: only a colon after the last `]` counts.
+  // `name:port`, but a range's colons are inside brackets and an IPv6 address has several: only a
+  // single colon outside brackets counts.
   let name = pattern;
   const colon = pattern.lastIndexOf(':');
-  if (colon > pattern.lastIndexOf(']') && pattern.indexOf(':') === colon) {
+  const outside = pattern.replace(/\[[^\]]*\]/g, '');
+  if (colon > pattern.lastIndexOf(']') && outside.indexOf(':') === outside.lastIndexOf(':')) {
     name = pattern.slice(0, colon);
     vars.set('ansible_port', { value: pattern.slice(colon + 1), line });
   }
