@@ -136,6 +136,15 @@ owner=raleigh-team
 [usa:children]
 southeast
 `,
+  'quirks.ini': `[app]
+app1 flag=True count=5 zero=05 quoted="it's" path=/srv/app empty= spaced='a  b'
+app2:2200   # a comment after a port
+[app:vars]
+flag2=no
+num=1.50
+[db]
+app2
+`,
   'nested.yml': `all:
   vars:
     ansible_user: deploy

@@ -176,9 +176,9 @@ describe('Ansible YAML inventory', () => {
   it('points structural mistakes at their line', () => {
     const result = read('bad.yaml', 'all:\n  children:\n    web:\n      hosts:\n        - web1\n    db:\n      host:\n        db1:\n');
     expect(result.hosts).toEqual([]);
-    expect(result.problems.map((p) => [p.line, p.message])).toEqual([
-      [4, expect.stringMatching(/web\.hosts should be a map/)],
-      [7, expect.stringMatching(/unknown key "host"/)],
+    expect(result.problems.map((p) => [p.line, p.severity, p.message])).toEqual([
+      [4, 'error', expect.stringMatching(/web\.hosts should be a map/)],
+      [7, 'note', expect.stringMatching(/unknown key "host" skipped/)],
     ]);
     expect(read('broken.yml', 'all:\n  hosts: [\n').problems[0]).toMatchObject({ line: 3, message: expect.stringMatching(/YAML syntax/) });
   });

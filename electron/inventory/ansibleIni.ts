@@ -98,7 +98,12 @@ function tokens(text: string): string[] {
   return out;
 }
 
+/** An INI value as Ansible reads it: quotes removed, and unquoted Python literals normalised the
+ * way they come out of Ansible (True → true, 1.50 → 1.5; 05 is not a number there, so it stays). */
 function unquote(value: string): string {
   const m = /^(["'])(.*)\1$/.exec(value);
-  return m ? m[2]! : value;
+  if (m) return m[2]!;
+  if (value === 'True' || value === 'False') return value.toLowerCase();
+  if (/^[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(value)) return String(Number(value));
+  return value;
 }

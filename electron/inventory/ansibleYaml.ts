@@ -47,7 +47,8 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const keyLine = lineOf(pair.key);
       if (!GROUP_KEYS.has(key)) {
-        inventory.error(keyLine, `group ${name}: unknown key "${key}" (a group has hosts, children and vars).`);
+        // Ansible warns and skips it too.
+        inventory.note(keyLine, `group ${name}: unknown key "${key}" skipped (a group has hosts, children and vars).`);
         continue;
       }
       if (key === 'vars') {
