@@ -175,12 +175,56 @@ app2
 `,
 };
 
+/** An inventory with group_vars/ and host_vars/ beside it, as real projects keep them: files with
+ * and without extensions, a folder per group, and values that outrank one another. */
+const WITH_VARS_DIRS: Record<string, string> = {
+  'hosts.ini': `[all:vars]
+owner=inventory-all
+[web]
+web1 ansible_user=inline
+web2
+[db]
+db1
+[production:children]
+web
+db
+[production:vars]
+ansible_user=inventory-production
+owner=inventory-production
+`,
+  'group_vars/all.yml': 'owner: group-vars-all\nansible_user: all-user\nntp: pool.ntp.org\n',
+  'group_vars/production.yaml': '---\nansible_port: 2200\nenv_note: "from production"\n',
+  'group_vars/web/10-main.yml': 'ansible_user: web-user\nsizes: [s, m]\n',
+  'group_vars/web/20-more.json': '{ "ansible_port": 2201, "tier": "web" }\n',
+  'group_vars/db': 'ansible_ssh_private_key_file: keys/db.pem\n',
+  'host_vars/web2.yml': 'ansible_host: 10.0.0.12\nansible_user: web2-user\n',
+  'host_vars/db1/main.yml': 'ansible_port: 5432\n',
+};
+
+function writeTree(name: string, files: Record<string, string>): string {
+  const root = path.join(dir, name.replace(/\W/g, '_'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return path.join(root, Object.keys(files)[0]!);
+}
+
 describe('Ansible inventories read as ansible-inventory reads them', () => {
   for (const [name, text] of Object.entries(INVENTORIES)) {
     it(name, () => {
-      const file = path.join(dir, name);
-      fs.writeFileSync(file, text);
+      const file = writeTree(name, { [name]: text });
       expect(ours(file)).toEqual(expectedFrom(ansibleList(file), file));
     });
   }
+
+  it('with group_vars/ and host_vars/', () => {
+    const file = writeTree('vars-dirs', WITH_VARS_DIRS);
+    const expected = expectedFrom(ansibleList(file), file);
+    expect(ours(file)).toEqual(expected);
+    // The reference agrees with what the files say, so the comparison above is not vacuous.
+    expect(expected.find((h) => h.name === 'web1')).toMatchObject({ user: 'inline', port: 2201 });
+    expect(expected.find((h) => h.name === 'web2')).toMatchObject({ user: 'web2-user', address: '10.0.0.12' });
+    expect(expected.find((h) => h.name === 'db1')).toMatchObject({ port: 5432, user: 'all-user' });
+  });
 });

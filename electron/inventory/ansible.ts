@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ImportedHost, ImportResult } from '../../shared/fleet/imported';
 import { parseAnsibleIni } from './ansibleIni';
 import type { Inventory, InventoryGroup, Located } from './ansibleModel';
+import { readVarsDirs } from './ansibleVarsDirs';
 import { parseAnsibleYaml } from './ansibleYaml';
 import { expandTilde } from './sshConfig';
 
@@ -37,8 +38,9 @@ export function readAnsibleInventory(options: AnsibleOptions): ImportResult {
     return { hosts: [], files: [], problems: [{ severity: 'error', file, line: 0, column: 0, message: `the Ansible inventory ${file} ${why}.` }] };
   }
   const inventory = /\.ya?ml$/i.test(file) ? parseAnsibleYaml(text, file) : parseAnsibleIni(text, file);
+  readVarsDirs(inventory);
   const hosts = inventoryHosts(inventory, options);
-  return { hosts, problems: inventory.problems, files: [file] };
+  return { hosts, problems: inventory.problems, files: [file, ...inventory.varsFiles] };
 }
 
 export function inventoryHosts(inventory: Inventory, options: AnsibleOptions): ImportedHost[] {
@@ -73,9 +75,17 @@ export function inventoryHosts(inventory: Inventory, options: AnsibleOptions): I
       .map((name) => inventory.groups.get(name))
       .filter((g): g is InventoryGroup => g !== undefined)
       .sort((a, b) => (a.name === 'all' ? -1 : b.name === 'all' ? 1 : (depth.get(a.name) ?? 0) - (depth.get(b.name) ?? 0) || a.name.localeCompare(b.name)));
+    // Then Ansible's precedence between sources: the inventory's group vars, group_vars/all,
+    // group_vars/<group>, the inventory's host vars, host_vars/<host>.
     const vars = new Map<string, Located>();
-    for (const group of groups) for (const [k, v] of group.vars) vars.set(k, v);
-    for (const [k, v] of host.vars) vars.set(k, v);
+    const put = (from: Map<string, Located> | undefined): void => {
+      for (const [k, v] of from ?? []) vars.set(k, v);
+    };
+    for (const group of groups) put(group.vars);
+    put(inventory.groupFileVars.get('all'));
+    for (const group of groups) if (group.name !== 'all') put(inventory.groupFileVars.get(group.name));
+    put(host.vars);
+    put(inventory.hostFileVars.get(host.name));
 
     const imported = toImported(inventory, host.name, host.line, vars, options);
     if (!imported) continue;
@@ -93,7 +103,7 @@ function toImported(inventory: Inventory, name: string, line: number, vars: Map<
   if (port) {
     const n = Number(port.value);
     if (!/^\d+$/.test(port.value) || n < 1 || n > 65535) {
-      inventory.error(port.line, `port "${port.value}" of host ${name} is not a port number (1–65535); the host is skipped.`);
+      inventory.error(port.line, `port "${port.value}" of host ${name} is not a port number (1–65535); the host is skipped.`, port.file);
       return null;
     }
     host.settings.port = n;

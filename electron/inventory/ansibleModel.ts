@@ -6,6 +6,8 @@ import type { ImportProblem } from '../../shared/fleet/imported';
 export interface Located {
   value: string;
   line: number;
+  /** The file that set it, when not the inventory itself (group_vars/, host_vars/). */
+  file?: string | undefined;
 }
 
 export interface InventoryGroup {
@@ -27,6 +29,11 @@ export class Inventory {
   readonly groups = new Map<string, InventoryGroup>();
   readonly hosts = new Map<string, InventoryHost>();
   readonly problems: ImportProblem[] = [];
+  /** Vars from group_vars/ and host_vars/ beside the inventory, which outrank the inventory's own. */
+  readonly groupFileVars = new Map<string, Map<string, Located>>();
+  readonly hostFileVars = new Map<string, Map<string, Located>>();
+  /** Every file read besides the inventory (vars files), for the watcher. */
+  readonly varsFiles: string[] = [];
 
   constructor(readonly file: string) {}
 
@@ -50,11 +57,11 @@ export class Inventory {
     for (const [key, value] of vars) host.vars.set(key, value);
   }
 
-  error(line: number, message: string): void {
-    this.problems.push({ severity: 'error', file: this.file, line, column: 0, message });
+  error(line: number, message: string, file = this.file): void {
+    this.problems.push({ severity: 'error', file, line, column: 0, message });
   }
 
-  note(line: number, message: string): void {
-    this.problems.push({ severity: 'note', file: this.file, line, column: 0, message });
+  note(line: number, message: string, file = this.file): void {
+    this.problems.push({ severity: 'note', file, line, column: 0, message });
   }
 }

@@ -11,7 +11,7 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
   const inventory = new Inventory(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const lineOf = (node: unknown): number => (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range) ? lines.linePos(node.range[0] as number).line : 0);
+  const lineOf = (node: unknown): number => lineOfNode(node, lines);
   const syntax = doc.errors[0];
   if (syntax) {
     inventory.error(lines.linePos(syntax.pos[0]).line, `YAML syntax: ${syntax.message.split('\n')[0]}`);
@@ -23,21 +23,7 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
     return inventory;
   }
 
-  const vars = (node: unknown, where: string): Map<string, Located> => {
-    const out = new Map<string, Located>();
-    if (node === null || node === undefined || (isScalar(node) && node.value === null)) return out;
-    if (!isMap(node)) {
-      inventory.error(lineOf(node), `${where} should be a map of variables.`);
-      return out;
-    }
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const value = pair.value as Node | null;
-      const text = isScalar(value) ? (value.value === null ? '' : String(value.value)) : JSON.stringify(value?.toJSON());
-      out.set(key, { value: text, line: lineOf(pair.key) });
-    }
-    return out;
-  };
+  const vars = (node: unknown, where: string): Map<string, Located> => varsOfMap(inventory, node, where, lines);
 
   const visitGroup = (name: string, node: unknown, line: number): void => {
     inventory.group(name, line);
@@ -87,4 +73,27 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
     visitGroup(name, pair.value, lineOf(pair.key));
   }
   return inventory;
+}
+
+function lineOfNode(node: unknown, lines: LineCounter): number {
+  return node && typeof node === 'object' && 'range' in node && Array.isArray(node.range) ? lines.linePos(node.range[0] as number).line : 0;
+}
+
+/** A YAML map of variables → name → value (as text; lists and maps as JSON). `file` is set for
+ * vars files (group_vars/, host_vars/). Values tagged !vault are encrypted: left out. */
+export function varsOfMap(inventory: Inventory, node: unknown, where: string, lines: LineCounter, file?: string): Map<string, Located> {
+  const out = new Map<string, Located>();
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return out;
+  if (!isMap(node)) {
+    inventory.error(lineOfNode(node, lines), `${where} should be a map of variables.`, file);
+    return out;
+  }
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value as Node | null;
+    if (value?.tag === '!vault') continue;
+    const text = isScalar(value) ? (value.value === null ? '' : String(value.value)) : JSON.stringify(value?.toJSON());
+    out.set(key, { value: text, line: lineOfNode(pair.key, lines), file });
+  }
+  return out;
 }
