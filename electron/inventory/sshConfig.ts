@@ -149,12 +149,31 @@ class Reader {
     }
   }
 
+  /** Block indexes by what they apply to: every host, hosts matching wildcards, or hosts named
+   * outright. Naming is the common case (a block per host), and looking those up by name keeps a
+   * config of thousands of hosts linear instead of matching every host against every block. */
+  private index: { always: number[]; wildcard: number[]; byName: Map<string, number[]> } | null = null;
+
+  private blocksFor(name: string): Block[] {
+    if (!this.index) {
+      const index = { always: [] as number[], wildcard: [] as number[], byName: new Map<string, number[]>() };
+      this.blocks.forEach((block, i) => {
+        if (block.patterns === 'skip') return;
+        if (block.patterns === null) index.always.push(i);
+        else if (block.patterns.some((p) => /[*?]/.test(p) || p.startsWith('!'))) index.wildcard.push(i);
+        else for (const p of new Set(block.patterns)) index.byName.set(p, [...(index.byName.get(p) ?? []), i]);
+      });
+      this.index = index;
+    }
+    const { always, wildcard, byName } = this.index;
+    const matching = wildcard.filter((i) => sshGlob(this.blocks[i]!.patterns as string[], name));
+    return [...always, ...matching, ...(byName.get(name) ?? [])].sort((a, b) => a - b).map((i) => this.blocks[i]!);
+  }
+
   /** The settings of one host: every block that applies, in file order, the first value winning. */
   resolve(host: HostName, environment: string, role: string): ImportedHost | null {
     const got = new Map<string, Setting>();
-    for (const block of this.blocks) {
-      if (block.patterns === 'skip') continue;
-      if (block.patterns !== null && !sshGlob(block.patterns, host.name)) continue;
+    for (const block of this.blocksFor(host.name)) {
       for (const setting of block.settings) if (!got.has(setting.param)) got.set(setting.param, setting);
     }
     const first = (param: string): Setting | undefined => got.get(param);
