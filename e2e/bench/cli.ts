@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MAX_HOSTS } from './pollFleetFile';
+import { INVENTORY_USAGE, runInventoryBench } from './inventory';
 import { POLL_USAGE, runPoll } from './poll';
 
 const USAGE = `usage: npm run bench -- <benchmark> [flags]
-${POLL_USAGE}`;
+${POLL_USAGE}
+${INVENTORY_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -65,6 +67,11 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const flags = parseFlags(rest);
+  if (name === 'inventory') {
+    const options = { hosts: num(flags, 'hosts', 5000, true), runs: Math.max(1, num(flags, 'runs', 7, true)) };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${INVENTORY_USAGE}`);
+    return runInventoryBench(options);
+  }
   if (name !== 'poll') throw new Error(`unknown benchmark "${name}"\n${USAGE}`);
   if (take(flags, 'help')) {
     console.log(POLL_USAGE);
