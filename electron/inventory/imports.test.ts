@@ -121,6 +121,17 @@ describe('FleetService with imports', () => {
     expect(snapshot.hosts.map((h) => h.name)).toEqual(['app1', 'app2']);
   });
 
+  it('reloads when a file appears in a folder that ~/.ssh/config includes', async () => {
+    fs.mkdirSync(path.join(home, '.ssh', 'config.d'));
+    write('.ssh/config', 'Include config.d/*\nHost first\n');
+    write('ops/fleet.yaml', 'imports: [ { ssh_config: ~/.ssh/config } ]\n');
+    service = new FleetService(fleetFile, { home });
+    expect(service.current.hosts.map((h) => h.name)).toEqual(['first']);
+    const next = new Promise<FleetSnapshot>((resolve) => service!.onChange(resolve));
+    write('.ssh/config.d/new-box', 'Host new-box\n');
+    expect((await next).hosts.map((h) => h.name)).toEqual(['new-box', 'first']);
+  });
+
   it('opens a fleet file written after it started without one', () => {
     service = new FleetService(null, { home });
     expect(service.current.file).toBeNull();

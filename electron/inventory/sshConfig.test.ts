@@ -83,7 +83,8 @@ Host *
     write('.ssh/config.d/ignored.txt', 'Host not-included\n');
     const result = readSshConfig({ home });
     expect(result.problems).toEqual([]);
-    expect(result.files.map((f) => path.relative(home, f))).toEqual(['.ssh/config', '.ssh/config.d/10-work.conf', '.ssh/config.d/20-lab.conf']);
+    // The folder is there to be watched: a file added to it is a change too.
+    expect(result.files.map((f) => path.relative(home, f))).toEqual(['.ssh/config', '.ssh/config.d/10-work.conf', '.ssh/config.d/20-lab.conf', '.ssh/config.d']);
     const hosts = byName(result);
     expect(Object.keys(hosts)).toEqual(['work-a', 'lab-[0]', 'lab-1']);
     expect(hosts['work-a']).toMatchObject({ address: '192.0.2.10', settings: { user: 'alice' }, source: { line: 1 } });

@@ -57,7 +57,7 @@ export function readSshConfig(options: SshConfigOptions): ImportResult {
     const host = reader.resolve(name, options.environment ?? SSH_CONFIG_ENVIRONMENT, options.role ?? SSH_CONFIG_ROLE);
     if (host) hosts.push(host);
   }
-  return { hosts, problems: reader.problems, files: reader.files };
+  return { hosts, problems: reader.problems, files: [...new Set([...reader.files, ...reader.watched])] };
 }
 
 class Reader {
@@ -65,6 +65,8 @@ class Reader {
   readonly hostNames: HostName[] = [];
   readonly problems: ImportProblem[] = [];
   readonly files: string[] = [];
+  /** Paths to watch that are not files read: Include folders and included files not there yet. */
+  readonly watched: string[] = [];
   private readonly seenProblems = new Set<string>();
 
   constructor(private readonly home: string) {}
@@ -135,6 +137,10 @@ class Reader {
       const expanded = expandTilde(value, this.home);
       const pattern = path.isAbsolute(expanded) ? expanded : path.join(this.home, '.ssh', expanded);
       const files = expandGlob(pattern).filter((f) => fs.existsSync(f));
+      // Watched besides the files read: a plain path that may appear later, or the folder whose
+      // listing the glob reads (a file added to it changes the folder's mtime).
+      const watch = /[*?[]/.test(pattern) ? path.dirname(pattern) : pattern;
+      if (!/[*?[]/.test(watch) && !this.files.includes(watch)) this.watched.push(watch);
       if (files.length === 0) {
         this.problem('note', at.file, at.line, `Include ${value} matches no file.`);
         continue;
