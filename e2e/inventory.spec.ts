@@ -100,16 +100,18 @@ test('without a fleet file, the hosts of ~/.ssh/config become one', async ({ pag
     const [kept1, dropped, kept2] = [hosts[0]!, hosts[1]!, hosts[2]!];
     await offer.locator(`[data-testid="ssh-host"][data-host="${dropped.name}"]`).uncheck();
     await expect(offer.getByTestId('ssh-pick-all')).not.toBeChecked();
+    await expect(offer.getByTestId('ssh-environment')).toHaveValue('ssh-config');
+    await offer.getByTestId('ssh-environment').fill('lab');
     await offer.getByTestId('write-fleet-file').click();
 
     await expect(page.getByTestId('host-row')).toHaveCount(2);
     for (const h of [kept1, kept2]) await expect(page.locator(`[data-testid="host-row"][data-host="${h.name}"]`)).toBeVisible();
-    await expect(page.locator('[data-testid="env-section"][data-env="ssh-config"]')).toBeVisible();
+    await expect(page.locator('[data-testid="env-section"][data-env="lab"]')).toBeVisible();
     await expect(page.getByTestId('status-fleet-file')).toContainText('fleet.yaml');
 
     // The file is the user's: plain YAML naming the picked hosts with what ~/.ssh/config said.
-    const written = parse(fs.readFileSync(fleetFile, 'utf8')) as { environments: { 'ssh-config': { roles: { hosts: { name: string; address: string; port: number }[] } } } };
-    const entries = written.environments['ssh-config'].roles.hosts.map((h) => `${h.name} ${h.address}:${h.port}`).sort();
+    const written = parse(fs.readFileSync(fleetFile, 'utf8')) as { environments: { lab: { roles: { hosts: { name: string; address: string; port: number }[] } } } };
+    const entries = written.environments.lab.roles.hosts.map((h) => `${h.name} ${h.address}:${h.port}`).sort();
     expect(entries).toEqual([kept1, kept2].map((h) => `${h.name} ${h.address}:2222`).sort());
 
     // Started again, the console finds the file in the user's Fleetdeck folder by itself.

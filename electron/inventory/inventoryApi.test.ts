@@ -77,8 +77,8 @@ describe('inventory api', () => {
     fleet.dispose();
     fleet = new FleetService(target, { home });
     expect((await api().requests['inventory.sshConfigHosts']({})).defaultFleetFile).toBe(target);
-    await api().requests['inventory.writeFleetFile']({ hosts: ['web-1'] });
-    expect(fleet.current.hosts.map((h) => h.name)).toEqual(['web-1']);
+    await api().requests['inventory.writeFleetFile']({ hosts: ['web-1'], environment: 'lab' });
+    expect(fleet.current.hosts.map((h) => `${h.environment}/${h.roles.join()}/${h.name}`)).toEqual(['lab/hosts/web-1']);
   });
 
   it('refuses hosts that are not in ~/.ssh/config and relative paths', async () => {

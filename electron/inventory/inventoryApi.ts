@@ -36,10 +36,10 @@ export function inventoryApi({ fleet, home, configDir }: InventoryApiDeps): ApiP
           defaultFleetFile: defaultFleetFile(),
         };
       },
-      'inventory.writeFleetFile': async ({ hosts: names, path: given }) => {
+      'inventory.writeFleetFile': async ({ hosts: names, path: given, environment }) => {
         const target = given ? expandTilde(given, home) : defaultFleetFile();
         if (!path.isAbsolute(target)) throw new CoreFailure(`"${given}" is not an absolute path.`, 'Give the fleet file’s full path, or start it with ~/.');
-        const { hosts } = readSshConfig({ home });
+        const { hosts } = readSshConfig({ home, environment });
         const known = new Map(hosts.map((h) => [h.name, h]));
         const missing = names.filter((n) => !known.has(n));
         if (missing.length) {

@@ -14,6 +14,8 @@ export interface SshOffer {
   error: string | null;
   /** Picked host names, in the order of the list. */
   picked: readonly string[];
+  /** The environment the written hosts go in. */
+  environment: string;
   writing: boolean;
   writeError: { message: string; hint?: string | undefined } | null;
 }
@@ -25,12 +27,14 @@ export interface InventorySlice {
   sshOfferFailed(error: string): void;
   toggleSshHost(name: string): void;
   pickAllSshHosts(all: boolean): void;
+  setSshEnvironment(name: string): void;
   fleetFileWriting(): void;
   fleetFileWriteFailed(error: { message: string; hint?: string | undefined }): void;
   fleetFileWritten(): void;
 }
 
-export const initialSshOffer: SshOffer = { status: 'idle', data: null, error: null, picked: [], writing: false, writeError: null };
+export const DEFAULT_SSH_ENVIRONMENT = 'ssh-config';
+export const initialSshOffer: SshOffer = { status: 'idle', data: null, error: null, picked: [], environment: DEFAULT_SSH_ENVIRONMENT, writing: false, writeError: null };
 
 /** Toggles one name, keeping the list's order. */
 export function toggled(offer: SshOffer, name: string): readonly string[] {
@@ -50,6 +54,7 @@ export const createInventorySlice: SliceCreator<InventorySlice> = (set) => {
     sshOfferFailed: (error) => update(() => ({ status: 'failed', error })),
     toggleSshHost: (name) => update((offer) => ({ picked: toggled(offer, name), writeError: null })),
     pickAllSshHosts: (all) => update((offer) => ({ picked: all ? (offer.data?.hosts.map((h) => h.name) ?? []) : [], writeError: null })),
+    setSshEnvironment: (environment) => update(() => ({ environment, writeError: null })),
     fleetFileWriting: () => update(() => ({ writing: true, writeError: null })),
     fleetFileWriteFailed: (writeError) => update(() => ({ writing: false, writeError })),
     fleetFileWritten: () => update(() => ({ writing: false, writeError: null })),

@@ -21,7 +21,8 @@ export async function writeFleetFile(link: Pick<CoreLink, 'call'>, store: AppSto
   if (names.length === 0 || state().sshOffer.writing) return;
   state().fleetFileWriting();
   try {
-    const written = await link.call('inventory.writeFleetFile', { hosts: [...names] });
+    const environment = state().sshOffer.environment.trim() || undefined;
+    const written = await link.call('inventory.writeFleetFile', { hosts: [...names], environment });
     state().fleetFileWritten();
     // The stream brings the same snapshot; taking it now saves a round trip.
     state().snapshotReceived(written.snapshot);

@@ -53,6 +53,8 @@ function OfferList(): ReactNode {
   const writeError = useAppStore((s) => s.sshOffer.writeError);
   const toggle = useAppStore((s) => s.toggleSshHost);
   const pickAll = useAppStore((s) => s.pickAllSshHosts);
+  const environment = useAppStore((s) => s.sshOffer.environment);
+  const setEnvironment = useAppStore((s) => s.setSshEnvironment);
   if (!data) return null;
   const pickedSet = new Set(picked);
 
@@ -81,6 +83,18 @@ function OfferList(): ReactNode {
             ))}
           </ul>
           <div className="ssh-offer-actions">
+            <label className="ssh-environment">
+              Environment{' '}
+              <input
+                type="text"
+                className="text-input mono"
+                data-testid="ssh-environment"
+                value={environment}
+                maxLength={100}
+                spellCheck={false}
+                onChange={(e) => setEnvironment(e.target.value)}
+              />
+            </label>
             <button
               type="button"
               className="button button-primary"

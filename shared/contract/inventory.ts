@@ -23,7 +23,15 @@ export const inventoryRequests = {
   /** Writes a fleet file naming these hosts of ~/.ssh/config (never over an existing file) and
    * makes the console load it. */
   'inventory.writeFleetFile': {
-    input: z.object({ hosts: z.array(z.string().min(1)).min(1).max(10_000), path: z.string().min(1).optional() }).strict(),
+    input: z
+      .object({
+        hosts: z.array(z.string().min(1)).min(1).max(10_000),
+        /** Where to write; default SshConfigHosts.defaultFleetFile. */
+        path: z.string().min(1).optional(),
+        /** The environment the hosts go in; default "ssh-config". */
+        environment: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict(),
     output: z.object({ path: z.string(), snapshot: FleetSnapshotSchema }),
   },
 } as const satisfies Record<string, RequestDef>;
