@@ -19,11 +19,12 @@ export interface FleetServiceOptions {
 export class FleetService implements Disposable {
   private snapshot: FleetSnapshot;
   private readonly listeners = new Set<(snapshot: FleetSnapshot) => void>();
-  /** The fleet file and the files it imports, each polled by fs.watchFile. */
-  private readonly watched = new Set<string>();
+  /** The fleet file and the files and folders it imports, with what they looked like when last
+   * read (see `signature`). */
+  private readonly watched = new Map<string, string>();
+  private poller: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private readonly home: string;
-  private readonly onWatchedChange = (): void => this.scheduleReload();
 
   constructor(
     private file: string | null,
@@ -73,20 +74,33 @@ export class FleetService implements Disposable {
     this.debounce = setTimeout(() => this.load(), RELOAD_DEBOUNCE_MS);
   }
 
-  /** Watches exactly these files. fs.watchFile polls the path itself, so it keeps working when
-   * editors replace a file (write to a temp file, then rename) and when it does not exist yet. */
+  /** Watches exactly these paths. They are polled rather than watched with fs.watch, so that it
+   * keeps working when editors replace a file (write a temp file, then rename) and when a file does
+   * not exist yet; and polled here rather than with fs.watchFile, whose first look is taken later,
+   * asynchronously, so that a change made right after a load would count as the starting point. */
   private watch(files: string[]): void {
     const wanted = new Set(files);
-    for (const file of this.watched) {
-      if (wanted.has(file)) continue;
-      fs.unwatchFile(file, this.onWatchedChange);
-      this.watched.delete(file);
+    for (const file of this.watched.keys()) if (!wanted.has(file)) this.watched.delete(file);
+    for (const file of wanted) if (!this.watched.has(file)) this.watched.set(file, signature(file));
+    if (this.watched.size > 0 && !this.poller) {
+      this.poller = setInterval(() => this.poll(), WATCH_INTERVAL_MS);
+      this.poller.unref();
+    } else if (this.watched.size === 0 && this.poller) {
+      clearInterval(this.poller);
+      this.poller = null;
     }
-    for (const file of wanted) {
-      if (this.watched.has(file)) continue;
-      fs.watchFile(file, { interval: WATCH_INTERVAL_MS, persistent: false }, this.onWatchedChange);
-      this.watched.add(file);
+  }
+
+  private poll(): void {
+    let changed = false;
+    for (const [file, before] of this.watched) {
+      const now = signature(file);
+      if (now !== before) {
+        this.watched.set(file, now);
+        changed = true;
+      }
     }
+    if (changed) this.scheduleReload();
   }
 
   private load(): void {
@@ -97,11 +111,13 @@ export class FleetService implements Disposable {
       return;
     }
     const problem = (message: string) => ({ file, line: 0, column: 0, message });
+    // Looked at before reading, so that a change made while reading is seen by the next poll.
+    this.watched.set(file, signature(file));
     let text: string;
     try {
       const size = fs.statSync(file).size;
       if (size > MAX_FLEET_FILE_BYTES) {
-        this.watch([file, ...this.watched]);
+        this.watch([...this.watched.keys()]);
         this.publish({ ...this.snapshot, revision, problem: problem(`the file is ${Math.round(size / 1048576)} MB; a fleet file may be at most 5 MB.`) });
         return;
       }
@@ -125,5 +141,16 @@ export class FleetService implements Disposable {
   private publish(snapshot: FleetSnapshot): void {
     this.snapshot = snapshot;
     for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+/** What a path looked like: enough to tell that it changed (a rename over it changes the inode,
+ * an edit the size or mtime, a file added to a folder the folder's mtime). */
+function signature(file: string): string {
+  try {
+    const stat = fs.statSync(file, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch {
+    return 'missing';
   }
 }
