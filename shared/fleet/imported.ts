@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Host } from './model';
 import { FleetProblemSchema } from './model';
+import { DEFAULT_INTERVAL_MS } from './resolve';
 import type { Settings } from './schema';
 
 // Hosts read from files the user already has (~/.ssh/config, Ansible inventories), before the
@@ -30,8 +31,6 @@ export interface ImportResult {
   /** Every file read (includes too), so that a change to any of them can reload the fleet. */
   files: string[];
 }
-
-export const DEFAULT_INTERVAL_MS = 10_000;
 
 /** An imported host as a fleet host on its own, without a fleet file around it. */
 export function importedToHost(host: ImportedHost, localUser: string): Host {

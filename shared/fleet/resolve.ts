@@ -32,7 +32,8 @@ export interface ResolvedFleet {
   notes: FleetProblem[];
 }
 
-const DEFAULT_INTERVAL_MS = 10_000;
+/** How often a host is polled when no level sets `interval`. */
+export const DEFAULT_INTERVAL_MS = 10_000;
 
 export function resolveFleet(file: FleetFile, defaults: ResolveDefaults, imported: readonly ImportedHost[] = []): ResolvedFleet {
   const hosts = new Map<string, Host>();
