@@ -173,6 +173,18 @@ describe('Ansible YAML inventory', () => {
     expect(hosts['db1.example.com']!.settings.labels).toEqual({ owner: 'dba', backup: '{"daily":true}' });
   });
 
+  it('follows aliases in vars, but does not expand a billion laughs', () => {
+    const laughs = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) laughs.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    const result = read(
+      'aliases.yml',
+      `all:\n  vars:\n    ${laughs.join('\n    ')}\n    owner: &owner platform\n  hosts:\n    h1: { team: *owner, sizes: &s [a, b], more: *s }\n`,
+    );
+    expect(result.hosts[0]!.settings.labels).toMatchObject({ team: 'platform', sizes: '["a","b"]', more: '["a","b"]', owner: 'platform', l0: expect.any(String) });
+    expect(result.hosts[0]!.settings.labels!.l8).toBeUndefined();
+    expect(result.problems.map((p) => [p.severity, p.line])).toContainEqual(['note', 11]);
+  });
+
   it('points structural mistakes at their line', () => {
     const result = read('bad.yaml', 'all:\n  children:\n    web:\n      hosts:\n        - web1\n    db:\n      host:\n        db1:\n');
     expect(result.hosts).toEqual([]);

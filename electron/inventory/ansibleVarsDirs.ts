@@ -67,7 +67,7 @@ function readVarsFile(inventory: Inventory, file: string, name: string): Map<str
     inventory.error(lines.linePos(syntax.pos[0]).line, `YAML syntax: ${syntax.message.split('\n')[0]}`, file);
     return new Map();
   }
-  return varsOfMap(inventory, doc.contents, `vars of ${name}`, lines, file);
+  return varsOfMap(inventory, doc.contents, `vars of ${name}`, lines, doc, file);
 }
 
 function statOf(p: string): fs.Stats | null {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { expandHostRange } from '../../shared/fleet/hostRange';
 import { Inventory, type Located } from './ansibleModel';
 
@@ -23,7 +23,7 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
     return inventory;
   }
 
-  const vars = (node: unknown, where: string): Map<string, Located> => varsOfMap(inventory, node, where, lines);
+  const vars = (node: unknown, where: string): Map<string, Located> => varsOfMap(inventory, node, where, lines, doc);
 
   const visitGroup = (name: string, node: unknown, line: number): void => {
     inventory.group(name, line);
@@ -80,8 +80,9 @@ function lineOfNode(node: unknown, lines: LineCounter): number {
 }
 
 /** A YAML map of variables → name → value (as text; lists and maps as JSON). `file` is set for
- * vars files (group_vars/, host_vars/). Values tagged !vault are encrypted: left out. */
-export function varsOfMap(inventory: Inventory, node: unknown, where: string, lines: LineCounter, file?: string): Map<string, Located> {
+ * vars files (group_vars/, host_vars/). Values tagged !vault are encrypted: left out. Aliases are
+ * followed, within the same cap on aliases as the fleet file (no "billion laughs"). */
+export function varsOfMap(inventory: Inventory, node: unknown, where: string, lines: LineCounter, doc: Document, file?: string): Map<string, Located> {
   const out = new Map<string, Located>();
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return out;
   if (!isMap(node)) {
@@ -90,10 +91,21 @@ export function varsOfMap(inventory: Inventory, node: unknown, where: string, li
   }
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = pair.value as Node | null;
+    const line = lineOfNode(pair.key, lines);
+    let value = pair.value as Node | null;
+    if (isAlias(value)) value = (value.resolve(doc) as Node | undefined) ?? null;
     if (value?.tag === '!vault') continue;
-    const text = isScalar(value) ? (value.value === null ? '' : String(value.value)) : JSON.stringify(value?.toJSON());
-    out.set(key, { value: text, line: lineOfNode(pair.key, lines), file });
+    let text: string;
+    if (value === null || isScalar(value)) text = value?.value === null || value === null ? '' : String(value.value);
+    else {
+      try {
+        text = JSON.stringify(value.toJS(doc, { maxAliasCount: 100 }));
+      } catch (error) {
+        inventory.note(line, `${where}: ${key} is not read (${(error as Error).message}).`, file);
+        continue;
+      }
+    }
+    out.set(key, { value: text, line, file });
   }
   return out;
 }
