@@ -126,6 +126,12 @@ no equals sign
     expect(read('hosts', text, 'lab').hosts.map((h) => h.name)).toEqual(['shared-box', 'prod-only']);
   });
 
+  it('does not run a dynamic inventory script, and says what to do instead', () => {
+    const result = read('ec2.py', '#!/usr/bin/env python3\nprint("{}")\n');
+    expect(result.hosts).toEqual([]);
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', line: 1, message: expect.stringMatching(/dynamic inventory script.*ansible-inventory -i ec2\.py --list -y/) })]);
+  });
+
   it('says so when the file is missing', () => {
     const result = readAnsibleInventory({ file: path.join(dir, 'nope.ini'), home: '/home/op' });
     expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/nope\.ini does not exist/) })]);

@@ -30,12 +30,19 @@ export function readAnsibleInventory(options: AnsibleOptions): ImportResult {
   const { file } = options;
   let text: string;
   try {
-    if (fs.statSync(file).size > MAX_FILE_BYTES) throw new Error('it is larger than 5 MB');
+    const stat = fs.statSync(file);
+    // A pipe or a device would block the read (and the core with it).
+    if (!stat.isFile()) throw new Error('it is not a regular file');
+    if (stat.size > MAX_FILE_BYTES) throw new Error('it is larger than 5 MB');
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read: ${(error as Error).message}`;
     return { hosts: [], files: [], problems: [{ severity: 'error', file, line: 0, column: 0, message: `the Ansible inventory ${file} ${why}.` }] };
+  }
+  if (text.startsWith('#!')) {
+    const message = `${file} is a dynamic inventory script; Fleetdeck does not run it. Save its output as a file (\`ansible-inventory -i ${path.basename(file)} --list -y > inventory.yml\`) and import that.`;
+    return { hosts: [], files: [file], problems: [{ severity: 'error', file, line: 1, column: 0, message }] };
   }
   const inventory = /\.ya?ml$/i.test(file) ? parseAnsibleYaml(text, file) : parseAnsibleIni(text, file);
   readVarsDirs(inventory);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,6 +130,14 @@ Host *
       expect.objectContaining({ severity: 'error', file: config, line: 3, message: expect.stringMatching(/secret\.conf (is a folder|cannot be read)/) }),
       expect.objectContaining({ severity: 'note', file: config, line: 4, message: expect.stringMatching(/matches no file/) }),
     ]);
+  });
+
+  it('does not read a pipe (which would block the core)', () => {
+    execFileSync('mkfifo', [path.join(home, '.ssh', 'pipe')]);
+    const config = write('.ssh/config', 'Include pipe\nHost after\n');
+    const result = readSshConfig({ home });
+    expect(result.hosts.map((h) => h.name)).toEqual(['after']);
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', file: config, line: 1, message: expect.stringMatching(/not a regular file/) })]);
   });
 
   it('refuses an Include loop instead of recursing forever', () => {

@@ -86,6 +86,8 @@ class Reader {
     try {
       const stat = fs.statSync(file);
       if (stat.isDirectory()) return this.problem('error', where.file, where.line, `${file} is a folder, not an ssh config file.`);
+      // A pipe or a device would block the read (and the core with it).
+      if (!stat.isFile()) return this.problem('error', where.file, where.line, `${file} is not a regular file; it is not read.`);
       if (stat.size > MAX_FILE_BYTES) return this.problem('error', where.file, where.line, `${file} is larger than 1 MB; it is not read.`);
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
