@@ -218,6 +218,16 @@ describe('Ansible inventories read as ansible-inventory reads them', () => {
     });
   }
 
+  it('an inventory exported as YAML by ansible-inventory reads like the original', () => {
+    // What a user of a dynamic inventory is told to do: `ansible-inventory -i X --list -y`.
+    const original = writeTree('export-source.ini', { 'export-source.ini': INVENTORIES['production.ini']! });
+    const exported = path.join(path.dirname(original), 'exported.yml');
+    const out = execFileSync('ansible-inventory', ['-i', original, '--list', '-y'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1', HOME: dir } });
+    fs.writeFileSync(exported, out);
+    const plain = (file: string) => ours(file).map((h) => ({ ...h, identity: h.identity && path.basename(h.identity) }));
+    expect(plain(exported)).toEqual(plain(original));
+  });
+
   it('with group_vars/ and host_vars/', () => {
     const file = writeTree('vars-dirs', WITH_VARS_DIRS);
     const expected = expectedFrom(ansibleList(file), file);
