@@ -22,7 +22,8 @@ console.log(`demo: starting ${values.hosts} test hosts in ${dir}…`);
 const fleet = await fleetUp({ hosts: Number(values.hosts), dir });
 console.log(`demo: fleet file ${fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
 
-const args = ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--port', values.port];
+// The demo keeps its history beside its fleet, not in the user's Fleetdeck folder.
+const args = ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', values.port];
 if (values.host) args.push('--host', values.host);
 const serve = spawn(process.execPath, args, { stdio: 'inherit' });
 console.log('demo: open the Fleetdeck URL the console prints. Ctrl-C stops the console and the fleet.');

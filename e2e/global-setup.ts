@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const fleet = await fleetUp({ hosts: 3, dir, nodeExporter: true, firstIndex: (octet - 10) * 254 });
   let serve: ChildProcess | null = null;
   try {
-    serve = spawn(process.execPath, ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--port', '0', '--token', E2E_TOKEN], {
+    serve = spawn(process.execPath, ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', '0', '--token', E2E_TOKEN], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const url = await firstUrl(serve);

@@ -56,6 +56,7 @@ function startServe(home: string, args: string[] = []): { child: ChildProcess; u
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
   delete env.FLEETDECK_FLEET;
   delete env.FLEETDECK_TOKEN;
+  delete env.FLEETDECK_DATA_DIR;
   const child = spawn(process.execPath, [SERVE, '--port', '0', '--token', TOKEN, ...args], { cwd: home, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = new Promise<string>((resolve, reject) => {
     let out = '';

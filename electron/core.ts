@@ -1,10 +1,15 @@
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
-import { DisposableStore, toDisposable } from '../shared/disposable';
+import { DisposableStore } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
 import { inventoryApi } from './inventory/inventoryApi';
 import { userConfigDir } from './paths';
+import { historyApi } from './history/historyApi';
+import { HistoryStore } from './history/historyStore';
+import { statusApi } from './status/statusApi';
+import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
 
 // The core: composes the services and implements the contract. The only place that knows them
@@ -14,9 +19,11 @@ import type { CoreApi } from './transport/coreApi';
 export interface CoreOptions {
   mode: AppInfo['mode'];
   fleetPath: string | null;
+  /** Where the console keeps its own files: history database, accepted host keys. */
+  dataDir: string;
   /** The user's home (~/.ssh/config, `~` in the fleet file); default os.homedir(). Tests set it. */
   home?: string | undefined;
-  /** The user's Fleetdeck folder; default userConfigDir(). */
+  /** The user's Fleetdeck folder, where a written fleet file goes; default userConfigDir(). */
   configDir?: string | undefined;
 }
 
@@ -25,11 +32,28 @@ export interface Core {
   dispose(): Promise<void>;
 }
 
+/** A history that cannot be opened (a newer Fleetdeck wrote it, the disk is full) must not stop the console. */
+async function openHistory(dataDir: string): Promise<{ history: HistoryStore | null; whyMissing: string | null }> {
+  try {
+    return { history: await HistoryStore.open(dataDir), whyMissing: null };
+  } catch (error) {
+    const why = (error as Error).message;
+    console.error(`Fleetdeck: running without history: ${why}`);
+    return { history: null, whyMissing: why };
+  }
+}
+
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const home = options.home ?? os.homedir();
   const fleet = services.add(new FleetService(options.fleetPath, { home }));
   const inventory = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
+  const { history, whyMissing } = await openHistory(options.dataDir);
+  if (history) services.add(history);
+  const status = services.add(new StatusService({ fleet, history }));
+  const statusPart = statusApi(status);
+  const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {
     name: 'Fleetdeck',
     version: pkg.version,
@@ -43,10 +67,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'app.info': async () => info,
       'fleet.snapshot': async () => fleet.current,
       'fleet.reload': async () => fleet.reload(),
-      // Status and history are wired in by the status service (fleet overview issue).
-      'status.host': async () => null,
-      'status.events': async () => [],
-      'history.series': async () => [],
+      ...statusPart.requests,
+      ...historyPart.requests,
       ...inventory.requests,
     },
     streams: {
@@ -54,11 +76,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         sink.send(fleet.current);
         return fleet.onChange((snapshot) => sink.send(snapshot));
       },
-      'status.updates': (_params, sink) => {
-        sink.send({ full: true, at: Date.now(), hosts: [], removed: [] });
-        return toDisposable(() => undefined);
-      },
-      'status.changes': () => toDisposable(() => undefined),
+      ...statusPart.streams,
       ...inventory.streams,
     },
   };

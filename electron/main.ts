@@ -150,7 +150,7 @@ async function start(): Promise<void> {
     cwd: process.cwd(),
     configDir: app.getPath('userData'),
   });
-  core = await startCore({ mode: 'electron', fleetPath });
+  core = await startCore({ mode: 'electron', fleetPath, dataDir: app.getPath('userData') });
   transport = startIpcTransport(core.api, { rendererFile: RENDERER_FILE });
   installApplicationMenu({ appName: app.name, isMac: process.platform === 'darwin', openReadme });
   mainWindow = createWindow();

@@ -10,8 +10,9 @@ import { userConfigDir } from './paths';
 // WebSocket on 127.0.0.1. Run it on a bastion host and open it from a browser, or wherever the
 // Electron binary is not installed.
 
-export const SERVE_USAGE = `Usage: fleetdeck-serve [--fleet FILE] [--port N] [--host ADDRESS] [--token TOKEN]
+export const SERVE_USAGE = `Usage: fleetdeck-serve [--fleet FILE] [--data-dir DIR] [--port N] [--host ADDRESS] [--token TOKEN]
   --fleet FILE   the fleet file (else FLEETDECK_FLEET, ./fleet.yaml, ${path.join(userConfigDir(), 'fleet.yaml')})
+  --data-dir DIR where history and accepted host keys are kept (else FLEETDECK_DATA_DIR, else ${userConfigDir()})
   --port N       the port to listen on (default 7400; 0 picks a free one)
   --host ADDR    the address to bind (default 127.0.0.1; anything else is reachable from the network)
   --token TOKEN  the token the page and WebSocket need (else FLEETDECK_TOKEN, else a random one)`;
@@ -21,6 +22,7 @@ export async function serveMain(argv: string[]): Promise<void> {
     args: argv,
     options: {
       fleet: { type: 'string' },
+      'data-dir': { type: 'string' },
       port: { type: 'string', default: '7400' },
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
@@ -42,7 +44,8 @@ export async function serveMain(argv: string[]): Promise<void> {
   const token = values.token ?? process.env.FLEETDECK_TOKEN ?? newToken();
   const fleetPath = locateFleetFile({ flag: values.fleet, env: process.env, cwd: process.cwd(), configDir: userConfigDir() });
 
-  const core = await startCore({ mode: 'browser', fleetPath });
+  const dataDir = path.resolve(values['data-dir'] ?? process.env.FLEETDECK_DATA_DIR ?? userConfigDir());
+  const core = await startCore({ mode: 'browser', fleetPath, dataDir });
   const server = await startBrowserServer({
     api: core.api,
     host,

@@ -1,26 +1,70 @@
-// The "fleetdeck" engine: the real StatusService from electron/status. (Placeholder until the
-// status service lands.)
+// The "fleetdeck" engine: the real StatusService from electron/status, fed the generated fleet,
+// polling as the console does (phases, concurrency cap, parsing, health, batched updates). The
+// bench counts what the service reports through its poll observer.
+import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
-import type { ChildConfig, ChildCounters, ChildSummary } from './pollProtocol';
-import { newCounters } from './pollCounters';
+import { StatusService } from '../../electron/status/statusService';
+import type { ChildConfig, ChildCounters, ChildSummary, SourceName } from './pollProtocol';
+import { LatencyLog, newCounters } from './pollCounters';
 
 export class FleetdeckEngine {
+  private readonly counters: ChildCounters = newCounters();
+  private readonly latency = new LatencyLog();
+  private readonly pollAt: number[] = [];
+  private readonly pollMs: number[] = [];
+  private service: StatusService | null = null;
+  private batches = 0;
+  private batchHosts = 0;
+
   constructor(
     private readonly config: ChildConfig,
     private readonly fleet: ResolvedFleet,
   ) {}
 
   start(): void {
-    throw new Error(`the status service (electron/status) has not landed yet; use --engine raw (${this.config.hosts} hosts, ${this.fleet.hosts.length} in the file)`);
+    const snapshot: FleetSnapshot = { file: this.config.fleetFile, loadedAt: Date.now(), environments: this.fleet.environments, hosts: this.fleet.hosts, problem: null, revision: 1 };
+    this.service = new StatusService({
+      fleet: { current: snapshot, onChange: () => ({ dispose: () => undefined }) },
+      onPolled: (report) => {
+        this.pollAt.push(Date.now());
+        this.pollMs.push(report.durationMs);
+        for (const source of report.sources) {
+          if (source.kind !== 'monit' && source.kind !== 'node_exporter') continue;
+          const counts = this.counters.polls[source.kind as SourceName];
+          if (source.answered && source.latencyMs !== null) {
+            counts.ok++;
+            this.latency.add(source.kind, source.latencyMs);
+          } else {
+            counts.errors++;
+            if (this.counters.errorSamples.length < 5 && !this.counters.errorSamples.includes(source.reason)) this.counters.errorSamples.push(source.reason);
+          }
+        }
+      },
+    });
+    // The renderer's subscription: count what would go over the transport.
+    this.service.onBatch((batch) => {
+      this.batches++;
+      this.batchHosts += batch.hosts.length;
+    });
   }
 
   snapshot(): ChildCounters {
-    return newCounters();
+    return { ...this.counters, at: Date.now(), polls: structuredClone(this.counters.polls), errorSamples: [...this.counters.errorSamples], cycles: this.pollMs.length };
   }
 
-  summary(_sinceMs: number): ChildSummary {
-    throw new Error('not started');
+  summary(sinceMs: number): ChildSummary {
+    const cycleMs = this.pollMs.filter((_, i) => (this.pollAt[i] as number) >= sinceMs);
+    return {
+      ...this.snapshot(),
+      cycleMs,
+      cycleWhat: "one host's poll: all its sources, from its slot (queue wait included) to the last answer parsed",
+      latencyMs: this.latency.summary(sinceMs),
+      extra: { overruns: this.service?.stats.overruns ?? 0, batches: this.batches, hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0 },
+    };
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.service?.dispose();
+    this.service = null;
+  }
 }

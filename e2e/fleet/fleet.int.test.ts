@@ -11,6 +11,8 @@ import { addMonitCheck, fleetDown, fleetStatus, fleetUp, hostAddress, type Fleet
 // Away from the default 127.0.10.x, so this test can run while a dev fleet (`npm run fleet -- up`) is up.
 const FIRST_INDEX = 2540; // 127.0.20.1 …
 const HOSTS = 3;
+/** sshd, Monit and node_exporter per host, and HAProxy on the lb. */
+const DAEMONS = HOSTS * 3 + 1;
 
 let dir: string;
 let fleet: RunningFleet;
@@ -126,7 +128,9 @@ describe('test fleet', () => {
     expect(doc.defaults.user).toBe(fleet.user);
     expect(doc.defaults.status[0].monit.password).toBe(fleet.monitPassword);
     expect(doc.environments.staging.roles.app).toEqual([{ name: 'host-1', address: '127.0.20.1' }]);
-    expect(doc.environments.production.roles.lb).toEqual([{ name: 'host-2', address: '127.0.20.2' }]);
+    expect(doc.environments.production.roles.lb).toMatchObject([{ name: 'host-2', address: '127.0.20.2' }]);
+    // The lb reads HAProxy's stats besides the defaults' Monit and node_exporter.
+    expect(doc.environments.production.roles.lb[0].status.map((s: object) => Object.keys(s)[0])).toEqual(['monit', 'node_exporter', 'haproxy']);
     expect(doc.environments.production.roles.app).toEqual([{ name: 'host-3', address: '127.0.20.3' }]);
     expect(readFileSync(fleet.knownHosts, 'utf8').trim().split('\n')).toHaveLength(HOSTS);
   });
@@ -179,7 +183,7 @@ describe('test fleet', () => {
 
   it('starts nothing new when brought up again', async () => {
     const before = recordedPids();
-    expect(before).toHaveLength(HOSTS * 3);
+    expect(before).toHaveLength(DAEMONS);
     const again = await fleetUp({ hosts: HOSTS, dir, firstIndex: FIRST_INDEX });
     expect(again.monitPassword).toBe(fleet.monitPassword);
     expect(recordedPids()).toEqual(before);
@@ -188,10 +192,10 @@ describe('test fleet', () => {
 
   it('stops every recorded process on down and leaves none behind', async () => {
     const pids = fleetStatus(dir).hosts.flatMap((h) => h.procs.map((p) => p.pid));
-    expect(pids).toHaveLength(HOSTS * 3);
-    expect(processesMentioning(dir).length).toBeGreaterThanOrEqual(HOSTS * 3);
+    expect(pids).toHaveLength(DAEMONS);
+    expect(processesMentioning(dir).length).toBeGreaterThanOrEqual(DAEMONS);
     const { stopped } = await fleetDown(dir);
-    expect(stopped).toBe(HOSTS * 3);
+    expect(stopped).toBe(DAEMONS);
     for (const pid of pids) {
       // Our own children: Node reaps them, so the pid is truly gone, not a zombie.
       expect(() => process.kill(pid, 0), `pid ${pid} still exists`).toThrow();

@@ -5,12 +5,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { cpus, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderFleetYaml } from './fleetFile';
+import { HAPROXY_STATS_PORT, type HaproxyPlan } from './haproxy';
 import { describeHost, startHost, type FleetHost, type HostContext } from './host';
 import { ensureKey, knownHostsLine, publicKey } from './keys';
-import { fleetPaths, hostPaths, MAX_HOST_INDEX, SSH_PORT } from './layout';
+import { fleetPaths, hostPaths, MAX_HOST_INDEX, NODE_EXPORTER_PORT, SSH_PORT } from './layout';
 import { defaultMonitInterval, mountPointOf } from './monit';
 import { ensurePackages, opensshVersion } from './packages';
 import { forEachLimit } from './pool';
+import { roleGroups } from './roles';
 import { descendantsOf, isRunning, stopProcesses } from './procs';
 import { acquireLock, journalSpawn, readState, removeState, writeState, type FleetState, type ProcKind, type ProcRecord } from './state';
 
@@ -35,6 +37,9 @@ export interface FleetOptions {
   monitInterval?: number;
   /** How long one daemon may take to become ready (default 30 s). */
   readyTimeoutMs?: number;
+  /** HAProxy on the production lb host in front of the production app hosts (default true;
+   *  fleets of 3 hosts or more have an lb). */
+  haproxy?: boolean;
   onProgress?: (event: FleetProgress) => void;
 }
 
@@ -51,6 +56,8 @@ export interface RunningFleet {
   user: string;
   monitUser: string;
   monitPassword: string;
+  /** The load balancer, if the fleet has one: its host and stats URL. */
+  lb: { host: FleetHost; statsUrl: string; backends: string[] } | null;
 }
 
 const MONIT_USER = 'admin';
@@ -83,6 +90,8 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     const user = userInfo().username;
     const wanted = Array.from({ length: count }, (_, i) => describeHost(dir, firstIndex, i, nodeExporter));
     const wantedAddress = new Map(wanted.map((h) => [h.name, h.address]));
+    const haproxy = opts.haproxy === false ? null : haproxyPlan(wanted, nodeExporter);
+    const lbHost = haproxy ? wanted[haproxy.lbPosition] : undefined;
 
     // What is still running from before, and what of it no longer belongs to this fleet.
     const previous = readState(dir);
@@ -93,7 +102,8 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     const belongs = (rec: ProcRecord) =>
       wantedAddress.has(rec.host) &&
       previousAddress.get(rec.host) === wantedAddress.get(rec.host) &&
-      (nodeExporter || rec.kind !== 'node_exporter');
+      (nodeExporter || rec.kind !== 'node_exporter') &&
+      (rec.kind !== 'haproxy' || rec.host === lbHost?.name);
     const surplus = live.filter((rec) => !belongs(rec));
     if (surplus.length > 0) {
       emit({ type: 'info', message: `stopping ${surplus.length} process(es) of hosts or daemons this fleet no longer has` });
@@ -132,6 +142,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       mountPoint: mountPointOf(dir),
       perSourcePenalties: major > 9 || (major === 9 && minor >= 8),
       nodeExporter,
+      haproxy,
       readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
       journal: paths.journal,
       live: (host, kind) => state.procs.filter((r) => r.host === host && r.kind === kind),
@@ -162,7 +173,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
 
     const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted }), 0o600);
+    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null }), 0o600);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);
 
@@ -175,6 +186,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       user,
       monitUser: MONIT_USER,
       monitPassword,
+      lb: lbHost && haproxy ? { host: lbHost, statsUrl: `http://${lbHost.address}:${HAPROXY_STATS_PORT}/stats;csv`, backends: haproxy.backends.map((b) => b.name) } : null,
     };
   } finally {
     release();
@@ -231,6 +243,18 @@ export function fleetStatus(dir: string): FleetStatus {
     status.hosts.push({ name, address: state.hosts.find((h) => h.name === name)?.address ?? '?', procs });
   }
   return status;
+}
+
+/**
+ * Stops one daemon of one host (a host whose Monit or sshd died, for fault tests); `fleetUp`
+ * with the same options starts it again. Returns the pid that was stopped.
+ */
+export async function stopDaemon(dir: string, host: string, kind: ProcKind): Promise<number> {
+  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === kind && isRunning(p));
+  if (!rec) throw new Error(`no running ${kind} recorded for ${host} in ${dir}`);
+  const left = await stopProcesses([rec, ...descendantsOf([rec])]);
+  if (left.length > 0) throw new Error(`could not stop ${kind} of ${host} (pid ${rec.pid})`);
+  return rec.pid;
 }
 
 /** Tells a host's Monit to re-read its control file (and monit.d/*), via SIGHUP to the recorded pid. */
@@ -327,4 +351,15 @@ function warnIfAccountLocked(user: string, emit: (e: FleetProgress) => void): vo
   if (entry?.split(':')[1]?.startsWith('!')) {
     emit({ type: 'warn', message: `account ${user} is locked in /etc/shadow; sshd (UsePAM no) will refuse it. Unlock for key logins with: usermod -p '*' ${user}` });
   }
+}
+
+/** The production lb in front of the production app hosts; their node_exporter stands in for an
+ * app until one is deployed (without it, sshd's port with a TCP-only check would be all there is). */
+function haproxyPlan(hosts: FleetHost[], nodeExporter: boolean): HaproxyPlan | null {
+  const groups = roleGroups(hosts.length);
+  const lb = groups.find((g) => g.environment === 'production' && g.role === 'lb')?.positions[0];
+  const apps = groups.find((g) => g.environment === 'production' && g.role === 'app')?.positions ?? [];
+  if (lb === undefined || apps.length === 0 || !nodeExporter) return null;
+  const backends = apps.map((p) => hosts[p]!).map((h) => ({ name: h.name, address: h.address }));
+  return { lbPosition: lb, backends, backendPort: NODE_EXPORTER_PORT, checkPath: '/metrics' };
 }

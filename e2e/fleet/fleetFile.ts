@@ -1,6 +1,7 @@
 // Renders D/fleet.yaml, the file the console reads. Written by hand rather than with a YAML
 // serializer so the layout stays the readable one people copy from (one host per line).
 import { roleGroups } from './roles';
+import { HAPROXY_STATS_PORT } from './haproxy';
 import { MONIT_PORT, NODE_EXPORTER_PORT, SSH_PORT } from './layout';
 
 export interface FleetFileInput {
@@ -10,6 +11,8 @@ export interface FleetFileInput {
   nodeExporter: boolean;
   /** In host order; position i is hosts[i]. */
   hosts: Array<{ name: string; address: string }>;
+  /** The host running HAProxy, which also gets its stats as a status source. */
+  lb?: string | null;
 }
 
 /** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
@@ -19,6 +22,8 @@ function scalar(value: string): string {
 }
 
 export function renderFleetYaml(input: FleetFileInput): string {
+  const monit = `{ monit: { port: ${MONIT_PORT}, user: ${scalar(input.monitUser)}, password: ${JSON.stringify(input.monitPassword)} } }`;
+  const exporter = `{ node_exporter: { port: ${NODE_EXPORTER_PORT} } }`;
   const lines = [
     '# Written by `npm run fleet -- up`; a test fleet on loopback.',
     '# Paths are relative to this file. Stop the fleet with `npm run fleet -- down`.',
@@ -28,9 +33,9 @@ export function renderFleetYaml(input: FleetFileInput): string {
     '  identity: ./id_ed25519',
     '  known_hosts: ./known_hosts',
     '  status:',
-    `    - monit: { port: ${MONIT_PORT}, user: ${scalar(input.monitUser)}, password: ${JSON.stringify(input.monitPassword)} }`,
+    `    - ${monit}`,
   ];
-  if (input.nodeExporter) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
+  if (input.nodeExporter) lines.push(`    - ${exporter}`);
   lines.push('environments:');
 
   let environment = '';
@@ -43,7 +48,11 @@ export function renderFleetYaml(input: FleetFileInput): string {
     for (const position of group.positions) {
       const host = input.hosts[position];
       if (!host) throw new Error(`no host at position ${position}`);
-      lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address} }`);
+      if (host.name === input.lb) {
+        // A host's own status list replaces the defaults', so the lb repeats them.
+        const sources = [monit, ...(input.nodeExporter ? [exporter] : []), `{ haproxy: { url: "http://{address}:${HAPROXY_STATS_PORT}/stats;csv" } }`];
+        lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}, status: [ ${sources.join(', ')} ] }`);
+      } else lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address} }`);
     }
   }
   return lines.join('\n') + '\n';

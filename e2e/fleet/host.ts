@@ -3,6 +3,7 @@
 // one started with a different config is restarted, a missing one is started.
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { haproxyBinary, HAPROXY_STATS_PORT, renderHaproxyCfg, type HaproxyPlan } from './haproxy';
 import { ensureKey } from './keys';
 import { hostAddress, hostName, hostPaths, MONIT_PORT, NODE_EXPORTER_PORT, SSH_PORT, type HostPaths } from './layout';
 import { monitArgs, renderMonitrc } from './monit';
@@ -35,6 +36,8 @@ export interface HostContext {
   mountPoint: string | null;
   perSourcePenalties: boolean;
   nodeExporter: boolean;
+  /** The load balancer, when the fleet has one and HAProxy is wanted. */
+  haproxy: HaproxyPlan | null;
   readyTimeoutMs: number;
   /** The state journal, which every spawned child appends its own pid to (see procs.ts). */
   journal: string;
@@ -190,7 +193,24 @@ export async function startHost(ctx: HostContext, position: number): Promise<Hos
     staleFiles: [paths.monitPid],
     ready: (s) => waitForListen({ what: `${host.name} monit`, child: s.child, logFile: paths.monitLog }, host.address, MONIT_PORT, timeout),
   }).then((o) => note('monit', o));
-  const settled = await Promise.allSettled([monit, exporter]);
+  const lb = ctx.haproxy && ctx.haproxy.lbPosition === position
+    ? (() => {
+        const cfg = renderHaproxyCfg(host.address, ctx.haproxy);
+        writeIfChanged(paths.haproxyCfg, cfg, 0o644);
+        return ensureDaemon(ctx, host, {
+          kind: 'haproxy',
+          command: haproxyBinary(),
+          // -db: stay in the foreground, so its pid is the one recorded.
+          args: ['-db', '-f', paths.haproxyCfg],
+          configText: cfg,
+          port: HAPROXY_STATS_PORT,
+          logFile: paths.haproxyLog,
+          staleFiles: [],
+          ready: (s) => waitForListen({ what: `${host.name} haproxy`, child: s.child, logFile: paths.haproxyLog }, host.address, HAPROXY_STATS_PORT, timeout),
+        }).then((o) => note('haproxy', o));
+      })()
+    : Promise.resolve();
+  const settled = await Promise.allSettled([monit, exporter, lb]);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   return result;
 }

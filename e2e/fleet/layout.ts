@@ -61,6 +61,8 @@ export function hostPaths(dir: string, name: string) {
     monitState: join(hostDir, 'monit.state'),
     monitLog: join(hostDir, 'monit.log'),
     monitOut: join(hostDir, 'monit.out'),
+    haproxyCfg: join(hostDir, 'haproxy.cfg'),
+    haproxyLog: join(hostDir, 'haproxy.log'),
     nodeExporterLog: join(hostDir, 'node_exporter.log'),
     /** node_exporter's textfile collector reads *.prom here: per-host metrics for tests. */
     textfileDir: join(hostDir, 'node_exporter.d'),

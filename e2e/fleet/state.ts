@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, openSync, closeSync, readFileSync, renameSy
 import { fleetPaths } from './layout';
 import { isRunning, readProcStat, type ProcId } from './procs';
 
-export type ProcKind = 'sshd' | 'monit' | 'node_exporter';
+export type ProcKind = 'sshd' | 'monit' | 'node_exporter' | 'haproxy';
 
 export interface ProcRecord extends ProcId {
   host: string;

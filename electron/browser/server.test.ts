@@ -24,7 +24,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Fleetdeck</title>');
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer');
   fs.writeFileSync(fleetFile, 'environments:\n  staging: { roles: { app: ["web-[1:3]"] } }\n');
-  core = await startCore({ mode: 'browser', fleetPath: fleetFile });
+  core = await startCore({ mode: 'browser', fleetPath: fleetFile, dataDir: path.join(dir, 'data') });
   server = await startBrowserServer({ api: core.api, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir });
   base = `http://127.0.0.1:${server.port}`;
 });

@@ -80,6 +80,16 @@ environments:
     expect(p.message).toMatch(/defaults\.port/);
   });
 
+  it("checks each status source's settings and points at the wrong one", () => {
+    const p = problem('defaults:\n  status:\n    - monit: { port: 2812 }\n    - node_exporter: { prot: 9100 }\nenvironments: { s: { roles: { app: [a] } } }\n');
+    expect(p).toMatchObject({ line: 4 });
+    expect(p.message).toMatch(/prot/);
+    const q = problem('defaults:\n  status:\n    - http: { url: "ftp://x" }\nenvironments: { s: { roles: { app: [a] } } }\n');
+    expect(q).toMatchObject({ line: 3 });
+    expect(q.message).toMatch(/http:\/\/ or https:\/\/ URL/);
+    expect(problem('defaults:\n  status: [ { nagios: {} } ]\nenvironments: { s: { roles: { app: [a] } } }\n').message).toMatch(/one of monit, node_exporter, http, haproxy, ssh/);
+  });
+
   it('points a bad range at its entry, in either role form', () => {
     expect(problem('environments:\n  s:\n    roles:\n      app:\n        - "app-[9:1]"\n')).toMatchObject({ line: 5 });
     const p = problem('environments:\n  s:\n    roles:\n      app:\n        hosts:\n          - ok\n          - "x[1-2]"\n');

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration';
+import { SOURCE_KINDS, SOURCE_SETTINGS, type SourceSettingsKind } from '../status/sourceSettings';
 
 // The fleet file as written by people. Every setting may stand at every level (defaults,
 // environment, role, host); the lower level wins. Objects are strict so that a misspelt key is
 // an error pointed at its line, not a setting silently ignored.
 
-const STATUS_KINDS = ['monit', 'node_exporter', 'http', 'haproxy', 'ssh'] as const;
 
 const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   try {
@@ -16,11 +16,17 @@ const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
 });
 
-const StatusSource = z
-  .record(z.string(), z.unknown())
-  .refine((source) => Object.keys(source).length === 1 && STATUS_KINDS.includes(Object.keys(source)[0] as never), {
-    message: `a status source is one of ${STATUS_KINDS.join(', ')}, e.g. "- monit: { port: 2812 }"`,
-  });
+/** `- monit: { port: 2812 }`: one key naming the source, its settings checked by that source's schema. */
+const StatusSource = z.record(z.string(), z.unknown()).superRefine((source, ctx) => {
+  const keys = Object.keys(source);
+  const kind = keys[0] as SourceSettingsKind;
+  if (keys.length !== 1 || !SOURCE_KINDS.includes(kind)) {
+    ctx.addIssue({ code: 'custom', message: `a status source is one of ${SOURCE_KINDS.join(', ')}, e.g. "- monit: { port: 2812 }"` });
+    return;
+  }
+  const parsed = SOURCE_SETTINGS[kind].safeParse(source[kind] ?? {});
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [kind, ...issue.path] } as never);
+});
 
 const LabelValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 

@@ -77,6 +77,8 @@ export const SeriesQuerySchema = z.object({
   points: z.number().int().min(10).max(4000),
 });
 
+export type SeriesQuery = z.infer<typeof SeriesQuerySchema>;
+
 export const SeriesSchema = z.object({
   metric: z.string(),
   /** [time ms, average, min, max] per bucket, oldest first. */

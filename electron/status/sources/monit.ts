@@ -1,7 +1,7 @@
-import { XMLParser } from 'fast-xml-parser';
 import type { Check, Sample, SourceResult } from '../../../shared/status/model';
 import { decodeStatus, describeMonitor, SERVICE_TYPES } from './monitEvents';
 import { describeForeignBody, ParseError } from './parseError';
+import { parseXmlTree } from './xmlTree';
 
 // Monit's status XML, format 1 (`/_status?format=xml`: <monit><service type="N">) and format 2
 // (`/_status2?format=xml`: <services><service name=".."><type>N</type>). The body is
@@ -9,15 +9,7 @@ import { describeForeignBody, ParseError } from './parseError';
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (name) => name === 'service' || name === 'port' || name === 'unixsocket',
-});
+const LISTS: ReadonlySet<string> = new Set(['service', 'port', 'unixsocket']);
 
 const latin1 = new TextDecoder('latin1');
 
@@ -33,12 +25,7 @@ export function parseMonit(body: Uint8Array | string): SourceResult {
   if (!/<\/monit>\s*$/.test(text.slice(-64))) {
     throw new ParseError('the XML ends early (truncated response, or not Monit)');
   }
-  let root: Node;
-  try {
-    root = parser.parse(text) as Node;
-  } catch (error) {
-    throw new ParseError(`broken XML: ${(error as Error).message}`);
-  }
+  const root = parseXmlTree(text, LISTS) as Node;
   const monit = root.monit as Node | undefined;
   if (!monit || typeof monit !== 'object') throw new ParseError('not Monit\'s XML: no <monit> element');
   const format2 = monit.services as Node | undefined;

@@ -147,7 +147,12 @@ function rate(before: number | undefined, now: number, dt: number): number | nul
 }
 
 function threshold(id: string, name: string, value: number, warn: number, crit: number, text: string): Check {
+  return thresholdCheck('node_exporter', id, name, value, warn, crit, text);
+}
+
+/** A percentage against its warning and critical limits, with the limit crossed in the reason. */
+export function thresholdCheck(source: Check['source'], id: string, name: string, value: number, warn: number, crit: number, text: string): Check {
   const state = value >= crit ? 'CRITICAL' : value >= warn ? 'WARNING' : 'OK';
   const limit = state === 'CRITICAL' ? ` (critical at ${crit} %)` : state === 'WARNING' ? ` (warning at ${warn} %)` : '';
-  return { id, source: 'node_exporter', name, state, reason: text + limit };
+  return { id, source, name, state, reason: text + limit };
 }

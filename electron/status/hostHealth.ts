@@ -1,0 +1,98 @@
+import { compareStates, isStale, nextCheckStatus, worstState, type CheckMemory } from '../../shared/health';
+import type { Check, Sample } from '../../shared/status/model';
+import type { CheckStatus, HostStatus, StatusEvent } from '../../shared/status/schema';
+
+// One host's health between polls: each check's Nagios state machine (soft/hard, flapping), the
+// latest samples, and the state changes a poll caused. No I/O: the StatusService feeds it the
+// probes' results and sends on what it says.
+
+export type EventDraft = Omit<StatusEvent, 'id'>;
+
+/** A check as observed, with the attempts its source allows before the problem is hard. */
+export interface Observed extends Check {
+  maxAttempts: number;
+}
+
+interface Tracked {
+  memory: CheckMemory;
+  status: CheckStatus;
+  /** Who reported it: "poll" for the host's own sources, "lb:<name>" for a load balancer's view. */
+  group: string;
+}
+
+export class HostHealth {
+  private readonly checks = new Map<string, Tracked>();
+  private latest: Record<string, number> = {};
+  private lastPoll: number | null = null;
+  /** Last time any source answered: what staleness is measured from. */
+  private lastAnswer: number | null = null;
+
+  constructor(
+    readonly name: string,
+    public intervalMs: number,
+    private readonly hasSources: boolean,
+  ) {}
+
+  /** Replaces the checks reported by `group` with these; returns the state changes. */
+  apply(group: string, observed: readonly Observed[], now: number, answered: boolean): EventDraft[] {
+    const events: EventDraft[] = [];
+    const seen = new Set<string>();
+    for (const check of observed) {
+      seen.add(check.id);
+      const before = this.checks.get(check.id);
+      const memory = nextCheckStatus(before?.memory ?? null, check.state, now, check.maxAttempts);
+      const status: CheckStatus = {
+        id: check.id,
+        source: check.source,
+        name: check.name,
+        state: memory.state,
+        reason: check.reason,
+        hard: memory.hard,
+        attempt: memory.attempt,
+        maxAttempts: check.maxAttempts,
+        since: memory.since,
+        lastCheck: now,
+        flapping: memory.flapping,
+      };
+      this.checks.set(check.id, { memory, status, group });
+      const from = before?.memory.state ?? 'OK';
+      const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
+      if (from !== memory.state || becameHard) {
+        events.push({ at: now, host: this.name, check: check.id, checkName: check.name, from, to: memory.state, hard: memory.hard, reason: check.reason });
+      }
+    }
+    for (const [id, tracked] of this.checks) if (tracked.group === group && !seen.has(id)) this.checks.delete(id);
+    if (group === 'poll') {
+      this.lastPoll = now;
+      if (answered) this.lastAnswer = now;
+    }
+    return events;
+  }
+
+  setSamples(samples: readonly Sample[]): void {
+    const latest: Record<string, number> = {};
+    for (const s of samples) latest[s.metric] = s.value;
+    this.latest = latest;
+  }
+
+  isStale(now: number): boolean {
+    return this.hasSources && isStale(this.lastAnswer, now, this.intervalMs);
+  }
+
+  status(now: number): HostStatus {
+    const checks = [...this.checks.values()].map((t) => t.status);
+    checks.sort((a, b) => compareStates(b.state, a.state) || a.id.localeCompare(b.id));
+    const worst = checks[0];
+    const stale = this.isStale(now);
+    const base = { host: this.name, stale, lastPoll: this.lastPoll, checks, latest: this.latest };
+    if (!worst) {
+      const summary = this.hasSources ? 'not polled yet' : 'no status source for this host in the fleet file';
+      return { ...base, state: 'UNKNOWN', hard: true, summary };
+    }
+    const state = worstState(checks.map((c) => c.state));
+    const problems = checks.filter((c) => c.state !== 'OK').length;
+    let summary = state === 'OK' ? `${checks.length} checks OK` : `${worst.name}: ${worst.reason}${problems > 1 ? ` (+${problems - 1} more)` : ''}`;
+    if (stale) summary = `no fresh data since ${this.lastAnswer ? new Date(this.lastAnswer).toISOString() : 'start'}; ${summary}`;
+    return { ...base, state, hard: checks.filter((c) => c.state === state).some((c) => c.hard), summary };
+  }
+}

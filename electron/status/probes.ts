@@ -1,0 +1,203 @@
+import type { Host } from '../../shared/fleet/model';
+import type { Check, CheckState, SourceKind, SourceResult } from '../../shared/status/model';
+import { SOURCE_SETTINGS, type SourceSettings } from '../../shared/status/sourceSettings';
+import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
+import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
+import { httpCheck } from './sources/http';
+import { parseMonit } from './sources/monit';
+import { nodeSamples, parseNodeExporter, type NodeScrape } from './sources/nodeExporter';
+import { ParseError } from './sources/parseError';
+import { parseSshProbe, SSH_PROBE_COMMAND } from './sources/sshProbe';
+
+// A probe polls one status source of one host: it reads the source's settings from the fleet
+// file, fetches, parses, and always comes back with a SourceResult, never an exception. Every
+// probe reports an "endpoint" check of its own, so a source that stops answering is a state
+// change (and its recovery too), while the checks it reported before are dropped until it is back.
+
+export interface ProbeOutcome {
+  result: SourceResult;
+  /** False when the host could not be reached at all: the scheduler backs off. */
+  reachable: boolean;
+  /** HAProxy's view of its backend servers, for marking those hosts too. */
+  servers?: HaproxyServer[];
+}
+
+export interface Probe {
+  readonly kind: SourceKind;
+  /** Attempts before a problem is hard. */
+  readonly maxAttempts: number;
+  poll(timeoutMs: number, signal: AbortSignal): Promise<ProbeOutcome>;
+}
+
+/** Runs a command on a host over the pooled SSH connection (the SSH probe's transport). */
+export type SshExec = (host: string, command: string, timeoutMs: number, signal: AbortSignal) => Promise<{ code: number | null; stdout: string }>;
+
+export interface ProbeContext {
+  sshExec: SshExec | null;
+  /** Cap on a status answer's size. */
+  maxBytes: number;
+}
+
+export const DEFAULT_MAX_BYTES = 4 << 20;
+
+/** The check that says whether the source answered at all. */
+export function endpointCheckId(kind: SourceKind): string {
+  if (kind === 'node_exporter') return 'node_exporter:scrape';
+  if (kind === 'http') return 'http:health';
+  return `${kind}:endpoint`;
+}
+
+const SOURCE_NAMES: Record<SourceKind, string> = { monit: 'Monit', node_exporter: 'node_exporter', http: 'health URL', haproxy: 'HAProxy stats', ssh: 'SSH probe' };
+
+/** `{address}` in a URL stands for the host's address. */
+export function expandUrl(template: string, host: Host): string {
+  const address = host.address.includes(':') ? `[${host.address}]` : host.address;
+  return template.replaceAll('{address}', address).replaceAll('{name}', host.name);
+}
+
+/** The probes of a host's `status:` list; a source whose settings are wrong becomes a probe that says so. */
+export function probesFor(host: Host, context: ProbeContext): Probe[] {
+  return host.status.map((source) => {
+    const [kind, raw] = Object.entries(source)[0] as [SourceKind, unknown];
+    const parsed = SOURCE_SETTINGS[kind]?.safeParse(raw ?? {});
+    if (!parsed || !parsed.success) {
+      const problem = parsed ? parsed.error.issues.map((i) => `${i.path.join('.') || kind}: ${i.message}`).join('; ') : `unknown source "${kind}"`;
+      return brokenSettings(kind, `the fleet file's ${kind} settings for ${host.name} are wrong: ${problem}`);
+    }
+    switch (kind) {
+      case 'monit':
+        return monitProbe(host, parsed.data as SourceSettings<'monit'>, context);
+      case 'node_exporter':
+        return nodeExporterProbe(host, parsed.data as SourceSettings<'node_exporter'>, context);
+      case 'http':
+        return httpProbe(host, parsed.data as SourceSettings<'http'>, context);
+      case 'haproxy':
+        return haproxyProbe(host, parsed.data as SourceSettings<'haproxy'>, context);
+      case 'ssh':
+        return sshProbe(host, parsed.data as SourceSettings<'ssh'>, context);
+    }
+  });
+}
+
+function brokenSettings(kind: SourceKind, reason: string): Probe {
+  return {
+    kind,
+    maxAttempts: 1,
+    poll: async () => ({ reachable: true, result: { checks: [endpoint(kind, 'UNKNOWN', reason)], samples: [] } }),
+  };
+}
+
+function endpoint(kind: SourceKind, state: CheckState, reason: string): Check {
+  return { id: endpointCheckId(kind), source: kind, name: SOURCE_NAMES[kind], state, reason };
+}
+
+/** Timeouts and refusals are CRITICAL (the service is down); answers we cannot read are UNKNOWN. */
+const UNREACHABLE: ReadonlySet<GetFailureKind> = new Set(['timeout', 'refused', 'unreachable', 'closed']);
+
+function failed(kind: SourceKind, error: unknown): ProbeOutcome {
+  if (error instanceof GetFailure) {
+    const down = UNREACHABLE.has(error.kind);
+    return { reachable: !down, result: { checks: [endpoint(kind, down ? 'CRITICAL' : 'UNKNOWN', error.message)], samples: [] } };
+  }
+  const message = error instanceof ParseError ? error.message : `could not read the answer: ${(error as Error).message}`;
+  return { reachable: true, result: { checks: [endpoint(kind, 'UNKNOWN', message)], samples: [] } };
+}
+
+function answered(kind: SourceKind, result: SourceResult, latencyMs: number, what: string): SourceResult {
+  const own = endpointCheckId(kind);
+  const checks = result.checks.some((c) => c.id === own) ? result.checks : [endpoint(kind, 'OK', `${what} in ${Math.round(latencyMs)} ms`), ...result.checks];
+  return { checks, samples: [...result.samples.filter((s) => !s.metric.startsWith('latency_ms:')), { metric: `latency_ms:${own}`, value: latencyMs }] };
+}
+
+function auth(user: string | undefined, password: string | undefined): string | undefined {
+  return user === undefined ? undefined : `${user}:${password ?? ''}`;
+}
+
+/** A source read with one GET: fetch, check the status code, parse, report. */
+function fetchingProbe(kind: SourceKind, url: string, attempts: number, context: ProbeContext, credentials: string | undefined, read: (body: Buffer) => Omit<ProbeOutcome, 'reachable'> & { what: string }): Probe {
+  const label = SOURCE_NAMES[kind];
+  return {
+    kind,
+    maxAttempts: attempts,
+    async poll(timeoutMs, signal) {
+      try {
+        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal });
+        if (answer.status !== 200) throw new ParseError(`${label} answered HTTP ${answer.status} at ${url}`);
+        const { result, servers, what } = read(answer.body);
+        return { reachable: true, servers, result: answered(kind, result, answer.latencyMs, what) };
+      } catch (error) {
+        return failed(kind, error);
+      }
+    },
+  };
+}
+
+function monitProbe(host: Host, s: SourceSettings<'monit'>, context: ProbeContext): Probe {
+  const url = expandUrl(`${s.https ? 'https' : 'http'}://{address}:${s.port}${s.path}`, host);
+  return fetchingProbe('monit', url, s.attempts, context, auth(s.user, s.password), (body) => {
+    const result = parseMonit(body);
+    return { result, what: `answered with ${result.checks.length} services` };
+  });
+}
+
+function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, context: ProbeContext): Probe {
+  const url = expandUrl(`http://{address}:${s.port}${s.path}`, host);
+  const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
+  let previous: NodeScrape | null = null;
+  return fetchingProbe('node_exporter', url, s.attempts, context, undefined, (body) => {
+    const scrape = parseNodeExporter(body.toString('utf8'));
+    const result = nodeSamples(previous, scrape, limits);
+    previous = scrape;
+    return { result, what: '' };
+  });
+}
+
+function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeContext): Probe {
+  return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), (body) => {
+    const { result, servers } = parseHaproxyCsv(body.toString('utf8'));
+    return { result, servers, what: `answered with ${servers.length} servers` };
+  });
+}
+
+function httpProbe(host: Host, s: SourceSettings<'http'>, context: ProbeContext): Probe {
+  const url = expandUrl(s.url, host);
+  return {
+    kind: 'http',
+    maxAttempts: s.attempts,
+    async poll(timeoutMs, signal) {
+      try {
+        // A health URL's status code is the answer, 401 included; only the body is capped small.
+        const answer = await httpGet(url, { timeoutMs, maxBytes: Math.min(context.maxBytes, 1 << 20), signal }).catch((error: unknown) => {
+          if (error instanceof GetFailure && error.kind === 'auth') return { status: 401, body: Buffer.alloc(0), latencyMs: 0 };
+          throw error;
+        });
+        const result = httpCheck({ status: answer.status, latencyMs: answer.latencyMs, body: answer.body.toString('utf8') }, { url, expect: s.expect, match: s.match, warnMs: s.warn_ms, critMs: s.crit_ms });
+        return { reachable: true, result: answered('http', result, answer.latencyMs, '') };
+      } catch (error) {
+        return failed('http', error);
+      }
+    },
+  };
+}
+
+function sshProbe(host: Host, s: SourceSettings<'ssh'>, context: ProbeContext): Probe {
+  const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
+  return {
+    kind: 'ssh',
+    maxAttempts: s.attempts,
+    async poll(timeoutMs, signal) {
+      if (!context.sshExec) {
+        return { reachable: true, result: { checks: [endpoint('ssh', 'UNKNOWN', 'the SSH probe needs an SSH connection, which this console has not set up')], samples: [] } };
+      }
+      const started = performance.now();
+      try {
+        const { code, stdout } = await context.sshExec(host.name, SSH_PROBE_COMMAND, timeoutMs, signal);
+        if (code !== 0) throw new ParseError(`the probe command exited with ${code}`);
+        return { reachable: true, result: answered('ssh', parseSshProbe(stdout, limits), performance.now() - started, 'answered') };
+      } catch (error) {
+        if (error instanceof ParseError) return failed('ssh', error);
+        return { reachable: false, result: { checks: [endpoint('ssh', 'CRITICAL', (error as Error).message)], samples: [] } };
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// When each host is polled: a fixed phase inside its interval (so 1,000 hosts do not all fire at
+// the same instant, and a host keeps its slot from one cycle to the next), a cap on polls running
+// at once, and exponential backoff with jitter for hosts that cannot be reached.
+
+/** A stable offset in [0, intervalMs) from the host's name (FNV-1a). */
+export function phaseOf(name: string, intervalMs: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % Math.max(1, Math.floor(intervalMs));
+}
+
+/** The first slot of this host strictly after `now`: phase + k × interval. */
+export function nextSlot(now: number, intervalMs: number, phase: number): number {
+  const k = Math.floor((now - phase) / intervalMs) + 1;
+  return phase + k * intervalMs;
+}
+
+export const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** After `failures` polls in a row found the host unreachable: wait longer, up to 5 minutes,
+ * ±20 % so that hosts which died together do not come back in lockstep. */
+export function backoffDelay(failures: number, intervalMs: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(10, Math.max(0, failures - 1)));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** How long a poll may take: under the interval, so a slow host never overlaps itself. */
+export function pollTimeout(intervalMs: number): number {
+  return Math.max(500, Math.min(10_000, Math.floor(intervalMs * 0.8)));
+}
+
+/** At most `limit` tasks at once; the others wait in order. */
+export class Semaphore {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A released slot is handed straight to the next waiter, so no newcomer can slip in between.
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}

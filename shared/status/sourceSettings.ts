@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+// The settings of each status source as the fleet file writes them (`- monit: { port: 2812 }`).
+// Checked when the file is loaded, so a wrong key or value is reported with its line; the probes
+// in electron/status read the parsed values with their defaults.
+
+export const DEFAULT_ATTEMPTS = 3;
+
+const common = { attempts: z.number().int().min(1).max(10).default(DEFAULT_ATTEMPTS) };
+const credentials = { user: z.string().optional(), password: z.string().optional() };
+const percent = (fallback: number) => z.number().min(0).max(100).default(fallback);
+const limits = { disk_warn: percent(85), disk_crit: percent(95), mem_warn: percent(90), mem_crit: percent(97) };
+
+export const SOURCE_SETTINGS = {
+  monit: z.strictObject({ port: z.number().int().min(1).max(65535).default(2812), path: z.string().startsWith('/').default('/_status?format=xml'), https: z.boolean().default(false), ...credentials, ...common }),
+  node_exporter: z.strictObject({ port: z.number().int().min(1).max(65535).default(9100), path: z.string().startsWith('/').default('/metrics'), ...limits, ...common }),
+  http: z.strictObject({
+    url: z.string().regex(/^https?:\/\//, 'an http:// or https:// URL ({address} stands for the host\'s)'),
+    expect: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+    match: z.string().optional(),
+    warn_ms: z.number().positive().optional(),
+    crit_ms: z.number().positive().optional(),
+    ...common,
+  }),
+  haproxy: z.strictObject({ url: z.string().regex(/^https?:\/\//, 'the stats URL, e.g. "http://{address}:8404/stats;csv"'), ...credentials, ...common }),
+  ssh: z.strictObject({ ...limits, ...common }),
+} as const;
+
+export type SourceSettingsKind = keyof typeof SOURCE_SETTINGS;
+export type SourceSettings<K extends SourceSettingsKind> = z.output<(typeof SOURCE_SETTINGS)[K]>;
+export const SOURCE_KINDS = Object.keys(SOURCE_SETTINGS) as SourceSettingsKind[];
