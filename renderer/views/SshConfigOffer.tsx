@@ -61,7 +61,9 @@ function OfferList(): ReactNode {
   return (
     <>
       {data.hosts.length === 0 ? (
-        <p data-testid="ssh-offer-none">{data.file} names no hosts (only patterns, or nothing).</p>
+        data.problems.some((p) => p.severity === 'error') ? null : (
+          <p data-testid="ssh-offer-none">{data.file} names no hosts (only patterns, or nothing).</p>
+        )
       ) : (
         <>
           <p>
