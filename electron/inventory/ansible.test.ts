@@ -191,6 +191,12 @@ describe('Ansible YAML inventory', () => {
     expect(result.problems.map((p) => [p.severity, p.line])).toContainEqual(['note', 11]);
   });
 
+  it('does not run an inventory plugin, and says what to do instead', () => {
+    const result = read('aws_ec2.yml', '# cloud\nplugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n');
+    expect(result.hosts).toEqual([]);
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', line: 2, message: expect.stringMatching(/inventory plugin amazon\.aws\.aws_ec2.*--list -y/) })]);
+  });
+
   it('points structural mistakes at their line', () => {
     const result = read('bad.yaml', 'all:\n  children:\n    web:\n      hosts:\n        - web1\n    db:\n      host:\n        db1:\n');
     expect(result.hosts).toEqual([]);

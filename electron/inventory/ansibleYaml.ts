@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { expandHostRange } from '../../shared/fleet/hostRange';
 import { Inventory, type Located } from './ansibleModel';
@@ -68,6 +69,12 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
     }
   };
 
+  const plugin = doc.contents.get('plugin', true);
+  if (isScalar(plugin)) {
+    const name = path.basename(file);
+    inventory.error(lineOf(plugin), `${name} configures the inventory plugin ${String(plugin.value)}; Fleetdeck does not run inventory plugins. Save what it finds as a file (\`ansible-inventory -i ${name} --list -y > inventory.yml\`) and import that.`);
+    return inventory;
+  }
   for (const pair of doc.contents.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : '';
     visitGroup(name, pair.value, lineOf(pair.key));
