@@ -154,3 +154,23 @@ test('a fleet file imports an Ansible inventory, notes a clash, and follows edit
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('a fleet file named with --fleet that does not exist yet is written there from ~/.ssh/config', async ({ page }) => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-inventory-e2e-'));
+  writeSshConfig(home, testFleetHosts());
+  const target = path.join(home, 'ops', 'fleet.yaml');
+  const serve = startServe(home, ['--fleet', target]);
+  try {
+    await page.goto(await serve.url);
+    const missing = page.getByTestId('fleet-missing');
+    await expect(missing).toContainText(target);
+    await expect(missing.getByTestId('ssh-offer')).toContainText(`writes a fleet file naming them to ${target}`);
+    await missing.getByTestId('write-fleet-file').click();
+    await expect(page.getByTestId('host-row')).toHaveCount(3);
+    expect(fs.existsSync(path.join(home, '.config', 'Fleetdeck', 'fleet.yaml'))).toBe(false);
+    expect(fs.readFileSync(target, 'utf8')).toContain('environments:');
+  } finally {
+    await stop(serve.child);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import type { FleetSnapshot } from '../../shared/fleet/model';
+import { FLEET_FILE_MISSING, type FleetSnapshot } from '../../shared/fleet/model';
 import { toDisposable, type Disposable } from '../../shared/disposable';
 import { parseFleetFile } from './parseFleetFile';
 
@@ -124,7 +124,7 @@ export class FleetService implements Disposable {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const message = code === 'ENOENT' ? 'the file does not exist (yet): create it and the console loads it.' : `cannot read the file: ${(error as Error).message}`;
+      const message = code === 'ENOENT' ? `${FLEET_FILE_MISSING}: create it and the console loads it.` : `cannot read the file: ${(error as Error).message}`;
       this.watch([file]);
       this.publish({ ...this.snapshot, revision, problem: problem(message) });
       return;

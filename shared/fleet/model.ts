@@ -31,6 +31,10 @@ export const EnvironmentSchema = z.object({
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
+/** How a problem says that the fleet file named (--fleet, FLEETDECK_FLEET) is not there yet, so that
+ * the view can offer to write it. */
+export const FLEET_FILE_MISSING = 'the file does not exist (yet)';
+
 /** A problem in the fleet file, pointed at the place to fix. */
 export const FleetProblemSchema = z.object({
   file: z.string(),
