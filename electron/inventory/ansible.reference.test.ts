@@ -35,7 +35,7 @@ function ansibleList(file: string): AnsibleList {
 }
 
 /** What Fleetdeck should make of each host, derived from Ansible's own output. */
-function expectedFrom(list: AnsibleList, file: string) {
+function expectedFrom(list: AnsibleList, file: string, varsDir = path.dirname(file)) {
   const direct = new Map<string, string[]>();
   for (const [group, body] of Object.entries(list)) {
     if (group === '_meta' || IMPLICIT.has(group) || ENVIRONMENTS.has(group)) continue;
@@ -53,7 +53,7 @@ function expectedFrom(list: AnsibleList, file: string) {
       address: (vars.ansible_host ?? vars.ansible_ssh_host) as string | undefined,
       port: vars.ansible_port === undefined ? undefined : Number(vars.ansible_port),
       user: vars.ansible_user as string | undefined,
-      identity: typeof key === 'string' ? path.resolve(path.dirname(file), key) : undefined,
+      identity: typeof key === 'string' ? path.resolve(varsDir, key) : undefined,
       roles: (direct.get(name) ?? []).sort(),
       labels,
     };
@@ -226,6 +226,24 @@ describe('Ansible inventories read as ansible-inventory reads them', () => {
     fs.writeFileSync(exported, out);
     const plain = (file: string) => ours(file).map((h) => ({ ...h, identity: h.identity && path.basename(h.identity) }));
     expect(plain(exported)).toEqual(plain(original));
+  });
+
+  it('an inventory folder', () => {
+    const file = writeTree('folder', {
+      hosts: '[web]\nweb1\n[production:children]\nweb\n',
+      'prod.yml': 'all:\n  children:\n    db:\n      hosts:\n        db1: { ansible_port: 5432 }\n',
+      'extra.ini': '[web]\nskipped-because-ini\n',
+      'README.md': '[web]\nreadme-host\n',
+      'x.retry': '[web]\nretry-host\n',
+      'hosts~': '[web]\nbackup-host\n',
+      'sub/more': '[web]\nsub-host ansible_ssh_private_key_file=keys/k\n',
+      'group_vars/web.yml': 'ansible_user: web-user\n',
+      'group_vars/all/main.yml': 'owner: ops\n',
+    });
+    const folder = path.dirname(file);
+    const expected = expectedFrom(ansibleList(folder), folder, folder);
+    expect(expected.map((h) => h.name)).toEqual(['db1', 'sub-host', 'web1']);
+    expect(ours(folder)).toEqual(expected);
   });
 
   it('with group_vars/ and host_vars/', () => {

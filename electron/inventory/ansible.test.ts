@@ -132,6 +132,24 @@ no equals sign
     expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', line: 1, message: expect.stringMatching(/dynamic inventory script.*ansible-inventory -i ec2\.py --list -y/) })]);
   });
 
+  it('reads a folder of inventories, skipping a script among them with a note', () => {
+    const folder = path.join(dir, 'inventory');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, '10-static'), '[web]\nweb1\nweb2 ansible_port=x\n');
+    fs.writeFileSync(path.join(folder, '20-cloud.py'), '#!/usr/bin/env python3\n');
+    fs.writeFileSync(path.join(folder, '30-more.yml'), 'all:\n  hosts:\n    db1:\n');
+    const result = readAnsibleInventory({ file: folder, home: '/home/op' });
+    expect(result.hosts.map((h) => [h.name, path.basename(h.source.file), h.source.line])).toEqual([
+      ['web1', '10-static', 2],
+      ['db1', '30-more.yml', 3],
+    ]);
+    expect(result.problems.map((p) => [p.severity, path.basename(p.file), p.line])).toEqual([
+      ['note', '20-cloud.py', 1],
+      ['error', '10-static', 3],
+    ]);
+    expect(result.files.map((f) => path.basename(f))).toEqual(['inventory', '10-static', '20-cloud.py', '30-more.yml']);
+  });
+
   it('says so when the file is missing', () => {
     const result = readAnsibleInventory({ file: path.join(dir, 'nope.ini'), home: '/home/op' });
     expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/nope\.ini does not exist/) })]);

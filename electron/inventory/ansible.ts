@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportedHost, ImportResult } from '../../shared/fleet/imported';
 import { parseAnsibleIni } from './ansibleIni';
-import type { Inventory, InventoryGroup, Located } from './ansibleModel';
+import { Inventory, type InventoryGroup, type Located } from './ansibleModel';
 import { readVarsDirs } from './ansibleVarsDirs';
 import { parseAnsibleYaml } from './ansibleYaml';
 import { expandTilde } from './sshConfig';
@@ -28,26 +28,80 @@ const IMPLICIT = new Set(['all', 'ungrouped']);
 
 export function readAnsibleInventory(options: AnsibleOptions): ImportResult {
   const { file } = options;
-  let text: string;
+  const fail = (why: string): ImportResult => ({ hosts: [], files: [], problems: [{ severity: 'error', file, line: 0, column: 0, message: `the Ansible inventory ${file} ${why}.` }] });
+  let inventory: Inventory;
+  let files: string[];
   try {
     const stat = fs.statSync(file);
-    // A pipe or a device would block the read (and the core with it).
-    if (!stat.isFile()) throw new Error('it is not a regular file');
-    if (stat.size > MAX_FILE_BYTES) throw new Error('it is larger than 5 MB');
-    text = fs.readFileSync(file, 'utf8');
+    if (stat.isDirectory()) {
+      inventory = new Inventory(file, file);
+      files = [file, ...readInventoryFolder(inventory, file)];
+    } else {
+      inventory = new Inventory(file);
+      files = [file];
+      const text = readInventoryFile(file, stat);
+      if (text.startsWith('#!')) {
+        inventory.error(1, `${file} is a dynamic inventory script; Fleetdeck does not run it. ${EXPORT_HINT(path.basename(file))}`);
+      } else {
+        parseInventoryText(text, file, inventory);
+      }
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read: ${(error as Error).message}`;
-    return { hosts: [], files: [], problems: [{ severity: 'error', file, line: 0, column: 0, message: `the Ansible inventory ${file} ${why}.` }] };
+    return fail(code === 'ENOENT' ? 'does not exist' : `cannot be read: ${(error as Error).message}`);
   }
-  if (text.startsWith('#!')) {
-    const message = `${file} is a dynamic inventory script; Fleetdeck does not run it. Save its output as a file (\`ansible-inventory -i ${path.basename(file)} --list -y > inventory.yml\`) and import that.`;
-    return { hosts: [], files: [file], problems: [{ severity: 'error', file, line: 1, column: 0, message }] };
-  }
-  const inventory = /\.ya?ml$/i.test(file) ? parseAnsibleYaml(text, file) : parseAnsibleIni(text, file);
   readVarsDirs(inventory);
   const hosts = inventoryHosts(inventory, options);
-  return { hosts, problems: inventory.problems, files: [file, ...inventory.varsFiles] };
+  return { hosts, problems: inventory.problems, files: [...files, ...inventory.varsFiles] };
+}
+
+const EXPORT_HINT = (name: string): string => `Save its output as a file (\`ansible-inventory -i ${name} --list -y > inventory.yml\`) and import that.`;
+
+function readInventoryFile(file: string, stat: fs.Stats): string {
+  // A pipe or a device would block the read (and the core with it).
+  if (!stat.isFile()) throw new Error('it is not a regular file');
+  if (stat.size > MAX_FILE_BYTES) throw new Error('it is larger than 5 MB');
+  return fs.readFileSync(file, 'utf8');
+}
+
+function parseInventoryText(text: string, file: string, inventory: Inventory): void {
+  if (/\.(ya?ml|json)$/i.test(file)) parseAnsibleYaml(text, file, inventory);
+  else parseAnsibleIni(text, file, inventory);
+}
+
+/** Extensions Ansible skips in an inventory folder (its INVENTORY_IGNORE_EXTS, `.ini` included). */
+const FOLDER_IGNORED = /(\.(pyc|pyo|swp|bak|rpm|md|txt|rst|orig|ini|cfg|retry)|~)$/i;
+const VARS_FOLDERS = new Set(['group_vars', 'host_vars']);
+
+/** An inventory folder, as Ansible reads one: every file in it and its subfolders, in name order,
+ * into one inventory; group_vars/ and host_vars/ are its vars. A script among them is skipped with
+ * a note rather than stopping the rest. Returns the files and folders read. */
+function readInventoryFolder(inventory: Inventory, dir: string, depth = 0): string[] {
+  const read: string[] = [];
+  if (depth > 8) return read;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.name.startsWith('.') || FOLDER_IGNORED.test(entry.name)) continue;
+    if (entry.isDirectory()) {
+      if (depth === 0 && VARS_FOLDERS.has(entry.name)) continue;
+      read.push(full, ...readInventoryFolder(inventory, full, depth + 1));
+      continue;
+    }
+    let text: string;
+    try {
+      text = readInventoryFile(full, fs.statSync(full));
+    } catch (error) {
+      inventory.error(0, `cannot read ${full}: ${(error as Error).message}`, full);
+      continue;
+    }
+    read.push(full);
+    if (text.startsWith('#!')) {
+      inventory.note(1, `a dynamic inventory script; Fleetdeck does not run it, so its hosts are left out. ${EXPORT_HINT(entry.name)}`, full);
+      continue;
+    }
+    parseInventoryText(text, full, inventory);
+  }
+  return read;
 }
 
 export function inventoryHosts(inventory: Inventory, options: AnsibleOptions): ImportedHost[] {
@@ -67,7 +121,7 @@ export function inventoryHosts(inventory: Inventory, options: AnsibleOptions): I
     let environment = options.environment;
     if (!environment) {
       if (envGroups.length > 1) {
-        inventory.error(host.line, `host ${host.name} is in groups of two environments (${envGroups.join(', ')}); it is skipped. Set the import's environment, or keep each host in one.`);
+        inventory.error(host.line, `host ${host.name} is in groups of two environments (${envGroups.join(', ')}); it is skipped. Set the import's environment, or keep each host in one.`, host.file);
         continue;
       }
       environment = envGroups[0] ?? ANSIBLE_ENVIRONMENT;
@@ -94,23 +148,23 @@ export function inventoryHosts(inventory: Inventory, options: AnsibleOptions): I
     put(host.vars);
     put(inventory.hostFileVars.get(host.name));
 
-    const imported = toImported(inventory, host.name, host.line, vars, options);
+    const imported = toImported(inventory, host.name, host.file, host.line, vars, options);
     if (!imported) continue;
     out.push({ ...imported, environment, roles });
   }
   return out;
 }
 
-function toImported(inventory: Inventory, name: string, line: number, vars: Map<string, Located>, options: AnsibleOptions): Omit<ImportedHost, 'environment' | 'roles'> | null {
+function toImported(inventory: Inventory, name: string, file: string, line: number, vars: Map<string, Located>, options: AnsibleOptions): Omit<ImportedHost, 'environment' | 'roles'> | null {
   const get = (...keys: string[]): Located | undefined => keys.map((k) => vars.get(k)).find((v) => v !== undefined && v.value !== '');
-  const host: Omit<ImportedHost, 'environment' | 'roles'> = { name, settings: {}, source: { file: inventory.file, line } };
+  const host: Omit<ImportedHost, 'environment' | 'roles'> = { name, settings: {}, source: { file, line } };
   const address = get('ansible_host', 'ansible_ssh_host');
   if (address) host.address = address.value;
   const port = get('ansible_port', 'ansible_ssh_port');
   if (port) {
     const n = Number(port.value);
     if (!/^\d+$/.test(port.value) || n < 1 || n > 65535) {
-      inventory.error(port.line, `port "${port.value}" of host ${name} is not a port number (1–65535); the host is skipped.`, port.file);
+      inventory.error(port.line, `port "${port.value}" of host ${name} is not a port number (1–65535); the host is skipped.`, port.file ?? file);
       return null;
     }
     host.settings.port = n;
@@ -118,7 +172,7 @@ function toImported(inventory: Inventory, name: string, line: number, vars: Map<
   const user = get('ansible_user', 'ansible_ssh_user');
   if (user) host.settings.user = user.value;
   const key = get('ansible_ssh_private_key_file', 'ansible_private_key_file');
-  if (key) host.settings.identity = path.resolve(path.dirname(inventory.file), expandTilde(key.value, options.home));
+  if (key) host.settings.identity = path.resolve(inventory.varsDir, expandTilde(key.value, options.home));
   const args = [get('ansible_ssh_common_args')?.value, get('ansible_ssh_extra_args')?.value].join(' ');
   const jump = /(?:-o\s*ProxyJump=|-J\s*)([^\s'"]+)/.exec(args);
   if (jump) host.settings.jump = jump[1]!;

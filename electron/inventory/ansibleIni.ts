@@ -7,8 +7,9 @@ import { Inventory, type Located } from './ansibleModel';
 
 type Section = { kind: 'hosts' | 'vars' | 'children'; group: string };
 
-export function parseAnsibleIni(text: string, file: string): Inventory {
-  const inventory = new Inventory(file);
+/** Reads `file` into `inventory` (a new one, or the one of the folder the file is in). */
+export function parseAnsibleIni(text: string, file: string, inventory = new Inventory(file)): Inventory {
+  inventory.current = file;
   let section: Section = { kind: 'hosts', group: 'ungrouped' };
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
@@ -34,7 +35,7 @@ export function parseAnsibleIni(text: string, file: string): Inventory {
     } else if (section.kind === 'vars') {
       const eq = trimmed.indexOf('=');
       if (eq <= 0) return inventory.error(line, `"${trimmed}" in [${section.group}:vars] is not key=value.`);
-      inventory.group(section.group, line).vars.set(trimmed.slice(0, eq).trim(), { value: unquote(trimmed.slice(eq + 1).trim()), line });
+      inventory.group(section.group, line).vars.set(trimmed.slice(0, eq).trim(), { value: unquote(trimmed.slice(eq + 1).trim()), line, file });
     } else {
       hostLine(inventory, section.group, trimmed, line);
     }
@@ -48,7 +49,7 @@ function hostLine(inventory: Inventory, group: string, text: string, line: numbe
   for (const token of rest) {
     const eq = token.indexOf('=');
     if (eq <= 0) return inventory.error(line, `"${token}" after host ${pattern} is not key=value; the line is skipped.`);
-    vars.set(token.slice(0, eq), { value: unquote(token.slice(eq + 1)), line });
+    vars.set(token.slice(0, eq), { value: unquote(token.slice(eq + 1)), line, file: inventory.current });
   }
   // `name:port`, but a range's colons are inside brackets and an IPv6 address has several: only a
   // single colon outside brackets counts.
@@ -57,7 +58,7 @@ function hostLine(inventory: Inventory, group: string, text: string, line: numbe
   const outside = pattern.replace(/\[[^\]]*\]/g, '');
   if (colon > pattern.lastIndexOf(']') && outside.indexOf(':') === outside.lastIndexOf(':')) {
     name = pattern.slice(0, colon);
-    vars.set('ansible_port', { value: pattern.slice(colon + 1), line });
+    vars.set('ansible_port', { value: pattern.slice(colon + 1), line, file: inventory.current });
   }
   let names: string[];
   try {

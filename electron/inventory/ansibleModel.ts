@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ImportProblem } from '../../shared/fleet/imported';
 
 // An Ansible inventory as both of its formats (INI, YAML) describe it: groups with hosts,
@@ -22,6 +23,8 @@ export interface InventoryGroup {
 export interface InventoryHost {
   name: string;
   vars: Map<string, Located>;
+  /** Where the host is first named. */
+  file: string;
   line: number;
 }
 
@@ -35,7 +38,17 @@ export class Inventory {
   /** Every file read besides the inventory (vars files), for the watcher. */
   readonly varsFiles: string[] = [];
 
-  constructor(readonly file: string) {}
+  /** The file being read: the inventory itself, or one file of an inventory folder. */
+  current: string;
+
+  /** `file`: the inventory file, or the inventory folder; `varsDir`: where group_vars/ and
+   * host_vars/ are looked for (beside a file, inside a folder). */
+  constructor(
+    readonly file: string,
+    readonly varsDir: string = path.dirname(file),
+  ) {
+    this.current = file;
+  }
 
   group(name: string, line: number): InventoryGroup {
     let group = this.groups.get(name);
@@ -51,17 +64,17 @@ export class Inventory {
     this.group(groupName, line).hosts.add(name);
     let host = this.hosts.get(name);
     if (!host) {
-      host = { name, vars: new Map(), line };
+      host = { name, vars: new Map(), file: this.current, line };
       this.hosts.set(name, host);
     }
     for (const [key, value] of vars) host.vars.set(key, value);
   }
 
-  error(line: number, message: string, file = this.file): void {
+  error(line: number, message: string, file = this.current): void {
     this.problems.push({ severity: 'error', file, line, column: 0, message });
   }
 
-  note(line: number, message: string, file = this.file): void {
+  note(line: number, message: string, file = this.current): void {
     this.problems.push({ severity: 'note', file, line, column: 0, message });
   }
 }

@@ -13,7 +13,7 @@ const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 const MAX_FILE_BYTES = 1024 * 1024;
 
 export function readVarsDirs(inventory: Inventory): void {
-  const dir = path.dirname(inventory.file);
+  const dir = inventory.varsDir;
   for (const name of new Set(['all', ...inventory.groups.keys()])) {
     const vars = readVarsFor(inventory, path.join(dir, 'group_vars'), name);
     if (vars.size) inventory.groupFileVars.set(name, vars);

@@ -8,8 +8,9 @@ import { Inventory, type Located } from './ansibleModel';
 
 const GROUP_KEYS = new Set(['hosts', 'children', 'vars']);
 
-export function parseAnsibleYaml(text: string, file: string): Inventory {
-  const inventory = new Inventory(file);
+/** Reads `file` into `inventory` (a new one, or the one of the folder the file is in). */
+export function parseAnsibleYaml(text: string, file: string, inventory = new Inventory(file)): Inventory {
+  inventory.current = file;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const lineOf = (node: unknown): number => lineOfNode(node, lines);
@@ -24,7 +25,7 @@ export function parseAnsibleYaml(text: string, file: string): Inventory {
     return inventory;
   }
 
-  const vars = (node: unknown, where: string): Map<string, Located> => varsOfMap(inventory, node, where, lines, doc);
+  const vars = (node: unknown, where: string): Map<string, Located> => varsOfMap(inventory, node, where, lines, doc, file);
 
   const visitGroup = (name: string, node: unknown, line: number): void => {
     inventory.group(name, line);
