@@ -49,31 +49,39 @@ test('the console shows the fleet of the loaded file', async ({ page }) => {
   await expect(page.getByTestId('status-fleet-file')).toContainText(path.basename(fleetFile()));
   const names = hostNamesInFile();
   expect(names.length).toBe(3);
+  // The map first: one tile per host, environments as sections.
+  await expect(page.getByTestId('host-tile')).toHaveCount(names.length);
+  for (const name of names) await expect(page.locator(`[data-testid="host-tile"][data-host="${name}"]`)).toBeVisible();
+  await expect(page.locator('[data-testid="map-env"][data-env="staging"]')).toBeVisible();
+  await expect(page.locator('[data-testid="map-env"][data-env="production"]')).toBeVisible();
+  // The list: one row per host.
+  await page.getByTestId('layout-list').click();
   await expect(page.getByTestId('host-row')).toHaveCount(names.length);
   for (const name of names) await expect(page.locator(`[data-testid="host-row"][data-host="${name}"]`)).toBeVisible();
-  await expect(page.locator('[data-testid="env-section"][data-env="staging"]')).toBeVisible();
   await expect(page.locator('[data-testid="env-section"][data-env="production"]')).toBeVisible();
 
   // The other views say what they are for instead of showing nothing.
-  for (const view of ['terminals', 'deploys', 'releases']) {
+  for (const view of ['events', 'terminals', 'deploys', 'releases']) {
     await page.getByTestId(`nav-${view}`).click();
     await expect(page.getByRole('main')).not.toBeEmpty();
   }
   await page.getByTestId('nav-fleet').click();
   await page.getByTestId('host-search').fill(names[0]!);
   await expect(page.getByTestId('host-row')).toHaveCount(1);
+  await page.getByTestId('layout-map').click();
+  await expect(page.getByTestId('host-tile')).toHaveCount(1);
 });
 
 test('a broken fleet file is shown with its line, and the last good fleet stays', async ({ page }) => {
   const good = fs.readFileSync(fleetFile(), 'utf8');
   await page.goto(url());
-  await expect(page.getByTestId('host-row')).toHaveCount(3);
+  await expect(page.getByTestId('host-tile')).toHaveCount(3);
   try {
     fs.writeFileSync(fleetFile(), good.replace('environments:', 'environments:\n  broken: [unclosed'));
     const banner = page.getByTestId('fleet-problem');
     await expect(banner).toBeVisible({ timeout: 10_000 });
     await expect(banner).toContainText(/line \d+/);
-    await expect(page.getByTestId('host-row')).toHaveCount(3);
+    await expect(page.getByTestId('host-tile')).toHaveCount(3);
   } finally {
     fs.writeFileSync(fleetFile(), good);
   }
@@ -85,7 +93,8 @@ test('screenshots of the console @screenshot', async ({ page }, testInfo) => {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto(url());
-    await expect(page.getByTestId('host-row')).toHaveCount(3);
+    // Every host polled: the picture shows the map as an operator sees it.
+    await expect(page.locator('[data-testid="host-tile"][data-state="OK"]')).toHaveCount(3, { timeout: 30_000 });
     const shot = await page.screenshot();
     for (const dir of targets) {
       fs.mkdirSync(dir, { recursive: true });

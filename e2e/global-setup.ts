@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { e2eFleetOptions } from './e2eFleet';
 import { fleetDown, fleetUp } from './fleet/fleet';
 
 // Starts a 3-host test fleet and the console in browser mode on it (the built dist/), and hands
@@ -14,10 +15,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error('dist/ is not built: run `npm run build` first (npm test does).');
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-e2e-'));
-  // 127.0.30.x: clear of the demo fleet (127.0.10.x) and the integration tests' (127.0.20.x).
-  // FLEETDECK_E2E_OCTET moves it (e.g. 130 → 127.0.130.x) so two checkouts can run side by side.
-  const octet = Number(process.env.FLEETDECK_E2E_OCTET ?? 30);
-  const fleet = await fleetUp({ hosts: 3, dir, nodeExporter: true, firstIndex: (octet - 10) * 254 });
+  const fleet = await fleetUp(e2eFleetOptions(dir));
   let serve: ChildProcess | null = null;
   try {
     serve = spawn(process.execPath, ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', '0', '--token', E2E_TOKEN], {

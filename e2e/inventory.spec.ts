@@ -105,9 +105,9 @@ test('without a fleet file, the hosts of ~/.ssh/config become one', async ({ pag
     await offer.getByTestId('ssh-environment').fill('lab');
     await offer.getByTestId('write-fleet-file').click();
 
-    await expect(page.getByTestId('host-row')).toHaveCount(2);
-    for (const h of [kept1, kept2]) await expect(page.locator(`[data-testid="host-row"][data-host="${h.name}"]`)).toBeVisible();
-    await expect(page.locator('[data-testid="env-section"][data-env="lab"]')).toBeVisible();
+    await expect(page.getByTestId('host-tile')).toHaveCount(2);
+    for (const h of [kept1, kept2]) await expect(page.locator(`[data-testid="host-tile"][data-host="${h.name}"]`)).toBeVisible();
+    await expect(page.locator('[data-testid="map-env"][data-env="lab"]')).toBeVisible();
     await expect(page.getByTestId('status-fleet-file')).toContainText('fleet.yaml');
 
     // The file is the user's: plain YAML naming the picked hosts with what ~/.ssh/config said.
@@ -119,7 +119,7 @@ test('without a fleet file, the hosts of ~/.ssh/config become one', async ({ pag
     await stop(serve.child);
     serve = startServe(home);
     await page.goto(await serve.url);
-    await expect(page.getByTestId('host-row')).toHaveCount(2);
+    await expect(page.getByTestId('host-tile')).toHaveCount(2);
     await expect(page.getByTestId('ssh-offer')).toHaveCount(0);
   } finally {
     await stop(serve.child);
@@ -141,14 +141,14 @@ test('a fleet file imports an Ansible inventory, notes a clash, and follows edit
   const serve = startServe(home, ['--fleet', path.join(home, 'fleet.yaml')]);
   try {
     await page.goto(await serve.url);
-    await expect(page.getByTestId('host-row')).toHaveCount(3);
-    await expect(page.locator('[data-testid="host-row"][data-host="db-imported"]')).toBeVisible();
+    await expect(page.getByTestId('host-tile')).toHaveCount(3);
+    await expect(page.locator('[data-testid="host-tile"][data-host="db-imported"]')).toBeVisible();
     await expect(page.getByTestId('fleet-notes')).toContainText(`inventory.ini line 2: host "${a.name}" is also in the fleet file`);
 
     // The console watches the imported file too.
     fs.writeFileSync(inventory, ini(`${c.name} ansible_host=${c.address}\n`));
-    await expect(page.getByTestId('host-row')).toHaveCount(4, { timeout: 10_000 });
-    await expect(page.locator(`[data-testid="host-row"][data-host="${c.name}"]`)).toBeVisible();
+    await expect(page.getByTestId('host-tile')).toHaveCount(4, { timeout: 10_000 });
+    await expect(page.locator(`[data-testid="host-tile"][data-host="${c.name}"]`)).toBeVisible();
   } finally {
     await stop(serve.child);
     fs.rmSync(home, { recursive: true, force: true });
@@ -166,7 +166,7 @@ test('a fleet file named with --fleet that does not exist yet is written there f
     await expect(missing).toContainText(target);
     await expect(missing.getByTestId('ssh-offer')).toContainText(`writes a fleet file naming them to ${target}`);
     await missing.getByTestId('write-fleet-file').click();
-    await expect(page.getByTestId('host-row')).toHaveCount(3);
+    await expect(page.getByTestId('host-tile')).toHaveCount(3);
     expect(fs.existsSync(path.join(home, '.config', 'Fleetdeck', 'fleet.yaml'))).toBe(false);
     expect(fs.readFileSync(target, 'utf8')).toContain('environments:');
   } finally {

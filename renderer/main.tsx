@@ -2,13 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToCore } from './client';
 import { bindClient } from './state/bind';
-import { CoreLinkProvider } from './state/coreLink';
-import { StoreProvider } from './state/react';
+import { ClientProvider, StoreProvider } from './state/react';
 import { createAppStore } from './state/store';
 import { viewFromHash } from './state/ui';
 import { App } from './views/App';
 import './styles/tokens.css';
 import './styles/app.css';
+import './styles/status.css';
 
 // The page's entry: one client, one store, bound together for the page's lifetime, then the app.
 
@@ -21,9 +21,9 @@ if (!root) throw new Error('index.html has no #root element.');
 createRoot(root).render(
   <StrictMode>
     <StoreProvider store={store}>
-      <CoreLinkProvider link={client}>
+      <ClientProvider client={client}>
         <App />
-      </CoreLinkProvider>
+      </ClientProvider>
     </StoreProvider>
   </StrictMode>,
 );

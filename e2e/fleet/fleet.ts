@@ -37,6 +37,8 @@ export interface FleetOptions {
   monitInterval?: number;
   /** How long one daemon may take to become ready (default 30 s). */
   readyTimeoutMs?: number;
+  /** Poll interval written into the fleet file's defaults (e.g. "2s" for tests); default none. */
+  interval?: string;
   /** HAProxy on the production lb host in front of the production app hosts (default true;
    *  fleets of 3 hosts or more have an lb). */
   haproxy?: boolean;
@@ -173,7 +175,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
 
     const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null }), 0o600);
+    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null }), 0o600);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);
 

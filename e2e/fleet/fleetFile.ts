@@ -13,6 +13,8 @@ export interface FleetFileInput {
   hosts: Array<{ name: string; address: string }>;
   /** The host running HAProxy, which also gets its stats as a status source. */
   lb?: string | null;
+  /** The poll interval, when not the console's default. */
+  interval?: string | null;
 }
 
 /** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
@@ -32,6 +34,7 @@ export function renderFleetYaml(input: FleetFileInput): string {
     `  port: ${SSH_PORT}`,
     '  identity: ./id_ed25519',
     '  known_hosts: ./known_hosts',
+    ...(input.interval ? [`  interval: ${input.interval}`] : []),
     '  status:',
     `    - ${monit}`,
   ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, describeProblem, formatClock, lastGoodVersionNote, plural } from './format';
+import { baseName, compactNumber, describeProblem, formatClock, lastGoodVersionNote, plural, since } from './format';
 
 describe('format', () => {
   it('writes local times as HH:MM:SS', () => {
@@ -29,5 +29,20 @@ describe('format', () => {
   it('counts', () => {
     expect(plural(1, 'host')).toBe('1 host');
     expect(plural(0, 'host')).toBe('0 hosts');
+  });
+
+  it('says how long ago, briefly', () => {
+    expect(since(0, 12_000)).toBe('12 s');
+    expect(since(0, 5 * 60_000)).toBe('5 min');
+    expect(since(0, 3 * 3600_000)).toBe('3 h');
+    expect(since(0, 3 * 86400_000)).toBe('3 d');
+  });
+
+  it('writes chart numbers compactly', () => {
+    expect(compactNumber(0.1234)).toBe('0.123');
+    expect(compactNumber(42.42)).toBe('42.4');
+    expect(compactNumber(1234)).toBe('1234');
+    expect(compactNumber(123_456)).toBe('123k');
+    expect(compactNumber(2_500_000)).toBe('2.50M');
   });
 });

@@ -37,3 +37,22 @@ export function lastGoodVersionNote(loadedAt: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** How long ago, briefly: "12 s", "5 min", "3 h", "2 d". */
+export function since(ms: number, now: number = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 90) return `${s} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
+/** A number for a chart axis or a table: 3 significant digits, k/M/G for big ones. */
+export function compactNumber(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${(value / 1e9).toPrecision(3)}G`;
+  if (abs >= 1e6) return `${(value / 1e6).toPrecision(3)}M`;
+  if (abs >= 1e4) return `${(value / 1e3).toPrecision(3)}k`;
+  if (abs >= 100 || abs === 0) return String(Math.round(value));
+  return value.toPrecision(3);
+}

@@ -11,7 +11,7 @@ const snapshot = { file: '/f/fleet.yaml', loadedAt: 5, environments: [], hosts: 
 /** A client whose connection and stream the test drives by hand. */
 function fakeClient() {
   let listener: (s: PortState) => void = () => undefined;
-  const streams: Array<{ handlers: StreamHandlers<unknown>; closed: boolean }> = [];
+  const streams: Array<{ name: string; handlers: StreamHandlers<unknown>; closed: boolean }> = [];
   const calls: string[] = [];
   const client = {
     onConnection(l: (s: PortState) => void) {
@@ -19,29 +19,32 @@ function fakeClient() {
       l({ connected: false, reason: 'connecting' });
       return () => (listener = () => undefined);
     },
-    subscribe(_name: string, _params: unknown, handlers: StreamHandlers<unknown>): Subscription {
-      const s = { handlers, closed: false };
+    subscribe(name: string, _params: unknown, handlers: StreamHandlers<unknown>): Subscription {
+      const s = { name, handlers, closed: false };
       streams.push(s);
       return { ack: () => undefined, close: () => (s.closed = true) };
     },
     call(name: string) {
       calls.push(name);
-      return Promise.resolve(info);
+      return Promise.resolve(name === 'status.events' ? [event(7)] : info);
     },
   } as unknown as CoreLink;
   return { client, streams, calls, setPort: (s: PortState) => listener(s) };
 }
 
+const event = (id: number) => ({ id, at: id, host: 'web-1', check: 'monit:endpoint', checkName: 'Monit', from: 'OK' as const, to: 'CRITICAL' as const, hard: true, reason: 'down' });
+const STREAMS = ['fleet.updates', 'status.updates', 'status.changes'];
+
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 describe('bindClient', () => {
-  it('tracks the connection, asks app.info on every connect, and keeps one fleet stream', async () => {
+  it('tracks the connection, asks app.info and the latest events on every connect, and keeps one of each stream', async () => {
     const fake = fakeClient();
     const store = createAppStore();
     let t = 100;
     bindClient(fake.client, store, () => t);
     expect(store.getState().connection).toEqual({ status: 'connecting' });
-    expect(fake.streams).toHaveLength(1);
+    expect(fake.streams.map((s) => s.name)).toEqual(STREAMS);
 
     fake.setPort({ connected: true });
     await tick();
@@ -55,9 +58,15 @@ describe('bindClient', () => {
     fake.setPort({ connected: false, reason: 'the core is not answering' });
     expect(store.getState().connection).toMatchObject({ status: 'disconnected', since: 200, wasConnected: true });
     fake.setPort({ connected: true });
-    expect(fake.calls).toEqual(['app.info', 'app.info']);
+    expect(fake.calls).toEqual(['app.info', 'status.events', 'app.info', 'status.events']);
+    expect(store.getState().events.map((e) => e.id)).toEqual([7]);
     // The client re-opens its own streams after a reconnect: no second subscription.
-    expect(fake.streams).toHaveLength(1);
+    expect(fake.streams).toHaveLength(3);
+    // Status batches and state changes reach the store.
+    fake.streams[1]!.handlers.onEvent({ full: true, at: 1, hosts: [{ host: 'web-1', state: 'OK', hard: true, stale: false, lastPoll: 1, summary: 'ok', checks: [], latest: {} }], removed: [] });
+    expect(store.getState().statuses['web-1']?.state).toBe('OK');
+    fake.streams[2]!.handlers.onEvent(event(9));
+    expect(store.getState().events.map((e) => e.id)).toEqual([9, 7]);
   });
 
   it('opens the fleet stream again on the next connect when the core ended it', () => {
@@ -70,13 +79,13 @@ describe('bindClient', () => {
     expect(store.getState().fleetStreamError).toBe('core stopping');
     fake.setPort({ connected: false, reason: 'x' });
     fake.setPort({ connected: true });
-    expect(fake.streams).toHaveLength(2);
+    expect(fake.streams.map((s) => s.name)).toEqual([...STREAMS, 'fleet.updates']);
   });
 
   it('lets go of everything when disposed', () => {
     const fake = fakeClient();
     const binding = bindClient(fake.client, createAppStore());
     binding.dispose();
-    expect(fake.streams[0]!.closed).toBe(true);
+    expect(fake.streams.every((s) => s.closed)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import type { CoreLink } from './bind';
 import type { AppState, AppStore } from './store';
 
 // The store reaches components through a context (main.tsx creates it once), so a test or a
@@ -24,4 +25,18 @@ export function useAppStoreApi(): AppStore {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useAppStoreApi: no StoreProvider above this component.');
   return store;
+}
+
+// The client, for the few views that ask the core on demand (a host's graphs) rather than read
+// streamed state.
+const ClientContext = createContext<CoreLink | null>(null);
+
+export function ClientProvider({ client, children }: { client: CoreLink; children: ReactNode }): ReactNode {
+  return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>;
+}
+
+export function useClient(): CoreLink {
+  const client = useContext(ClientContext);
+  if (!client) throw new Error('useClient: no ClientProvider above this component.');
+  return client;
 }

@@ -1,8 +1,9 @@
+import type { CheckStateName } from '../../shared/status/schema';
 import type { SliceCreator } from './store';
 
 // What the user looks at: the view, the host search text, the environments folded away.
 
-export type ViewId = 'fleet' | 'terminals' | 'deploys' | 'releases';
+export type ViewId = 'fleet' | 'events' | 'terminals' | 'deploys' | 'releases';
 
 export interface ViewDef {
   id: ViewId;
@@ -13,19 +14,39 @@ export interface ViewDef {
 
 export const VIEWS: readonly ViewDef[] = [
   { id: 'fleet', label: 'Fleet', digit: '1' },
-  { id: 'terminals', label: 'Terminals', digit: '2' },
-  { id: 'deploys', label: 'Deploys', digit: '3' },
-  { id: 'releases', label: 'Releases', digit: '4' },
+  { id: 'events', label: 'Events', digit: '2' },
+  { id: 'terminals', label: 'Terminals', digit: '3' },
+  { id: 'deploys', label: 'Deploys', digit: '4' },
+  { id: 'releases', label: 'Releases', digit: '5' },
 ];
+
+export type FleetLayout = 'map' | 'list';
+
+/** The host under the pointer on the map, for the one shared tooltip. */
+export interface Hover {
+  host: string;
+  x: number;
+  y: number;
+}
 
 export interface UiSlice {
   view: ViewId;
   search: string;
   /** Environments the user folded, by name. */
   collapsed: Readonly<Record<string, true>>;
+  fleetLayout: FleetLayout;
+  /** Show only hosts in this state (the map's state chips). */
+  stateFilter: CheckStateName | null;
+  /** The host whose page is open over the fleet view, if any. */
+  openHost: string | null;
+  hover: Hover | null;
   showView(view: ViewId): void;
   setSearch(text: string): void;
   toggleEnvironment(name: string): void;
+  setFleetLayout(layout: FleetLayout): void;
+  setStateFilter(state: CheckStateName | null): void;
+  showHost(name: string | null): void;
+  setHover(hover: Hover | null): void;
 }
 
 /** The parts of a key event that decide a shortcut (a KeyboardEvent fits). */
@@ -37,7 +58,7 @@ export interface KeyChord {
   shiftKey: boolean;
 }
 
-/** Ctrl+1..4 (Cmd+1..4 on a Mac) pick a view; nothing else does. */
+/** Ctrl+1..5 (Cmd+1..5 on a Mac) pick a view; nothing else does. */
 export function viewForChord(chord: KeyChord, isMac: boolean): ViewId | null {
   const primary = isMac ? chord.metaKey && !chord.ctrlKey : chord.ctrlKey && !chord.metaKey;
   if (!primary || chord.altKey || chord.shiftKey) return null;
@@ -73,6 +94,14 @@ export const createUiSlice =
     search: '',
     collapsed: {},
     showView: (view) => set({ view }),
-    setSearch: (text) => set((s) => searchChanged(s, text)),
+    setSearch: (text) => set((s) => ({ ...searchChanged(s, text), ...(text.trim() ? { openHost: null } : {}) })),
     toggleEnvironment: (name) => set((s) => ({ collapsed: toggled(s.collapsed, name) })),
+    fleetLayout: 'map',
+    stateFilter: null,
+    openHost: null,
+    hover: null,
+    setFleetLayout: (fleetLayout) => set({ fleetLayout }),
+    setStateFilter: (stateFilter) => set({ stateFilter }),
+    showHost: (openHost) => set(openHost ? { openHost, view: 'fleet', hover: null } : { openHost: null }),
+    setHover: (hover) => set({ hover }),
   });

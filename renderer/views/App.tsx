@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useAppStore } from '../state/react';
 import { ConnectionBanner } from './ConnectionBanner';
+import { EventsView } from './EventsView';
 import { FleetView } from './FleetView';
 import { NavBar } from './NavBar';
 import { PlannedView } from './PlannedView';
@@ -33,5 +34,7 @@ export function App(): ReactNode {
 
 function CurrentView(): ReactNode {
   const view = useAppStore((s) => s.view);
-  return view === 'fleet' ? <FleetView /> : <PlannedView view={view} />;
+  if (view === 'fleet') return <FleetView />;
+  if (view === 'events') return <EventsView />;
+  return <PlannedView view={view} />;
 }

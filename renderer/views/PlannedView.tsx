@@ -15,7 +15,7 @@ interface Plan {
   next: string;
 }
 
-const PLANS: Record<Exclude<ViewId, 'fleet'>, Plan> = {
+const PLANS: Record<Exclude<ViewId, 'fleet' | 'events'>, Plan> = {
   terminals: {
     icon: 'terminal',
     title: 'No terminal open',
@@ -36,7 +36,7 @@ const PLANS: Record<Exclude<ViewId, 'fleet'>, Plan> = {
   },
 };
 
-export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet'> }): ReactNode {
+export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events'> }): ReactNode {
   const plan = PLANS[view];
   const showView = useAppStore((s) => s.showView);
   return (

@@ -2,15 +2,14 @@ import { useEffect, type ReactNode } from 'react';
 import type { Host } from '../../shared/fleet/model';
 import type { ImportProblem } from '../../shared/fleet/imported';
 import { describeProblem, plural } from '../parts/format';
-import { useCoreLink } from '../state/coreLink';
 import { loadSshOffer, writeFleetFile } from '../state/inventoryActions';
-import { useAppStore, useAppStoreApi } from '../state/react';
+import { useAppStore, useAppStoreApi, useClient } from '../state/react';
 
 // No fleet file yet: the hosts the user already has in ~/.ssh/config, to tick and write into a
 // fleet file, after which the fleet view shows them.
 
 export function SshConfigOffer(): ReactNode {
-  const link = useCoreLink();
+  const link = useClient();
   const store = useAppStoreApi();
   const status = useAppStore((s) => s.sshOffer.status);
   const connected = useAppStore((s) => s.connection.status === 'connected');
@@ -27,7 +26,7 @@ export function SshConfigOffer(): ReactNode {
 }
 
 function OfferStatus(): ReactNode {
-  const link = useCoreLink();
+  const link = useClient();
   const store = useAppStoreApi();
   const status = useAppStore((s) => s.sshOffer.status);
   const error = useAppStore((s) => s.sshOffer.error);
@@ -45,7 +44,7 @@ function OfferStatus(): ReactNode {
 }
 
 function OfferList(): ReactNode {
-  const link = useCoreLink();
+  const link = useClient();
   const store = useAppStoreApi();
   const data = useAppStore((s) => s.sshOffer.data);
   const picked = useAppStore((s) => s.sshOffer.picked);

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { e2eFleetOptions } from './e2eFleet';
+import { fleetUp, stopDaemon } from './fleet/fleet';
+
+// The fleet overview against the real test fleet: Monit, node_exporter and HAProxy polled by the
+// console every 2 s. A host's Monit is stopped and started again; the map, the tooltip, the events
+// view and the host page follow.
+
+const url = (): string => process.env.FLEETDECK_URL!;
+const fleetDir = (): string => path.dirname(process.env.FLEETDECK_FLEET_FILE!);
+const tile = (page: Page, host: string) => page.locator(`[data-testid="host-tile"][data-host="${host}"]`);
+
+test('the map shows every host OK, then a stopped Monit as CRITICAL with its reason, and the recovery', async ({ page }) => {
+  await page.goto(url());
+  for (const host of ['host-1', 'host-2', 'host-3']) await expect(tile(page, host)).toHaveAttribute('data-state', 'OK', { timeout: 30_000 });
+  await expect(page.getByTestId('state-chip-OK')).toContainText('3');
+
+  await stopDaemon(fleetDir(), 'host-3', 'monit');
+  try {
+    // Soft first (outlined), then hard after 3 attempts.
+    await expect(tile(page, 'host-3')).toHaveAttribute('data-state', 'CRITICAL', { timeout: 20_000 });
+    await expect(tile(page, 'host-3')).not.toHaveClass(/tile-soft/, { timeout: 20_000 });
+    await tile(page, 'host-3').hover();
+    await expect(page.getByTestId('map-tooltip')).toContainText('refused the connection');
+    // Problems first, and the chips count them.
+    await expect(page.getByTestId('state-chip-CRITICAL')).toContainText('1');
+    await page.getByTestId('state-chip-CRITICAL').click();
+    await expect(page.getByTestId('host-tile')).toHaveCount(1);
+    await page.getByTestId('state-chip-CRITICAL').click();
+
+    await page.getByTestId('nav-events').click();
+    const event = page.locator('[data-testid="event-row"][data-host="host-3"][data-to="CRITICAL"][data-hard="true"]');
+    await expect(event.first()).toContainText('Monit');
+  } finally {
+    await fleetUp(e2eFleetOptions(fleetDir()));
+  }
+  await page.getByTestId('nav-fleet').click();
+  await expect(tile(page, 'host-3')).toHaveAttribute('data-state', 'OK', { timeout: 60_000 });
+  await page.getByTestId('nav-events').click();
+  await expect(page.locator('[data-testid="event-row"][data-host="host-3"][data-to="OK"]').first()).toBeVisible();
+});
+
+test('the host page shows checks, graphs of real history and the state changes', async ({ page }) => {
+  await page.goto(url());
+  await expect(tile(page, 'host-2')).toHaveAttribute('data-state', 'OK', { timeout: 30_000 });
+  await tile(page, 'host-2').click();
+  const view = page.getByTestId('host-view');
+  await expect(view).toHaveAttribute('data-host', 'host-2');
+  await expect(page.getByTestId('host-state')).toHaveText('OK');
+  // Monit, node_exporter and HAProxy checks, each with its reason.
+  await expect(page.locator('[data-testid="check-row"][data-check="monit:endpoint"]')).toContainText('answered with');
+  await expect(page.locator('[data-testid="check-row"][data-check="node_exporter:memory"]')).toContainText('% used');
+  await expect(page.locator('[data-testid="check-row"][data-check="haproxy:app/host-3"]')).toContainText('UP');
+  // Graphs with points from the history database (CPU needs two scrapes).
+  const cpu = page.locator('[data-testid="metric-chart"][data-metric="CPU"]');
+  await expect(cpu).not.toHaveAttribute('data-points', '0', { timeout: 20_000 });
+  await expect(cpu.locator('svg.recharts-surface')).toBeVisible();
+  await expect(page.locator('[data-testid="metric-chart"][data-metric="Memory"] svg.recharts-surface')).toBeVisible();
+  for (const range of ['6h', '24h', '7d', '30d']) {
+    await page.getByTestId(`range-${range}`).click();
+    await expect(page.getByTestId(`range-${range}`)).toHaveAttribute('aria-pressed', 'true');
+  }
+  await expect(page.locator('[data-testid="metric-chart"][data-metric="Load"] svg.recharts-surface')).toBeVisible({ timeout: 15_000 });
+  await page.getByTestId('host-back').click();
+  await expect(page.getByTestId('cluster-map')).toBeVisible();
+});
+
+test('screenshots of the map and a host page @screenshot', async ({ page }, testInfo) => {
+  const targets = process.env.UPDATE_SCREENSHOTS ? [testInfo.outputPath(), path.join('e2e', 'screenshots')] : [testInfo.outputPath()];
+  await page.goto(url());
+  await expect(page.locator('[data-testid="host-tile"][data-state="OK"]')).toHaveCount(3, { timeout: 30_000 });
+  await tile(page, 'host-1').click();
+  // A few buckets of history, so the graphs show lines rather than dots.
+  await expect(page.locator('[data-testid="metric-chart"][data-metric="CPU"]')).toHaveAttribute('data-points', /^([4-9]|\d\d+)$/, { timeout: 60_000 });
+  await expect(page.locator('[data-testid="metric-chart"][data-metric="Network"] svg.recharts-surface')).toBeVisible({ timeout: 20_000 });
+  const shot = await page.screenshot({ fullPage: true });
+  for (const dir of targets) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'host-light.png'), shot);
+  }
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { HostStatus } from '../../shared/status/schema';
+import { clusterMap } from './clusterMap';
+import { sampleHost } from './testFleet';
+
+const status = (host: string, state: HostStatus['state']): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {} });
+
+const snapshot = {
+  environments: [{ name: 'production', roles: ['db', 'app', 'monitoring', 'lb'] }],
+  hosts: [
+    sampleHost({ name: 'db-1', roles: ['db'] }),
+    sampleHost({ name: 'app-1', roles: ['app'] }),
+    sampleHost({ name: 'app-2', roles: ['app'] }),
+    sampleHost({ name: 'app-3', roles: ['app'] }),
+    sampleHost({ name: 'mon-1', roles: ['monitoring'] }),
+    sampleHost({ name: 'lb-1', roles: ['lb'] }),
+  ],
+};
+const statuses = { 'app-1': status('app-1', 'OK'), 'app-2': status('app-2', 'WARNING'), 'app-3': status('app-3', 'CRITICAL'), 'db-1': status('db-1', 'OK'), 'lb-1': status('lb-1', 'OK') };
+
+describe('clusterMap', () => {
+  it('orders tiers by traffic (lb, app, db, then the rest) and puts problems first', () => {
+    const map = clusterMap(snapshot, statuses, '', null);
+    const env = map.environments[0]!;
+    expect(env.tiers.map((t) => t.role)).toEqual(['lb', 'app', 'db', 'monitoring']);
+    expect(env.tiers[1]!.hosts).toEqual(['app-3', 'app-2', 'app-1']);
+    expect(env.counts).toEqual({ CRITICAL: 1, WARNING: 1, UNKNOWN: 1, OK: 3 });
+  });
+
+  it('filters by state, keeping the counts of everything the search matched', () => {
+    const map = clusterMap(snapshot, statuses, '', 'CRITICAL');
+    expect(map.environments[0]!.tiers.map((t) => [t.role, t.hosts])).toEqual([['app', ['app-3']]]);
+    expect(map.counts.OK).toBe(3);
+    expect(map.shown).toBe(1);
+  });
+
+  it('narrows by search', () => {
+    const map = clusterMap(snapshot, statuses, 'app-', null);
+    expect(map.environments[0]!.tiers.map((t) => t.role)).toEqual(['app']);
+  });
+});

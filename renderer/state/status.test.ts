@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { HostStatus } from '../../shared/status/schema';
+import { applyBatch, countStates, MAX_EVENTS, mergeEvents } from './status';
+
+const status = (host: string, state: HostStatus['state'], extra: Partial<HostStatus> = {}): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {}, ...extra });
+
+describe('status state', () => {
+  it('replaces only the hosts of a batch and keeps the others as they were', () => {
+    const a = status('a', 'OK');
+    const b = status('b', 'OK');
+    const { statuses } = applyBatch({}, { full: true, at: 1, hosts: [a, b], removed: [] });
+    const next = applyBatch(statuses, { full: false, at: 2, hosts: [status('b', 'OK', { latest: { cpu_pct: 3 } })], removed: [] });
+    expect(next.statuses.a).toBe(a);
+    expect(next.statuses.b?.latest).toEqual({ cpu_pct: 3 });
+    // New samples alone are not a change of state: the map keeps its order.
+    expect(next.stateChanged).toBe(false);
+    expect(applyBatch(next.statuses, { full: false, at: 3, hosts: [status('b', 'CRITICAL')], removed: [] }).stateChanged).toBe(true);
+    expect(applyBatch(next.statuses, { full: false, at: 3, hosts: [], removed: ['a'] }).statuses).not.toHaveProperty('a');
+  });
+
+  it('counts states, a host without status as UNKNOWN', () => {
+    expect(countStates(['a', 'b', 'c'], { a: status('a', 'CRITICAL'), b: status('b', 'OK') })).toEqual({ CRITICAL: 1, WARNING: 0, UNKNOWN: 1, OK: 1 });
+  });
+
+  it('keeps the newest events once each, up to a limit', () => {
+    const e = (id: number) => ({ id, at: id, host: 'a', check: 'c', checkName: 'c', from: 'OK' as const, to: 'CRITICAL' as const, hard: false, reason: '' });
+    expect(mergeEvents([e(2), e(1)], [e(3), e(2)]).map((x) => x.id)).toEqual([3, 2, 1]);
+    expect(mergeEvents([], Array.from({ length: MAX_EVENTS + 5 }, (_, i) => e(i)))).toHaveLength(MAX_EVENTS);
+  });
+});
