@@ -33,6 +33,8 @@ export function fleetFileFromImported(hosts: readonly ImportedHost[], source: Fl
     `# Written by Fleetdeck from ${tilde(source.from)} on ${source.at.toISOString().slice(0, 10)}.`,
     '# Edit it freely: the console reloads it when it changes. Settings may stand at every level',
     '# (defaults, environment, role, host); see "The fleet file" in Fleetdeck\'s README.',
+    '# To watch their health, give them status sources, e.g.',
+    '#   defaults: { status: [ { monit: { port: 2812 } }, { node_exporter: { port: 9100 } } ] }',
     '',
   ].join('\n');
   return header + stringify({ environments }, { flowCollectionPadding: true, lineWidth: 0 });
