@@ -86,6 +86,7 @@ describe('inventory api', () => {
     expect(failure).toBeInstanceOf(CoreFailure);
     expect((failure as CoreFailure).message).toMatch(/^ghost: not a host of/);
     await expect(api().requests['inventory.writeFleetFile']({ hosts: ['web-1'], path: 'fleet.yaml' })).rejects.toThrow(/not an absolute path/);
+    await expect(api().requests['inventory.writeFleetFile']({ hosts: ['web-1'], path: '~/.bash_login' })).rejects.toThrow(/does not end in \.yaml/);
     expect(fs.existsSync(path.join(home, '.config'))).toBe(false);
   });
 });

@@ -39,6 +39,8 @@ export function inventoryApi({ fleet, home, configDir }: InventoryApiDeps): ApiP
       'inventory.writeFleetFile': async ({ hosts: names, path: given, environment }) => {
         const target = given ? expandTilde(given, home) : defaultFleetFile();
         if (!path.isAbsolute(target)) throw new CoreFailure(`"${given}" is not an absolute path.`, 'Give the fleet file’s full path, or start it with ~/.');
+        // Only ever a YAML file: a request cannot make the core create, say, a shell's rc file.
+        if (!/\.ya?ml$/i.test(target)) throw new CoreFailure(`"${target}" does not end in .yaml or .yml.`, 'A fleet file is YAML: name it fleet.yaml, for example.');
         const { hosts } = readSshConfig({ home, environment });
         const known = new Map(hosts.map((h) => [h.name, h]));
         const missing = names.filter((n) => !known.has(n));
