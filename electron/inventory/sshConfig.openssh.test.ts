@@ -67,6 +67,13 @@ function sshG(host: string): Record<string, string> {
   return values;
 }
 
+function hopAsSshSeesIt(hop: string): string {
+  const [, user, host = '', port] = /^(?:([^@]+)@)?([^:]+)(?::(\d+))?$/.exec(hop) ?? [];
+  const seen = sshG(host);
+  const p = port ?? seen.port;
+  return `${user ?? seen.user}@${seen.hostname}${p === '22' ? '' : `:${p}`}`;
+}
+
 describe('readSshConfig agrees with ssh -G', () => {
   it('on every concrete host', () => {
     const result = readSshConfig({ home: dir, file: config });
@@ -86,7 +93,8 @@ describe('readSshConfig agrees with ssh -G', () => {
         hostname: ssh.hostname,
         user: ssh.user,
         port: ssh.port,
-        proxyjump: ssh.proxyjump ?? null,
+        // ssh connects to each hop as to any host: its own config applies, but for what the hop names.
+        proxyjump: ssh.proxyjump ? ssh.proxyjump.split(',').map(hopAsSshSeesIt).join(',') : null,
         // ssh lists its default keys when the config names none.
         identityfile: ssh.identityfile?.startsWith(dir) ? ssh.identityfile : null,
       };

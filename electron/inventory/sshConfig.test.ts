@@ -65,10 +65,32 @@ Host !db1 *
     });
     expect(hosts.web2!.address).toBe('web2.example.com');
     // db1 is excluded from `Host !db1 *`: nothing of it applies.
-    expect(hosts.db1).toMatchObject({ address: '10.0.0.5', settings: { port: 2222, identity: path.join(home, '.ssh/db_ed25519'), jump: 'bastion.example.com' }, source: { line: 6 } });
+    // The jump host is written out as ssh would reach it: `Host !db1 *` applies to it.
+    expect(hosts.db1).toMatchObject({ address: '10.0.0.5', settings: { port: 2222, identity: path.join(home, '.ssh/db_ed25519'), jump: 'fallback@bastion.example.com' }, source: { line: 6 } });
     expect(hosts.db1!.settings.user).toBeUndefined();
     expect(hosts.bastion!.settings).toMatchObject({ user: 'fallback' });
     expect(hosts.bastion!.settings.jump).toBeUndefined();
+  });
+
+  it('writes out a ProxyJump chain of aliases as ssh would reach each hop', () => {
+    write(
+      '.ssh/config',
+      `Host app
+  HostName 10.1.0.7
+  ProxyJump edge,root@inner:2201,ssh://plain.example.com
+
+Host edge
+  HostName edge.example.com
+  User ops
+  Port 2200
+
+Host inner
+  HostName 10.1.0.1
+  User nobody
+`,
+    );
+    const hosts = byName(readSshConfig({ home }));
+    expect(hosts.app!.settings.jump).toBe('ops@edge.example.com:2200,root@10.1.0.1:2201,plain.example.com');
   });
 
   it('follows Include with globs relative to ~/.ssh, in place', () => {

@@ -211,8 +211,29 @@ class Reader {
     const known = first('userknownhostsfile');
     if (known?.values[0] && known.values[0].toLowerCase() !== 'none') imported.settings.known_hosts = this.filePath(known.values[0], host.name);
     const jump = first('proxyjump');
-    if (jump?.values[0] && jump.values[0].toLowerCase() !== 'none') imported.settings.jump = jump.values[0];
+    if (jump?.values[0] && jump.values[0].toLowerCase() !== 'none') imported.settings.jump = this.expandJump(jump.values[0]);
     return imported;
+  }
+
+  /** A ProxyJump chain with each hop's ssh config applied ("bastion" → "ops@10.0.0.1:2222"), as
+   * ssh does when it connects to the hop, so that the chain means the same outside this file. A
+   * hop's own ProxyJump is not followed (ssh would chain it; the chain is written out instead). */
+  private expandJump(chain: string): string {
+    return chain
+      .split(',')
+      .map((hop) => {
+        const m = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hop.trim());
+        if (!m) return hop.trim();
+        const [, user, host = '', port] = m;
+        const got = new Map<string, Setting>();
+        for (const block of this.blocksFor(host)) for (const setting of block.settings) if (!got.has(setting.param)) got.set(setting.param, setting);
+        const address = got.get('hostname')?.values[0];
+        const finalUser = user ?? got.get('user')?.values[0];
+        const finalPort = port ?? got.get('port')?.values[0];
+        const name = address ? percent(address, host, this.home, 'h%') : host;
+        return `${finalUser ? `${finalUser}@` : ''}${name}${finalPort && finalPort !== '22' ? `:${finalPort}` : ''}`;
+      })
+      .join(',');
   }
 
   private filePath(value: string, hostName: string): string {
