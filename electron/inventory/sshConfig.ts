@@ -230,7 +230,8 @@ class Reader {
         const address = got.get('hostname')?.values[0];
         const finalUser = user ?? got.get('user')?.values[0];
         const finalPort = port ?? got.get('port')?.values[0];
-        const name = address ? percent(address, host, this.home, 'h%') : host;
+        const plain = address ? percent(address, host, this.home, 'h%') : host;
+        const name = plain.includes(':') && !plain.startsWith('[') ? `[${plain}]` : plain; // IPv6
         return `${finalUser ? `${finalUser}@` : ''}${name}${finalPort && finalPort !== '22' ? `:${finalPort}` : ''}`;
       })
       .join(',');
