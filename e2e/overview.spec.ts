@@ -12,8 +12,27 @@ const url = (): string => process.env.FLEETDECK_URL!;
 const fleetDir = (): string => path.dirname(process.env.FLEETDECK_FLEET_FILE!);
 const tile = (page: Page, host: string) => page.locator(`[data-testid="host-tile"][data-host="${host}"]`);
 
+/** Records the titles of the desktop notifications the page shows (the real Notification API). */
+async function recordNotifications(page: Page): Promise<void> {
+  await page.context().grantPermissions(['notifications'], { origin: new URL(url()).origin });
+  await page.addInitScript(() => {
+    const Real = window.Notification;
+    const titles: string[] = [];
+    (window as unknown as { notified: string[] }).notified = titles;
+    window.Notification = class extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        titles.push(title);
+      }
+    } as typeof Notification;
+  });
+}
+const notified = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { notified: string[] }).notified);
+
 test('the map shows every host OK, then a stopped Monit as CRITICAL with its reason, and the recovery', async ({ page }) => {
+  await recordNotifications(page);
   await page.goto(url());
+  await expect(page.getByTestId('notifications-on')).toBeVisible();
   for (const host of ['host-1', 'host-2', 'host-3']) await expect(tile(page, host)).toHaveAttribute('data-state', 'OK', { timeout: 30_000 });
   await expect(page.getByTestId('state-chip-OK')).toContainText('3');
 
@@ -33,6 +52,7 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
     await page.getByTestId('nav-events').click();
     const event = page.locator('[data-testid="event-row"][data-host="host-3"][data-to="CRITICAL"][data-hard="true"]');
     await expect(event.first()).toContainText('Monit');
+    await expect.poll(() => notified(page), { timeout: 10_000 }).toContain('host-3: CRITICAL');
   } finally {
     await fleetUp(e2eFleetOptions(fleetDir()));
   }
@@ -40,6 +60,7 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
   await expect(tile(page, 'host-3')).toHaveAttribute('data-state', 'OK', { timeout: 60_000 });
   await page.getByTestId('nav-events').click();
   await expect(page.locator('[data-testid="event-row"][data-host="host-3"][data-to="OK"]').first()).toBeVisible();
+  await expect.poll(() => notified(page), { timeout: 10_000 }).toContain('host-3 recovered');
 });
 
 test('the host page shows checks, graphs of real history and the state changes', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToCore } from './client';
+import { startNotifier } from './notifications';
 import { bindClient } from './state/bind';
 import { ClientProvider, StoreProvider } from './state/react';
 import { createAppStore } from './state/store';
@@ -15,6 +16,7 @@ import './styles/status.css';
 const client = connectToCore();
 const store = createAppStore({ view: viewFromHash(window.location.hash) });
 bindClient(client, store);
+startNotifier(store);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { baseName, formatClock, plural } from '../parts/format';
 import { Icon } from '../parts/Icon';
@@ -10,8 +10,26 @@ export function StatusBar(): ReactNode {
   return (
     <footer className="statusbar">
       <ConnectionStatus />
+      <NotificationsSwitch />
       <FleetFileStatus />
     </footer>
+  );
+}
+
+/** Browsers ask before a page may notify, and only after a click; the desktop app may at once. */
+function NotificationsSwitch(): ReactNode {
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
+  if (permission !== 'default') {
+    return permission === 'granted' ? (
+      <span className="status-item muted" data-testid="notifications-on" title="Hard problems and recoveries are sent as desktop notifications">
+        notifications on
+      </span>
+    ) : null;
+  }
+  return (
+    <button type="button" className="status-item link" data-testid="notifications-enable" onClick={() => void Notification.requestPermission().then(setPermission)}>
+      Enable notifications
+    </button>
   );
 }
 

@@ -1,0 +1,410 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Disposable } from '../../shared/disposable';
+import type { Host } from '../../shared/fleet/model';
+import {
+  AuthError,
+  ConnectionClosedError,
+  HostKeyChangedError,
+  HostKeyRevokedError,
+  HostKeyUnknownError,
+  JumpHostError,
+  SshError,
+  unreachableFrom,
+  type HostRef,
+} from './errors';
+import type { HostKeyStore, HostKeyTarget } from './hostKeys';
+
+// One SSH connection per fleet host, shared by shells, commands, the poller and deploys: opened
+// on the first use, closed when nothing has used it for a while, checked against the known host
+// keys on every handshake, through jump hosts when the fleet file says so. A host whose key is
+// wrong or whose login failed is not retried until something changes; an unreachable one is
+// retried with backoff.
+
+/** What the pool may ask the user; null means "no" (or no one to ask). */
+export type PoolQuestion =
+  | { kind: 'host-key'; host: string; address: string; port: number; keyType: string; fingerprint: string }
+  | { kind: 'passphrase'; host: string; file: string }
+  | { kind: 'password'; host: string; user: string };
+export type Ask = (question: PoolQuestion) => Promise<string | null>;
+
+export interface PoolOptions {
+  lookup: (name: string) => Host | undefined;
+  hostKeys: HostKeyStore;
+  ask?: Ask;
+  /** Close a connection this long after its last channel closed (default 60 s). */
+  idleMs?: number;
+  readyTimeoutMs?: number;
+  agent?: string | null;
+}
+
+export interface ExecOptions {
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  stdin?: string | Buffer;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+}
+
+interface Connection {
+  client: Client;
+  hops: Client[];
+  ready: Promise<Client>;
+  channels: number;
+  idleTimer: NodeJS.Timeout | null;
+  config: string;
+}
+
+interface Failure {
+  error: SshError;
+  /** null: not until something changes (host keys, the fleet file); else a time. */
+  retryAt: number | null;
+  failures: number;
+  keyGeneration: number;
+  config: string;
+}
+
+export type HostConnectionState = 'connecting' | 'connected' | 'idle-closed' | 'failed';
+
+export class SshPool implements Disposable {
+  private readonly connections = new Map<string, Connection>();
+  private readonly failures = new Map<string, Failure>();
+  private readonly listeners = new Set<(host: string, state: HostConnectionState, error?: SshError) => void>();
+  private disposed = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  onState(listener: (host: string, state: HostConnectionState, error?: SshError) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Runs a command; resolves with its exit code once it ends (a non-zero code is not an error). */
+  async exec(hostName: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.withChannel(hostName, async (client, host) => {
+      const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
+      return new Promise<ExecResult>((resolve, reject) => {
+        let code: number | null = null;
+        let signal: string | null = null;
+        const stop = (why: string): void => {
+          channel.signal('KILL');
+          channel.close();
+          reject(new ConnectionClosedError(host, why));
+        };
+        const timer = options.timeoutMs ? setTimeout(() => stop(`the command did not finish within ${options.timeoutMs} ms`), options.timeoutMs) : null;
+        const onAbort = (): void => stop('stopped');
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        channel.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => options.onStderr?.(chunk));
+        channel.on('exit', (c: number | null, s?: string) => {
+          code = c ?? null;
+          signal = s ?? null;
+        });
+        channel.on('close', () => {
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({ code, signal });
+        });
+        if (options.stdin !== undefined) channel.end(options.stdin);
+        else channel.end();
+      });
+    });
+  }
+
+  /** A login shell on a PTY; the pool keeps the connection while the channel is open. */
+  async shell(hostName: string, pty: { cols: number; rows: number; term?: string }): Promise<ClientChannel> {
+    const { client, done } = await this.lease(hostName);
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) =>
+        client.shell({ term: pty.term ?? 'xterm-256color', cols: pty.cols, rows: pty.rows }, (err, ch) => (err ? reject(err) : resolve(ch))),
+      );
+      channel.once('close', done);
+      return channel;
+    } catch (error) {
+      done();
+      throw error;
+    }
+  }
+
+  async sftp(hostName: string): Promise<{ sftp: SFTPWrapper; release: () => void }> {
+    const { client, done } = await this.lease(hostName);
+    try {
+      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+      return { sftp, release: () => (sftp.end(), done()) };
+    } catch (error) {
+      done();
+      throw error;
+    }
+  }
+
+  /** Forget a remembered failure so the next use connects again (after the user fixed something). */
+  retry(hostName: string): void {
+    this.failures.delete(hostName);
+  }
+
+  private async withChannel<T>(hostName: string, use: (client: Client, host: HostRef) => Promise<T>): Promise<T> {
+    const { client, host, done } = await this.lease(hostName);
+    try {
+      return await use(client, host);
+    } finally {
+      done();
+    }
+  }
+
+  /** A ready client for the host, counted as in use until done() is called. */
+  private async lease(hostName: string): Promise<{ client: Client; host: HostRef; done: () => void }> {
+    if (this.disposed) throw new Error('The SSH pool is closed.');
+    const host = this.options.lookup(hostName);
+    if (!host) throw new Error(`${hostName} is not in the fleet file.`);
+    const ref: HostRef = { name: host.name, address: host.address, port: host.port };
+    const config = JSON.stringify([host.address, host.port, host.user, host.identity, host.jump, host.knownHosts]);
+
+    const failure = this.failures.get(hostName);
+    if (failure) {
+      const changed = failure.config !== config || failure.keyGeneration !== this.options.hostKeys.generation;
+      const due = failure.retryAt !== null && Date.now() >= failure.retryAt;
+      if (!changed && !due) throw failure.error;
+    }
+
+    let connection = this.connections.get(hostName);
+    if (connection && connection.config !== config) {
+      this.close(hostName, connection);
+      connection = undefined;
+    }
+    if (!connection) connection = this.open(host, ref, config);
+    connection.channels++;
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    connection.idleTimer = null;
+    let client: Client;
+    try {
+      client = await connection.ready;
+    } catch (error) {
+      connection.channels--;
+      throw error;
+    }
+    let released = false;
+    const conn = connection;
+    return {
+      client,
+      host: ref,
+      done: () => {
+        if (released) return;
+        released = true;
+        conn.channels--;
+        if (conn.channels === 0 && this.connections.get(hostName) === conn) {
+          conn.idleTimer = setTimeout(() => this.close(hostName, conn, 'idle-closed'), this.options.idleMs ?? 60_000);
+          conn.idleTimer.unref();
+        }
+      },
+    };
+  }
+
+  private open(host: Host, ref: HostRef, config: string): Connection {
+    const client = new Client();
+    const hops: Client[] = [];
+    const connection: Connection = { client, hops, channels: 0, idleTimer: null, config, ready: Promise.resolve(client) };
+    this.connections.set(host.name, connection);
+    this.emit(host.name, 'connecting');
+    connection.ready = this.connectThroughJumps(host, ref, client, hops).then(
+      () => {
+        this.failures.delete(host.name);
+        this.emit(host.name, 'connected');
+        client.on('close', () => {
+          if (this.connections.get(host.name) === connection) this.connections.delete(host.name);
+          for (const hop of hops) hop.end();
+        });
+        return client;
+      },
+      (error: SshError) => {
+        if (this.connections.get(host.name) === connection) this.connections.delete(host.name);
+        client.end();
+        for (const hop of hops) hop.end();
+        this.remember(host.name, error, config);
+        this.emit(host.name, 'failed', error);
+        throw error;
+      },
+    );
+    return connection;
+  }
+
+  private remember(name: string, error: SshError, config: string): void {
+    const before = this.failures.get(name);
+    const failures = (before?.failures ?? 0) + 1;
+    // Keys and logins do not fix themselves: wait for the user. A dead host may come back.
+    const waitForUser = error.kind === 'host-key' || error.kind === 'auth' || (error instanceof JumpHostError && error.hopError instanceof SshError && error.hopError.kind !== 'unreachable');
+    const retryAt = waitForUser ? null : Date.now() + Math.min(60_000, 1000 * 2 ** (failures - 1));
+    error.retryAt = retryAt;
+    this.failures.set(name, { error, retryAt, failures, keyGeneration: this.options.hostKeys.generation, config });
+  }
+
+  /** Connects hop by hop: each jump host's connection carries the next one's TCP stream. */
+  private async connectThroughJumps(host: Host, ref: HostRef, client: Client, hops: Client[]): Promise<void> {
+    const chain = host.jump ? parseJumpChain(host.jump, host.user) : [];
+    let sock: NodeJS.ReadableStream | undefined;
+    for (const [i, hop] of chain.entries()) {
+      const hopRef: HostRef = { name: hop.host, address: hop.host, port: hop.port };
+      const hopClient = new Client();
+      hops.push(hopClient);
+      try {
+        await this.handshake(hopClient, { name: hop.host, address: hop.host, port: hop.port, knownHosts: host.knownHosts }, hopRef, hop.user, host.identity, sock);
+        const next = chain[i + 1] ?? { host: host.address, port: host.port };
+        sock = await new Promise((resolve, reject) => hopClient.forwardOut('127.0.0.1', 0, next.host, next.port, (err, stream) => (err ? reject(unreachableFrom(hopRef, err)) : resolve(stream))));
+      } catch (error) {
+        throw new JumpHostError(ref, hopRef, i, chain.length, error as Error);
+      }
+    }
+    await this.handshake(client, host, ref, host.user, host.identity, sock);
+  }
+
+  private async handshake(client: Client, target: HostKeyTarget, ref: HostRef, user: string, identity: string | null, sock?: NodeJS.ReadableStream): Promise<void> {
+    const hostKeys = this.options.hostKeys;
+    let keyError: SshError | null = null;
+    const privateKey = identity ? readIdentity(identity) : undefined;
+    let passphrase: string | undefined;
+    if (privateKey && /ENCRYPTED|Proc-Type: 4,ENCRYPTED/.test(privateKey.toString('latin1')) && this.options.ask) {
+      passphrase = (await this.options.ask({ kind: 'passphrase', host: ref.name, file: identity! })) ?? undefined;
+    }
+    const agent = this.options.agent === undefined ? process.env.SSH_AUTH_SOCK : this.options.agent ?? undefined;
+    const tried: string[] = [];
+    const known = hostKeys.knownKeyTypes(target);
+    const config: ConnectConfig = {
+      host: ref.address,
+      port: ref.port,
+      username: user,
+      sock: sock as ConnectConfig['sock'],
+      readyTimeout: this.options.readyTimeoutMs ?? 20_000,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 3,
+      // Ask for a key type we can check, as ssh(1) does.
+      ...(known.length > 0 ? { algorithms: { serverHostKey: preferTypes(known) } } : {}),
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        const verdict = hostKeys.verify(target, key);
+        if (verdict.verdict === 'known') return verify(true);
+        if (verdict.verdict === 'changed') keyError = new HostKeyChangedError(ref, verdict.fingerprint, verdict.known);
+        else if (verdict.verdict === 'revoked') keyError = new HostKeyRevokedError(ref, verdict.fingerprint, verdict.known);
+        else {
+          const unknown = new HostKeyUnknownError(ref, verdict.keyType, verdict.fingerprint, key, verdict.known);
+          if (!this.options.ask) {
+            keyError = unknown;
+            return verify(false);
+          }
+          void this.options.ask({ kind: 'host-key', host: ref.name, address: ref.address, port: ref.port, keyType: verdict.keyType, fingerprint: verdict.fingerprint }).then(
+            (answer) => {
+              if (answer === 'accept') {
+                hostKeys.accept(target, key);
+                verify(true);
+              } else {
+                keyError = unknown;
+                verify(false);
+              }
+            },
+            () => {
+              keyError = unknown;
+              verify(false);
+            },
+          );
+          return;
+        }
+        verify(false);
+      },
+      authHandler: (methodsLeft, _partial, next) => {
+        const order: Array<() => unknown> = [];
+        if (agent) order.push(() => ({ type: 'agent', username: user, agent }));
+        if (privateKey) order.push(() => ({ type: 'publickey', username: user, key: privateKey, passphrase }));
+        const remaining = order.slice(tried.length);
+        const step = remaining[0];
+        if (step) {
+          tried.push(tried.length === 0 && agent ? 'agent' : `publickey ${identity}`);
+          return next(step() as never);
+        }
+        if (this.options.ask && (!methodsLeft || methodsLeft.includes('password')) && !tried.includes('password')) {
+          tried.push('password');
+          void this.options.ask({ kind: 'password', host: ref.name, user }).then((password) => next(password === null ? (false as never) : ({ type: 'password', username: user, password } as never)));
+          return;
+        }
+        return next(false as never);
+      },
+    };
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error & { level?: string; code?: string }): void => {
+        cleanup();
+        if (keyError) reject(keyError);
+        else if (err.level === 'client-authentication') reject(new AuthError(ref, user, tried));
+        else reject(unreachableFrom(ref, err));
+      };
+      const onReady = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(keyError ?? unreachableFrom(ref, new Error('connection closed during the handshake')));
+      };
+      const cleanup = (): void => {
+        client.off('error', onError).off('ready', onReady).off('close', onClose);
+        // Later errors (a dropped connection) must not crash the process: 'close' handles them.
+        client.on('error', () => undefined);
+      };
+      client.on('error', onError).on('ready', onReady).on('close', onClose);
+      client.connect(config);
+    });
+  }
+
+  private close(name: string, connection: Connection, state: HostConnectionState = 'idle-closed'): void {
+    if (connection.idleTimer) clearTimeout(connection.idleTimer);
+    if (this.connections.get(name) === connection) this.connections.delete(name);
+    connection.client.end();
+    for (const hop of connection.hops) hop.end();
+    this.emit(name, state);
+  }
+
+  private emit(host: string, state: HostConnectionState, error?: SshError): void {
+    for (const listener of this.listeners) listener(host, state, error);
+  }
+
+  /** Hosts with an open connection now. */
+  get openHosts(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const [name, connection] of this.connections) this.close(name, connection);
+    this.listeners.clear();
+  }
+}
+
+/** "user@host:port,host2" → hops, each defaulting to the target's user and port 22. */
+export function parseJumpChain(jump: string, defaultUser: string): Array<{ user: string; host: string; port: number }> {
+  return jump
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean)
+    .map((hop) => {
+      const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hop);
+      if (!m) throw new Error(`"${hop}" is not a jump host (user@host:port)`);
+      return { user: m[1] ?? defaultUser, host: m[2]!.replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : 22 };
+    });
+}
+
+function readIdentity(path: string): Buffer {
+  const file = path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`Cannot read the identity file ${file}: ${(error as Error).message}. Fix "identity" in the fleet file.`);
+  }
+}
+
+/** ssh2's host key algorithm names for the key types known_hosts lists, those first. */
+function preferTypes(types: string[]): ConnectConfig['algorithms'] extends infer A ? (A extends { serverHostKey?: infer S } ? S : never) : never {
+  const all = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  const wanted = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+  return [...wanted.filter((t) => all.includes(t)), ...all.filter((t) => !wanted.includes(t))] as never;
+}
