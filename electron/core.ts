@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore } from '../shared/disposable';
@@ -8,7 +9,13 @@ import { inventoryApi } from './inventory/inventoryApi';
 import { userConfigDir } from './paths';
 import { historyApi } from './history/historyApi';
 import { HistoryStore } from './history/historyStore';
+import { HostKeyStore } from './ssh/hostKeys';
+import { SshPool } from './ssh/pool';
+import { QuestionBroker } from './ssh/questions';
 import { statusApi } from './status/statusApi';
+import type { SshExec } from './status/probes';
+import { terminalApi } from './terminal/terminalApi';
+import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
 
@@ -43,6 +50,15 @@ async function openHistory(dataDir: string): Promise<{ history: HistoryStore | n
   }
 }
 
+/** The SSH probe's transport: a command over the host's pooled connection, its output collected. */
+function sshExecVia(pool: SshPool): SshExec {
+  return async (host, command, timeoutMs, signal) => {
+    let stdout = '';
+    const { code } = await pool.exec(host, command, { timeoutMs, signal, onStdout: (chunk) => (stdout += chunk.toString('utf8')) });
+    return { code, stdout };
+  };
+}
+
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -51,7 +67,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const inventory = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
   const { history, whyMissing } = await openHistory(options.dataDir);
   if (history) services.add(history);
-  const status = services.add(new StatusService({ fleet, history }));
+  const questions = services.add(new QuestionBroker());
+  const hostKeys = new HostKeyStore({ storeFile: join(options.dataDir, 'known_hosts') });
+  const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask }));
+  const terminals = services.add(new TerminalService(pool));
+  const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
+  const terminalPart = terminalApi(terminals, questions);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {
@@ -70,6 +91,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...statusPart.requests,
       ...historyPart.requests,
       ...inventory.requests,
+      ...terminalPart.requests,
     },
     streams: {
       'fleet.updates': (_params, sink) => {
@@ -78,6 +100,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       },
       ...statusPart.streams,
       ...inventory.streams,
+      ...terminalPart.streams,
     },
   };
 

@@ -10,6 +10,7 @@ import { App } from './views/App';
 import './styles/tokens.css';
 import './styles/app.css';
 import './styles/status.css';
+import './styles/terminals.css';
 
 // The page's entry: one client, one store, bound together for the page's lifetime, then the app.
 

@@ -3,6 +3,7 @@ import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
 import { inventoryRequests } from './contract/inventory';
 import { statusRequests, statusStreams } from './contract/status';
+import { terminalRequests, terminalStreams } from './contract/terminal';
 
 // The one contract between the core and the renderer. Every request names its input and output
 // schema; every stream names its parameters and event schema. Each feature declares its part in
@@ -17,11 +18,13 @@ export const requests = {
   ...fleetRequests,
   ...statusRequests,
   ...inventoryRequests,
+  ...terminalRequests,
 } as const satisfies Record<string, RequestDef>;
 
 export const streams = {
   ...fleetStreams,
   ...statusStreams,
+  ...terminalStreams,
 } as const satisfies Record<string, StreamDef>;
 
 export type Requests = typeof requests;

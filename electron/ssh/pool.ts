@@ -18,9 +18,9 @@ import type { HostKeyStore, HostKeyTarget } from './hostKeys';
 
 // One SSH connection per fleet host, shared by shells, commands, the poller and deploys: opened
 // on the first use, closed when nothing has used it for a while, checked against the known host
-// keys on every handshake, through jump hosts when the fleet file says so. A host whose key is
-// wrong or whose login failed is not retried until something changes; an unreachable one is
-// retried with backoff.
+// keys on every handshake, through jump hosts when the fleet file says so. A host whose login
+// failed is not retried until something changes; an unreachable one is retried with backoff; a
+// wrong host key is refused every time, until known_hosts says otherwise.
 
 /** What the pool may ask the user; null means "no" (or no one to ask). */
 export type PoolQuestion =
@@ -234,10 +234,17 @@ export class SshPool implements Disposable {
   }
 
   private remember(name: string, error: SshError, config: string): void {
+    // A host key is checked afresh on every attempt (known_hosts may have been fixed by hand), and
+    // every attempt with a wrong key fails at the handshake, before any login: nothing to hold back.
+    if (error.kind === 'host-key' || (error instanceof JumpHostError && error.hopError instanceof SshError && error.hopError.kind === 'host-key')) {
+      error.retryAt = null;
+      return;
+    }
     const before = this.failures.get(name);
     const failures = (before?.failures ?? 0) + 1;
-    // Keys and logins do not fix themselves: wait for the user. A dead host may come back.
-    const waitForUser = error.kind === 'host-key' || error.kind === 'auth' || (error instanceof JumpHostError && error.hopError instanceof SshError && error.hopError.kind !== 'unreachable');
+    // A refused login does not fix itself (and retrying may lock the account): wait for the user.
+    // A dead host may come back.
+    const waitForUser = error.kind === 'auth' || (error instanceof JumpHostError && error.hopError instanceof SshError && error.hopError.kind === 'auth');
     const retryAt = waitForUser ? null : Date.now() + Math.min(60_000, 1000 * 2 ** (failures - 1));
     error.retryAt = retryAt;
     this.failures.set(name, { error, retryAt, failures, keyGeneration: this.options.hostKeys.generation, config });

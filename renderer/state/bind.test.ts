@@ -33,7 +33,7 @@ function fakeClient() {
 }
 
 const event = (id: number) => ({ id, at: id, host: 'web-1', check: 'monit:endpoint', checkName: 'Monit', from: 'OK' as const, to: 'CRITICAL' as const, hard: true, reason: 'down' });
-const STREAMS = ['fleet.updates', 'status.updates', 'status.changes'];
+const STREAMS = ['fleet.updates', 'status.updates', 'status.changes', 'ssh.questions'];
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -61,7 +61,7 @@ describe('bindClient', () => {
     expect(fake.calls).toEqual(['app.info', 'status.events', 'app.info', 'status.events']);
     expect(store.getState().events.map((e) => e.id)).toEqual([7]);
     // The client re-opens its own streams after a reconnect: no second subscription.
-    expect(fake.streams).toHaveLength(3);
+    expect(fake.streams).toHaveLength(STREAMS.length);
     // Status batches and state changes reach the store.
     fake.streams[1]!.handlers.onEvent({ full: true, at: 1, hosts: [{ host: 'web-1', state: 'OK', hard: true, stale: false, lastPoll: 1, summary: 'ok', checks: [], latest: {} }], removed: [] });
     expect(store.getState().statuses['web-1']?.state).toBe('OK');

@@ -33,6 +33,7 @@ export function bindClient(client: CoreLink, store: AppStore, now: () => number 
     keepOpen('fleet.updates', (snapshot) => state().snapshotReceived(snapshot), (error) => state().fleetStreamEnded(error));
     keepOpen('status.updates', (batch) => state().statusBatchReceived(batch));
     keepOpen('status.changes', (event) => state().statusEventReceived(event));
+    keepOpen('ssh.questions', (question) => state().questionAsked(question));
   };
 
   const offConnection = client.onConnection((port) => {

@@ -3,13 +3,14 @@ import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createFleetSlice, type FleetSlice } from './fleet';
 import { createInventorySlice, type InventorySlice } from './inventory';
 import { createStatusSlice, type StatusSlice } from './status';
+import { createTerminalsSlice, type TerminalsSlice } from './terminals';
 import { createUiSlice, type ViewId } from './ui';
 import type { UiSlice } from './ui';
 
 // The renderer's one store, composed of slices, one file per concern. Middleware, if any is ever
 // needed, goes here at the root and nowhere in the slices.
 
-export type AppState = ConnectionSlice & FleetSlice & StatusSlice & UiSlice & InventorySlice;
+export type AppState = ConnectionSlice & FleetSlice & StatusSlice & TerminalsSlice & UiSlice & InventorySlice;
 export type AppStore = StoreApi<AppState>;
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -22,6 +23,7 @@ export function createAppStore(options: StoreOptions = {}): AppStore {
     ...createConnectionSlice(...a),
     ...createFleetSlice(...a),
     ...createStatusSlice(...a),
+    ...createTerminalsSlice(...a),
     ...createUiSlice(options.view ?? 'fleet')(...a),
     ...createInventorySlice(...a),
   }));

@@ -6,6 +6,9 @@ import { FleetView } from './FleetView';
 import { NavBar } from './NavBar';
 import { PlannedView } from './PlannedView';
 import { StatusBar } from './StatusBar';
+import { QuestionDialog } from './terminals/QuestionDialog';
+import { QuickOpen, useQuickOpenShortcut } from './terminals/QuickOpen';
+import { TerminalsView } from './terminals/TerminalsView';
 import { TopBar } from './TopBar';
 import { useDocumentTitle, useViewHash, useViewShortcuts } from './useShell';
 
@@ -16,7 +19,9 @@ export function App(): ReactNode {
   useViewShortcuts();
   useViewHash();
   useDocumentTitle();
+  useQuickOpenShortcut();
   const disconnected = useAppStore((s) => s.connection.status === 'disconnected');
+  const view = useAppStore((s) => s.view);
   return (
     <div className="shell">
       <TopBar />
@@ -25,9 +30,14 @@ export function App(): ReactNode {
         <ConnectionBanner />
         <div className={disconnected ? 'view view-stale' : 'view'}>
           <CurrentView />
+          <div className="terminals-host" hidden={view !== 'terminals'}>
+            <TerminalsView />
+          </div>
         </div>
       </main>
       <StatusBar />
+      <QuickOpen />
+      <QuestionDialog />
     </div>
   );
 }
@@ -36,5 +46,6 @@ function CurrentView(): ReactNode {
   const view = useAppStore((s) => s.view);
   if (view === 'fleet') return <FleetView />;
   if (view === 'events') return <EventsView />;
+  if (view === 'terminals') return null; // always mounted below, so shells live on in other views
   return <PlannedView view={view} />;
 }

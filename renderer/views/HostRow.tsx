@@ -1,6 +1,7 @@
 import { memo, type ReactNode } from 'react';
 import type { Host } from '../../shared/fleet/model';
 import { Badge } from '../parts/Badge';
+import { useAppStore } from '../state/react';
 
 // One host of the fleet: name, where to connect, as whom, its roles and labels. Rows re-render
 // only when a new snapshot replaces their host. A jump host the whole environment shares is shown
@@ -8,10 +9,14 @@ import { Badge } from '../parts/Badge';
 
 export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; envJump: string | null }): ReactNode {
   const labels = Object.entries(host.labels);
+  const openTerminal = useAppStore((s) => s.openTerminal);
   return (
     <tr className="host" data-testid="host-row" data-host={host.name}>
       <td className="host-name">
         <span className="name">{host.name}</span>
+        <button type="button" className="link host-shell" data-testid="host-shell" title={`Open a shell on ${host.name}`} onClick={() => openTerminal(host.name)}>
+          shell
+        </button>
         {host.jump && host.jump !== envJump ? (
           <span className="via muted" title={`Connects through ${host.jump}`}>
             via {host.jump}

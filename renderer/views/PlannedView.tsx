@@ -15,13 +15,7 @@ interface Plan {
   next: string;
 }
 
-const PLANS: Record<Exclude<ViewId, 'fleet' | 'events'>, Plan> = {
-  terminals: {
-    icon: 'terminal',
-    title: 'No terminal open',
-    what: 'Shells on your hosts open here as tabs, each over the one SSH connection Fleetdeck keeps per host, with its key checked against known_hosts.',
-    next: 'Open a host from the Fleet view to start a shell on it.',
-  },
+const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals'>, Plan> = {
   deploys: {
     icon: 'deploy',
     title: 'No deploy running',
@@ -36,7 +30,7 @@ const PLANS: Record<Exclude<ViewId, 'fleet' | 'events'>, Plan> = {
   },
 };
 
-export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events'> }): ReactNode {
+export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events' | 'terminals'> }): ReactNode {
   const plan = PLANS[view];
   const showView = useAppStore((s) => s.showView);
   return (

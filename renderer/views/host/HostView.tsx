@@ -34,6 +34,7 @@ export function HostView({ name }: { name: string }): ReactNode {
   const host = useAppStore((s) => s.snapshot?.hosts.find((h) => h.name === name) ?? null);
   const status = useAppStore((s) => s.statuses[name]);
   const showHost = useAppStore((s) => s.showHost);
+  const openTerminal = useAppStore((s) => s.openTerminal);
   const [range, setRange] = useState<HistoryRange>('1h');
   const metricKey = Object.keys(status?.latest ?? {}).sort().join(',');
   // The graphs depend on which metrics exist, not on their latest values.
@@ -67,7 +68,7 @@ export function HostView({ name }: { name: string }): ReactNode {
           </span>
         ) : null}
         <span className="host-actions">
-          <button type="button" className="button" disabled title="Terminals are not in this version yet">
+          <button type="button" className="button" data-testid="open-shell" onClick={() => openTerminal(name)}>
             Open shell
           </button>
           <button type="button" className="button" disabled title="Deploys are not in this version yet">

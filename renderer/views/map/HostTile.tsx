@@ -15,6 +15,7 @@ export const HostTile = memo(function HostTile({ name }: { name: string }): Reac
   const look = useAppStore((s) => tileLook(s.statuses[name]));
   const setHover = useAppStore((s) => s.setHover);
   const showHost = useAppStore((s) => s.showHost);
+  const openTerminal = useAppStore((s) => s.openTerminal);
   const [state = 'PENDING', ...flags] = look.split(' ');
   const className = ['tile', `tile-${state.toLowerCase()}`, ...flags.map((f) => `tile-${f}`)].join(' ');
   return (
@@ -37,6 +38,7 @@ export const HostTile = memo(function HostTile({ name }: { name: string }): Reac
         onMouseLeave={() => setHover(null)}
         onBlur={() => setHover(null)}
         onClick={() => showHost(name)}
+        onDoubleClick={() => openTerminal(name)}
       >
         <span className="tile-name">{name}</span>
       </button>

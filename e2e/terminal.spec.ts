@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { e2eFleetOptions } from './e2eFleet';
+import { fleetUp, stopDaemon } from './fleet/fleet';
+import { hostPaths } from './fleet/layout';
+
+// Shells on the real test fleet's OpenSSH, through the console, in xterm.js in Chromium.
+
+const url = (): string => process.env.FLEETDECK_URL!;
+const fleetDir = (): string => path.dirname(process.env.FLEETDECK_FLEET_FILE!);
+const pane = (page: Page, host: string) => page.locator(`[data-testid="terminal-pane"][data-host="${host}"]`);
+
+async function typeInto(page: Page, host: string, text: string): Promise<void> {
+  await pane(page, host).locator('.xterm').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+test('a shell on a host from its page, another from Ctrl+K, side by side', async ({ page }, testInfo) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"][data-host="host-2"]').click();
+  await page.getByTestId('open-shell').click();
+  await expect(page.getByTestId('terminal-tab')).toHaveCount(1);
+  // Each test host's sshd gives its sessions the host's name: this proves which host answered.
+  await typeInto(page, 'host-2', 'echo "I am on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('I am on host-2', { timeout: 15_000 });
+
+  await page.keyboard.press('Control+k');
+  await page.getByTestId('quick-open').getByRole('textbox').fill('host-3');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('terminal-tab')).toHaveCount(2);
+  await typeInto(page, 'host-3', 'echo "I am on $FLEETDECK_HOST"; tput cols');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('I am on host-3', { timeout: 15_000 });
+
+  await page.getByTestId('terminal-split').click();
+  await expect(pane(page, 'host-2')).toBeVisible();
+  await expect(pane(page, 'host-3')).toBeVisible();
+  // The PTY follows the pane: after the split the shell sees fewer columns.
+  await typeInto(page, 'host-3', 'echo "cols=$(tput cols)"');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText(/cols=\d+/);
+  const tab = page.locator('[data-testid="terminal-tab"][data-host="host-2"]');
+  await expect(tab.locator('.state-dot')).toHaveAttribute('aria-label', 'OK', { timeout: 20_000 });
+  const shot = await page.screenshot();
+  for (const dir of process.env.UPDATE_SCREENSHOTS ? [testInfo.outputPath(), path.join('e2e', 'screenshots')] : [testInfo.outputPath()]) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'terminals-light.png'), shot);
+  }
+});
+
+test('a changed host key is refused with a warning, and the shell opens once known_hosts is right again', async ({ page }) => {
+  const knownHosts = path.join(fleetDir(), 'known_hosts');
+  const before = fs.readFileSync(knownHosts, 'utf8');
+  // host-1 gets a new host key (a reinstall, or someone in the middle); known_hosts keeps the old.
+  await stopDaemon(fleetDir(), 'host-1', 'sshd');
+  for (const f of [hostPaths(fleetDir(), 'host-1').hostKey, hostPaths(fleetDir(), 'host-1').hostKeyPub]) fs.rmSync(f);
+  await fleetUp(e2eFleetOptions(fleetDir()));
+  fs.writeFileSync(knownHosts, before);
+  try {
+    await page.goto(url());
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('quick-open').getByRole('textbox').fill('host-1');
+    await page.keyboard.press('Enter');
+    const rows = pane(page, 'host-1').locator('.xterm-rows');
+    await expect(rows).toContainText('has CHANGED', { timeout: 15_000 });
+    await expect(rows).toContainText('refuses to connect');
+    await expect(pane(page, 'host-1')).toHaveAttribute('data-ended', 'true');
+  } finally {
+    // The fleet writes known_hosts anew with the host's current key.
+    await fleetUp(e2eFleetOptions(fleetDir()));
+  }
+  await page.getByTestId('terminal-reconnect').click();
+  await typeInto(page, 'host-1', 'echo "back on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-1').locator('.xterm-rows')).toContainText('back on host-1', { timeout: 15_000 });
+});

@@ -1,0 +1,26 @@
+import type { QuestionBroker } from '../ssh/questions';
+import { CoreFailure, type ApiPart } from '../transport/coreApi';
+import type { TerminalService } from './terminalService';
+
+// The terminal part of the contract (shared/contract/terminal.ts).
+export function terminalApi(terminals: TerminalService, questions: QuestionBroker): ApiPart<'terminal.input' | 'terminal.resize' | 'ssh.answer', 'terminal.open' | 'ssh.questions'> {
+  const guard = (fn: () => void): null => {
+    try {
+      fn();
+      return null;
+    } catch (error) {
+      throw new CoreFailure((error as Error).message, 'Open the terminal again.');
+    }
+  };
+  return {
+    requests: {
+      'terminal.input': async ({ session, data }) => guard(() => terminals.input(session, data)),
+      'terminal.resize': async ({ session, cols, rows }) => guard(() => terminals.resize(session, cols, rows)),
+      'ssh.answer': async ({ id, answer }) => (questions.answer(id, answer), null),
+    },
+    streams: {
+      'terminal.open': ({ host, cols, rows }, sink) => terminals.open(host, { cols, rows }, sink),
+      'ssh.questions': (_params, sink) => questions.subscribe((q) => sink.send(q)),
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { SshQuestion } from '../../shared/contract/terminal';
+import type { SliceCreator } from './store';
+
+// Open terminal tabs (each a shell on one host), which one is in front, whether the pane is split,
+// and the questions SSH is waiting on. Terminal bytes never pass through here: they go straight
+// from the stream into xterm.js.
+
+export interface TerminalTab {
+  id: string;
+  host: string;
+}
+
+export interface TerminalsSlice {
+  tabs: readonly TerminalTab[];
+  activeTab: string | null;
+  /** Split: the active tab and the one before it side by side. */
+  split: boolean;
+  questions: readonly SshQuestion[];
+  paletteOpen: boolean;
+  openTerminal(host: string): void;
+  closeTab(id: string): void;
+  activateTab(id: string): void;
+  toggleSplit(): void;
+  questionAsked(question: SshQuestion): void;
+  questionAnswered(id: number): void;
+  setPaletteOpen(open: boolean): void;
+}
+
+let nextTab = 1;
+
+/** The tabs shown: the active one, and with split the most recent other one. */
+export function visibleTabs(tabs: readonly TerminalTab[], active: string | null, split: boolean): string[] {
+  if (!active) return [];
+  if (!split) return [active];
+  const other = [...tabs].reverse().find((t) => t.id !== active);
+  return other ? [other.id, active] : [active];
+}
+
+export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
+  tabs: [],
+  activeTab: null,
+  split: false,
+  questions: [],
+  paletteOpen: false,
+  openTerminal: (host) => {
+    const id = `t${nextTab++}`;
+    set((s) => ({ tabs: [...s.tabs, { id, host }], activeTab: id, view: 'terminals', paletteOpen: false }));
+  },
+  closeTab: (id) =>
+    set((s) => {
+      const tabs = s.tabs.filter((t) => t.id !== id);
+      return { tabs, activeTab: s.activeTab === id ? (tabs.at(-1)?.id ?? null) : s.activeTab };
+    }),
+  activateTab: (activeTab) => set({ activeTab }),
+  toggleSplit: () => set((s) => ({ split: !s.split })),
+  questionAsked: (q) => set((s) => ({ questions: [...s.questions.filter((x) => x.id !== q.id), q] })),
+  questionAnswered: (id) => set((s) => ({ questions: s.questions.filter((q) => q.id !== id) })),
+  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+});

@@ -1,0 +1,66 @@
+import { useState, type ReactNode } from 'react';
+import type { SshQuestion } from '../../../shared/contract/terminal';
+import { useAppStore, useClient } from '../../state/react';
+
+// What SSH asks the user: accept an unknown host key (by its SHA256 fingerprint), a passphrase, a
+// password. The answer goes to the core once and is not kept here.
+
+export function QuestionDialog(): ReactNode {
+  const question = useAppStore((s) => s.questions[0]);
+  return question ? <Question key={question.id} question={question} /> : null;
+}
+
+function Question({ question }: { question: SshQuestion }): ReactNode {
+  const client = useClient();
+  const answered = useAppStore((s) => s.questionAnswered);
+  const [secret, setSecret] = useState('');
+  const answer = (value: string | null): void => {
+    answered(question.id);
+    void client.call('ssh.answer', { id: question.id, answer: value }).catch(() => undefined);
+  };
+  return (
+    <div className="palette-backdrop">
+      <div className="dialog" role="alertdialog" aria-label="SSH asks" data-testid="ssh-question" data-kind={question.kind}>
+        {question.kind === 'host-key' ? (
+          <>
+            <h2>Unknown host key for {question.host}</h2>
+            <p>
+              {question.address}:{question.port} presents a {question.keyType} key that no known_hosts file lists:
+            </p>
+            <p className="mono fingerprint" data-testid="fingerprint">
+              {question.fingerprint}
+            </p>
+            <p className="muted">Compare it with what the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Accept only if they match; Fleetdeck then remembers it.</p>
+            <div className="dialog-buttons">
+              <button type="button" className="button" onClick={() => answer(null)}>
+                Refuse
+              </button>
+              <button type="button" className="button button-primary" data-testid="accept-key" onClick={() => answer('accept')}>
+                Accept and connect
+              </button>
+            </div>
+          </>
+        ) : (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              answer(secret);
+            }}
+          >
+            <h2>{question.kind === 'password' ? `Password for ${question.user}@${question.host}` : `Passphrase for ${question.file}`}</h2>
+            <input className="input" type="password" autoFocus autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} aria-label="Secret" />
+            <p className="muted">Sent to the core for this login only; not stored.</p>
+            <div className="dialog-buttons">
+              <button type="button" className="button" onClick={() => answer(null)}>
+                Cancel
+              </button>
+              <button type="submit" className="button button-primary">
+                Log in
+              </button>
+            </div>
+          </form>
+        )}
+      </div>
+    </div>
+  );
+}

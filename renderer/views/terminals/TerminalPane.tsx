@@ -1,0 +1,154 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useClient } from '../../state/react';
+
+// One shell on one host in xterm.js. Output goes from the stream straight into xterm (never
+// through React state) and is acknowledged once xterm has written it, which is what lets the
+// core pause the SSH channel when the screen cannot keep up. Resizes are forwarded to the PTY.
+
+export function TerminalPane({ host, visible }: { host: string; visible: boolean }): ReactNode {
+  const client = useClient();
+  const box = useRef<HTMLDivElement>(null);
+  const fitRef = useRef<FitAddon | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const [ended, setEnded] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const [searching, setSearching] = useState(false);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    setEnded(null);
+    const term = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 10_000, allowProposedApi: false, theme: themeFromCss(el) });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    // Links open in the system browser (Electron's window handler) or a new tab; never in place.
+    term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, '_blank', 'noopener')));
+    term.open(el);
+    fitRef.current = fit;
+    searchRef.current = search;
+    try {
+      fit.fit();
+    } catch {
+      // Not laid out yet (hidden tab): the size is sent when it shows.
+    }
+    let session: string | null = null;
+    // Keys typed before the shell is up are sent once it is.
+    let early = '';
+    const subscription = client.subscribe('terminal.open', { host, cols: Math.max(2, term.cols), rows: Math.max(1, term.rows) }, {
+      onEvent: (event) => {
+        if (event.kind === 'opened') {
+          session = event.session;
+          if (early) void client.call('terminal.input', { session, data: early }).catch(() => undefined);
+          early = '';
+          const dims = fit.proposeDimensions();
+          if (dims) void client.call('terminal.resize', { session, cols: dims.cols, rows: dims.rows }).catch(() => undefined);
+        } else if (event.kind === 'output') {
+          const weight = event.data.length;
+          term.write(event.data, () => subscription.ack(weight));
+        } else {
+          term.write(`\r\n\x1b[${event.error ? '31' : '90'}m${event.reason}\x1b[0m\r\n`);
+          setEnded(event.reason);
+        }
+      },
+      onEnd: (error) => {
+        if (error) {
+          term.write(`\r\n\x1b[31m${error.message}\x1b[0m\r\n`);
+          setEnded(error.message);
+        }
+      },
+    });
+    const input = term.onData((data) => {
+      if (session) void client.call('terminal.input', { session, data }).catch(() => undefined);
+      else early += data;
+    });
+    const resize = term.onResize(({ cols, rows }) => {
+      if (session) void client.call('terminal.resize', { session, cols, rows }).catch(() => undefined);
+    });
+    term.attachCustomKeyEventHandler((e) => {
+      // Ctrl+Shift+F searches the scrollback; Ctrl+Shift+C/V copy and paste as in other terminals.
+      if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
+      if (e.code === 'KeyF') {
+        setSearching(true);
+        return false;
+      }
+      if (e.code === 'KeyC') {
+        void navigator.clipboard?.writeText(term.getSelection());
+        return false;
+      }
+      if (e.code === 'KeyV') {
+        void navigator.clipboard?.readText().then((text) => term.paste(text));
+        return false;
+      }
+      return true;
+    });
+    const observer = new ResizeObserver(() => {
+      try {
+        if (el.clientWidth > 0) fit.fit();
+      } catch {
+        // Hidden: nothing to fit.
+      }
+    });
+    observer.observe(el);
+    term.focus();
+    return () => {
+      observer.disconnect();
+      input.dispose();
+      resize.dispose();
+      subscription.close();
+      term.dispose();
+    };
+  }, [client, host, generation]);
+
+  useEffect(() => {
+    if (visible) {
+      try {
+        fitRef.current?.fit();
+      } catch {
+        // not laid out
+      }
+    }
+  }, [visible]);
+
+  return (
+    <div className="terminal-pane" data-testid="terminal-pane" data-host={host} data-ended={ended !== null} hidden={!visible}>
+      {searching ? (
+        <form
+          className="terminal-search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = new FormData(e.currentTarget).get('q');
+            if (typeof text === 'string' && text) searchRef.current?.findNext(text);
+          }}
+        >
+          <input name="q" className="input" placeholder="Search the scrollback (Enter: next)" aria-label="Search the scrollback" autoFocus onKeyDown={(e) => e.key === 'Escape' && setSearching(false)} />
+          <button type="button" className="button" onClick={() => setSearching(false)}>
+            Close
+          </button>
+        </form>
+      ) : null}
+      <div ref={box} className="terminal-box" />
+      {ended !== null ? (
+        <div className="terminal-ended">
+          <button type="button" className="button" data-testid="terminal-reconnect" onClick={() => setGeneration((g) => g + 1)}>
+            Reconnect
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** xterm draws on a canvas: give it the page's colours. */
+function themeFromCss(el: HTMLElement): { background: string; foreground: string; cursor: string } {
+  const css = getComputedStyle(el);
+  const bg = css.getPropertyValue('--terminal-bg').trim() || '#1c2127';
+  const fg = css.getPropertyValue('--terminal-fg').trim() || '#e6e9ed';
+  return { background: bg, foreground: fg, cursor: fg };
+}

@@ -1,0 +1,67 @@
+import type { ReactNode } from 'react';
+import { EmptyState } from '../../parts/EmptyState';
+import { Kbd } from '../../parts/Kbd';
+import { useAppStore } from '../../state/react';
+import { visibleTabs } from '../../state/terminals';
+import { TerminalPane } from './TerminalPane';
+
+// Terminal tabs, one shell each; split shows two side by side. Every tab stays mounted while it
+// is open, so a shell in a hidden tab keeps running and keeps its scrollback.
+
+export function TerminalsView(): ReactNode {
+  const tabs = useAppStore((s) => s.tabs);
+  const active = useAppStore((s) => s.activeTab);
+  const split = useAppStore((s) => s.split);
+  const activate = useAppStore((s) => s.activateTab);
+  const close = useAppStore((s) => s.closeTab);
+  const toggleSplit = useAppStore((s) => s.toggleSplit);
+  const openPalette = useAppStore((s) => s.setPaletteOpen);
+  const shown = visibleTabs(tabs, active, split);
+  if (tabs.length === 0) {
+    return (
+      <EmptyState icon="terminal" title="No terminal open">
+        <p>
+          Open a shell from a host's page, by double-clicking its tile on the map, or with <Kbd keys={['Ctrl', 'K']} /> and its name.
+        </p>
+        <button type="button" className="button" data-testid="open-palette" onClick={() => openPalette(true)}>
+          Open a shell…
+        </button>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="terminals">
+      <div className="terminal-tabs" role="tablist" aria-label="Terminals">
+        {tabs.map((t) => (
+          <TabButton key={t.id} id={t.id} host={t.host} selected={t.id === active} onSelect={() => activate(t.id)} onClose={() => close(t.id)} />
+        ))}
+        <button type="button" className="button" title="Open a shell on another host (Ctrl+K)" onClick={() => openPalette(true)}>
+          +
+        </button>
+        <button type="button" className="button terminal-split" data-testid="terminal-split" aria-pressed={split} onClick={toggleSplit}>
+          Split
+        </button>
+      </div>
+      <div className={shown.length > 1 ? 'terminal-panes terminal-panes-split' : 'terminal-panes'}>
+        {tabs.map((t) => (
+          <TerminalPane key={t.id} host={t.host} visible={shown.includes(t.id)} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function TabButton({ id, host, selected, onSelect, onClose }: { id: string; host: string; selected: boolean; onSelect: () => void; onClose: () => void }): ReactNode {
+  // The tab shows its host's health, like the map does.
+  const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
+  return (
+    <span className={selected ? 'terminal-tab terminal-tab-selected' : 'terminal-tab'} data-testid="terminal-tab" data-host={host} data-tab={id}>
+      <button type="button" role="tab" aria-selected={selected} onClick={onSelect}>
+        <span className={`state-dot state-${state.toLowerCase()}`} aria-label={state} /> {host}
+      </button>
+      <button type="button" className="terminal-tab-close" aria-label={`Close the terminal on ${host}`} onClick={onClose}>
+        ×
+      </button>
+    </span>
+  );
+}

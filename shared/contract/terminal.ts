@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { RequestDef, StreamDef } from './defs';
+
+// Terminals and the questions SSH asks the user. Terminal output is flow-controlled: the renderer
+// acknowledges what xterm.js has written, the core pauses the SSH channel when too much is not.
+
+export const TerminalEventSchema = z.discriminatedUnion('kind', [
+  /** The shell is up; `session` names it in terminal.input and terminal.resize. */
+  z.object({ kind: z.literal('opened'), session: z.string() }),
+  /** Output, batched (≤ 16 ms) and never split inside a UTF-8 character. */
+  z.object({ kind: z.literal('output'), data: z.string() }),
+  /** The shell ended or could not start, and why. */
+  z.object({ kind: z.literal('closed'), reason: z.string(), error: z.boolean() }),
+]);
+export type TerminalEvent = z.infer<typeof TerminalEventSchema>;
+
+export const SshQuestionSchema = z.discriminatedUnion('kind', [
+  z.object({ id: z.number(), kind: z.literal('host-key'), host: z.string(), address: z.string(), port: z.number(), keyType: z.string(), fingerprint: z.string() }),
+  z.object({ id: z.number(), kind: z.literal('passphrase'), host: z.string(), file: z.string() }),
+  z.object({ id: z.number(), kind: z.literal('password'), host: z.string(), user: z.string() }),
+]);
+export type SshQuestion = z.infer<typeof SshQuestionSchema>;
+
+const Session = z.string().min(1).max(100);
+
+export const terminalRequests = {
+  'terminal.input': { input: z.object({ session: Session, data: z.string().max(1 << 20) }).strict(), output: z.null() },
+  'terminal.resize': { input: z.object({ session: Session, cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict(), output: z.null() },
+  /** The answer to a question (null: refuse). Secrets go to the core only, never back. */
+  'ssh.answer': { input: z.object({ id: z.number(), answer: z.string().nullable() }).strict(), output: z.null() },
+} as const satisfies Record<string, RequestDef>;
+
+export const terminalStreams = {
+  'terminal.open': { params: z.object({ host: z.string(), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict(), event: TerminalEventSchema, flow: true },
+  /** Questions waiting for the user: a host key to accept, a passphrase, a password. */
+  'ssh.questions': { params: z.object({}).strict(), event: SshQuestionSchema, flow: false },
+} as const satisfies Record<string, StreamDef>;
