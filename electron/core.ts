@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore } from '../shared/disposable';
 import { FleetService } from './inventory/fleetService';
+import { inventoryApi } from './inventory/inventoryApi';
+import { userConfigDir } from './paths';
 import { historyApi } from './history/historyApi';
 import { HistoryStore } from './history/historyStore';
 import { HostKeyStore } from './ssh/hostKeys';
@@ -25,6 +28,10 @@ export interface CoreOptions {
   fleetPath: string | null;
   /** Where the console keeps its own files: history database, accepted host keys. */
   dataDir: string;
+  /** The user's home (~/.ssh/config, `~` in the fleet file); default os.homedir(). Tests set it. */
+  home?: string | undefined;
+  /** The user's Fleetdeck folder, where a written fleet file goes; default userConfigDir(). */
+  configDir?: string | undefined;
 }
 
 export interface Core {
@@ -55,7 +62,9 @@ function sshExecVia(pool: SshPool): SshExec {
 export async function startCore(options: CoreOptions): Promise<Core> {
   const services = new DisposableStore();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const fleet = services.add(new FleetService(options.fleetPath));
+  const home = options.home ?? os.homedir();
+  const fleet = services.add(new FleetService(options.fleetPath, { home }));
+  const inventory = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
   const { history, whyMissing } = await openHistory(options.dataDir);
   if (history) services.add(history);
   const questions = services.add(new QuestionBroker());
@@ -81,6 +90,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       'fleet.reload': async () => fleet.reload(),
       ...statusPart.requests,
       ...historyPart.requests,
+      ...inventory.requests,
       ...terminalPart.requests,
     },
     streams: {
@@ -89,6 +99,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         return fleet.onChange((snapshot) => sink.send(snapshot));
       },
       ...statusPart.streams,
+      ...inventory.streams,
       ...terminalPart.streams,
     },
   };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
+import { inventoryRequests } from './contract/inventory';
 import { statusRequests, statusStreams } from './contract/status';
 import { terminalRequests, terminalStreams } from './contract/terminal';
 
@@ -16,6 +17,7 @@ export type { RequestDef, StreamDef } from './contract/defs';
 export const requests = {
   ...fleetRequests,
   ...statusRequests,
+  ...inventoryRequests,
   ...terminalRequests,
 } as const satisfies Record<string, RequestDef>;
 

@@ -3,12 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MAX_HOSTS } from './pollFleetFile';
+import { INVENTORY_USAGE, runInventoryBench } from './inventory';
 import { POLL_USAGE, runPoll } from './poll';
 import { runUi, UI_USAGE } from './ui';
 
 const USAGE = `usage: npm run bench -- <benchmark> [flags]
 ${POLL_USAGE}
-${UI_USAGE}`;
+${UI_USAGE}
+${INVENTORY_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -71,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 30), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${UI_USAGE}`);
     return runUi(options);
+  }
+  if (name === 'inventory') {
+    const options = { hosts: num(flags, 'hosts', 5000, true), runs: Math.max(1, num(flags, 'runs', 7, true)) };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${INVENTORY_USAGE}`);
+    return runInventoryBench(options);
   }
   if (name !== 'poll') throw new Error(`unknown benchmark "${name}"\n${USAGE}`);
   if (take(flags, 'help')) {

@@ -1,32 +1,47 @@
 import fs from 'node:fs';
-import type { FleetSnapshot } from '../../shared/fleet/model';
+import os from 'node:os';
+import { FLEET_FILE_MISSING, type FleetSnapshot } from '../../shared/fleet/model';
 import { toDisposable, type Disposable } from '../../shared/disposable';
 import { parseFleetFile } from './parseFleetFile';
 
-// Owns the fleet file: loads it, reloads it when it changes on disk, and keeps the last good
-// version when the new one is broken, so a typo never empties the console.
+// Owns the fleet file: loads it, reloads it when it or a file it imports changes on disk, and
+// keeps the last good version when the new one is broken, so a typo never empties the console.
 
 const MAX_FLEET_FILE_BYTES = 5 * 1024 * 1024;
 const RELOAD_DEBOUNCE_MS = 150;
+const WATCH_INTERVAL_MS = 500;
+
+export interface FleetServiceOptions {
+  /** Where `~` points in the fleet file and its imports; default the user's home. */
+  home?: string | undefined;
+}
 
 export class FleetService implements Disposable {
   private snapshot: FleetSnapshot;
   private readonly listeners = new Set<(snapshot: FleetSnapshot) => void>();
-  private watcher: fs.StatWatcher | null = null;
+  /** The fleet file and the files and folders it imports, with what they looked like when last
+   * read (see `signature`). */
+  private readonly watched = new Map<string, string>();
+  private poller: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
+  private readonly home: string;
 
-  constructor(private readonly file: string | null) {
+  constructor(
+    private file: string | null,
+    options: FleetServiceOptions = {},
+  ) {
+    this.home = options.home ?? os.homedir();
     this.snapshot = { file, loadedAt: null, environments: [], hosts: [], problem: null, revision: 0 };
     this.load();
-    if (file) {
-      // fs.watchFile polls the path itself, so it keeps working when editors replace the file
-      // (write to a temp file, then rename) and when the file does not exist yet.
-      this.watcher = fs.watchFile(file, { interval: 500, persistent: false }, () => this.scheduleReload());
-    }
   }
 
   get current(): FleetSnapshot {
     return this.snapshot;
+  }
+
+  /** The fleet file in use, or null. */
+  get path(): string | null {
+    return this.file;
   }
 
   onChange(listener: (snapshot: FleetSnapshot) => void): Disposable {
@@ -40,9 +55,16 @@ export class FleetService implements Disposable {
     return this.snapshot;
   }
 
+  /** Switches to another fleet file (one just written where there was none) and loads it. */
+  open(file: string): FleetSnapshot {
+    this.file = file;
+    this.snapshot = { ...this.snapshot, file };
+    this.load();
+    return this.snapshot;
+  }
+
   dispose(): void {
-    if (this.file) fs.unwatchFile(this.file);
-    this.watcher = null;
+    this.watch([]);
     if (this.debounce) clearTimeout(this.debounce);
     this.listeners.clear();
   }
@@ -52,30 +74,65 @@ export class FleetService implements Disposable {
     this.debounce = setTimeout(() => this.load(), RELOAD_DEBOUNCE_MS);
   }
 
+  /** Watches exactly these paths. They are polled rather than watched with fs.watch, so that it
+   * keeps working when editors replace a file (write a temp file, then rename) and when a file does
+   * not exist yet; and polled here rather than with fs.watchFile, whose first look is taken later,
+   * asynchronously, so that a change made right after a load would count as the starting point. */
+  private watch(files: string[]): void {
+    const wanted = new Set(files);
+    for (const file of this.watched.keys()) if (!wanted.has(file)) this.watched.delete(file);
+    for (const file of wanted) if (!this.watched.has(file)) this.watched.set(file, signature(file));
+    if (this.watched.size > 0 && !this.poller) {
+      this.poller = setInterval(() => this.poll(), WATCH_INTERVAL_MS);
+      this.poller.unref();
+    } else if (this.watched.size === 0 && this.poller) {
+      clearInterval(this.poller);
+      this.poller = null;
+    }
+  }
+
+  private poll(): void {
+    let changed = false;
+    for (const [file, before] of this.watched) {
+      const now = signature(file);
+      if (now !== before) {
+        this.watched.set(file, now);
+        changed = true;
+      }
+    }
+    if (changed) this.scheduleReload();
+  }
+
   private load(): void {
     const revision = this.snapshot.revision + 1;
-    if (!this.file) {
+    const file = this.file;
+    if (!file) {
       this.publish({ ...this.snapshot, revision });
       return;
     }
-    const problem = (message: string) => ({ file: this.file!, line: 0, column: 0, message });
+    const problem = (message: string) => ({ file, line: 0, column: 0, message });
+    // Looked at before reading, so that a change made while reading is seen by the next poll.
+    this.watched.set(file, signature(file));
     let text: string;
     try {
-      const size = fs.statSync(this.file).size;
+      const size = fs.statSync(file).size;
       if (size > MAX_FLEET_FILE_BYTES) {
+        this.watch([...this.watched.keys()]);
         this.publish({ ...this.snapshot, revision, problem: problem(`the file is ${Math.round(size / 1048576)} MB; a fleet file may be at most 5 MB.`) });
         return;
       }
-      text = fs.readFileSync(this.file, 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const message = code === 'ENOENT' ? 'the file does not exist (yet): create it and the console loads it.' : `cannot read the file: ${(error as Error).message}`;
+      const message = code === 'ENOENT' ? `${FLEET_FILE_MISSING}: create it and the console loads it.` : `cannot read the file: ${(error as Error).message}`;
+      this.watch([file]);
       this.publish({ ...this.snapshot, revision, problem: problem(message) });
       return;
     }
-    const result = parseFleetFile(text, this.file);
+    const result = parseFleetFile(text, file, { home: this.home });
+    this.watch([file, ...result.files]);
     if (result.ok) {
-      this.publish({ file: this.file, loadedAt: Date.now(), ...result.fleet, problem: null, revision });
+      this.publish({ file, loadedAt: Date.now(), ...result.fleet, problem: null, revision });
     } else {
       this.publish({ ...this.snapshot, revision, problem: result.problem });
     }
@@ -84,5 +141,16 @@ export class FleetService implements Disposable {
   private publish(snapshot: FleetSnapshot): void {
     this.snapshot = snapshot;
     for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+/** What a path looked like: enough to tell that it changed (a rename over it changes the inode,
+ * an edit the size or mtime, a file added to a folder the folder's mtime). */
+function signature(file: string): string {
+  try {
+    const stat = fs.statSync(file, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch {
+    return 'missing';
   }
 }

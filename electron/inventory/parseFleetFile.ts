@@ -5,18 +5,28 @@ import { z } from 'zod';
 import type { FleetProblem } from '../../shared/fleet/model';
 import { FleetFileSchema } from '../../shared/fleet/schema';
 import { FleetResolveError, resolveFleet, type ResolvedFleet, type YamlPath } from '../../shared/fleet/resolve';
+import { readImports } from './imports';
 
 // Fleet file text → resolved fleet, or the first problem with its file, line and column.
-// Pure but for the path handling: file reading and watching live in fleetService.ts.
+// Pure but for the path handling and the files named in `imports:`, which it reads; reading and
+// watching the fleet file itself live in fleetService.ts.
 
-export type ParseResult = { ok: true; fleet: ResolvedFleet } | { ok: false; problem: FleetProblem };
+/** `files`: the imported files read (or looked for), which a change to should reload the fleet. */
+export type ParseResult = ({ ok: true; fleet: ResolvedFleet } | { ok: false; problem: FleetProblem }) & { files: string[] };
 
-export function parseFleetFile(text: string, file: string): ParseResult {
+export interface ParseOptions {
+  /** Where `~` points; default the user's home. */
+  home?: string | undefined;
+}
+
+export function parseFleetFile(text: string, file: string, options: ParseOptions = {}): ParseResult {
+  const home = options.home ?? os.homedir();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  let files: string[] = [];
   const at = (offset: number, message: string): ParseResult => {
     const { line, col } = lines.linePos(offset);
-    return { ok: false, problem: { file, line, column: col, message } };
+    return { ok: false, problem: { file, line, column: col, message }, files };
   };
 
   const syntax = doc.errors[0];
@@ -38,14 +48,19 @@ export function parseFleetFile(text: string, file: string): ParseResult {
     return at(offsetOf(doc, issue), describeIssue(issue));
   }
 
+  const imports = readImports(checked.data.imports ?? [], file, home);
+  files = imports.files;
+  if (imports.error) return { ok: false, problem: imports.error, files };
+
   try {
-    const fleet = resolveFleet(checked.data, { user: os.userInfo().username });
+    const fleet = resolveFleet(checked.data, { user: os.userInfo().username }, imports.hosts);
     const dir = path.dirname(file);
     for (const host of fleet.hosts) {
-      host.identity = host.identity && resolvePath(host.identity, dir);
-      host.knownHosts = host.knownHosts && resolvePath(host.knownHosts, dir);
+      host.identity = host.identity && resolvePath(host.identity, dir, home);
+      host.knownHosts = host.knownHosts && resolvePath(host.knownHosts, dir, home);
     }
-    return { ok: true, fleet };
+    fleet.notes.unshift(...imports.notes);
+    return { ok: true, fleet, files };
   } catch (error) {
     if (error instanceof FleetResolveError) return at(offsetAtPath(doc, error.path), error.message);
     throw error;
@@ -53,8 +68,8 @@ export function parseFleetFile(text: string, file: string): ParseResult {
 }
 
 /** Paths in the fleet file may start with ~ or be relative to the file's own folder. */
-function resolvePath(p: string, dir: string): string {
-  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+function resolvePath(p: string, dir: string, home: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(home, p.slice(1));
   return path.resolve(dir, p);
 }
 

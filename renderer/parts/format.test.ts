@@ -16,6 +16,7 @@ describe('format', () => {
   it('points at the line and column, or at the file when the problem has no place', () => {
     const problem = { file: '/srv/fleet.yaml', line: 12, column: 7, message: 'YAML syntax: bad indentation' };
     expect(describeProblem(problem)).toBe('fleet.yaml line 12, column 7: YAML syntax: bad indentation');
+    expect(describeProblem({ file: '/home/u/.ssh/config', line: 4, column: 0, message: 'Port x' })).toBe('config line 4: Port x');
     expect(describeProblem({ ...problem, line: 0, column: 0, message: 'the file does not exist (yet)' })).toBe(
       'fleet.yaml: the file does not exist (yet)',
     );

@@ -16,9 +16,11 @@ export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
-/** "fleet.yaml line 3, column 5"; a problem with the whole file (line 0) is just the file. */
+/** "fleet.yaml line 3, column 5"; a problem with the whole file (line 0) is just the file, and
+ * one whose column is not known (0: imported ssh config and Ansible files) has just the line. */
 export function problemPlace(problem: FleetProblem): string {
-  const where = problem.line > 0 ? ` line ${problem.line}, column ${problem.column}` : '';
+  const column = problem.column > 0 ? `, column ${problem.column}` : '';
+  const where = problem.line > 0 ? ` line ${problem.line}${column}` : '';
   return `${baseName(problem.file)}${where}`;
 }
 

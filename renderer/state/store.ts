@@ -1,6 +1,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createFleetSlice, type FleetSlice } from './fleet';
+import { createInventorySlice, type InventorySlice } from './inventory';
 import { createStatusSlice, type StatusSlice } from './status';
 import { createTerminalsSlice, type TerminalsSlice } from './terminals';
 import { createUiSlice, type ViewId } from './ui';
@@ -9,7 +10,7 @@ import type { UiSlice } from './ui';
 // The renderer's one store, composed of slices, one file per concern. Middleware, if any is ever
 // needed, goes here at the root and nowhere in the slices.
 
-export type AppState = ConnectionSlice & FleetSlice & StatusSlice & TerminalsSlice & UiSlice;
+export type AppState = ConnectionSlice & FleetSlice & StatusSlice & TerminalsSlice & UiSlice & InventorySlice;
 export type AppStore = StoreApi<AppState>;
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -24,5 +25,6 @@ export function createAppStore(options: StoreOptions = {}): AppStore {
     ...createStatusSlice(...a),
     ...createTerminalsSlice(...a),
     ...createUiSlice(options.view ?? 'fleet')(...a),
+    ...createInventorySlice(...a),
   }));
 }

@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import { EmptyState } from '../parts/EmptyState';
+import { FLEET_FILE_MISSING } from '../../shared/fleet/model';
 import { problemPlace } from '../parts/format';
 import { useAppStore } from '../state/react';
+import { SshConfigOffer } from './SshConfigOffer';
 
 // What the fleet view says when it has no hosts to list, and what to do about it.
 
@@ -23,7 +25,9 @@ export function WaitingForFleet(): ReactNode {
 export function NoFleetFile(): ReactNode {
   return (
     <EmptyState icon="file" title="No fleet file" testId="fleet-empty">
-      <p>Fleetdeck lists the hosts of a fleet file. It looks for one in this order:</p>
+      <p>Fleetdeck lists the hosts of a fleet file. There is none yet: write one from the hosts you already have, or by hand.</p>
+      <SshConfigOffer />
+      <p>Fleetdeck looks for a fleet file in this order:</p>
       <ol className="steps">
         <li>
           <code>--fleet FILE</code> on the command line
@@ -50,6 +54,7 @@ export function NoFleetFile(): ReactNode {
 export function BrokenFleetFile(): ReactNode {
   const problem = useAppStore((s) => s.snapshot?.problem);
   if (!problem) return null;
+  if (problem.message.startsWith(FLEET_FILE_MISSING)) return <MissingFleetFile file={problem.file} />;
   return (
     <EmptyState icon="alert" tone="critical" title="The fleet file could not be loaded" testId="fleet-problem">
       <p className="problem-text">
@@ -57,6 +62,22 @@ export function BrokenFleetFile(): ReactNode {
       </p>
       <p>Fix the file and save it: the console reloads it by itself.</p>
       <p className="mono muted path-line">{problem.file}</p>
+    </EmptyState>
+  );
+}
+
+/** The fleet file named on the command line (or in FLEETDECK_FLEET) is not there yet: write it from
+ * ~/.ssh/config, or create it by hand. */
+function MissingFleetFile({ file }: { file: string }): ReactNode {
+  return (
+    <EmptyState icon="file" title="The fleet file does not exist yet" testId="fleet-missing">
+      <p>
+        Fleetdeck was told to use <code className="mono path-line">{file}</code>, which is not there. Write it from the hosts you already have,
+        or create it by hand: the console loads it as soon as it appears.
+      </p>
+      <SshConfigOffer />
+      <p>A small one to start from (a host's address defaults to its name):</p>
+      <pre className="code-block">{EXAMPLE}</pre>
     </EmptyState>
   );
 }

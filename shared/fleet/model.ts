@@ -31,6 +31,10 @@ export const EnvironmentSchema = z.object({
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
+/** How a problem says that the fleet file named (--fleet, FLEETDECK_FLEET) is not there yet, so that
+ * the view can offer to write it. */
+export const FLEET_FILE_MISSING = 'the file does not exist (yet)';
+
 /** A problem in the fleet file, pointed at the place to fix. */
 export const FleetProblemSchema = z.object({
   file: z.string(),
@@ -49,6 +53,9 @@ export const FleetSnapshotSchema = z.object({
   hosts: z.array(HostSchema),
   /** Set when the file on disk is broken: the hosts above are the last good version. */
   problem: FleetProblemSchema.nullable(),
+  /** Things worth telling that do not stop the fleet: a skipped Match block in ~/.ssh/config, an
+   * imported host the fleet file names too. */
+  notes: z.array(FleetProblemSchema).optional(),
   /** Grows by one with every load attempt, so views can tell a reload happened. */
   revision: z.number().int(),
 });

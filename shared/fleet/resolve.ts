@@ -1,6 +1,7 @@
-import type { Environment, Host } from './model';
+import type { Environment, FleetProblem, Host } from './model';
 import type { FleetFile, Settings } from './schema';
 import { expandHostRange } from './hostRange';
+import type { ImportedHost } from './imported';
 
 // Turns a validated fleet file into hosts: ranges expanded, settings inherited level by level
 // (defaults → environment → role → host), a host named in several roles of one environment
@@ -26,16 +27,20 @@ export interface ResolveDefaults {
 export interface ResolvedFleet {
   environments: Environment[];
   hosts: Host[];
+  /** What the console should tell but that does not stop the fleet (an imported host that the
+   * file names too, say). */
+  notes: FleetProblem[];
 }
 
-const DEFAULT_INTERVAL_MS = 10_000;
+/** How often a host is polled when no level sets `interval`. */
+export const DEFAULT_INTERVAL_MS = 10_000;
 
-export function resolveFleet(file: FleetFile, defaults: ResolveDefaults): ResolvedFleet {
+export function resolveFleet(file: FleetFile, defaults: ResolveDefaults, imported: readonly ImportedHost[] = []): ResolvedFleet {
   const hosts = new Map<string, Host>();
   const environments: Environment[] = [];
   const where = new Map<string, string>();
 
-  for (const [envName, env] of Object.entries(file.environments)) {
+  for (const [envName, env] of Object.entries(file.environments ?? {})) {
     environments.push({ name: envName, roles: Object.keys(env.roles) });
     for (const [roleName, role] of Object.entries(env.roles)) {
       role.hosts.forEach((entry, index) => {
@@ -78,10 +83,58 @@ export function resolveFleet(file: FleetFile, defaults: ResolveDefaults): Resolv
       });
     }
   }
+  const notes = addImported(file, defaults, imported, hosts, environments);
   for (const name of Object.keys(file.hosts ?? {})) {
-    if (!hosts.has(name)) throw new FleetResolveError(`host "${name}" has settings but is in no role.`, ['hosts', name]);
+    if (!hosts.has(name)) throw new FleetResolveError(`host "${name}" has settings but is in no role and is not imported.`, ['hosts', name]);
   }
-  return { environments, hosts: [...hosts.values()] };
+  return { environments, hosts: [...hosts.values()], notes };
+}
+
+/** Imported hosts join under the file's own levels: defaults, then the file's environment and
+ * role of the same names if it has them, then what the import says, then `hosts:` by name. A
+ * host the file names itself keeps the file's version; the clash is reported as a note. */
+function addImported(file: FleetFile, defaults: ResolveDefaults, imported: readonly ImportedHost[], hosts: Map<string, Host>, environments: Environment[]): FleetProblem[] {
+  const notes: FleetProblem[] = [];
+  const fromImport = new Map<string, ImportedHost>();
+  for (const host of imported) {
+    const note = (message: string): void => {
+      notes.push({ file: host.source.file, line: host.source.line, column: 0, message });
+    };
+    const earlier = fromImport.get(host.name);
+    if (earlier) {
+      note(`host "${host.name}" is imported twice (also from ${earlier.source.file} line ${earlier.source.line}); the first one is used.`);
+      continue;
+    }
+    if (hosts.has(host.name)) {
+      note(`host "${host.name}" is also in the fleet file; the fleet file's host is used.`);
+      continue;
+    }
+    fromImport.set(host.name, host);
+    const env = file.environments?.[host.environment];
+    let envEntry = environments.find((e) => e.name === host.environment);
+    if (!envEntry) {
+      envEntry = { name: host.environment, roles: [] };
+      environments.push(envEntry);
+    }
+    for (const role of host.roles) if (!envEntry.roles.includes(role)) envEntry.roles.push(role);
+    const perHost = file.hosts?.[host.name];
+    const s = inherit(file.defaults, env, ...host.roles.map((r) => env?.roles[r]), host.settings, perHost);
+    hosts.set(host.name, {
+      name: host.name,
+      address: perHost?.address ?? host.address ?? host.name,
+      port: s.port ?? 22,
+      user: s.user ?? defaults.user,
+      environment: host.environment,
+      roles: [...host.roles],
+      labels: s.labels ?? {},
+      jump: s.jump ?? null,
+      identity: s.identity ?? null,
+      knownHosts: s.known_hosts ?? null,
+      intervalMs: s.interval ?? DEFAULT_INTERVAL_MS,
+      status: s.status ?? [],
+    });
+  }
+  return notes;
 }
 
 /** Settings of every level merged, the lower level winning; labels merge key by key. */

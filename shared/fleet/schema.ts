@@ -58,13 +58,41 @@ const Role = z.preprocess(
 
 const Environment = z.strictObject({ ...settingsShape, roles: z.record(z.string(), Role) });
 
-export const FleetFileSchema = z.strictObject({
-  version: z.literal(1).optional(),
-  defaults: Settings.optional(),
-  environments: z.record(z.string(), Environment),
-  /** Per-host settings by name, for hosts named in roles (addresses, labels, ports). */
-  hosts: z.record(z.string(), z.strictObject({ address: z.string().min(1).optional(), ...settingsShape })).optional(),
-  /** Apps to deploy; read by the deploy service. */
-  apps: z.record(z.string(), z.unknown()).optional(),
-});
+/** Hosts pulled from files the user already has: `{ ssh_config: ~/.ssh/config }` or
+ * `{ ansible: ./inventory.ini, environment: production }`. */
+const Import = z
+  .strictObject({
+    ssh_config: z.string().min(1).optional(),
+    ansible: z.string().min(1).optional(),
+    /** The environment of every imported host (ssh_config: default "ssh-config"; ansible: a group
+     * named like an environment, else "ansible"). */
+    environment: z.string().min(1).optional(),
+    /** ssh_config only: the role of the imported hosts (default "hosts"; Ansible's groups are roles). */
+    role: z.string().min(1).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.ssh_config === undefined) === (entry.ansible === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'an import names one source: `ssh_config: ~/.ssh/config` or `ansible: ./inventory.ini`' });
+    } else if (entry.ansible !== undefined && entry.role !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['role'], message: 'an Ansible import takes its roles from the inventory’s groups; `role` is for ssh_config' });
+    }
+  });
+export type ImportSpec = z.output<typeof Import>;
+
+export const FleetFileSchema = z
+  .strictObject({
+    version: z.literal(1).optional(),
+    defaults: Settings.optional(),
+    environments: z.record(z.string(), Environment).optional(),
+    imports: z.array(Import).optional(),
+    /** Per-host settings by name, for hosts named in roles or imported (addresses, labels, ports). */
+    hosts: z.record(z.string(), z.strictObject({ address: z.string().min(1).optional(), ...settingsShape })).optional(),
+    /** Apps to deploy; read by the deploy service. */
+    apps: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((file, ctx) => {
+    if (!file.environments && !file.imports?.length) {
+      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'missing (required): name environments with roles and hosts, or import hosts with `imports:`' });
+    }
+  });
 export type FleetFile = z.output<typeof FleetFileSchema>;

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { ImportedHost } from '../../shared/fleet/imported';
+
+// A fleet file's text for imported hosts: each under its environment and role, with only the
+// settings its source gave (the rest are the fleet file's defaults, as for any host). The user
+// owns the file afterwards, so it is written to be read and edited.
+
+export interface FleetFileSource {
+  /** The file the hosts came from, named in the header. */
+  from: string;
+  home: string;
+  at: Date;
+}
+
+export function fleetFileFromImported(hosts: readonly ImportedHost[], source: FleetFileSource): string {
+  const environments: Record<string, { roles: Record<string, unknown[]> }> = {};
+  const tilde = (p: string): string => (p.startsWith(source.home + path.sep) ? '~' + p.slice(source.home.length) : p);
+  for (const host of hosts) {
+    const env = (environments[host.environment] ??= { roles: {} });
+    const s = host.settings;
+    const entry: Record<string, unknown> = { name: host.name };
+    if (host.address && host.address !== host.name) entry.address = host.address;
+    if (s.user) entry.user = s.user;
+    if (s.port !== undefined) entry.port = s.port;
+    if (s.identity) entry.identity = tilde(s.identity);
+    if (s.known_hosts) entry.known_hosts = tilde(s.known_hosts);
+    if (s.jump) entry.jump = s.jump;
+    if (s.labels && Object.keys(s.labels).length) entry.labels = s.labels;
+    for (const role of host.roles) (env.roles[role] ??= []).push(Object.keys(entry).length === 1 ? host.name : entry);
+  }
+  const header = [
+    `# Written by Fleetdeck from ${tilde(source.from)} on ${source.at.toISOString().slice(0, 10)}.`,
+    '# Edit it freely: the console reloads it when it changes. Settings may stand at every level',
+    '# (defaults, environment, role, host); see "The fleet file" in Fleetdeck\'s README.',
+    '# To watch their health, give them status sources, e.g.',
+    '#   defaults: { status: [ { monit: { port: 2812 } }, { node_exporter: { port: 9100 } } ] }',
+    '',
+  ].join('\n');
+  return header + stringify({ environments }, { flowCollectionPadding: true, lineWidth: 0 });
+}
