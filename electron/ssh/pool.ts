@@ -102,14 +102,25 @@ export class SshPool implements Disposable {
         options.signal?.addEventListener('abort', onAbort, { once: true });
         channel.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
         channel.stderr.on('data', (chunk: Buffer) => options.onStderr?.(chunk));
-        channel.on('exit', (c: number | null, s?: string) => {
-          code = c ?? null;
-          signal = s ?? null;
-        });
-        channel.on('close', () => {
+        let exited = false;
+        let closed = false;
+        const finish = (): void => {
           if (timer) clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
           resolve({ code, signal });
+        };
+        channel.on('exit', (c: number | null, s?: string) => {
+          code = c ?? null;
+          signal = s ?? null;
+          exited = true;
+          if (closed) finish();
+        });
+        // ssh2 can report 'close' before 'exit' (seen through jump hosts): give the exit status a
+        // moment to arrive rather than report a command without one.
+        channel.on('close', () => {
+          closed = true;
+          if (exited) finish();
+          else setTimeout(finish, 200);
         });
         if (options.stdin !== undefined) channel.end(options.stdin);
         else channel.end();
