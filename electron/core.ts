@@ -14,6 +14,7 @@ import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
+import { runApi } from './run/runApi';
 import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
@@ -73,6 +74,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const terminals = services.add(new TerminalService(pool));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
   const terminalPart = terminalApi(terminals, questions);
+  const runPart = runApi(pool);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {
@@ -101,6 +103,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...statusPart.streams,
       ...inventory.streams,
       ...terminalPart.streams,
+      ...runPart.streams,
     },
   };
 

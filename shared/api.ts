@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
 import { inventoryRequests } from './contract/inventory';
+import { runStreams } from './contract/run';
 import { statusRequests, statusStreams } from './contract/status';
 import { terminalRequests, terminalStreams } from './contract/terminal';
 
@@ -25,6 +26,7 @@ export const streams = {
   ...fleetStreams,
   ...statusStreams,
   ...terminalStreams,
+  ...runStreams,
 } as const satisfies Record<string, StreamDef>;
 
 export type Requests = typeof requests;
