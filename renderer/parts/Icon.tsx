@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 // Inline SVG icons (no icon font, nothing fetched: the page runs offline under a strict CSP).
 // 16×16 grid, stroked with currentColor so they take the text colour.
 
-export type IconName = 'fleet' | 'events' | 'terminal' | 'deploy' | 'releases' | 'search' | 'alert' | 'info' | 'file' | 'plug' | 'chevron' | 'bell';
+export type IconName = 'fleet' | 'events' | 'terminal' | 'deploy' | 'releases' | 'search' | 'alert' | 'info' | 'file' | 'plug' | 'chevron' | 'bell' | 'run';
 
 const PATHS: Record<IconName, ReactNode> = {
   fleet: (
@@ -21,6 +21,7 @@ const PATHS: Record<IconName, ReactNode> = {
   ),
   deploy: <path d="M8 13.5V3M4 7l4-4 4 4M3 13.5h10" />,
   events: <path d="M1.5 8h3l2-5 3 10 2-5h3" />,
+  run: <path d="M2.5 4.5l3 3.5-3 3.5M7 4h6.5M8 8h5.5M7 12h6.5" />,
   bell: <path d="M4 11V7a4 4 0 018 0v4l1.5 1.5h-11zM6.5 14h3" />,
   releases: (
     <>

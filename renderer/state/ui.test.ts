@@ -11,13 +11,13 @@ const chord = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; 
 });
 
 describe('viewForChord', () => {
-  it('maps Ctrl+1..5 (Cmd on a Mac) to the views', () => {
+  it('maps Ctrl+1..6 (Cmd on a Mac) to the views', () => {
     expect(viewForChord(chord('1', { ctrlKey: true }), false)).toBe('fleet');
-    expect(viewForChord(chord('5', { ctrlKey: true }), false)).toBe('releases');
+    expect(viewForChord(chord('6', { ctrlKey: true }), false)).toBe('releases');
     expect(viewForChord(chord('3', { metaKey: true }), true)).toBe('terminals');
   });
   it('ignores other keys, other modifiers and the other platform’s modifier', () => {
-    expect(viewForChord(chord('6', { ctrlKey: true }), false)).toBeNull();
+    expect(viewForChord(chord('7', { ctrlKey: true }), false)).toBeNull();
     expect(viewForChord(chord('1'), false)).toBeNull();
     expect(viewForChord(chord('1', { ctrlKey: true, shiftKey: true }), false)).toBeNull();
     expect(viewForChord(chord('1', { metaKey: true }), false)).toBeNull();

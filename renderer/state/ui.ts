@@ -3,7 +3,7 @@ import type { SliceCreator } from './store';
 
 // What the user looks at: the view, the host search text, the environments folded away.
 
-export type ViewId = 'fleet' | 'events' | 'terminals' | 'deploys' | 'releases';
+export type ViewId = 'fleet' | 'events' | 'terminals' | 'run' | 'deploys' | 'releases';
 
 export interface ViewDef {
   id: ViewId;
@@ -16,8 +16,9 @@ export const VIEWS: readonly ViewDef[] = [
   { id: 'fleet', label: 'Fleet', digit: '1' },
   { id: 'events', label: 'Events', digit: '2' },
   { id: 'terminals', label: 'Terminals', digit: '3' },
-  { id: 'deploys', label: 'Deploys', digit: '4' },
-  { id: 'releases', label: 'Releases', digit: '5' },
+  { id: 'run', label: 'Run', digit: '4' },
+  { id: 'deploys', label: 'Deploys', digit: '5' },
+  { id: 'releases', label: 'Releases', digit: '6' },
 ];
 
 export type FleetLayout = 'map' | 'list';
@@ -58,7 +59,7 @@ export interface KeyChord {
   shiftKey: boolean;
 }
 
-/** Ctrl+1..5 (Cmd+1..5 on a Mac) pick a view; nothing else does. */
+/** Ctrl+1..6 (Cmd+1..6 on a Mac) pick a view; nothing else does. */
 export function viewForChord(chord: KeyChord, isMac: boolean): ViewId | null {
   const primary = isMac ? chord.metaKey && !chord.ctrlKey : chord.ctrlKey && !chord.metaKey;
   if (!primary || chord.altKey || chord.shiftKey) return null;

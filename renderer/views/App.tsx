@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useAppStore } from '../state/react';
 import { ConnectionBanner } from './ConnectionBanner';
 import { EventsView } from './EventsView';
+import { RunView } from './run/RunView';
 import { FleetView } from './FleetView';
 import { NavBar } from './NavBar';
 import { PlannedView } from './PlannedView';
@@ -46,6 +47,7 @@ function CurrentView(): ReactNode {
   const view = useAppStore((s) => s.view);
   if (view === 'fleet') return <FleetView />;
   if (view === 'events') return <EventsView />;
+  if (view === 'run') return <RunView />;
   if (view === 'terminals') return null; // always mounted below, so shells live on in other views
   return <PlannedView view={view} />;
 }

@@ -6,7 +6,7 @@ import { VIEWS, type ViewId } from '../state/ui';
 
 // The left navigation: one button per view, the current one marked with aria-current.
 
-const ICONS: Record<ViewId, IconName> = { fleet: 'fleet', events: 'events', terminals: 'terminal', deploys: 'deploy', releases: 'releases' };
+const ICONS: Record<ViewId, IconName> = { fleet: 'fleet', events: 'events', terminals: 'terminal', run: 'run', deploys: 'deploy', releases: 'releases' };
 
 export function NavBar(): ReactNode {
   const current = useAppStore((s) => s.view);

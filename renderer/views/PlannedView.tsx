@@ -15,7 +15,7 @@ interface Plan {
   next: string;
 }
 
-const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals'>, Plan> = {
+const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run'>, Plan> = {
   deploys: {
     icon: 'deploy',
     title: 'No deploy running',
@@ -30,7 +30,7 @@ const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals'>, Plan> = {
   },
 };
 
-export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events' | 'terminals'> }): ReactNode {
+export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run'> }): ReactNode {
   const plan = PLANS[view];
   const showView = useAppStore((s) => s.showView);
   return (

@@ -1,0 +1,102 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Subscription } from '../../client';
+import { NO_CRITERIA } from '../../state/pickHosts';
+import { useClient } from '../../state/react';
+import { HostPicker, usePicked } from './HostPicker';
+
+// A log file followed on many hosts at once, merged into one stream with a coloured host prefix,
+// pausable and filterable. The newest 5,000 lines are kept.
+
+const MAX_LINES = 5000;
+const PALETTE = ['#2f64d6', '#1f8a3d', '#a86400', '#7a4fc2', '#c8302b', '#0f7c8c', '#9c3d8f', '#5c6570'];
+
+interface Line {
+  n: number;
+  host: string;
+  text: string;
+}
+
+export function hostColour(host: string): string {
+  let h = 0;
+  for (let i = 0; i < host.length; i++) h = (h * 31 + host.charCodeAt(i)) >>> 0;
+  return PALETTE[h % PALETTE.length]!;
+}
+
+export function LogsPanel(): ReactNode {
+  const client = useClient();
+  const [criteria, setCriteria] = useState(NO_CRITERIA);
+  const picked = usePicked(criteria);
+  const [path, setPath] = useState('/var/log/syslog');
+  const [lines, setLines] = useState<Line[]>([]);
+  const [paused, setPaused] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [ended, setEnded] = useState<string[]>([]);
+  const tail = useRef<Subscription | null>(null);
+  const held = useRef<Line[]>([]);
+  const [heldCount, setHeldCount] = useState(0);
+  const counter = useRef(0);
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+  useEffect(() => () => tail.current?.close(), []);
+
+  const start = (): void => {
+    tail.current?.close();
+    setLines([]);
+    setEnded([]);
+    held.current = [];
+    tail.current = client.subscribe('tail.open', { hosts: picked.map((h) => h.name), path, lines: 20 }, {
+      onEvent: (e) => {
+        if (e.kind === 'ended') return setEnded((x) => [...x, `${e.host}: ${e.error ?? 'tail ended'}`]);
+        const fresh = e.lines.map((text) => ({ n: counter.current++, host: e.host, text }));
+        if (pausedRef.current) {
+          held.current = [...held.current, ...fresh].slice(-MAX_LINES);
+          setHeldCount(held.current.length);
+        } else setLines((x) => [...x, ...fresh].slice(-MAX_LINES));
+      },
+    });
+  };
+  const resume = (): void => {
+    const waiting = held.current;
+    held.current = [];
+    setLines((x) => [...x, ...waiting].slice(-MAX_LINES));
+    setHeldCount(0);
+    setPaused(false);
+  };
+  const shown = filter ? lines.filter((l) => `${l.host} ${l.text}`.toLowerCase().includes(filter.toLowerCase())) : lines;
+
+  return (
+    <section className="logs-panel" aria-label="Tail logs">
+      <HostPicker criteria={criteria} onChange={setCriteria} picked={picked} />
+      <form
+        className="run-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (picked.length > 0 && path.trim()) start();
+        }}
+      >
+        <input className="input run-command mono" data-testid="tail-path" aria-label="Log file" value={path} onChange={(e) => setPath(e.target.value)} />
+        <button type="submit" className="button button-primary" data-testid="tail-go" disabled={picked.length === 0}>
+          Follow on {picked.length}
+        </button>
+        <button type="button" className="button" data-testid="tail-pause" aria-pressed={paused} onClick={() => (paused ? resume() : setPaused(true))}>
+          {paused ? `Resume (${heldCount} new)` : 'Pause'}
+        </button>
+        <button type="button" className="button" onClick={() => tail.current?.close()}>
+          Stop
+        </button>
+        <input className="input" aria-label="Filter lines" placeholder="filter" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </form>
+      {ended.length > 0 ? <p className="muted">{ended.join(' · ')}</p> : null}
+      <div className="log-lines mono" data-testid="log-lines" role="log">
+        {shown.map((l) => (
+          <div key={l.n} className="log-line" data-host={l.host}>
+            <span className="log-host" style={{ color: hostColour(l.host) }}>
+              {l.host}
+            </span>{' '}
+            {l.text}
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
