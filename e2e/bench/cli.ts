@@ -5,11 +5,13 @@ import { dirname, join } from 'node:path';
 import { MAX_HOSTS } from './pollFleetFile';
 import { INVENTORY_USAGE, runInventoryBench } from './inventory';
 import { POLL_USAGE, runPoll } from './poll';
+import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 
 const USAGE = `usage: npm run bench -- <benchmark> [flags]
 ${POLL_USAGE}
 ${UI_USAGE}
+${TERMINAL_USAGE}
 ${INVENTORY_USAGE}`;
 
 type Flags = Map<string, string | true>;
@@ -73,6 +75,11 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 30), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${UI_USAGE}`);
     return runUi(options);
+  }
+  if (name === 'terminal') {
+    const options = { mb: num(flags, 'mb', 100), terminals: num(flags, 'terminals', 50, true), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${TERMINAL_USAGE}`);
+    return runTerminal(options);
   }
   if (name === 'inventory') {
     const options = { hosts: num(flags, 'hosts', 5000, true), runs: Math.max(1, num(flags, 'runs', 7, true)) };

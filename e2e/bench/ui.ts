@@ -25,14 +25,14 @@ export interface UiOptions {
   repoRoot: string;
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
   samples: number[];
   timeDeltas: number[];
 }
 
 /** Self time per function, the top ones, as lines. */
-function summarize(profile: CpuProfile): string[] {
+export function summarize(profile: CpuProfile): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {

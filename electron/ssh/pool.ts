@@ -358,6 +358,9 @@ export class SshPool implements Disposable {
       };
       const onReady = (): void => {
         cleanup();
+        // Keystrokes are tiny packets: without this, Nagle's algorithm holds each one back up to
+        // the peer's delayed ACK (tens of milliseconds per echo).
+        client.setNoDelay(true);
         resolve();
       };
       const onClose = (): void => {

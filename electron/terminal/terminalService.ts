@@ -6,7 +6,8 @@ import type { TerminalEvent } from '../../shared/contract/terminal';
 import type { SshPool } from '../ssh/pool';
 import type { StreamSink } from '../transport/coreApi';
 
-// Shells on the fleet's hosts, one per open terminal. Output is batched for 16 ms (or 64 kB),
+// Shells on the fleet's hosts, one per open terminal. Output is batched for 16 ms (or 64 kB; an
+// echo after a quiet spell goes at once),
 // decoded as UTF-8 across chunk boundaries, and flow-controlled end to end: past HIGH_WATER
 // characters not yet acknowledged by the renderer, the SSH channel is paused, so ssh2's window
 // fills and the remote `cat` or `yes` waits instead of the console's memory growing.
@@ -28,11 +29,13 @@ export class TerminalService implements Disposable {
     let closed = false;
     let pending = '';
     let timer: NodeJS.Timeout | null = null;
+    let lastFlush = 0;
     let exited = false;
 
     const flush = (): void => {
       if (timer) clearTimeout(timer);
       timer = null;
+      lastFlush = performance.now();
       if (pending) {
         sink.send({ kind: 'output', data: pending }, pending.length);
         pending = '';
@@ -64,7 +67,8 @@ export class TerminalService implements Disposable {
         ch.on('data', (chunk: Buffer) => {
           pending += decoder.write(chunk);
           if (pending.length >= FLUSH_CHARS) flush();
-          else timer ??= setTimeout(flush, FLUSH_MS);
+          // After a quiet spell (an echo, a prompt) send at once; under a flood, every 16 ms.
+          else timer ??= setTimeout(flush, Math.max(0, FLUSH_MS - (performance.now() - lastFlush)));
         });
         ch.on('exit', () => (exited = true));
         ch.on('close', () =>
