@@ -2,13 +2,13 @@
 // end to end: a 100 MB `cat` shown by xterm.js through ssh2, the core and the WebSocket; the same
 // bytes written straight into an xterm.js in the same page (the renderer's own limit); keystroke
 // to echo; Ctrl-C during a flood until the output stops; memory with 50 terminals open.
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { fleetDown, fleetUp } from '../fleet/fleet';
+import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
 import { summarize, type CpuProfile } from './ui';
 
@@ -84,18 +84,10 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
     execFileSync('/bin/sh', ['-c', `yes '${LINE.trimEnd()}' | head -n ${lines} > '${big}'`]);
     const bytes = lines * LINE.length;
 
-    const token = `bench-${Math.random().toString(36).slice(2)}`;
-    const serve = spawn(process.execPath, [join(o.repoRoot, 'dist/electron/serve.cjs'), '--fleet', fleet.fleetFile, '--data-dir', join(dir, 'data'), '--port', '0', '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] });
-    stops.push(() => void serve.kill('SIGTERM'));
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      serve.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-        const m = /Fleetdeck: (http:\/\/\S+)/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      serve.on('exit', (code) => reject(new Error(`the console exited with ${code}; run npm run build first`)));
-    });
+    const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile: fleet.fleetFile, dataDir: join(dir, 'data'), token: `bench-${Math.random().toString(36).slice(2)}` });
+    stops.push(() => console_.stop());
+    const serve = console_.process;
+    const url = console_.url;
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

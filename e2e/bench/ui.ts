@@ -4,13 +4,13 @@
 // one attempt, so every poll is a hard state change. The page records how long each status batch
 // took to apply (User Timing "fleetdeck:status-batch": store, React render and commit) and to the
 // next task, style, layout and paint included ("…-frame"); see renderer/state/bind.ts.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
 
 export const UI_USAGE = `bench ui [--hosts N] [--seconds S] [--profile]
@@ -89,18 +89,9 @@ export async function runUi(o: UiOptions): Promise<number> {
     const fleetFile = join(dir, 'fleet.yaml');
     writeFileSync(fleetFile, fleetYaml(o.hosts, port));
 
-    const token = `bench-${Math.random().toString(36).slice(2)}`;
-    const serve = spawn(process.execPath, [join(o.repoRoot, 'dist/electron/serve.cjs'), '--fleet', fleetFile, '--data-dir', join(dir, 'data'), '--port', '0', '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] });
-    stops.push(() => void serve.kill('SIGTERM'));
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      serve.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-        const m = /Fleetdeck: (http:\/\/\S+)/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      serve.on('exit', (code) => reject(new Error(`the console exited with ${code}; run npm run build first`)));
-    });
+    const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile, dataDir: join(dir, 'data'), token: `bench-${Math.random().toString(36).slice(2)}` });
+    stops.push(() => console_.stop());
+    const url = console_.url;
     log(`console ${url.replace(/token=.*/, 'token=…')}, ${o.hosts} hosts, health server 127.0.0.1:${port}`);
 
     const browser = await chromium.launch({
