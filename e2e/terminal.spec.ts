@@ -73,3 +73,57 @@ test('a changed host key is refused with a warning, and the shell opens once kno
   await typeInto(page, 'host-1', 'echo "back on $FLEETDECK_HOST"');
   await expect(pane(page, 'host-1').locator('.xterm-rows')).toContainText('back on host-1', { timeout: 15_000 });
 });
+
+test('broadcast: uptime typed once runs on every joined terminal, after a confirmation for production', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  for (const host of ['host-1', 'host-2', 'host-3']) {
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('quick-open').getByRole('textbox').fill(host);
+    await page.keyboard.press('Enter');
+    await expect(pane(page, host).locator('.xterm-rows')).toContainText('#', { timeout: 15_000 });
+  }
+  const confirmations: string[] = [];
+  page.on('dialog', (dialog) => {
+    confirmations.push(dialog.message());
+    void dialog.accept();
+  });
+  for (const host of ['host-1', 'host-2', 'host-3']) await page.locator(`[data-testid="terminal-tab"][data-host="${host}"] [data-testid="broadcast-toggle"]`).click();
+  // host-2 and host-3 are production hosts.
+  expect(confirmations).toEqual([expect.stringContaining('host-2 is a production host'), expect.stringContaining('host-3 is a production host')]);
+  for (const host of ['host-1', 'host-2', 'host-3']) await expect(page.locator(`[data-testid="terminal-tab"][data-host="${host}"]`)).toHaveAttribute('data-broadcast', 'true');
+  await expect(pane(page, 'host-3').getByTestId('broadcast-note')).toContainText('3 terminals');
+  await typeInto(page, 'host-3', 'echo "up on $FLEETDECK_HOST: $(uptime | cut -c1-9)"');
+  // A hidden tab's terminal draws when it is shown: look at each in turn.
+  for (const host of ['host-1', 'host-2', 'host-3']) {
+    await page.locator(`[data-testid="terminal-tab"][data-host="${host}"] [role="tab"]`).click();
+    await expect(pane(page, host).locator('.xterm-rows')).toContainText(`up on ${host}:`, { timeout: 15_000 });
+  }
+  // Leaving the group: input goes to that terminal only.
+  await page.locator('[data-testid="terminal-tab"][data-host="host-1"] [data-testid="broadcast-toggle"]').click();
+  await page.locator('[data-testid="terminal-tab"][data-host="host-1"] [role="tab"]').click();
+  await typeInto(page, 'host-1', 'echo "alone on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-1').locator('.xterm-rows')).toContainText('alone on host-1', { timeout: 15_000 });
+  await page.locator('[data-testid="terminal-tab"][data-host="host-2"] [role="tab"]').click();
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).not.toContainText('alone on');
+});
+
+test('a shell whose sshd dies says so and offers to reconnect', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  await page.keyboard.press('Control+k');
+  await page.getByTestId('quick-open').getByRole('textbox').fill('host-3');
+  await page.keyboard.press('Enter');
+  await typeInto(page, 'host-3', 'echo "alive on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('alive on host-3', { timeout: 15_000 });
+  await stopDaemon(fleetDir(), 'host-3', 'sshd');
+  try {
+    await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('connection to host-3 was lost', { timeout: 30_000 });
+    await expect(pane(page, 'host-3')).toHaveAttribute('data-ended', 'true');
+  } finally {
+    await fleetUp(e2eFleetOptions(fleetDir()));
+  }
+  await page.getByTestId('terminal-reconnect').click();
+  await typeInto(page, 'host-3', 'echo "back on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('back on host-3', { timeout: 15_000 });
+});

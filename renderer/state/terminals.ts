@@ -17,6 +17,9 @@ export interface TerminalsSlice {
   split: boolean;
   questions: readonly SshQuestion[];
   paletteOpen: boolean;
+  /** Tabs whose typed input goes to every tab of the group. */
+  broadcast: Readonly<Record<string, true>>;
+  toggleBroadcast(id: string): void;
   openTerminal(host: string): void;
   closeTab(id: string): void;
   activateTab(id: string): void;
@@ -42,6 +45,14 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
   split: false,
   questions: [],
   paletteOpen: false,
+  broadcast: {},
+  toggleBroadcast: (id) =>
+    set((s) => {
+      const next = { ...s.broadcast };
+      if (next[id]) delete next[id];
+      else next[id] = true;
+      return { broadcast: next };
+    }),
   openTerminal: (host) => {
     const id = `t${nextTab++}`;
     set((s) => ({ tabs: [...s.tabs, { id, host }], activeTab: id, view: 'terminals', paletteOpen: false }));
@@ -49,7 +60,9 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
   closeTab: (id) =>
     set((s) => {
       const tabs = s.tabs.filter((t) => t.id !== id);
-      return { tabs, activeTab: s.activeTab === id ? (tabs.at(-1)?.id ?? null) : s.activeTab };
+      const broadcast = { ...s.broadcast };
+      delete broadcast[id];
+      return { tabs, broadcast, activeTab: s.activeTab === id ? (tabs.at(-1)?.id ?? null) : s.activeTab };
     }),
   activateTab: (activeTab) => set({ activeTab }),
   toggleSplit: () => set((s) => ({ split: !s.split })),

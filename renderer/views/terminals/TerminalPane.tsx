@@ -4,14 +4,18 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useClient } from '../../state/react';
+import { useAppStore, useAppStoreApi, useClient } from '../../state/react';
+import { registerTerminal, routeInput } from './inputRouter';
 
 // One shell on one host in xterm.js. Output goes from the stream straight into xterm (never
 // through React state) and is acknowledged once xterm has written it, which is what lets the
 // core pause the SSH channel when the screen cannot keep up. Resizes are forwarded to the PTY.
 
-export function TerminalPane({ host, visible }: { host: string; visible: boolean }): ReactNode {
+export function TerminalPane({ tab, host, visible }: { tab: string; host: string; visible: boolean }): ReactNode {
   const client = useClient();
+  const store = useAppStoreApi();
+  const joined = useAppStore((s) => s.broadcast[tab] === true);
+  const groupSize = useAppStore((s) => Object.keys(s.broadcast).length);
   const box = useRef<HTMLDivElement>(null);
   const fitRef = useRef<FitAddon | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
@@ -67,10 +71,13 @@ export function TerminalPane({ host, visible }: { host: string; visible: boolean
         }
       },
     });
-    const input = term.onData((data) => {
+    const sendToShell = (data: string): void => {
       if (session) void client.call('terminal.input', { session, data }).catch(() => undefined);
       else early += data;
-    });
+    };
+    const unregister = registerTerminal(tab, sendToShell);
+    // Typed input goes to this shell, or to every shell of the broadcast group.
+    const input = term.onData((data) => void routeInput(tab, data, store.getState().broadcast));
     const resize = term.onResize(({ cols, rows }) => {
       if (session) void client.call('terminal.resize', { session, cols, rows }).catch(() => undefined);
     });
@@ -102,12 +109,13 @@ export function TerminalPane({ host, visible }: { host: string; visible: boolean
     term.focus();
     return () => {
       observer.disconnect();
+      unregister();
       input.dispose();
       resize.dispose();
       subscription.close();
       term.dispose();
     };
-  }, [client, host, generation]);
+  }, [client, host, generation, tab, store]);
 
   useEffect(() => {
     if (visible) {
@@ -120,7 +128,12 @@ export function TerminalPane({ host, visible }: { host: string; visible: boolean
   }, [visible]);
 
   return (
-    <div className="terminal-pane" data-testid="terminal-pane" data-host={host} data-ended={ended !== null} hidden={!visible}>
+    <div className={joined ? 'terminal-pane terminal-pane-broadcast' : 'terminal-pane'} data-testid="terminal-pane" data-host={host} data-tab={tab} data-ended={ended !== null} data-broadcast={joined} hidden={!visible}>
+      {joined ? (
+        <div className="terminal-broadcast-note" data-testid="broadcast-note">
+          Broadcast: what you type goes to {groupSize} terminals
+        </div>
+      ) : null}
       {searching ? (
         <form
           className="terminal-search"

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { EmptyState } from '../../parts/EmptyState';
 import { Kbd } from '../../parts/Kbd';
 import { useAppStore } from '../../state/react';
+import { productionHosts } from '../../state/pickHosts';
 import { visibleTabs } from '../../state/terminals';
 import { TerminalPane } from './TerminalPane';
 
@@ -44,7 +45,7 @@ export function TerminalsView(): ReactNode {
       </div>
       <div className={shown.length > 1 ? 'terminal-panes terminal-panes-split' : 'terminal-panes'}>
         {tabs.map((t) => (
-          <TerminalPane key={t.id} host={t.host} visible={shown.includes(t.id)} />
+          <TerminalPane key={t.id} tab={t.id} host={t.host} visible={shown.includes(t.id)} />
         ))}
       </div>
     </div>
@@ -52,12 +53,23 @@ export function TerminalsView(): ReactNode {
 }
 
 function TabButton({ id, host, selected, onSelect, onClose }: { id: string; host: string; selected: boolean; onSelect: () => void; onClose: () => void }): ReactNode {
-  // The tab shows its host's health, like the map does.
+  // The tab shows its host's health, like the map does, and whether it receives broadcast input.
   const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
+  const joined = useAppStore((s) => s.broadcast[id] === true);
+  const toggle = useAppStore((s) => s.toggleBroadcast);
+  const hostInfo = useAppStore((s) => s.snapshot?.hosts.find((h) => h.name === host));
+  const join = (): void => {
+    // Typing into production by accident is what broadcast makes easy: ask first.
+    if (!joined && hostInfo && productionHosts([hostInfo]).length > 0 && !window.confirm(`${host} is a production host. Send broadcast input to it too?`)) return;
+    toggle(id);
+  };
   return (
-    <span className={selected ? 'terminal-tab terminal-tab-selected' : 'terminal-tab'} data-testid="terminal-tab" data-host={host} data-tab={id}>
+    <span className={`terminal-tab${selected ? ' terminal-tab-selected' : ''}${joined ? ' terminal-tab-broadcast' : ''}`} data-testid="terminal-tab" data-host={host} data-tab={id} data-broadcast={joined}>
       <button type="button" role="tab" aria-selected={selected} onClick={onSelect}>
         <span className={`state-dot state-${state.toLowerCase()}`} aria-label={state} /> {host}
+      </button>
+      <button type="button" className="terminal-tab-cast" data-testid="broadcast-toggle" aria-pressed={joined} title={joined ? 'Stop sending broadcast input here' : 'Join the broadcast: input typed in any joined terminal goes to all of them'} onClick={join}>
+        {joined ? '◉' : '○'}
       </button>
       <button type="button" className="terminal-tab-close" aria-label={`Close the terminal on ${host}`} onClick={onClose}>
         ×
