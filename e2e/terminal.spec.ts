@@ -127,3 +127,29 @@ test('a shell whose sshd dies says so and offers to reconnect', async ({ page })
   await typeInto(page, 'host-3', 'echo "back on $FLEETDECK_HOST"');
   await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('back on host-3', { timeout: 15_000 });
 });
+
+test('a recorded session is saved as asciicast v2 and plays back', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  await page.getByTestId('nav-terminals').click();
+  await page.getByTestId('record-new').check();
+  await page.keyboard.press('Control+k');
+  await page.getByTestId('quick-open').getByRole('textbox').fill('host-2');
+  await page.keyboard.press('Enter');
+  await expect(pane(page, 'host-2').getByTestId('recording-note')).toBeVisible();
+  await typeInto(page, 'host-2', 'echo "recorded on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('recorded on host-2', { timeout: 15_000 });
+  await page.locator('[data-testid="terminal-tab"][data-host="host-2"] .terminal-tab-close').click();
+
+  const dir = path.join(fleetDir(), 'data', 'recordings');
+  const file = fs.readdirSync(dir).find((f) => f.startsWith('host-2-'));
+  expect(file).toBeDefined();
+  const [header, ...events] = fs.readFileSync(path.join(dir, file!), 'utf8').trim().split('\n');
+  expect(JSON.parse(header!)).toMatchObject({ version: 2, title: 'Fleetdeck: host-2' });
+  expect(events.map((l) => (JSON.parse(l) as [number, string, string])[2]).join('')).toContain('recorded on host-2');
+
+  await page.getByTestId('show-recordings').click();
+  await page.locator('[data-testid="recording"][data-host="host-2"]').first().click();
+  await expect(page.getByTestId('player')).toHaveAttribute('data-done', 'true', { timeout: 20_000 });
+  await expect(page.getByTestId('player').locator('.xterm-rows')).toContainText('recorded on host-2');
+});

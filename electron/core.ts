@@ -71,9 +71,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const questions = services.add(new QuestionBroker());
   const hostKeys = new HostKeyStore({ storeFile: join(options.dataDir, 'known_hosts') });
   const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask }));
-  const terminals = services.add(new TerminalService(pool));
+  const recordingsDir = join(options.dataDir, 'recordings');
+  const terminals = services.add(new TerminalService(pool, recordingsDir));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
-  const terminalPart = terminalApi(terminals, questions);
+  const terminalPart = terminalApi(terminals, questions, recordingsDir);
   const runPart = runApi(pool);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);

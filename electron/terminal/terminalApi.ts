@@ -1,9 +1,10 @@
 import type { QuestionBroker } from '../ssh/questions';
 import { CoreFailure, type ApiPart } from '../transport/coreApi';
+import { listRecordings, readRecording } from './recorder';
 import type { TerminalService } from './terminalService';
 
 // The terminal part of the contract (shared/contract/terminal.ts).
-export function terminalApi(terminals: TerminalService, questions: QuestionBroker): ApiPart<'terminal.input' | 'terminal.resize' | 'ssh.answer', 'terminal.open' | 'ssh.questions'> {
+export function terminalApi(terminals: TerminalService, questions: QuestionBroker, recordingsDir: string): ApiPart<'terminal.input' | 'terminal.resize' | 'ssh.answer' | 'recordings.list' | 'recordings.read', 'terminal.open' | 'ssh.questions'> {
   const guard = (fn: () => void): null => {
     try {
       fn();
@@ -17,9 +18,17 @@ export function terminalApi(terminals: TerminalService, questions: QuestionBroke
       'terminal.input': async ({ session, data }) => guard(() => terminals.input(session, data)),
       'terminal.resize': async ({ session, cols, rows }) => guard(() => terminals.resize(session, cols, rows)),
       'ssh.answer': async ({ id, answer }) => (questions.answer(id, answer), null),
+      'recordings.list': async () => listRecordings(recordingsDir),
+      'recordings.read': async ({ id }) => {
+        try {
+          return readRecording(recordingsDir, id);
+        } catch (error) {
+          throw new CoreFailure((error as Error).message);
+        }
+      },
     },
     streams: {
-      'terminal.open': ({ host, cols, rows }, sink) => terminals.open(host, { cols, rows }, sink),
+      'terminal.open': ({ host, cols, rows, record }, sink) => terminals.open(host, { cols, rows, record }, sink),
       'ssh.questions': (_params, sink) => questions.subscribe((q) => sink.send(q)),
     },
   };

@@ -5,6 +5,7 @@ import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { TerminalEvent } from '../../shared/contract/terminal';
 import type { SshPool } from '../ssh/pool';
 import type { StreamSink } from '../transport/coreApi';
+import { Recorder } from './recorder';
 
 // Shells on the fleet's hosts, one per open terminal. Output is batched for 16 ms (or 64 kB; an
 // echo after a quiet spell goes at once),
@@ -20,9 +21,14 @@ const LOW_WATER = 128 * 1024;
 export class TerminalService implements Disposable {
   private readonly sessions = new Map<string, ClientChannel>();
 
-  constructor(private readonly pool: SshPool) {}
+  constructor(
+    private readonly pool: SshPool,
+    /** Where recordings go (asciicast v2). */
+    private readonly recordingsDir: string,
+  ) {}
 
-  open(host: string, size: { cols: number; rows: number }, sink: StreamSink<TerminalEvent>): Disposable {
+  open(host: string, size: { cols: number; rows: number; record?: boolean }, sink: StreamSink<TerminalEvent>): Disposable {
+    let recorder: Recorder | null = null;
     const session = randomUUID();
     const decoder = new StringDecoder('utf8');
     let channel: ClientChannel | null = null;
@@ -37,6 +43,7 @@ export class TerminalService implements Disposable {
       timer = null;
       lastFlush = performance.now();
       if (pending) {
+        recorder?.output(pending);
         sink.send({ kind: 'output', data: pending }, pending.length);
         pending = '';
       }
@@ -48,6 +55,7 @@ export class TerminalService implements Disposable {
       pending += decoder.end();
       flush();
       this.sessions.delete(session);
+      recorder?.close();
       sink.send({ kind: 'closed', reason, error });
       sink.end();
     };
@@ -63,7 +71,8 @@ export class TerminalService implements Disposable {
         }
         channel = ch;
         this.sessions.set(session, ch);
-        sink.send({ kind: 'opened', session });
+        if (size.record) recorder = new Recorder(this.recordingsDir, host, size.cols, size.rows);
+        sink.send({ kind: 'opened', session, recording: recorder?.id ?? null });
         ch.on('data', (chunk: Buffer) => {
           pending += decoder.write(chunk);
           if (pending.length >= FLUSH_CHARS) flush();
@@ -83,6 +92,7 @@ export class TerminalService implements Disposable {
       if (timer) clearTimeout(timer);
       closed = true;
       this.sessions.delete(session);
+      recorder?.close();
       channel?.close();
     });
   }

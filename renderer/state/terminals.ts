@@ -8,6 +8,8 @@ import type { SliceCreator } from './store';
 export interface TerminalTab {
   id: string;
   host: string;
+  /** Saved as an asciicast v2 recording. */
+  record: boolean;
 }
 
 export interface TerminalsSlice {
@@ -17,6 +19,9 @@ export interface TerminalsSlice {
   split: boolean;
   questions: readonly SshQuestion[];
   paletteOpen: boolean;
+  /** New terminals are recorded. */
+  recordNew: boolean;
+  setRecordNew(on: boolean): void;
   /** Tabs whose typed input goes to every tab of the group. */
   broadcast: Readonly<Record<string, true>>;
   toggleBroadcast(id: string): void;
@@ -46,6 +51,8 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
   questions: [],
   paletteOpen: false,
   broadcast: {},
+  recordNew: false,
+  setRecordNew: (recordNew) => set({ recordNew }),
   toggleBroadcast: (id) =>
     set((s) => {
       const next = { ...s.broadcast };
@@ -55,7 +62,7 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
     }),
   openTerminal: (host) => {
     const id = `t${nextTab++}`;
-    set((s) => ({ tabs: [...s.tabs, { id, host }], activeTab: id, view: 'terminals', paletteOpen: false }));
+    set((s) => ({ tabs: [...s.tabs, { id, host, record: s.recordNew }], activeTab: id, view: 'terminals', paletteOpen: false }));
   },
   closeTab: (id) =>
     set((s) => {

@@ -6,7 +6,7 @@ import type { RequestDef, StreamDef } from './defs';
 
 export const TerminalEventSchema = z.discriminatedUnion('kind', [
   /** The shell is up; `session` names it in terminal.input and terminal.resize. */
-  z.object({ kind: z.literal('opened'), session: z.string() }),
+  z.object({ kind: z.literal('opened'), session: z.string(), recording: z.string().nullable() }),
   /** Output, batched (≤ 16 ms) and never split inside a UTF-8 character. */
   z.object({ kind: z.literal('output'), data: z.string() }),
   /** The shell ended or could not start, and why. */
@@ -27,11 +27,19 @@ export const terminalRequests = {
   'terminal.input': { input: z.object({ session: Session, data: z.string().max(1 << 20) }).strict(), output: z.null() },
   'terminal.resize': { input: z.object({ session: Session, cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict(), output: z.null() },
   /** The answer to a question (null: refuse). Secrets go to the core only, never back. */
+  'recordings.list': { input: z.object({}).strict(), output: z.array(z.object({ id: z.string(), host: z.string(), startedAt: z.number(), bytes: z.number() })) },
+  /** The asciicast v2 text of a recording. */
+  'recordings.read': { input: z.object({ id: z.string().max(300) }).strict(), output: z.string() },
   'ssh.answer': { input: z.object({ id: z.number(), answer: z.string().nullable() }).strict(), output: z.null() },
 } as const satisfies Record<string, RequestDef>;
 
 export const terminalStreams = {
-  'terminal.open': { params: z.object({ host: z.string(), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict(), event: TerminalEventSchema, flow: true },
+  /** `record`: save the session's output as an asciicast v2 file in the console's data folder. */
+  'terminal.open': {
+    params: z.object({ host: z.string(), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500), record: z.boolean().default(false) }).strict(),
+    event: TerminalEventSchema,
+    flow: true,
+  },
   /** Questions waiting for the user: a host key to accept, a passphrase, a password. */
   'ssh.questions': { params: z.object({}).strict(), event: SshQuestionSchema, flow: false },
 } as const satisfies Record<string, StreamDef>;

@@ -11,7 +11,7 @@ import { registerTerminal, routeInput } from './inputRouter';
 // through React state) and is acknowledged once xterm has written it, which is what lets the
 // core pause the SSH channel when the screen cannot keep up. Resizes are forwarded to the PTY.
 
-export function TerminalPane({ tab, host, visible }: { tab: string; host: string; visible: boolean }): ReactNode {
+export function TerminalPane({ tab, host, record, visible }: { tab: string; host: string; record: boolean; visible: boolean }): ReactNode {
   const client = useClient();
   const store = useAppStoreApi();
   const joined = useAppStore((s) => s.broadcast[tab] === true);
@@ -22,6 +22,7 @@ export function TerminalPane({ tab, host, visible }: { tab: string; host: string
   const [ended, setEnded] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const [searching, setSearching] = useState(false);
+  const [recording, setRecording] = useState<string | null>(null);
 
   useEffect(() => {
     const el = box.current;
@@ -45,10 +46,11 @@ export function TerminalPane({ tab, host, visible }: { tab: string; host: string
     let session: string | null = null;
     // Keys typed before the shell is up are sent once it is.
     let early = '';
-    const subscription = client.subscribe('terminal.open', { host, cols: Math.max(2, term.cols), rows: Math.max(1, term.rows) }, {
+    const subscription = client.subscribe('terminal.open', { host, cols: Math.max(2, term.cols), rows: Math.max(1, term.rows), record }, {
       onEvent: (event) => {
         if (event.kind === 'opened') {
           session = event.session;
+          setRecording(event.recording);
           if (early) void client.call('terminal.input', { session, data: early }).catch(() => undefined);
           early = '';
           const dims = fit.proposeDimensions();
@@ -115,7 +117,7 @@ export function TerminalPane({ tab, host, visible }: { tab: string; host: string
       subscription.close();
       term.dispose();
     };
-  }, [client, host, generation, tab, store]);
+  }, [client, host, generation, tab, store, record]);
 
   useEffect(() => {
     if (visible) {
@@ -129,6 +131,11 @@ export function TerminalPane({ tab, host, visible }: { tab: string; host: string
 
   return (
     <div className={joined ? 'terminal-pane terminal-pane-broadcast' : 'terminal-pane'} data-testid="terminal-pane" data-host={host} data-tab={tab} data-ended={ended !== null} data-broadcast={joined} hidden={!visible}>
+      {recording ? (
+        <div className="terminal-rec" data-testid="recording-note" title={`Recording to ${recording}`}>
+          ● REC
+        </div>
+      ) : null}
       {joined ? (
         <div className="terminal-broadcast-note" data-testid="broadcast-note">
           Broadcast: what you type goes to {groupSize} terminals

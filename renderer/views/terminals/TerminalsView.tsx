@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { EmptyState } from '../../parts/EmptyState';
 import { Kbd } from '../../parts/Kbd';
 import { useAppStore } from '../../state/react';
 import { productionHosts } from '../../state/pickHosts';
 import { visibleTabs } from '../../state/terminals';
+import { RecordingsPanel } from './RecordingsPanel';
 import { TerminalPane } from './TerminalPane';
 
 // Terminal tabs, one shell each; split shows two side by side. Every tab stays mounted while it
@@ -18,15 +19,23 @@ export function TerminalsView(): ReactNode {
   const toggleSplit = useAppStore((s) => s.toggleSplit);
   const openPalette = useAppStore((s) => s.setPaletteOpen);
   const shown = visibleTabs(tabs, active, split);
+  const [showRecordings, setShowRecordings] = useState(false);
+  if (showRecordings) return <RecordingsPanel onClose={() => setShowRecordings(false)} />;
   if (tabs.length === 0) {
     return (
       <EmptyState icon="terminal" title="No terminal open">
         <p>
           Open a shell from a host's page, by double-clicking its tile on the map, or with <Kbd keys={['Ctrl', 'K']} /> and its name.
         </p>
-        <button type="button" className="button" data-testid="open-palette" onClick={() => openPalette(true)}>
-          Open a shell…
-        </button>
+        <p>
+          <button type="button" className="button" data-testid="open-palette" onClick={() => openPalette(true)}>
+            Open a shell…
+          </button>{' '}
+          <RecordToggle />{' '}
+          <button type="button" className="button" data-testid="show-recordings" onClick={() => setShowRecordings(true)}>
+            Recordings
+          </button>
+        </p>
       </EmptyState>
     );
   }
@@ -39,16 +48,30 @@ export function TerminalsView(): ReactNode {
         <button type="button" className="button" title="Open a shell on another host (Ctrl+K)" onClick={() => openPalette(true)}>
           +
         </button>
-        <button type="button" className="button terminal-split" data-testid="terminal-split" aria-pressed={split} onClick={toggleSplit}>
+        <RecordToggle />
+        <button type="button" className="button" data-testid="show-recordings" onClick={() => setShowRecordings(true)}>
+          Recordings
+        </button>
+        <button type="button" className="button" data-testid="terminal-split" aria-pressed={split} onClick={toggleSplit}>
           Split
         </button>
       </div>
       <div className={shown.length > 1 ? 'terminal-panes terminal-panes-split' : 'terminal-panes'}>
         {tabs.map((t) => (
-          <TerminalPane key={t.id} tab={t.id} host={t.host} visible={shown.includes(t.id)} />
+          <TerminalPane key={t.id} tab={t.id} host={t.host} record={t.record} visible={shown.includes(t.id)} />
         ))}
       </div>
     </div>
+  );
+}
+
+function RecordToggle(): ReactNode {
+  const on = useAppStore((s) => s.recordNew);
+  const set = useAppStore((s) => s.setRecordNew);
+  return (
+    <label className="record-toggle" title="Save the output of new terminals as asciicast v2 recordings, in the console's data folder">
+      <input type="checkbox" data-testid="record-new" checked={on} onChange={(e) => set(e.target.checked)} /> Record new terminals
+    </label>
   );
 }
 
