@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { MAX_HOSTS } from './pollFleetFile';
 import { INVENTORY_USAGE, runInventoryBench } from './inventory';
 import { POLL_USAGE, runPoll } from './poll';
+import { HISTORY_USAGE, runHistory } from './history';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: npm run bench -- <benchmark> [flags]
 ${POLL_USAGE}
 ${UI_USAGE}
 ${TERMINAL_USAGE}
+${HISTORY_USAGE}
 ${INVENTORY_USAGE}`;
 
 type Flags = Map<string, string | true>;
@@ -75,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 30), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${UI_USAGE}`);
     return runUi(options);
+  }
+  if (name === 'history') {
+    const options = { hosts: num(flags, 'hosts', 20, true), metrics: num(flags, 'metrics', 30, true), intervalS: num(flags, 'interval', 10) };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${HISTORY_USAGE}`);
+    return runHistory(options);
   }
   if (name === 'terminal') {
     const options = { mb: num(flags, 'mb', 100), terminals: num(flags, 'terminals', 50, true), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
