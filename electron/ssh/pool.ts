@@ -346,6 +346,22 @@ export class SshPool implements Disposable {
           void this.options.ask({ kind: 'password', host: ref.name, user }).then((password) => next(password === null ? (false as never) : ({ type: 'password', username: user, password } as never)));
           return;
         }
+        // keyboard-interactive (PAM, one-time codes): each prompt the server sends is asked in turn.
+        const ask = this.options.ask;
+        if (ask && methodsLeft?.includes('keyboard-interactive') && !tried.includes('keyboard-interactive')) {
+          tried.push('keyboard-interactive');
+          return next({
+            type: 'keyboard-interactive',
+            username: user,
+            prompt: (_name: string, _instructions: string, _lang: string, prompts: Array<{ prompt: string }>, finish: (answers: string[]) => void) => {
+              void (async () => {
+                const answers: string[] = [];
+                for (const p of prompts) answers.push((await ask({ kind: 'password', host: ref.name, user: `${user} (${p.prompt.trim()})` })) ?? '');
+                finish(answers);
+              })();
+            },
+          } as never);
+        }
         return next(false as never);
       },
     };
