@@ -44,6 +44,17 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
       // Not laid out yet (hidden tab): the size is sent when it shows.
     }
     let session: string | null = null;
+    // Acknowledgements are gathered for a few milliseconds: one message instead of one per chunk.
+    let unsentAck = 0;
+    let ackTimer: ReturnType<typeof setTimeout> | null = null;
+    const ack = (weight: number): void => {
+      unsentAck += weight;
+      ackTimer ??= setTimeout(() => {
+        ackTimer = null;
+        subscription.ack(unsentAck);
+        unsentAck = 0;
+      }, 8);
+    };
     // Keys typed before the shell is up are sent once it is.
     let early = '';
     const subscription = client.subscribe('terminal.open', { host, cols: Math.max(2, term.cols), rows: Math.max(1, term.rows), record }, {
@@ -60,7 +71,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
           // The latest output's arrival, for the terminal benchmark's echo figure (one mark kept).
           performance.clearMarks('fleetdeck:terminal-output');
           performance.mark('fleetdeck:terminal-output');
-          term.write(event.data, () => subscription.ack(weight));
+          term.write(event.data, () => ack(weight));
         } else {
           term.write(`\r\n\x1b[${event.error ? '31' : '90'}m${event.reason}\x1b[0m\r\n`);
           setEnded(event.reason);
@@ -111,6 +122,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
     term.focus();
     return () => {
       observer.disconnect();
+      if (ackTimer) clearTimeout(ackTimer);
       unregister();
       input.dispose();
       resize.dispose();
