@@ -90,6 +90,15 @@ environments:
     expect(problem('defaults:\n  status: [ { nagios: {} } ]\nenvironments: { s: { roles: { app: [a] } } }\n').message).toMatch(/one of monit, node_exporter, http, haproxy, ssh/);
   });
 
+  it('checks apps and points at the wrong setting', () => {
+    const base = 'environments: { s: { roles: { app: [a] } } }\napps:\n  shop:\n    roles: [app]\n    deploy_to: /srv/shop\n    source: { git: /srv/git/shop.git }\n';
+    expect(ok(base + '    waves: [1, "50%"]\n').hosts).toHaveLength(1);
+    const p = problem(base + '    waves: [1, "half"]\n');
+    expect(p).toMatchObject({ line: 7 });
+    expect(p.message).toMatch(/a wave is a count/);
+    expect(problem(base + '    keep_releases: 1\n').message).toMatch(/keep_releases/);
+  });
+
   it('points a bad range at its entry, in either role form', () => {
     expect(problem('environments:\n  s:\n    roles:\n      app:\n        - "app-[9:1]"\n')).toMatchObject({ line: 5 });
     const p = problem('environments:\n  s:\n    roles:\n      app:\n        hosts:\n          - ok\n          - "x[1-2]"\n');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration';
+import { AppSchema } from './appSchema';
 import { SOURCE_KINDS, SOURCE_SETTINGS, type SourceSettingsKind } from '../status/sourceSettings';
 
 // The fleet file as written by people. Every setting may stand at every level (defaults,
@@ -87,8 +88,8 @@ export const FleetFileSchema = z
     imports: z.array(Import).optional(),
     /** Per-host settings by name, for hosts named in roles or imported (addresses, labels, ports). */
     hosts: z.record(z.string(), z.strictObject({ address: z.string().min(1).optional(), ...settingsShape })).optional(),
-    /** Apps to deploy; read by the deploy service. */
-    apps: z.record(z.string(), z.unknown()).optional(),
+    /** Apps to deploy (shared/fleet/appSchema.ts). */
+    apps: z.record(z.string(), AppSchema).optional(),
   })
   .superRefine((file, ctx) => {
     if (!file.environments && !file.imports?.length) {

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+// An app in the fleet file's `apps:`: where it lives on its hosts, where its code comes from, and
+// how a deploy ships it (waves, gates, what to keep). Checked when the file loads, with lines.
+
+const Wave = z.union([z.number().int().min(1), z.string().regex(/^\d{1,3}%$/, 'a wave is a count (1) or a share ("25%")')]);
+const Percent = z.string().regex(/^\d{1,3}%$/);
+const DurationText = z.union([z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like "30s" or "2m"'), z.number().nonnegative()]);
+
+export const AppSchema = z.strictObject({
+  roles: z.array(z.string().min(1)).min(1),
+  /** The app's folder on its hosts (Capistrano's deploy_to); may start with ~/. */
+  deploy_to: z.string().min(1),
+  source: z.union([
+    z.strictObject({ git: z.string().min(1), ref: z.string().min(1).default('main') }),
+    z.strictObject({ dir: z.string().min(1) }),
+    z.strictObject({ tarball: z.string().min(1) }),
+  ]),
+  linked_files: z.array(z.string().min(1)).default([]),
+  linked_dirs: z.array(z.string().min(1)).default([]),
+  build: z.string().optional(),
+  restart: z.string().optional(),
+  health: z.strictObject({ http: z.string().regex(/^https?:\/\//), within: DurationText.default('30s'), expect: z.number().int().optional() }).optional(),
+  waves: z.array(Wave).min(1).default([1, '25%', '100%']),
+  max_failures: z.union([z.number().int().min(0), Percent]).default(0),
+  bake: DurationText.default('0s'),
+  keep_releases: z.number().int().min(2).max(100).default(5),
+  /** Environments that are stages of this app, in deploy order (staging before production). */
+  stages: z.array(z.string().min(1)).optional(),
+  notify: z.strictObject({ webhook: z.string().regex(/^https?:\/\//) }).optional(),
+});
+export type AppSpec = z.output<typeof AppSchema>;
