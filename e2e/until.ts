@@ -11,3 +11,14 @@ export async function until<T>(what: string, probe: () => T | undefined | null |
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The same for a condition that has to be asked asynchronously (an HTTP request, a command). */
+export async function untilAsync<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => null);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -13,6 +13,7 @@ import { defaultMonitInterval, mountPointOf } from './monit';
 import { ensurePackages, opensshVersion } from './packages';
 import { forEachLimit } from './pool';
 import { roleGroups } from './roles';
+import { stopSampleApps } from './sampleApp';
 import { descendantsOf, isRunning, stopProcesses } from './procs';
 import { acquireLock, journalSpawn, readState, removeState, writeState, type FleetState, type ProcKind, type ProcRecord } from './state';
 
@@ -207,6 +208,7 @@ export async function fleetDown(dir: string): Promise<{ stopped: number; childre
   try {
     const state = readState(abs);
     if (!state) return { stopped: 0, children: 0 };
+    await stopSampleApps(state.hosts.map((h) => h.dir));
     const live = state.procs.filter(isRunning);
     const children = descendantsOf(live);
     const left = await stopProcesses([...live, ...children]);

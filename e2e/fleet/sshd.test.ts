@@ -20,7 +20,7 @@ describe('renderSshdConfig', () => {
 
   it('tells sessions their host and gives them a home of their own', () => {
     expect(renderSshdConfig(input)).toContain(
-      'SetEnv FLEETDECK_HOST=host-3 FLEETDECK_HOST_DIR=/f/hosts/host-3 HOME=/f/hosts/host-3/home\n',
+      'SetEnv FLEETDECK_HOST=host-3 FLEETDECK_ADDRESS=127.0.10.3 FLEETDECK_HOST_DIR=/f/hosts/host-3 HOME=/f/hosts/host-3/home\n',
     );
   });
 

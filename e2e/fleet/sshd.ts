@@ -47,7 +47,7 @@ export function renderSshdConfig(input: SshdConfigInput): string {
     'AllowTcpForwarding yes',
     'LogLevel INFO',
     `Subsystem sftp internal-sftp -d ${paths.home}`,
-    `SetEnv FLEETDECK_HOST=${input.name} FLEETDECK_HOST_DIR=${paths.dir} HOME=${paths.home}`,
+    `SetEnv FLEETDECK_HOST=${input.name} FLEETDECK_ADDRESS=${input.address} FLEETDECK_HOST_DIR=${paths.dir} HOME=${paths.home}`,
   ];
   if (input.perSourcePenalties) lines.push('PerSourcePenalties no');
   return lines.join('\n') + '\n';
