@@ -1,0 +1,112 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetDown, fleetUp, type RunningFleet } from '../../e2e/fleet/fleet';
+import { SAMPLE_APP_PORT, sampleAppRepo } from '../../e2e/fleet/sampleApp';
+import { AppSchema } from '../../shared/fleet/appSchema';
+import type { Host } from '../../shared/fleet/model';
+import { parseFleetFile } from '../inventory/parseFleetFile';
+import { HostKeyStore } from '../ssh/hostKeys';
+import { SshPool } from '../ssh/pool';
+import { runDeploy, type DeployEvent } from './deployRunner';
+
+// Deploys of the sample app to four real test hosts (127.0.120.x) over SSH, in Capistrano's
+// layout: waves, the health gate, automatic rollback of a broken release, rollback on request.
+
+describe('deploys', () => {
+  let dir: string;
+  let fleet: RunningFleet;
+  let pool: SshPool;
+  let hosts: Host[];
+  let commits: ReturnType<typeof sampleAppRepo>;
+  const spec = () =>
+    AppSchema.parse({
+      roles: ['app'],
+      deploy_to: '~/apps/shop',
+      source: { git: join(dir, 'repo'), ref: 'v2' },
+      restart: 'bin/restart',
+      health: { http: `http://{address}:${SAMPLE_APP_PORT}/health`, within: '5s' },
+      waves: [1, '50%', '100%'],
+      keep_releases: 3,
+    });
+  const appDir = (h: number) => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
+  const current = (h: number) => readlinkSync(join(appDir(h), 'current'));
+  const page = async (h: number) => (await fetch(`http://${fleet.hosts[h]!.address}:${SAMPLE_APP_PORT}/`, { signal: AbortSignal.timeout(2000) })).text();
+  const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleetdeck-deploy-'));
+    fleet = await fleetUp({ hosts: 4, dir, nodeExporter: false, firstIndex: (120 - 10) * 254, haproxy: false });
+    mkdirSync(join(dir, 'repo'));
+    commits = sampleAppRepo(join(dir, 'repo'));
+    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    hosts = parsed.fleet.hosts;
+    pool = new SshPool({ lookup: (n) => hosts.find((h) => h.name === n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+  });
+  afterAll(async () => {
+    pool?.dispose();
+    await fleetDown(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let first = '';
+  it('deploys in waves into the Capistrano layout, one release id everywhere', async () => {
+    const events: DeployEvent[] = [];
+    const result = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, user: 'alice' }, (e) => events.push(e));
+    expect(result).toMatchObject({ outcome: 'succeeded' });
+    first = result.release;
+    expect(events.filter((e) => e.type === 'wave' && e.state === 'ok').map((e) => (e as { hosts: string[] }).hosts.length)).toEqual([1, 1, 2]);
+    for (let h = 0; h < 4; h++) {
+      expect(current(h)).toBe(`releases/${first}`);
+      expect(readFileSync(join(appDir(h), 'releases', first, 'REVISION'), 'utf8').trim()).toBe(commits.v2);
+      expect(readFileSync(join(appDir(h), 'revisions.log'), 'utf8')).toBe(`Branch v2 (at ${commits.v2}) deployed as release ${first} by alice\n`);
+      expect(await page(h)).toContain(`sample app v2 at ${commits.v2} on host-${h + 1}`);
+      expect(existsSync(join(appDir(h), '.fleetdeck', 'lock'))).toBe(false);
+    }
+  });
+
+  it('rolls the canary back when a broken release fails its health gate; the others never switch', async () => {
+    await nextSecond();
+    const events: DeployEvent[] = [];
+    const result = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'v3-broken', user: 'alice' }, (e) => events.push(e));
+    expect(result.outcome).toBe('rolled back');
+    expect(result.message).toMatch(/Wave 1 failed .*health of host-1 failed: .*answered 500/);
+    expect(events.filter((e) => e.type === 'step' && e.step === 'switch' && e.state === 'ok').map((e) => (e as { host: string }).host)).toEqual(['host-1']);
+    for (let h = 0; h < 4; h++) {
+      expect(current(h)).toBe(`releases/${first}`);
+      expect(await page(h)).toContain('sample app v2');
+    }
+    // Prepared everywhere, so a re-run would reuse it; the log names only good deploys.
+    expect(readdirSync(join(appDir(3), 'releases'))).toContain(result.release);
+    expect(readFileSync(join(appDir(0), 'revisions.log'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('deploys the next release, then rolls back to the first on request', async () => {
+    await nextSecond();
+    const v4 = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'v4', user: 'alice' });
+    expect(v4.outcome).toBe('succeeded');
+    expect(await page(2)).toContain('sample app v4');
+    const back = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, release: first, user: 'bob' });
+    expect(back.outcome).toBe('succeeded');
+    for (let h = 0; h < 4; h++) {
+      expect(current(h)).toBe(`releases/${first}`);
+      expect(await page(h)).toContain('sample app v2');
+      expect(readFileSync(join(appDir(h), 'revisions.log'), 'utf8').trim().split('\n').at(-1)).toBe(`bob rolled back to release ${first}`);
+    }
+  });
+
+  it('refuses to start while another holder has the lock, and changes nothing', async () => {
+    mkdirSync(join(appDir(2), '.fleetdeck', 'lock'), { recursive: true });
+    writeFileSync(join(appDir(2), '.fleetdeck', 'lock', 'holder'), 'carol@laptop\n');
+    try {
+      const result = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'v4', user: 'alice' });
+      expect(result.outcome).toBe('failed');
+      expect(result.message).toMatch(/Preflight failed, nothing was changed: .*host-3.*locked by carol@laptop/);
+      expect(current(0)).toBe(`releases/${first}`);
+    } finally {
+      rmSync(join(appDir(2), '.fleetdeck', 'lock'), { recursive: true, force: true });
+    }
+  });
+});

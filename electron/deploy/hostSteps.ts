@@ -1,0 +1,82 @@
+import { shellQuote } from '../run/runService';
+
+// The shell each deploy step runs on a host, in Capistrano's layout:
+//   <deploy_to>/releases/<id>/  current -> releases/<id>  shared/  repo/  revisions.log
+// plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder file.
+// Every value from the fleet file or the user is quoted; `~/` is the remote user's home.
+
+export function remoteDir(path: string): string {
+  return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
+}
+
+export interface StepContext {
+  deployTo: string;
+  release: string;
+}
+
+const cd = (c: StepContext): string => `set -eu; cd ${remoteDir(c.deployTo)}`;
+
+/** Creates the layout if new; fails with a message if the lock is held. Prints the current release. */
+export function preflightScript(c: StepContext, linkedFiles: readonly string[]): string {
+  return [
+    `mkdir -p ${remoteDir(c.deployTo)}/releases ${remoteDir(c.deployTo)}/shared`,
+    cd(c),
+    `if [ -d .fleetdeck/lock ]; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`,
+    ...linkedFiles.map((f) => `[ -e shared/${shellQuote(f)} ] || { echo "linked file shared/${f.replace(/"/g, '')} is missing" >&2; exit 4; }`),
+    `df -Pk . | awk 'NR==2 { if ($4 < 102400) { print "less than 100 MB free" > "/dev/stderr"; exit 5 } }'`,
+    `readlink current 2>/dev/null | sed 's|.*/||' || true`,
+  ].join('\n');
+}
+
+export function lockScript(c: StepContext, holder: string): string {
+  return [cd(c), 'mkdir -p .fleetdeck', `mkdir .fleetdeck/lock || { echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null)" >&2; exit 3; }`, `printf '%s\\n' ${shellQuote(holder)} > .fleetdeck/lock/holder`].join('\n');
+}
+
+export function unlockScript(c: StepContext): string {
+  return [cd(c), 'rm -rf .fleetdeck/lock'].join('\n');
+}
+
+/** Fetches the source into the mirror, unpacks the revision as the release, links shared files. */
+export function prepareScript(c: StepContext, o: { git: string; ref: string; linkedFiles: readonly string[]; linkedDirs: readonly string[]; build?: string }): string {
+  const rel = `releases/${c.release}`;
+  return [
+    cd(c),
+    `if [ ! -d repo ]; then git clone -q --mirror ${shellQuote(o.git)} repo; else git -C repo remote update --prune >/dev/null; fi`,
+    `rev=$(git -C repo rev-parse ${shellQuote(`${o.ref}^{commit}`)})`,
+    // A half-prepared release from an earlier failed run is made again from scratch.
+    `if [ ! -f ${rel}/REVISION ]; then rm -rf ${rel}.tmp; mkdir -p ${rel}.tmp; git -C repo archive "$rev" | tar -x -C ${rel}.tmp`,
+    ...o.linkedDirs.map((d) => `  mkdir -p shared/${shellQuote(d)}; rm -rf ${rel}.tmp/${shellQuote(d)}; mkdir -p "$(dirname ${rel}.tmp/${shellQuote(d)})"; ln -s "$PWD/shared/"${shellQuote(d)} ${rel}.tmp/${shellQuote(d)}`),
+    ...o.linkedFiles.map((f) => `  rm -f ${rel}.tmp/${shellQuote(f)}; ln -s "$PWD/shared/"${shellQuote(f)} ${rel}.tmp/${shellQuote(f)}`),
+    ...(o.build ? [`  (cd ${rel}.tmp && ${o.build})`] : []),
+    `  echo "$rev" > ${rel}.tmp/REVISION; mv ${rel}.tmp ${rel}; fi`,
+    `cat ${rel}/REVISION`,
+  ].join('\n');
+}
+
+/** Points current at the release atomically (rename over the old link); prints the previous one. */
+export function switchScript(c: StepContext): string {
+  return [
+    cd(c),
+    `[ -f releases/${c.release}/REVISION ] || { echo "release ${c.release} is not prepared here" >&2; exit 6; }`,
+    'previous=$(readlink current 2>/dev/null | sed "s|.*/||" || true)',
+    `ln -sfn releases/${c.release} current.tmp && mv -T current.tmp current`,
+    'echo "$previous"',
+  ].join('\n');
+}
+
+export function restartScript(c: StepContext, restart: string): string {
+  return [cd(c), `cd current && ${restart}`].join('\n');
+}
+
+export function logScript(c: StepContext, line: string): string {
+  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`].join('\n');
+}
+
+/** Lists the releases, newest last, for cleanup and the release history. */
+export function listScript(c: StepContext): string {
+  return [cd(c), 'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true', 'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"'].join('\n');
+}
+
+export function removeReleasesScript(c: StepContext, ids: readonly string[]): string {
+  return [cd(c), ...ids.map((id) => `rm -rf releases/${shellQuote(id)}`)].join('\n');
+}
