@@ -6,5 +6,5 @@ import type { FleetOptions } from './fleet/fleet';
 // 127.0.130.x) so two checkouts can run side by side. Polled every 2 s so changes show quickly.
 export function e2eFleetOptions(dir: string): FleetOptions {
   const octet = Number(process.env.FLEETDECK_E2E_OCTET ?? 30);
-  return { hosts: 3, dir, nodeExporter: true, firstIndex: (octet - 10) * 254, interval: '2s' };
+  return { hosts: 3, dir, nodeExporter: true, firstIndex: (octet - 10) * 254, interval: '2s', sampleApp: true };
 }

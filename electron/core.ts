@@ -14,6 +14,7 @@ import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
+import { deployApi } from './deploy/deployApi';
 import { runApi } from './run/runApi';
 import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
@@ -76,6 +77,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
   const terminalPart = terminalApi(terminals, questions, recordingsDir);
   const runPart = runApi(pool);
+  const deployPart = deployApi(pool, fleet);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {
@@ -105,6 +107,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...inventory.streams,
       ...terminalPart.streams,
       ...runPart.streams,
+      ...deployPart.streams,
     },
   };
 

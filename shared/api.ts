@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
 import { inventoryRequests } from './contract/inventory';
+import { deployStreams } from './contract/deploy';
 import { runStreams } from './contract/run';
 import { statusRequests, statusStreams } from './contract/status';
 import { terminalRequests, terminalStreams } from './contract/terminal';
@@ -27,6 +28,7 @@ export const streams = {
   ...statusStreams,
   ...terminalStreams,
   ...runStreams,
+  ...deployStreams,
 } as const satisfies Record<string, StreamDef>;
 
 export type Requests = typeof requests;

@@ -13,7 +13,7 @@ import { defaultMonitInterval, mountPointOf } from './monit';
 import { ensurePackages, opensshVersion } from './packages';
 import { forEachLimit } from './pool';
 import { roleGroups } from './roles';
-import { stopSampleApps } from './sampleApp';
+import { sampleAppRepo, stopSampleApps } from './sampleApp';
 import { descendantsOf, isRunning, stopProcesses } from './procs';
 import { acquireLock, journalSpawn, readState, removeState, writeState, type FleetState, type ProcKind, type ProcRecord } from './state';
 
@@ -40,6 +40,9 @@ export interface FleetOptions {
   readyTimeoutMs?: number;
   /** Poll interval written into the fleet file's defaults (e.g. "2s" for tests); default none. */
   interval?: string;
+  /** The sample app (e2e/fleet/sampleApp.ts) as app "shop" of the app role, from a git
+   * repository the fleet creates in <dir>/sample-app. */
+  sampleApp?: boolean;
   /** HAProxy on the production lb host in front of the production app hosts (default true;
    *  fleets of 3 hosts or more have an lb). */
   haproxy?: boolean;
@@ -176,7 +179,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
 
     const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null }), 0o600);
+    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null }), 0o600);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);
 
@@ -366,4 +369,12 @@ function haproxyPlan(hosts: FleetHost[], nodeExporter: boolean): HaproxyPlan | n
   if (lb === undefined || apps.length === 0 || !nodeExporter) return null;
   const backends = apps.map((p) => hosts[p]!).map((h) => ({ name: h.name, address: h.address }));
   return { lbPosition: lb, backends, backendPort: NODE_EXPORTER_PORT, checkPath: '/metrics' };
+}
+
+/** Creates the sample app's repository in the fleet's folder (once); returns its path. */
+function sampleAppRepoDir(dir: string): string {
+  const repo = join(dir, 'sample-app');
+  mkdirSync(repo, { recursive: true });
+  sampleAppRepo(repo);
+  return repo;
 }

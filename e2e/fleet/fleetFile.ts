@@ -2,6 +2,7 @@
 // serializer so the layout stays the readable one people copy from (one host per line).
 import { roleGroups } from './roles';
 import { HAPROXY_STATS_PORT } from './haproxy';
+import { SAMPLE_APP_PORT } from './sampleApp';
 import { MONIT_PORT, NODE_EXPORTER_PORT, SSH_PORT } from './layout';
 
 export interface FleetFileInput {
@@ -15,6 +16,8 @@ export interface FleetFileInput {
   lb?: string | null;
   /** The poll interval, when not the console's default. */
   interval?: string | null;
+  /** The sample app's git repository: adds app "shop" on the app role. */
+  appRepo?: string | null;
 }
 
 /** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
@@ -57,6 +60,19 @@ export function renderFleetYaml(input: FleetFileInput): string {
         lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}, status: [ ${sources.join(', ')} ] }`);
       } else lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address} }`);
     }
+  }
+  if (input.appRepo) {
+    lines.push(
+      'apps:',
+      '  shop:',
+      '    roles: [app]',
+      '    deploy_to: ~/apps/shop',
+      `    source: { git: ${JSON.stringify(input.appRepo)}, ref: main }`,
+      '    restart: bin/restart',
+      `    health: { http: "http://{address}:${SAMPLE_APP_PORT}/health", within: 10s }`,
+      '    waves: [1, "50%", "100%"]',
+      '    keep_releases: 3',
+    );
   }
   return lines.join('\n') + '\n';
 }

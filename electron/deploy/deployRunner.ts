@@ -138,14 +138,14 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   }
 
   /** The app's health URL must answer 2xx within `within`, and still after the bake time. */
-  async function healthGate(host: string): Promise<void> {
+  async function healthGate(host: string, as: StepName = 'health'): Promise<void> {
     const health = req.spec.health;
     if (!health) return;
     const h = byName.get(host)!;
     const url = expandUrl(health.http, h);
     const within = parseDuration(health.within);
     const started = Date.now();
-    onEvent({ type: 'step', host, step: 'health', state: 'running', output: url, ms: 0 });
+    onEvent({ type: 'step', host, step: as, state: 'running', output: url, ms: 0 });
     let last = '';
     const ok = async (): Promise<boolean> => {
       try {
@@ -159,7 +159,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     };
     while (!(await ok())) {
       if (Date.now() - started > within) {
-        onEvent({ type: 'step', host, step: 'health', state: 'failed', output: last, ms: Date.now() - started });
+        onEvent({ type: 'step', host, step: as, state: 'failed', output: last, ms: Date.now() - started });
         throw new StepFailure(`health of ${host} failed: ${last} (waited ${Math.round(within / 1000)} s)`);
       }
       await new Promise((r) => setTimeout(r, 250));
@@ -168,11 +168,11 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     if (bake > 0) {
       await new Promise((r) => setTimeout(r, bake));
       if (!(await ok())) {
-        onEvent({ type: 'step', host, step: 'health', state: 'failed', output: `${last} after the bake time`, ms: Date.now() - started });
+        onEvent({ type: 'step', host, step: as, state: 'failed', output: `${last} after the bake time`, ms: Date.now() - started });
         throw new StepFailure(`health of ${host} failed during the bake: ${last}`);
       }
     }
-    onEvent({ type: 'step', host, step: 'health', state: 'ok', output: last, ms: Date.now() - started });
+    onEvent({ type: 'step', host, step: as, state: 'ok', output: last, ms: Date.now() - started });
   }
 
   /** Every switched host back to its own previous release (or left as is if it had none). */
@@ -183,7 +183,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       await step(h, 'rollback', steps.switchScript({ ...ctx, release: to }));
       if (req.spec.restart) await step(h, 'rollback', steps.restartScript(ctx, req.spec.restart));
       // Back is only back when the old release answers again.
-      await healthGate(h);
+      await healthGate(h, 'rollback');
     });
     const moved = hosts.filter((h) => previous[h]).length;
     return failures.length === 0

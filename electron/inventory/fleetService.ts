@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { FLEET_FILE_MISSING, type FleetSnapshot } from '../../shared/fleet/model';
 import { toDisposable, type Disposable } from '../../shared/disposable';
+import type { AppSpec } from '../../shared/fleet/appSchema';
+import { FLEET_FILE_MISSING, type AppSummary, type FleetSnapshot, type Host } from '../../shared/fleet/model';
 import { parseFleetFile } from './parseFleetFile';
 
 // Owns the fleet file: loads it, reloads it when it or a file it imports changes on disk, and
@@ -18,6 +19,7 @@ export interface FleetServiceOptions {
 
 export class FleetService implements Disposable {
   private snapshot: FleetSnapshot;
+  private specs: Record<string, AppSpec> = {};
   private readonly listeners = new Set<(snapshot: FleetSnapshot) => void>();
   /** The fleet file and the files and folders it imports, with what they looked like when last
    * read (see `signature`). */
@@ -37,6 +39,11 @@ export class FleetService implements Disposable {
 
   get current(): FleetSnapshot {
     return this.snapshot;
+  }
+
+  /** An app of the last good fleet file, as written there (for the deploy service). */
+  appSpec(name: string): AppSpec | undefined {
+    return this.specs[name];
   }
 
   /** The fleet file in use, or null. */
@@ -132,7 +139,10 @@ export class FleetService implements Disposable {
     const result = parseFleetFile(text, file, { home: this.home });
     this.watch([file, ...result.files]);
     if (result.ok) {
-      this.publish({ file, loadedAt: Date.now(), ...result.fleet, problem: null, revision });
+      const { appSpecs, ...fleet } = result.fleet;
+      this.specs = appSpecs;
+      const apps = Object.entries(appSpecs).map(([name, spec]) => appSummary(name, spec, fleet.hosts));
+      this.publish({ file, loadedAt: Date.now(), ...fleet, ...(apps.length > 0 ? { apps } : {}), problem: null, revision });
     } else {
       this.publish({ ...this.snapshot, revision, problem: result.problem });
     }
@@ -153,4 +163,14 @@ function signature(file: string): string {
   } catch {
     return 'missing';
   }
+}
+
+/** An app's hosts are the hosts of its roles (in its stages' environments, if it names them). */
+export function appHosts(spec: AppSpec, hosts: readonly Host[]): Host[] {
+  return hosts.filter((h) => h.roles.some((r) => spec.roles.includes(r)) && (!spec.stages || spec.stages.includes(h.environment)));
+}
+
+function appSummary(name: string, spec: AppSpec, hosts: readonly Host[]): AppSummary {
+  const source = 'git' in spec.source ? `git ${spec.source.git} @ ${spec.source.ref}` : 'dir' in spec.source ? `folder ${spec.source.dir}` : `tarball ${spec.source.tarball}`;
+  return { name, roles: spec.roles, deployTo: spec.deploy_to, source, hosts: appHosts(spec, hosts).map((h) => h.name), waves: spec.waves };
 }

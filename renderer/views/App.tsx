@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useAppStore } from '../state/react';
 import { ConnectionBanner } from './ConnectionBanner';
+import { DeploysView } from './deploys/DeploysView';
 import { EventsView } from './EventsView';
 import { RunView } from './run/RunView';
 import { FleetView } from './FleetView';
@@ -48,6 +49,7 @@ function CurrentView(): ReactNode {
   if (view === 'fleet') return <FleetView />;
   if (view === 'events') return <EventsView />;
   if (view === 'run') return <RunView />;
+  if (view === 'deploys') return <DeploysView />;
   if (view === 'terminals') return null; // always mounted below, so shells live on in other views
   return <PlannedView view={view} />;
 }

@@ -15,13 +15,7 @@ interface Plan {
   next: string;
 }
 
-const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run'>, Plan> = {
-  deploys: {
-    icon: 'deploy',
-    title: 'No deploy running',
-    what: 'Deploys ship a release of an app to its hosts in waves: prepared on every host first, then switched a wave at a time behind a health check, and rolled back by themselves if a wave fails.',
-    next: 'Start a deploy from an app’s hosts in the Fleet view.',
-  },
+const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run' | 'deploys'>, Plan> = {
   releases: {
     icon: 'releases',
     title: 'No release history yet',
@@ -30,7 +24,7 @@ const PLANS: Record<Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run'>, P
   },
 };
 
-export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run'> }): ReactNode {
+export function PlannedView({ view }: { view: Exclude<ViewId, 'fleet' | 'events' | 'terminals' | 'run' | 'deploys'> }): ReactNode {
   const plan = PLANS[view];
   const showView = useAppStore((s) => s.showView);
   return (

@@ -44,6 +44,19 @@ export const FleetProblemSchema = z.object({
 });
 export type FleetProblem = z.infer<typeof FleetProblemSchema>;
 
+/** An app of the fleet file's `apps:`, as the Deploys view lists it. */
+export const AppSummarySchema = z.object({
+  name: z.string(),
+  roles: z.array(z.string()),
+  deployTo: z.string(),
+  /** Where the code comes from, in words ("git /srv/git/shop.git @ main"). */
+  source: z.string(),
+  /** The hosts of its roles, in fleet file order. */
+  hosts: z.array(z.string()),
+  waves: z.array(z.union([z.number(), z.string()])),
+});
+export type AppSummary = z.infer<typeof AppSummarySchema>;
+
 export const FleetSnapshotSchema = z.object({
   /** The fleet file in use, or null when none was found. */
   file: z.string().nullable(),
@@ -56,6 +69,8 @@ export const FleetSnapshotSchema = z.object({
   /** Things worth telling that do not stop the fleet: a skipped Match block in ~/.ssh/config, an
    * imported host the fleet file names too. */
   notes: z.array(FleetProblemSchema).optional(),
+  /** The apps deploys ship (absent when the file has none). */
+  apps: z.array(AppSummarySchema).optional(),
   /** Grows by one with every load attempt, so views can tell a reload happened. */
   revision: z.number().int(),
 });

@@ -1,5 +1,6 @@
 import type { Environment, FleetProblem, Host } from './model';
 import type { FleetFile, Settings } from './schema';
+import type { AppSpec } from './appSchema';
 import { expandHostRange } from './hostRange';
 import type { ImportedHost } from './imported';
 
@@ -30,6 +31,8 @@ export interface ResolvedFleet {
   /** What the console should tell but that does not stop the fleet (an imported host that the
    * file names too, say). */
   notes: FleetProblem[];
+  /** The fleet file's apps as written (with defaults), for the deploy service. */
+  appSpecs: Record<string, AppSpec>;
 }
 
 /** How often a host is polled when no level sets `interval`. */
@@ -87,7 +90,7 @@ export function resolveFleet(file: FleetFile, defaults: ResolveDefaults, importe
   for (const name of Object.keys(file.hosts ?? {})) {
     if (!hosts.has(name)) throw new FleetResolveError(`host "${name}" has settings but is in no role and is not imported.`, ['hosts', name]);
   }
-  return { environments, hosts: [...hosts.values()], notes };
+  return { environments, hosts: [...hosts.values()], notes, appSpecs: file.apps ?? {} };
 }
 
 /** Imported hosts join under the file's own levels: defaults, then the file's environment and

@@ -1,0 +1,148 @@
+import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import type { DeployEventMessage } from '../../../shared/contract/deploy';
+import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
+import type { AppSummary } from '../../../shared/fleet/model';
+import type { Subscription } from '../../client';
+import { EmptyState } from '../../parts/EmptyState';
+import { productionHosts } from '../../state/pickHosts';
+import { useAppStore, useClient } from '../../state/react';
+
+// Deploys: an app's plan (which hosts in which wave), a confirmation (typing the environment's
+// name for production), then the deploy live: each wave, each host's steps with their time and
+// output, and how it ended.
+
+const STEPS = ['preflight', 'lock', 'prepare', 'switch', 'restart', 'health', 'rollback'] as const;
+
+interface HostProgress {
+  steps: Partial<Record<string, { state: 'running' | 'ok' | 'failed'; ms: number; output: string }>>;
+}
+
+interface Progress {
+  hosts: Record<string, HostProgress>;
+  waves: Record<number, 'running' | 'ok' | 'failed'>;
+  done: Extract<DeployEventMessage, { type: 'done' }> | null;
+}
+
+const EMPTY: Progress = { hosts: {}, waves: {}, done: null };
+
+function reduce(p: Progress, e: DeployEventMessage | 'reset'): Progress {
+  if (e === 'reset') return EMPTY;
+  if (e.type === 'done') return { ...p, done: e };
+  if (e.type === 'wave') return { ...p, waves: { ...p.waves, [e.index]: e.state } };
+  const host = p.hosts[e.host] ?? { steps: {} };
+  return { ...p, hosts: { ...p.hosts, [e.host]: { steps: { ...host.steps, [e.step]: { state: e.state, ms: e.ms, output: e.output } } } } };
+}
+
+export function DeploysView(): ReactNode {
+  const apps = useAppStore((s) => s.snapshot?.apps ?? []);
+  const [selected, setSelected] = useState<string | null>(null);
+  const app = apps.find((a) => a.name === selected) ?? apps[0];
+  if (!app) {
+    return (
+      <EmptyState icon="deploy" title="No app to deploy">
+        <p>
+          Name your apps in the fleet file under <code>apps:</code> — roles, <code>deploy_to</code>, a git <code>source</code>, <code>restart</code>, a
+          <code> health</code> URL and <code>waves</code> — and they appear here.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="deploys" data-testid="deploys-view">
+      <header className="view-header">
+        <h1>Deploys</h1>
+        <select className="input" aria-label="App" data-testid="deploy-app" value={app.name} onChange={(e) => setSelected(e.target.value)}>
+          {apps.map((a) => (
+            <option key={a.name}>{a.name}</option>
+          ))}
+        </select>
+      </header>
+      <DeployPanel key={app.name} app={app} />
+    </div>
+  );
+}
+
+function DeployPanel({ app }: { app: AppSummary }): ReactNode {
+  const client = useClient();
+  const hosts = useAppStore((s) => s.snapshot?.hosts ?? []);
+  const [ref, setRef] = useState('');
+  const [release, setRelease] = useState('');
+  const [typed, setTyped] = useState('');
+  const [progress, dispatch] = useReducer(reduce, EMPTY);
+  const [running, setRunning] = useState(false);
+  const run = useRef<Subscription | null>(null);
+  useEffect(() => () => run.current?.close(), []);
+  const waves = planWaves(app.hosts, app.waves as WaveSpec[]);
+  const production = productionHosts(hosts.filter((h) => app.hosts.includes(h.name)));
+  const needs = production.length > 0 ? production[0]!.environment : null;
+
+  const start = (): void => {
+    dispatch('reset');
+    setRunning(true);
+    run.current = client.subscribe('deploy.run', { app: app.name, ...(ref.trim() ? { ref: ref.trim() } : {}), ...(release.trim() ? { release: release.trim() } : {}) }, {
+      onEvent: (e) => dispatch(e),
+      onEnd: () => setRunning(false),
+    });
+  };
+
+  return (
+    <section className="deploy-panel" aria-label={`Deploy ${app.name}`}>
+      <p className="muted">
+        {app.source} → <span className="mono">{app.deployTo}</span> on {app.hosts.length} hosts ({app.roles.join(', ')})
+      </p>
+      <table className="deploy-plan" data-testid="deploy-plan">
+        <tbody>
+          {waves.map((wave, i) => (
+            <tr key={i} data-testid="deploy-wave" data-state={progress.waves[i] ?? 'planned'}>
+              <th scope="row">
+                {i === 0 ? 'canary' : `wave ${i + 1}`} <span className="muted">{progress.waves[i] ?? ''}</span>
+              </th>
+              <td>
+                {wave.map((h) => (
+                  <HostSteps key={h} host={h} progress={progress.hosts[h]} />
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="run-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!running && (!needs || typed === needs)) start();
+        }}
+      >
+        <input className="input mono" aria-label="Git ref" placeholder="ref (default: the app's)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
+        <input className="input mono" aria-label="Roll back to release" placeholder="or roll back to release 2026…" value={release} onChange={(e) => setRelease(e.target.value)} data-testid="deploy-release" />
+        {needs ? <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
+        <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={running || (needs !== null && typed !== needs)}>
+          {release.trim() ? 'Roll back' : 'Deploy'} to {app.hosts.length} hosts in {waves.length} waves
+        </button>
+      </form>
+      {progress.done ? (
+        <p className={`deploy-done deploy-${progress.done.outcome.replace(' ', '-')}`} data-testid="deploy-done" data-outcome={progress.done.outcome}>
+          <strong>{progress.done.outcome}</strong> — release {progress.done.release}: {progress.done.message}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function HostSteps({ host, progress }: { host: string; progress: HostProgress | undefined }): ReactNode {
+  const failed = Object.entries(progress?.steps ?? {}).find(([, s]) => s?.state === 'failed');
+  return (
+    <div className="deploy-host" data-testid="deploy-host" data-host={host}>
+      <strong>{host}</strong>{' '}
+      {STEPS.map((name) => {
+        const s = progress?.steps[name];
+        return s ? (
+          <span key={name} className={`deploy-step deploy-step-${s.state}`} data-step={name} data-state={s.state} title={s.output}>
+            {name} {s.state === 'running' ? '…' : s.state === 'ok' ? `✓ ${(s.ms / 1000).toFixed(1)} s` : '✗'}
+          </span>
+        ) : null;
+      })}
+      {failed ? <pre className="run-output">{failed[1]?.output}</pre> : null}
+    </div>
+  );
+}

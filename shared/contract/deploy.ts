@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { StreamDef } from './defs';
+
+// Deploys: one stream per deploy, its progress as it happens.
+
+const Step = z.enum(['preflight', 'lock', 'prepare', 'switch', 'restart', 'health', 'rollback', 'cleanup', 'unlock']);
+
+export const DeployEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number() }),
+  z.object({ type: z.literal('wave'), index: z.number().int(), hosts: z.array(z.string()), state: z.enum(['running', 'ok', 'failed']) }),
+  z.object({ type: z.literal('done'), outcome: z.enum(['succeeded', 'failed', 'rolled back']), release: z.string(), message: z.string() }),
+]);
+export type DeployEventMessage = z.infer<typeof DeployEventSchema>;
+
+export const deployStreams = {
+  /** Deploys `app` (at `ref`, or the app's ref), or rolls back to `release`; closing does not stop it. */
+  'deploy.run': {
+    params: z.object({ app: z.string().min(1), ref: z.string().min(1).max(200).optional(), release: z.string().regex(/^\d{14}$/).optional() }).strict(),
+    event: DeployEventSchema,
+    flow: false,
+  },
+} as const satisfies Record<string, StreamDef>;
