@@ -42,3 +42,30 @@ test('deploy v2 in waves after confirming production, then v3-broken is rolled b
     fs.writeFileSync(path.join(dir, 'deploy-light.png'), shot);
   }
 });
+
+test('the release history from the hosts, and a rollback to an earlier release after a confirmation', async ({ page }) => {
+  await page.goto(url());
+  await page.getByTestId('nav-deploys').click();
+  await page.getByTestId('deploy-ref').fill('v4');
+  await page.getByTestId('deploy-confirm').fill('production');
+  await page.getByTestId('deploy-go').click();
+  await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+  expect(await app(address(3))).toContain('sample app v4');
+
+  await page.getByTestId('nav-releases').click();
+  await expect(page.getByTestId('version-row')).toHaveCount(2);
+  const rows = page.getByTestId('release-row');
+  // v4 (current), v3-broken (prepared, never current), v2.
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText('host-1, host-3');
+  await expect(rows.first()).toContainText('v4');
+  const v2 = rows.last();
+  await expect(v2).toContainText('v2');
+  await v2.getByTestId('rollback').click();
+  await expect(v2).toContainText('host-1:');
+  await v2.getByTestId('rollback-confirm').click();
+  await expect(page.getByTestId('rollback-outcome')).toContainText('succeeded', { timeout: 60_000 });
+  expect(await app(address(1))).toContain('sample app v2');
+  expect(await app(address(3))).toContain('sample app v2');
+  await expect(page.getByTestId('release-row').last()).toContainText('host-1, host-3');
+});

@@ -97,6 +97,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...historyPart.requests,
       ...inventory.requests,
       ...terminalPart.requests,
+      ...deployPart.requests,
     },
     streams: {
       'fleet.updates': (_params, sink) => {

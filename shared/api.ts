@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
 import { inventoryRequests } from './contract/inventory';
-import { deployStreams } from './contract/deploy';
+import { deployRequests, deployStreams } from './contract/deploy';
 import { runStreams } from './contract/run';
 import { statusRequests, statusStreams } from './contract/status';
 import { terminalRequests, terminalStreams } from './contract/terminal';
@@ -21,6 +21,7 @@ export const requests = {
   ...statusRequests,
   ...inventoryRequests,
   ...terminalRequests,
+  ...deployRequests,
 } as const satisfies Record<string, RequestDef>;
 
 export const streams = {

@@ -117,10 +117,16 @@ export class SshPool implements Disposable {
         });
         // ssh2 can report 'close' before 'exit' (seen through jump hosts): give the exit status a
         // moment to arrive rather than report a command without one.
-        channel.on('close', () => {
+        channel.on('close', (c?: number | null, s?: string) => {
           closed = true;
+          // ssh2 passes the exit status to 'close' too, when it has one.
+          if (!exited && (typeof c === 'number' || typeof s === 'string')) {
+            code = typeof c === 'number' ? c : null;
+            signal = s ?? null;
+            exited = true;
+          }
           if (exited) finish();
-          else setTimeout(finish, 200);
+          else setTimeout(finish, 1000);
         });
         if (options.stdin !== undefined) channel.end(options.stdin);
         else channel.end();
@@ -159,10 +165,21 @@ export class SshPool implements Disposable {
     this.failures.delete(hostName);
   }
 
-  private async withChannel<T>(hostName: string, use: (client: Client, host: HostRef) => Promise<T>): Promise<T> {
+  private async withChannel<T>(hostName: string, use: (client: Client, host: HostRef) => Promise<T>, retried = false): Promise<T> {
     const { client, host, done } = await this.lease(hostName);
+    let opened = false;
     try {
-      return await use(client, host);
+      return await use(client, host).then((value) => ((opened = true), value));
+    } catch (error) {
+      // A pooled connection that died since its last use (sshd restarted, keepalive not yet
+      // noticed) fails to open a channel: drop it and try once on a fresh connection, so the
+      // user sees why the host cannot be reached rather than ssh2's "No response from server".
+      if (!retried && !opened && !(error instanceof SshError) && this.connections.get(hostName)?.client === client) {
+        this.close(hostName, this.connections.get(hostName)!, 'idle-closed');
+        done();
+        return this.withChannel(hostName, use, true);
+      }
+      throw error;
     } finally {
       done();
     }

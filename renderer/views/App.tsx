@@ -2,11 +2,11 @@ import type { ReactNode } from 'react';
 import { useAppStore } from '../state/react';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DeploysView } from './deploys/DeploysView';
+import { ReleasesView } from './deploys/ReleasesView';
 import { EventsView } from './EventsView';
 import { RunView } from './run/RunView';
 import { FleetView } from './FleetView';
 import { NavBar } from './NavBar';
-import { PlannedView } from './PlannedView';
 import { StatusBar } from './StatusBar';
 import { QuestionDialog } from './terminals/QuestionDialog';
 import { QuickOpen, useQuickOpenShortcut } from './terminals/QuickOpen';
@@ -51,5 +51,5 @@ function CurrentView(): ReactNode {
   if (view === 'run') return <RunView />;
   if (view === 'deploys') return <DeploysView />;
   if (view === 'terminals') return null; // always mounted below, so shells live on in other views
-  return <PlannedView view={view} />;
+  return <ReleasesView />;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StreamDef } from './defs';
+import type { RequestDef, StreamDef } from './defs';
 
 // Deploys: one stream per deploy, its progress as it happens.
 
@@ -20,3 +20,24 @@ export const deployStreams = {
     flow: false,
   },
 } as const satisfies Record<string, StreamDef>;
+
+const LogEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deploy'), branch: z.string(), revision: z.string(), release: z.string(), user: z.string() }),
+  z.object({ kind: z.literal('rollback'), release: z.string(), user: z.string() }),
+  z.object({ kind: z.literal('other'), text: z.string() }),
+]);
+
+export const HostReleasesSchema = z.object({
+  host: z.string(),
+  current: z.string().nullable(),
+  releases: z.array(z.string()),
+  /** The last lines of the host's revisions.log, oldest first. */
+  log: z.array(LogEntrySchema),
+  error: z.string().nullable(),
+});
+export type HostReleasesMessage = z.infer<typeof HostReleasesSchema>;
+
+export const deployRequests = {
+  /** What each host of the app says: releases present, current, revisions.log. */
+  'deploy.releases': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(HostReleasesSchema) },
+} as const satisfies Record<string, RequestDef>;

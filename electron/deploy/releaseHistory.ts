@@ -1,0 +1,54 @@
+import { parseLogLine, type LogEntry } from '../../shared/deploy/release';
+import type { AppSpec } from '../../shared/fleet/appSchema';
+import type { Host } from '../../shared/fleet/model';
+import type { SshPool } from '../ssh/pool';
+import { Semaphore } from '../status/scheduler';
+import { remoteDir } from './hostSteps';
+
+// What the hosts themselves say about an app's releases: the releases present, where `current`
+// points, and the tail of revisions.log — so a deploy by another operator, or by Capistrano,
+// shows as well as Fleetdeck's own.
+
+export interface HostReleases {
+  host: string;
+  current: string | null;
+  releases: string[];
+  log: LogEntry[];
+  error: string | null;
+}
+
+const MARK = '--fleetdeck-log--';
+
+export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: readonly Host[]): Promise<HostReleases[]> {
+  const dir = remoteDir(spec.deploy_to);
+  const script = [
+    `cd ${dir} 2>/dev/null || { echo "not deployed yet"; exit 0; }`,
+    'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
+    'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true',
+    `echo ${MARK}`,
+    'tail -n 50 revisions.log 2>/dev/null || true',
+  ].join('\n');
+  const limit = new Semaphore(20);
+  return Promise.all(
+    hosts.map((h) =>
+      limit.run(async (): Promise<HostReleases> => {
+        let out = '';
+        try {
+          await pool.exec(h.name, script, { onStdout: (c) => (out += c.toString()), timeoutMs: 30_000 });
+        } catch (error) {
+          return { host: h.name, current: null, releases: [], log: [], error: (error as Error).message };
+        }
+        const [head = '', tail = ''] = out.split(`${MARK}\n`);
+        const lines = head.split('\n').filter(Boolean);
+        const current = lines.find((l) => l.startsWith('current='))?.slice(8) || null;
+        return {
+          host: h.name,
+          current,
+          releases: lines.filter((l) => /^\d{14}$/.test(l)),
+          log: tail.split('\n').filter(Boolean).map(parseLogLine),
+          error: null,
+        };
+      }),
+    ),
+  );
+}

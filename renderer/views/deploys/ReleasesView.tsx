@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { HostReleasesMessage } from '../../../shared/contract/deploy';
+import { drift, releaseRows } from '../../../shared/deploy/history';
+import { EmptyState } from '../../parts/EmptyState';
+import { useAppStore, useClient } from '../../state/react';
+
+// An app's releases as its hosts report them (releases/, current, revisions.log — so deploys by
+// others, Capistrano included, show too), a version grid with drift flagged, and "roll back to
+// this release" after a confirmation of what changes.
+
+export function ReleasesView(): ReactNode {
+  const apps = useAppStore((s) => s.snapshot?.apps ?? []);
+  const [selected, setSelected] = useState<string | null>(null);
+  const app = apps.find((a) => a.name === selected) ?? apps[0];
+  if (!app) {
+    return (
+      <EmptyState icon="releases" title="No app yet">
+        <p>
+          Name your apps in the fleet file under <code>apps:</code>; their releases on the hosts are listed here.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="releases" data-testid="releases-view">
+      <header className="view-header">
+        <h1>Releases</h1>
+        <select className="input" aria-label="App" value={app.name} onChange={(e) => setSelected(e.target.value)}>
+          {apps.map((a) => (
+            <option key={a.name}>{a.name}</option>
+          ))}
+        </select>
+      </header>
+      <ReleaseTable key={app.name} app={app.name} />
+    </div>
+  );
+}
+
+function ReleaseTable({ app }: { app: string }): ReactNode {
+  const client = useClient();
+  const [reports, setReports] = useState<HostReleasesMessage[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const load = useCallback(() => {
+    client.call('deploy.releases', { app }).then(setReports, (e: Error) => setError(e.message));
+  }, [client, app]);
+  useEffect(load, [load]);
+  if (error) return <p className="state-text state-critical">{error}</p>;
+  if (!reports) return <p className="muted">Asking the hosts…</p>;
+  const rows = releaseRows(reports);
+  const { expected, drifted } = drift(reports);
+
+  const rollBack = (release: string): void => {
+    setConfirm(null);
+    setOutcome('rolling back…');
+    client.subscribe('deploy.run', { app, release }, {
+      onEvent: (e) => {
+        if (e.type === 'done') {
+          setOutcome(`${e.outcome}: ${e.message}`);
+          load();
+        }
+      },
+    });
+  };
+
+  return (
+    <>
+      <table className="events" data-testid="version-grid">
+        <thead>
+          <tr>
+            <th scope="col">Host</th>
+            <th scope="col">Current release</th>
+            <th scope="col">Releases on the host</th>
+          </tr>
+        </thead>
+        <tbody>
+          {reports.map((r) => (
+            <tr key={r.host} data-testid="version-row" data-host={r.host} data-drift={drifted.includes(r.host)}>
+              <td>{r.host}</td>
+              <td className="mono">
+                {r.error ? <span className="state-text state-critical">{r.error}</span> : (r.current ?? 'none')}
+                {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts run {expected}</span> : null}
+              </td>
+              <td className="muted">{r.releases.length}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {outcome ? (
+        <p className="deploy-done" data-testid="rollback-outcome">
+          {outcome}
+        </p>
+      ) : null}
+      <table className="events" data-testid="release-list">
+        <thead>
+          <tr>
+            <th scope="col">Release</th>
+            <th scope="col">Revision</th>
+            <th scope="col">By</th>
+            <th scope="col">Current on</th>
+            <th scope="col">Present on</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const everywhere = row.presentOn.length === reports.filter((r) => !r.error).length;
+            const changes = reports.filter((r) => r.current !== row.release);
+            return (
+              <tr key={row.release} data-testid="release-row" data-release={row.release}>
+                <td className="mono">{row.release}</td>
+                <td className="mono">{row.revision ? `${row.branch ?? ''} ${row.revision.slice(0, 10)}` : '—'}</td>
+                <td>{row.deployedBy ?? '—'}</td>
+                <td>{row.currentOn.join(', ') || '—'}</td>
+                <td>{row.presentOn.length}</td>
+                <td>
+                  {confirm === row.release ? (
+                    <span className="rollback-confirm">
+                      {changes.map((r) => `${r.host}: ${r.current ?? 'none'} → ${row.release}`).join('; ')}{' '}
+                      <button type="button" className="button button-danger" data-testid="rollback-confirm" onClick={() => rollBack(row.release)}>
+                        Roll back {changes.length} hosts
+                      </button>{' '}
+                      <button type="button" className="button" onClick={() => setConfirm(null)}>
+                        Cancel
+                      </button>
+                    </span>
+                  ) : changes.length > 0 && everywhere ? (
+                    <button type="button" className="button" data-testid="rollback" onClick={() => setConfirm(row.release)}>
+                      Roll back to this release
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}

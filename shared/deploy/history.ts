@@ -1,0 +1,51 @@
+import type { LogEntry } from './release';
+
+// The release history of an app from what its hosts say: every release present on some host,
+// newest first, with where it is current and who deployed it (from revisions.log); and drift —
+// hosts whose current release is not the one most hosts run.
+
+export interface HostReport {
+  host: string;
+  current: string | null;
+  releases: readonly string[];
+  log: readonly LogEntry[];
+  error: string | null;
+}
+
+export interface ReleaseRow {
+  release: string;
+  presentOn: string[];
+  currentOn: string[];
+  revision: string | null;
+  deployedBy: string | null;
+  branch: string | null;
+}
+
+export function releaseRows(reports: readonly HostReport[]): ReleaseRow[] {
+  const rows = new Map<string, ReleaseRow>();
+  const row = (release: string): ReleaseRow => {
+    let r = rows.get(release);
+    if (!r) rows.set(release, (r = { release, presentOn: [], currentOn: [], revision: null, deployedBy: null, branch: null }));
+    return r;
+  };
+  for (const report of reports) {
+    for (const release of report.releases) row(release).presentOn.push(report.host);
+    if (report.current) row(report.current).currentOn.push(report.host);
+    for (const entry of report.log) {
+      if (entry.kind !== 'deploy' || !rows.has(entry.release)) continue;
+      const r = row(entry.release);
+      r.revision ??= entry.revision;
+      r.deployedBy ??= entry.user;
+      r.branch ??= entry.branch;
+    }
+  }
+  return [...rows.values()].sort((a, b) => b.release.localeCompare(a.release));
+}
+
+/** The release most hosts run, and the hosts that run something else (or nothing). */
+export function drift(reports: readonly HostReport[]): { expected: string | null; drifted: string[] } {
+  const counts = new Map<string, number>();
+  for (const r of reports) if (r.current) counts.set(r.current, (counts.get(r.current) ?? 0) + 1);
+  const expected = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0].localeCompare(a[0]))[0]?.[0] ?? null;
+  return { expected, drifted: reports.filter((r) => !r.error && r.current !== expected).map((r) => r.host) };
+}
