@@ -3,9 +3,9 @@ import type { DeployEventMessage } from '../../../shared/contract/deploy';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
 import type { Subscription } from '../../client';
-import { EmptyState } from '../../parts/EmptyState';
 import { productionHosts } from '../../state/pickHosts';
 import { useAppStore, useClient } from '../../state/react';
+import { AppView } from './AppView';
 
 // Deploys: an app's plan (which hosts in which wave), a confirmation (typing the environment's
 // name for production), then the deploy live: each wave, each host's steps with their time and
@@ -34,31 +34,10 @@ function reduce(p: Progress, e: DeployEventMessage | 'reset'): Progress {
 }
 
 export function DeploysView(): ReactNode {
-  const apps = useAppStore((s) => s.snapshot?.apps ?? []);
-  const [selected, setSelected] = useState<string | null>(null);
-  const app = apps.find((a) => a.name === selected) ?? apps[0];
-  if (!app) {
-    return (
-      <EmptyState icon="deploy" title="No app to deploy">
-        <p>
-          Name your apps in the fleet file under <code>apps:</code> — roles, <code>deploy_to</code>, a git <code>source</code>, <code>restart</code>, a
-          <code> health</code> URL and <code>waves</code> — and they appear here.
-        </p>
-      </EmptyState>
-    );
-  }
   return (
-    <div className="deploys" data-testid="deploys-view">
-      <header className="view-header">
-        <h1>Deploys</h1>
-        <select className="input" aria-label="App" data-testid="deploy-app" value={app.name} onChange={(e) => setSelected(e.target.value)}>
-          {apps.map((a) => (
-            <option key={a.name}>{a.name}</option>
-          ))}
-        </select>
-      </header>
-      <DeployPanel key={app.name} app={app} />
-    </div>
+    <AppView title="Deploys" icon="deploy" testId="deploys-view">
+      {(app) => <DeployPanel key={app.name} app={app} />}
+    </AppView>
   );
 }
 

@@ -1,38 +1,18 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { HostReleasesMessage } from '../../../shared/contract/deploy';
 import { drift, releaseRows } from '../../../shared/deploy/history';
-import { EmptyState } from '../../parts/EmptyState';
-import { useAppStore, useClient } from '../../state/react';
+import { useClient } from '../../state/react';
+import { AppView } from './AppView';
 
 // An app's releases as its hosts report them (releases/, current, revisions.log — so deploys by
 // others, Capistrano included, show too), a version grid with drift flagged, and "roll back to
 // this release" after a confirmation of what changes.
 
 export function ReleasesView(): ReactNode {
-  const apps = useAppStore((s) => s.snapshot?.apps ?? []);
-  const [selected, setSelected] = useState<string | null>(null);
-  const app = apps.find((a) => a.name === selected) ?? apps[0];
-  if (!app) {
-    return (
-      <EmptyState icon="releases" title="No app yet">
-        <p>
-          Name your apps in the fleet file under <code>apps:</code>; their releases on the hosts are listed here.
-        </p>
-      </EmptyState>
-    );
-  }
   return (
-    <div className="releases" data-testid="releases-view">
-      <header className="view-header">
-        <h1>Releases</h1>
-        <select className="input" aria-label="App" value={app.name} onChange={(e) => setSelected(e.target.value)}>
-          {apps.map((a) => (
-            <option key={a.name}>{a.name}</option>
-          ))}
-        </select>
-      </header>
-      <ReleaseTable key={app.name} app={app.name} />
-    </div>
+    <AppView title="Releases" icon="releases" testId="releases-view">
+      {(app) => <ReleaseTable key={app.name} app={app.name} />}
+    </AppView>
   );
 }
 

@@ -1,0 +1,37 @@
+import { useState, type ReactNode } from 'react';
+import type { AppSummary } from '../../../shared/fleet/model';
+import { EmptyState } from '../../parts/EmptyState';
+import type { IconName } from '../../parts/Icon';
+import { useAppStore } from '../../state/react';
+
+// The frame of the Deploys and Releases views: the fleet file's apps to choose from, or what to
+// write in the fleet file when it names none.
+
+export function AppView({ title, icon, testId, children }: { title: string; icon: IconName; testId: string; children: (app: AppSummary) => ReactNode }): ReactNode {
+  const apps = useAppStore((s) => s.snapshot?.apps ?? []);
+  const [selected, setSelected] = useState<string | null>(null);
+  const app = apps.find((a) => a.name === selected) ?? apps[0];
+  if (!app) {
+    return (
+      <EmptyState icon={icon} title="No app in the fleet file">
+        <p>
+          Name your apps in the fleet file under <code>apps:</code> — roles, <code>deploy_to</code>, a git <code>source</code>, <code>restart</code>, a
+          <code> health</code> URL and <code>waves</code> (see the README) — and they appear here.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div data-testid={testId}>
+      <header className="view-header">
+        <h1>{title}</h1>
+        <select className="input" aria-label="App" value={app.name} onChange={(e) => setSelected(e.target.value)}>
+          {apps.map((a) => (
+            <option key={a.name}>{a.name}</option>
+          ))}
+        </select>
+      </header>
+      {children(app)}
+    </div>
+  );
+}
