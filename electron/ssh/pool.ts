@@ -174,8 +174,9 @@ export class SshPool implements Disposable {
       // A pooled connection that died since its last use (sshd restarted, keepalive not yet
       // noticed) fails to open a channel: drop it and try once on a fresh connection, so the
       // user sees why the host cannot be reached rather than ssh2's "No response from server".
-      if (!retried && !opened && !(error instanceof SshError) && this.connections.get(hostName)?.client === client) {
-        this.close(hostName, this.connections.get(hostName)!, 'idle-closed');
+      if (!retried && !opened && !(error instanceof SshError)) {
+        const stale = this.connections.get(hostName);
+        if (stale?.client === client) this.close(hostName, stale, 'idle-closed');
         done();
         return this.withChannel(hostName, use, true);
       }

@@ -59,7 +59,10 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
     dispatch('reset');
     setRunning(true);
     run.current = client.subscribe('deploy.run', { app: app.name, ...(ref.trim() ? { ref: ref.trim() } : {}), ...(release.trim() ? { release: release.trim() } : {}) }, {
-      onEvent: (e) => dispatch(e),
+      onEvent: (e) => {
+        dispatch(e);
+        if (e.type === 'done') notifyDeploy(app.name, e.outcome, e.message);
+      },
       onEnd: () => setRunning(false),
     });
   };
@@ -108,11 +111,21 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   );
 }
 
+/** A desktop notification when a deploy ends, if the page may show them. */
+function notifyDeploy(app: string, outcome: string, message: string): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  new Notification(`Deploy of ${app}: ${outcome}`, { body: message, tag: `deploy:${app}` });
+}
+
 function HostSteps({ host, progress }: { host: string; progress: HostProgress | undefined }): ReactNode {
   const failed = Object.entries(progress?.steps ?? {}).find(([, s]) => s?.state === 'failed');
+  const openTerminal = useAppStore((s) => s.openTerminal);
   return (
     <div className="deploy-host" data-testid="deploy-host" data-host={host}>
       <strong>{host}</strong>{' '}
+      <button type="button" className="link" title={`Open a shell on ${host}`} onClick={() => openTerminal(host)}>
+        shell
+      </button>{' '}
       {STEPS.map((name) => {
         const s = progress?.steps[name];
         return s ? (
