@@ -68,4 +68,8 @@ test('the release history from the hosts, and a rollback to an earlier release a
   expect(await app(address(1))).toContain('sample app v2');
   expect(await app(address(3))).toContain('sample app v2');
   await expect(page.getByTestId('release-row').last()).toContainText('host-1, host-3');
+  // The console's own record: every deploy and rollback of this run, newest first.
+  await expect(page.getByTestId('deploy-record').first()).toHaveAttribute('data-outcome', 'succeeded');
+  await expect(page.getByTestId('deploy-record').first()).toContainText('rollback');
+  await expect(page.locator('[data-testid="deploy-record"][data-outcome="rolled back"]')).toHaveCount(1);
 });

@@ -15,6 +15,7 @@ import { QuestionBroker } from './ssh/questions';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
 import { deployApi } from './deploy/deployApi';
+import { DeployRecords } from './deploy/deployRecords';
 import { runApi } from './run/runApi';
 import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
@@ -77,7 +78,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
   const terminalPart = terminalApi(terminals, questions, recordingsDir);
   const runPart = runApi(pool);
-  const deployPart = deployApi(pool, fleet);
+  const records = history ? new DeployRecords(history.db) : null;
+  records?.markInterrupted();
+  const deployPart = deployApi(pool, fleet, records);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { untilAsync } from '../until';
 import { addMonitCheck, fleetDown, fleetStatus, fleetUp, hostAddress, type FleetHost, type RunningFleet } from './fleet';
 
 // Away from the default 127.0.10.x, so this test can run while a dev fleet (`npm run fleet -- up`) is up.
@@ -196,10 +197,18 @@ describe('test fleet', () => {
     expect(processesMentioning(dir).length).toBeGreaterThanOrEqual(DAEMONS);
     const { stopped } = await fleetDown(dir);
     expect(stopped).toBe(DAEMONS);
-    for (const pid of pids) {
-      // Our own children: Node reaps them, so the pid is truly gone, not a zombie.
-      expect(() => process.kill(pid, 0), `pid ${pid} still exists`).toThrow();
-    }
+    // Our own children: Node reaps them (on its next turn after SIGCHLD), so the pid is truly
+    // gone, not left a zombie.
+    const gone = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    await untilAsync('every pid to be reaped', async () => pids.every(gone), 5000).catch(() => undefined);
+    for (const pid of pids) expect(gone(pid), `pid ${pid} still exists`).toBe(true);
     expect(processesMentioning(dir)).toEqual([]);
     expect(fleetStatus(dir).hosts).toEqual([]);
   }, 30_000);

@@ -105,6 +105,10 @@ describe('deploys', () => {
       expect(result.outcome).toBe('failed');
       expect(result.message).toMatch(/Preflight failed, nothing was changed: .*host-3.*locked by carol@laptop/);
       expect(current(0)).toBe(`releases/${first}`);
+      // The lock of a console that died can be taken over on purpose; the host records who did.
+      const taken = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'v4', user: 'alice', takeOver: true });
+      expect(taken.outcome).toBe('succeeded');
+      expect(readFileSync(join(appDir(2), '.fleetdeck', 'takeovers.log'), 'utf8')).toMatch(/^alice@.* took over the lock of carol@laptop\n$/);
     } finally {
       rmSync(join(appDir(2), '.fleetdeck', 'lock'), { recursive: true, force: true });
     }

@@ -32,6 +32,8 @@ export interface DeployRequest {
   /** The git ref to deploy (default: the app's). */
   ref?: string;
   user?: string;
+  /** Take over a lock left by someone else (a console that died mid-deploy); recorded on the host. */
+  takeOver?: boolean;
 }
 
 export interface DeployResult {
@@ -84,12 +86,12 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
 
   // Preflight and lock: nothing on any host changes unless every host can take the deploy.
   const preflight = await everywhere(names, async (h) => {
-    previous[h] = (await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files))) || null;
+    previous[h] = (await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files, req.takeOver))) || null;
   });
   if (preflight.length > 0) return done('failed', `Preflight failed, nothing was changed: ${preflight.map((f) => f.error).join('; ')}`);
   const holder = `${user}@${hostname()} pid ${process.pid} since ${new Date().toISOString()} (${isRollback ? 'rollback' : 'deploy'} ${req.app} ${release})`;
   const lockFailures = await everywhere(names, async (h) => {
-    await step(h, 'lock', steps.lockScript(ctx, holder));
+    await step(h, 'lock', steps.lockScript(ctx, holder, req.takeOver));
     locked.push(h);
   });
   try {

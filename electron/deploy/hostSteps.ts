@@ -17,19 +17,29 @@ export interface StepContext {
 const cd = (c: StepContext): string => `set -eu; cd ${remoteDir(c.deployTo)}`;
 
 /** Creates the layout if new; fails with a message if the lock is held. Prints the current release. */
-export function preflightScript(c: StepContext, linkedFiles: readonly string[]): string {
+export function preflightScript(c: StepContext, linkedFiles: readonly string[], takeOver = false): string {
   return [
     `mkdir -p ${remoteDir(c.deployTo)}/releases ${remoteDir(c.deployTo)}/shared`,
     cd(c),
-    `if [ -d .fleetdeck/lock ]; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`,
+    ...(takeOver ? [] : [`if [ -d .fleetdeck/lock ]; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`]),
     ...linkedFiles.map((f) => `[ -e shared/${shellQuote(f)} ] || { echo "linked file shared/${f.replace(/"/g, '')} is missing" >&2; exit 4; }`),
     `df -Pk . | awk 'NR==2 { if ($4 < 102400) { print "less than 100 MB free" > "/dev/stderr"; exit 5 } }'`,
     `readlink current 2>/dev/null | sed 's|.*/||' || true`,
   ].join('\n');
 }
 
-export function lockScript(c: StepContext, holder: string): string {
-  return [cd(c), 'mkdir -p .fleetdeck', `mkdir .fleetdeck/lock || { echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null)" >&2; exit 3; }`, `printf '%s\\n' ${shellQuote(holder)} > .fleetdeck/lock/holder`].join('\n');
+/** Takes the lock; with takeOver, a lock left by someone else (a console that died) is taken and
+ * the take-over written to .fleetdeck/takeovers.log. */
+export function lockScript(c: StepContext, holder: string, takeOver = false): string {
+  return [
+    cd(c),
+    'mkdir -p .fleetdeck',
+    ...(takeOver
+      ? [`if [ -d .fleetdeck/lock ]; then printf '%s took over the lock of %s\\n' ${shellQuote(holder)} "$(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >> .fleetdeck/takeovers.log; rm -rf .fleetdeck/lock; fi`]
+      : []),
+    `mkdir .fleetdeck/lock || { echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null)" >&2; exit 3; }`,
+    `printf '%s\\n' ${shellQuote(holder)} > .fleetdeck/lock/holder`,
+  ].join('\n');
 }
 
 export function unlockScript(c: StepContext): string {

@@ -15,7 +15,15 @@ export type DeployEventMessage = z.infer<typeof DeployEventSchema>;
 export const deployStreams = {
   /** Deploys `app` (at `ref`, or the app's ref), or rolls back to `release`; closing does not stop it. */
   'deploy.run': {
-    params: z.object({ app: z.string().min(1), ref: z.string().min(1).max(200).optional(), release: z.string().regex(/^\d{14}$/).optional() }).strict(),
+    params: z
+      .object({
+        app: z.string().min(1),
+        ref: z.string().min(1).max(200).optional(),
+        release: z.string().regex(/^\d{14}$/).optional(),
+        /** Take over a lock another holder left (recorded on each host). */
+        takeOver: z.boolean().default(false),
+      })
+      .strict(),
     event: DeployEventSchema,
     flow: false,
   },
@@ -37,7 +45,26 @@ export const HostReleasesSchema = z.object({
 });
 export type HostReleasesMessage = z.infer<typeof HostReleasesSchema>;
 
+export const DeployRecordSchema = z.object({
+  id: z.number(),
+  app: z.string(),
+  release: z.string(),
+  kind: z.enum(['deploy', 'rollback']),
+  ref: z.string().nullable(),
+  user: z.string(),
+  machine: z.string(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  outcome: z.enum(['succeeded', 'failed', 'rolled back', 'interrupted']).nullable(),
+  message: z.string().nullable(),
+  hosts: z.array(z.string()),
+  steps: z.array(z.object({ host: z.string(), step: z.string(), state: z.string(), ms: z.number(), output: z.string() })),
+});
+export type DeployRecordMessage = z.infer<typeof DeployRecordSchema>;
+
 export const deployRequests = {
+  /** The console's own record of an app's deploys and rollbacks, newest first. */
+  'deploy.history': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(DeployRecordSchema) },
   /** What each host of the app says: releases present, current, revisions.log. */
   'deploy.releases': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(HostReleasesSchema) },
 } as const satisfies Record<string, RequestDef>;

@@ -55,10 +55,10 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   const production = productionHosts(hosts.filter((h) => app.hosts.includes(h.name)));
   const needs = production.length > 0 ? production[0]!.environment : null;
 
-  const start = (): void => {
+  const start = (takeOver = false): void => {
     dispatch('reset');
     setRunning(true);
-    run.current = client.subscribe('deploy.run', { app: app.name, ...(ref.trim() ? { ref: ref.trim() } : {}), ...(release.trim() ? { release: release.trim() } : {}) }, {
+    run.current = client.subscribe('deploy.run', { app: app.name, takeOver, ...(ref.trim() ? { ref: ref.trim() } : {}), ...(release.trim() ? { release: release.trim() } : {}) }, {
       onEvent: (e) => {
         dispatch(e);
         if (e.type === 'done') notifyDeploy(app.name, e.outcome, e.message);
@@ -105,6 +105,14 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
       {progress.done ? (
         <p className={`deploy-done deploy-${progress.done.outcome.replace(' ', '-')}`} data-testid="deploy-done" data-outcome={progress.done.outcome}>
           <strong>{progress.done.outcome}</strong> — release {progress.done.release}: {progress.done.message}
+          {progress.done.outcome === 'failed' && /locked by/.test(progress.done.message) ? (
+            <>
+              {' '}
+              <button type="button" className="button button-danger" data-testid="deploy-takeover" disabled={running} onClick={() => start(true)}>
+                Take over the lock and deploy
+              </button>
+            </>
+          ) : null}
         </p>
       ) : null}
     </section>

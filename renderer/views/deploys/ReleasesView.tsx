@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { HostReleasesMessage } from '../../../shared/contract/deploy';
+import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/contract/deploy';
 import { drift, releaseRows } from '../../../shared/deploy/history';
 import { useClient } from '../../state/react';
 import { AppView } from './AppView';
@@ -22,8 +22,10 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
+  const [records, setRecords] = useState<DeployRecordMessage[]>([]);
   const load = useCallback(() => {
     client.call('deploy.releases', { app }).then(setReports, (e: Error) => setError(e.message));
+    client.call('deploy.history', { app }).then(setRecords, () => undefined);
   }, [client, app]);
   useEffect(load, [load]);
   if (error) return <p className="state-text state-critical">{error}</p>;
@@ -114,6 +116,27 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
               </tr>
             );
           })}
+        </tbody>
+      </table>
+      <h2>Deploys from this console</h2>
+      {records.length === 0 ? <p className="muted">None yet.</p> : null}
+      <table className="events" data-testid="deploy-history">
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.id} data-testid="deploy-record" data-outcome={r.outcome ?? 'running'}>
+              <td className="num">{new Date(r.startedAt).toLocaleString()}</td>
+              <td>{r.kind}</td>
+              <td className="mono">{r.release}</td>
+              <td className="mono">{r.ref ?? ''}</td>
+              <td>
+                {r.user}@{r.machine}
+              </td>
+              <td className="num">{r.finishedAt ? `${((r.finishedAt - r.startedAt) / 1000).toFixed(1)} s` : ''}</td>
+              <td>
+                <strong>{r.outcome ?? 'running'}</strong> <span className="muted">{r.message}</span>
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </>

@@ -1,0 +1,66 @@
+import type { Database } from '../history/db';
+
+// Deploy records in the console's SQLite (migration 100): one row per deploy or rollback,
+// written when it starts and when it ends, with each host's steps.
+
+export type RecordOutcome = 'succeeded' | 'failed' | 'rolled back' | 'interrupted';
+
+export interface DeployRecord {
+  id: number;
+  app: string;
+  release: string;
+  kind: 'deploy' | 'rollback';
+  ref: string | null;
+  user: string;
+  machine: string;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: RecordOutcome | null;
+  message: string | null;
+  hosts: string[];
+  steps: Array<{ host: string; step: string; state: string; ms: number; output: string }>;
+}
+
+export class DeployRecords {
+  constructor(private readonly db: Database) {}
+
+  /** Deploys that never ended were cut short by the console going away: say so. */
+  markInterrupted(now = Date.now()): number {
+    return Number(this.db.prepare("UPDATE deploys SET finished_at = ?, outcome = 'interrupted', message = 'The console stopped during this deploy; check the hosts (Releases) and deploy or roll back again.' WHERE finished_at IS NULL").run(now).changes);
+  }
+
+  start(r: Pick<DeployRecord, 'app' | 'release' | 'kind' | 'ref' | 'user' | 'machine' | 'hosts'>, now = Date.now()): number {
+    return Number(
+      this.db.prepare('INSERT INTO deploys (app, release, kind, ref, user, machine, started_at, hosts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(r.app, r.release, r.kind, r.ref, r.user, r.machine, now, JSON.stringify(r.hosts)).lastInsertRowid,
+    );
+  }
+
+  setRelease(id: number, release: string): void {
+    this.db.prepare('UPDATE deploys SET release = ? WHERE id = ?').run(release, id);
+  }
+
+  finish(id: number, outcome: RecordOutcome, message: string, steps: DeployRecord['steps'], now = Date.now()): void {
+    this.db.prepare('UPDATE deploys SET finished_at = ?, outcome = ?, message = ?, steps = ? WHERE id = ?').run(now, outcome, message, JSON.stringify(steps), id);
+  }
+
+  list(app: string, limit = 50): DeployRecord[] {
+    return this.db
+      .prepare('SELECT * FROM deploys WHERE app = ? ORDER BY id DESC LIMIT ?')
+      .all(app, limit)
+      .map((r) => ({
+        id: Number(r.id),
+        app: String(r.app),
+        release: String(r.release),
+        kind: r.kind as DeployRecord['kind'],
+        ref: r.ref === null ? null : String(r.ref),
+        user: String(r.user),
+        machine: String(r.machine),
+        startedAt: Number(r.started_at),
+        finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+        outcome: (r.outcome as RecordOutcome | null) ?? null,
+        message: r.message === null ? null : String(r.message),
+        hosts: JSON.parse(String(r.hosts)) as string[],
+        steps: JSON.parse(String(r.steps)) as DeployRecord['steps'],
+      }));
+  }
+}
