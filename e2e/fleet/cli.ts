@@ -77,7 +77,8 @@ async function up(flags: Args['flags'], dir: string): Promise<void> {
     }
   };
   console.log(`starting ${hosts} host(s) in ${show(dir)} …`);
-  const options: Parameters<typeof fleetUp>[0] = { hosts, dir, nodeExporter: flags.get('no-node-exporter') !== true, onProgress };
+  // With the sample app, as `npm run demo` starts it, so that either keeps the other's fleet file.
+  const options: Parameters<typeof fleetUp>[0] = { hosts, dir, nodeExporter: flags.get('no-node-exporter') !== true, sampleApp: true, onProgress };
   const firstIndex = intFlag(flags, 'first-index');
   const concurrency = intFlag(flags, 'concurrency');
   const monitInterval = intFlag(flags, 'monit-interval');
