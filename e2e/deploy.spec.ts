@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SAMPLE_APP_PORT } from './fleet/sampleApp';
+import { startConsole, type RunningConsole } from './startConsole';
 
 // Deploys of the sample app from the Deploys view to the real test fleet's app hosts (host-1 in
 // staging, host-3 in production): the plan, the production confirmation, a good release, and a
@@ -64,7 +65,11 @@ test('the release history from the hosts, and a rollback to an earlier release a
   await v2.getByTestId('rollback').click();
   await expect(v2).toContainText('host-1:');
   await v2.getByTestId('rollback-confirm').click();
-  await expect(page.getByTestId('rollback-outcome')).toContainText('succeeded', { timeout: 60_000 });
+  // The rollback is shown live under Deploys, in the same waves and gates.
+  await expect(page.getByTestId('deploys-view')).toBeVisible();
+  await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+  await expect(page.getByTestId('deploy-done')).toContainText('rollback');
+  await page.getByTestId('nav-releases').click();
   expect(await app(address(1))).toContain('sample app v2');
   expect(await app(address(3))).toContain('sample app v2');
   await expect(page.getByTestId('release-row').last()).toContainText('host-1, host-3');
@@ -73,3 +78,67 @@ test('the release history from the hosts, and a rollback to an earlier release a
   await expect(page.getByTestId('deploy-record').first()).toContainText('rollback');
   await expect(page.locator('[data-testid="deploy-record"][data-outcome="rolled back"]')).toHaveCount(1);
 });
+
+test('pause a deploy, kill the console, and resume the interrupted deploy from its record', async ({ page }, testInfo) => {
+  // A console of its own (same fleet, its own data folder) on a copy of the fleet file whose app
+  // bakes 3 s, so the deploy can be caught between its waves.
+  const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
+  const slowFile = path.join(path.dirname(fleetFile), 'fleet-slow.yaml');
+  fs.writeFileSync(slowFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    bake: 3s'));
+  const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-recovery-'));
+  const start = () => startConsole({ repoRoot: process.cwd(), fleetFile: slowFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
+  let console1: RunningConsole | null = await start();
+  let console2: RunningConsole | null = null;
+  try {
+    await page.goto(console1.url);
+    await page.getByTestId('nav-deploys').click();
+    await page.getByTestId('deploy-ref').fill('v1');
+    await page.getByTestId('deploy-confirm').fill('production');
+    await page.getByTestId('deploy-go').click();
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"] [data-step="health"]')).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+    await page.getByTestId('deploy-pause').click();
+    await expect(page.getByTestId('deploy-controls')).toHaveAttribute('data-control', 'paused');
+    await expect(page.getByTestId('deploy-resume')).toBeVisible();
+    // The canary finishes its bake; the next wave waits for Resume.
+    await expect(page.getByTestId('deploy-wave').first()).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-3"] [data-step="switch"]')).toHaveCount(0);
+    expect(await app(address(1))).toContain('sample app v1');
+    expect(await app(address(3)).catch(() => 'not running')).not.toContain('sample app v1');
+    await page.screenshot({ path: testInfo.outputPath('deploy-paused.png') });
+
+    // The console dies with the deploy paused between its waves.
+    console1.process.kill('SIGKILL');
+    await untilExit(console1);
+    console1 = null;
+    console2 = await start();
+    await page.goto(console2.url);
+    await page.getByTestId('nav-releases').click();
+    const record = page.getByTestId('deploy-record').first();
+    await expect(record).toHaveAttribute('data-outcome', 'interrupted');
+    // What the hosts say: the canary on the new release, production still on its own, both locked by the dead run.
+    await expect(page.locator('[data-testid="version-row"][data-host="host-3"]')).toHaveAttribute('data-drift', 'true');
+    await expect(page.getByTestId('host-lock')).toHaveCount(2);
+    await record.getByTestId('record-recover').click();
+    await expect(record.getByTestId('record-confirm')).toContainText('runs on host-1; not on host-3');
+    await expect(record.getByTestId('record-confirm')).toContainText('is taken over');
+    await page.screenshot({ path: testInfo.outputPath('releases-interrupted.png') });
+    await record.getByTestId('record-resume').click();
+    await expect(page.getByTestId('deploys-view')).toBeVisible();
+    await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+    // Resuming switched only the host that was not yet on the release.
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"] [data-step="switch"]')).toHaveCount(0);
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-3"] [data-step="switch"]')).toHaveAttribute('data-state', 'ok');
+    expect(await app(address(3))).toContain('sample app v1');
+    await page.getByTestId('nav-releases').click();
+    await expect(page.getByTestId('host-lock')).toHaveCount(0);
+    await expect(page.getByTestId('deploy-record').first()).toHaveAttribute('data-outcome', 'succeeded');
+  } finally {
+    console1?.stop();
+    console2?.stop();
+  }
+});
+
+function untilExit(c: RunningConsole): Promise<void> {
+  return new Promise((resolve) => (c.process.exitCode !== null || c.process.signalCode !== null ? resolve() : c.process.once('exit', () => resolve())));
+}

@@ -16,6 +16,7 @@ import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
 import { deployApi } from './deploy/deployApi';
 import { DeployRecords } from './deploy/deployRecords';
+import { DeployService } from './deploy/deployService';
 import { runApi } from './run/runApi';
 import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
@@ -80,7 +81,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const runPart = runApi(pool);
   const records = history ? new DeployRecords(history.db) : null;
   records?.markInterrupted();
-  const deployPart = deployApi(pool, fleet, records);
+  const deploys = services.add(new DeployService({ pool, fleet, records, status }));
+  const deployPart = deployApi(deploys, pool, fleet, records);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
   const info: AppInfo = {

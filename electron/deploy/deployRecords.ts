@@ -3,13 +3,13 @@ import type { Database } from '../history/db';
 // Deploy records in the console's SQLite (migration 100): one row per deploy or rollback,
 // written when it starts and when it ends, with each host's steps.
 
-export type RecordOutcome = 'succeeded' | 'failed' | 'rolled back' | 'interrupted';
+export type RecordOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted' | 'interrupted';
 
 export interface DeployRecord {
   id: number;
   app: string;
   release: string;
-  kind: 'deploy' | 'rollback';
+  kind: 'deploy' | 'rollback' | 'undo';
   ref: string | null;
   user: string;
   machine: string;
@@ -19,6 +19,8 @@ export interface DeployRecord {
   message: string | null;
   hosts: string[];
   steps: Array<{ host: string; step: string; state: string; ms: number; output: string }>;
+  /** Each host's release before the deploy, once preflight has read it. */
+  previous: Record<string, string | null>;
 }
 
 export class DeployRecords {
@@ -35,8 +37,12 @@ export class DeployRecords {
     );
   }
 
-  setRelease(id: number, release: string): void {
-    this.db.prepare('UPDATE deploys SET release = ? WHERE id = ?').run(release, id);
+  setPrevious(id: number, previous: Record<string, string | null>): void {
+    this.db.prepare('UPDATE deploys SET previous = ? WHERE id = ?').run(JSON.stringify(previous), id);
+  }
+
+  get(id: number): DeployRecord | null {
+    return this.rows('SELECT * FROM deploys WHERE id = ?', id)[0] ?? null;
   }
 
   finish(id: number, outcome: RecordOutcome, message: string, steps: DeployRecord['steps'], now = Date.now()): void {
@@ -44,9 +50,13 @@ export class DeployRecords {
   }
 
   list(app: string, limit = 50): DeployRecord[] {
+    return this.rows('SELECT * FROM deploys WHERE app = ? ORDER BY id DESC LIMIT ?', app, limit);
+  }
+
+  private rows(sql: string, ...params: Array<string | number>): DeployRecord[] {
     return this.db
-      .prepare('SELECT * FROM deploys WHERE app = ? ORDER BY id DESC LIMIT ?')
-      .all(app, limit)
+      .prepare(sql)
+      .all(...params)
       .map((r) => ({
         id: Number(r.id),
         app: String(r.app),
@@ -61,6 +71,7 @@ export class DeployRecords {
         message: r.message === null ? null : String(r.message),
         hosts: JSON.parse(String(r.hosts)) as string[],
         steps: JSON.parse(String(r.steps)) as DeployRecord['steps'],
+        previous: JSON.parse(String(r.previous)) as DeployRecord['previous'],
       }));
   }
 }

@@ -1,55 +1,27 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetDown, fleetUp, type RunningFleet } from '../../e2e/fleet/fleet';
-import { SAMPLE_APP_PORT, sampleAppRepo } from '../../e2e/fleet/sampleApp';
-import { AppSchema } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
-import { HostKeyStore } from '../ssh/hostKeys';
-import { SshPool } from '../ssh/pool';
+import type { SshPool } from '../ssh/pool';
 import { runDeploy, type DeployEvent } from './deployRunner';
+import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
 
 // Deploys of the sample app to four real test hosts (127.0.120.x) over SSH, in Capistrano's
 // layout: waves, the health gate, automatic rollback of a broken release, rollback on request.
 
 describe('deploys', () => {
-  let dir: string;
-  let fleet: RunningFleet;
-  let pool: SshPool;
-  let hosts: Host[];
-  let commits: ReturnType<typeof sampleAppRepo>;
-  const spec = () =>
-    AppSchema.parse({
-      roles: ['app'],
-      deploy_to: '~/apps/shop',
-      source: { git: join(dir, 'repo'), ref: 'v2' },
-      restart: 'bin/restart',
-      health: { http: `http://{address}:${SAMPLE_APP_PORT}/health`, within: '5s' },
-      waves: [1, '50%', '100%'],
-      keep_releases: 3,
-    });
-  const appDir = (h: number) => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
-  const current = (h: number) => readlinkSync(join(appDir(h), 'current'));
-  const page = async (h: number) => (await fetch(`http://${fleet.hosts[h]!.address}:${SAMPLE_APP_PORT}/`, { signal: AbortSignal.timeout(2000) })).text();
-  const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+  let bed: DeployTestBed;
+  let dir: string, pool: SshPool, hosts: Host[], commits: DeployTestBed['commits'];
+  const spec = (extra: Record<string, unknown> = {}) => bed.spec({ keep_releases: 3, ...extra });
+  const appDir = (h: number) => bed.appDir(h);
+  const current = (h: number) => bed.current(h);
+  const page = (h: number) => bed.page(h);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fleetdeck-deploy-'));
-    fleet = await fleetUp({ hosts: 4, dir, nodeExporter: false, firstIndex: (120 - 10) * 254, haproxy: false });
-    mkdirSync(join(dir, 'repo'));
-    commits = sampleAppRepo(join(dir, 'repo'));
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    hosts = parsed.fleet.hosts;
-    pool = new SshPool({ lookup: (n) => hosts.find((h) => h.name === n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+    bed = await deployTestBed(120);
+    ({ dir, pool, hosts, commits } = bed);
   });
-  afterAll(async () => {
-    pool?.dispose();
-    await fleetDown(dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.dispose());
 
   let first = '';
   it('deploys in waves into the Capistrano layout, one release id everywhere', async () => {

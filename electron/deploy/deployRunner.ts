@@ -7,33 +7,49 @@ import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves'
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
 import { expandUrl } from '../status/probes';
+import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
+import { packSource, sftpPath, uploadTo, type PackedSource } from './upload';
 
 // One deploy of one app: preflight → lock → prepare everywhere → waves (switch, restart, health
-// gate, bake) → record → cleanup → unlock. When a wave fails past its threshold, every host
-// switched so far goes back to its own previous release; hosts not reached keep what they had.
-// `current` only ever moves to a fully prepared release (switch refuses anything else).
+// gate, bake) → record → cleanup → unlock. When a wave fails past its threshold, or the user
+// aborts and asks for it, every host switched so far goes back to its own previous release; hosts
+// not reached keep what they had. `current` only ever moves to a fully prepared release (switch
+// refuses anything else). Three kinds share the path:
+//   deploy   — ship a new release (or resume one: hosts already on it are only health-gated)
+//   rollback — move every host to a release still present on it
+//   undo     — take one release away: hosts on it go back to their previous one, others untouched
 
-export type StepName = 'preflight' | 'lock' | 'prepare' | 'switch' | 'restart' | 'health' | 'rollback' | 'cleanup' | 'unlock';
+export type StepName = 'preflight' | 'lock' | 'upload' | 'prepare' | 'switch' | 'restart' | 'health' | 'rollback' | 'cleanup' | 'unlock';
+export type DeployKind = 'deploy' | 'rollback' | 'undo';
+export type DeployOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted';
 
 export type DeployEvent =
   | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number }
   | { type: 'wave'; index: number; hosts: string[]; state: 'running' | 'ok' | 'failed' }
+  | { type: 'previous'; hosts: Record<string, string | null> }
   | { type: 'done'; outcome: DeployOutcome; release: string; message: string };
-
-export type DeployOutcome = 'succeeded' | 'failed' | 'rolled back';
 
 export interface DeployRequest {
   app: string;
   spec: AppSpec;
   hosts: Host[];
-  /** Deploy this existing release (a rollback): nothing is fetched or built. */
+  /** Default: 'rollback' when a release is given, else 'deploy'. */
+  kind?: DeployKind;
+  /** deploy: the new release's id (a resumed deploy passes its own); rollback: where to go; undo: what to take away. */
   release?: string;
   /** The git ref to deploy (default: the app's). */
   ref?: string;
   user?: string;
   /** Take over a lock left by someone else (a console that died mid-deploy); recorded on the host. */
   takeOver?: boolean;
+  /** Each host's release before this deploy, known from an earlier run of it (resume, undo). */
+  previous?: Record<string, string | null>;
+  control?: DeployControl;
+  /** The host's own status checks after a restart: null when they pass, else why not. */
+  hostGate?: (host: string) => Promise<string | null>;
+  /** Where relative dir and tarball sources are found (the fleet file's folder). */
+  baseDir?: string;
 }
 
 export interface DeployResult {
@@ -46,17 +62,24 @@ export interface DeployResult {
 
 class StepFailure extends Error {}
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: DeployEvent) => void = () => undefined): Promise<DeployResult> {
   const user = req.user ?? userInfo().username;
-  const isRollback = req.release !== undefined;
+  const kind: DeployKind = req.kind ?? (req.release !== undefined ? 'rollback' : 'deploy');
   const release = req.release ?? releaseId(new Date());
   const ctx = { deployTo: req.spec.deploy_to, release };
+  const control = req.control ?? new DeployControl();
   const limit = new Semaphore(10);
   const previous: Record<string, string | null> = {};
   const locked: string[] = [];
   const byName = new Map(req.hosts.map((h) => [h.name, h]));
+  /** The release each host moves to: the deploy's, or for an undo the host's own previous one. */
+  const targetOf = (h: string): string => (kind === 'undo' ? (previous[h] ?? '') : release);
 
-  const step = async (host: string, name: StepName, script: string): Promise<string> => {
+  /** Runs a script on a host as one step; `stoppable` steps first pass the pause/abort checkpoint. */
+  const step = async (host: string, name: StepName, script: string, stoppable = true): Promise<string> => {
+    if (stoppable) await control.checkpoint();
     const started = Date.now();
     onEvent({ type: 'step', host, step: name, state: 'running', output: '', ms: 0 });
     let out = '';
@@ -72,103 +95,197 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       throw new StepFailure(message);
     }
   };
-  /** Runs fn on every host (10 at a time); the hosts that failed, with why. */
+  /** Runs fn on every host (10 at a time); the hosts that failed, with why. An abort asked for
+   * meanwhile is thrown once every host has stopped. */
   const everywhere = async (hosts: readonly string[], fn: (host: string) => Promise<void>): Promise<Array<{ host: string; error: string }>> => {
     const failed: Array<{ host: string; error: string }> = [];
-    await Promise.all(hosts.map((h) => limit.run(() => fn(h).catch((e: Error) => void failed.push({ host: h, error: e.message })))));
+    let aborted: Aborted | null = null;
+    await Promise.all(
+      hosts.map((h) =>
+        limit.run(() =>
+          fn(h).catch((e: Error) => {
+            if (e instanceof Aborted) aborted = e;
+            else failed.push({ host: h, error: e.message });
+          }),
+        ),
+      ),
+    );
+    if (aborted) throw aborted;
     return failed;
   };
-  const done = (outcome: DeployOutcome, message: string): DeployResult => {
-    onEvent({ type: 'done', outcome, release, message });
-    return { outcome, release, message, previous };
-  };
-  const names = req.hosts.map((h) => h.name);
+  type Ending = [DeployOutcome, string];
+  const done = (outcome: DeployOutcome, message: string): Ending => [outcome, message];
+  let names = req.hosts.map((h) => h.name);
+  const switched: string[] = [];
+  let packed: PackedSource | null = null;
 
-  // Preflight and lock: nothing on any host changes unless every host can take the deploy.
-  const preflight = await everywhere(names, async (h) => {
-    previous[h] = (await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files, req.takeOver))) || null;
-  });
-  if (preflight.length > 0) return done('failed', `Preflight failed, nothing was changed: ${preflight.map((f) => f.error).join('; ')}`);
-  const holder = `${user}@${hostname()} pid ${process.pid} since ${new Date().toISOString()} (${isRollback ? 'rollback' : 'deploy'} ${req.app} ${release})`;
-  const lockFailures = await everywhere(names, async (h) => {
-    await step(h, 'lock', steps.lockScript(ctx, holder, req.takeOver));
-    locked.push(h);
-  });
+  let ending: Ending;
   try {
+    ending = await deploy();
+  } catch (error) {
+    if (!(error instanceof Aborted)) {
+      await unlockAll();
+      throw error;
+    }
+    if (error.rollback && kind !== 'undo') ending = done('aborted', `Aborted by the user; ${await rollBack(switched)}`);
+    else {
+      const moved = switched.filter((h) => previous[h] !== release);
+      ending = done('aborted', `Aborted by the user. ${moved.length > 0 ? `${plural(moved.length, 'host')} run ${release} (${moved.join(', ')}); the others kept their release.` : 'No host was switched.'}`);
+    }
+  } finally {
+    (packed as PackedSource | null)?.dispose();
+  }
+  const stuck = await unlockAll();
+  const [outcome, said] = ending;
+  const message = stuck.length === 0 ? said : `${said} The deploy lock could not be removed on ${stuck.map((f) => f.host).join(', ')} (${stuck.map((f) => f.error).join('; ')}); Releases shows it, and the next deploy can take it over.`;
+  onEvent({ type: 'done', outcome, release, message });
+  return { outcome, release, message, previous };
+
+  async function unlockAll(): Promise<Array<{ host: string; error: string }>> {
+    const failed: Array<{ host: string; error: string }> = [];
+    await Promise.all(locked.map((h) => limit.run(() => step(h, 'unlock', steps.unlockScript(ctx), false).catch((e: Error) => void failed.push({ host: h, error: e.message })))));
+    return failed;
+  }
+
+  async function deploy(): Promise<Ending> {
+    // Preflight and lock: nothing on any host changes unless every host can take the deploy.
+    const preflight = await everywhere(names, async (h) => {
+      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files, req.takeOver)));
+      previous[h] = req.previous?.[h] ?? (kind === 'undo' ? previousOf(listing.releases, release) : listing.current);
+      if (listing.current === release && kind !== 'undo') switched.push(h);
+      if (kind === 'rollback' && !listing.releases.includes(release)) throw new StepFailure(`release ${release} is not on ${h} (it has ${listing.releases.join(', ') || 'none'})`);
+      if (kind === 'undo' && listing.current !== release) names = names.filter((n) => n !== h);
+    });
+    if (preflight.length > 0) return done('failed', `Preflight failed, nothing was changed: ${preflight.map((f) => f.error).join('; ')}`);
+    onEvent({ type: 'previous', hosts: { ...previous } });
+    if (kind === 'undo') {
+      const stuck = names.filter((h) => !previous[h]);
+      if (stuck.length > 0) return done('failed', `There is no earlier release to go back to on ${stuck.join(', ')}; nothing was changed.`);
+      if (names.length === 0) return done('succeeded', `No host runs ${release}; nothing to undo.`);
+    }
+
+    const holder = `${user}@${hostname()} pid ${process.pid} since ${new Date().toISOString()} (${kind} ${req.app} ${release})`;
+    const lockFailures = await everywhere(names, async (h) => {
+      await step(h, 'lock', steps.lockScript(ctx, holder, req.takeOver));
+      locked.push(h);
+    });
     if (lockFailures.length > 0) return done('failed', `Could not lock every host, nothing was changed: ${lockFailures.map((f) => f.error).join('; ')}`);
 
-    if (!isRollback) {
+    if (kind === 'deploy') {
       const source = req.spec.source;
-      if (!('git' in source)) return done('failed', 'Only git sources are deployed by this version (dir and tarball sources are not yet).');
+      if (!('git' in source)) packed = await packSource(source, req.baseDir ?? process.cwd());
       const prepared = await everywhere(names, async (h) => {
-        await step(h, 'prepare', steps.prepareScript(ctx, { git: source.git, ref: req.ref ?? source.ref, linkedFiles: req.spec.linked_files, linkedDirs: req.spec.linked_dirs, build: req.spec.build }));
+        let prepareSource: steps.PrepareSource;
+        if (packed) {
+          const remote = sftpPath(ctx.deployTo, release);
+          await control.checkpoint();
+          await timedStep(h, 'upload', () => uploadTo(pool, h, packed!.file, remote), `${packed.file} → ${remote}`);
+          prepareSource = { tarball: `.fleetdeck/upload-${release}.tar.gz`, revision: packed.revision };
+        } else prepareSource = { git: (source as { git: string }).git, ref: req.ref ?? (source as { ref: string }).ref };
+        await step(h, 'prepare', steps.prepareScript(ctx, { source: prepareSource, linkedFiles: req.spec.linked_files, linkedDirs: req.spec.linked_dirs, build: req.spec.build }));
       });
       if (prepared.length > 0) return done('failed', `Preparing the release failed, no host was switched: ${prepared.map((f) => f.error).join('; ')}`);
     }
 
-    const switched: string[] = [];
     const waves = planWaves(names, req.spec.waves as WaveSpec[]);
+    const already = new Set(switched);
     for (const [index, wave] of waves.entries()) {
       onEvent({ type: 'wave', index, hosts: wave, state: 'running' });
       const failures = await everywhere(wave, async (h) => {
-        await step(h, 'switch', steps.switchScript(ctx));
-        switched.push(h);
-        if (req.spec.restart) await step(h, 'restart', steps.restartScript(ctx, req.spec.restart));
+        // A resumed deploy does not restart hosts that already run the release; it checks them.
+        if (!already.has(h)) {
+          await step(h, 'switch', steps.switchScript({ ...ctx, release: targetOf(h) }));
+          switched.push(h);
+          // Once switched, the restart runs even if an abort comes: a host must not be left with
+          // `current` on one release and the old one still running.
+          if (req.spec.restart) await step(h, 'restart', steps.restartScript(ctx, req.spec.restart), false);
+        }
         await healthGate(h);
       });
       if (failures.length > 0 && waveFailed(failures.length, wave.length, req.spec.max_failures as number | `${number}%`)) {
         onEvent({ type: 'wave', index, hosts: wave, state: 'failed' });
+        if (kind === 'undo') return done('failed', `Undoing ${release} failed on ${failures.map((f) => f.error).join('; ')}`);
         const back = await rollBack(switched);
         return done('rolled back', `Wave ${index + 1} failed (${failures.map((f) => f.error).join('; ')}); ${back}`);
       }
       onEvent({ type: 'wave', index, hosts: wave, state: 'ok' });
     }
 
-    await everywhere(names, async (h) => {
-      const source = req.spec.source;
-      const revision = isRollback ? release : await step(h, 'cleanup', `cat ${steps.remoteDir(ctx.deployTo)}/releases/${release}/REVISION`);
-      const line = isRollback ? rollbackLogLine({ user, release }) : deployLogLine({ branch: req.ref ?? ('git' in source ? source.ref : 'local'), revision: revision.slice(0, 40), release, user });
-      await step(h, 'cleanup', steps.logScript(ctx, line));
-      const listed = (await step(h, 'cleanup', steps.listScript(ctx))).split('\n');
-      const releases = listed.filter((l) => /^\d{14}$/.test(l));
-      const remove = releasesToRemove(releases, req.spec.keep_releases, release, previous[h] ?? null);
-      if (remove.length > 0) await step(h, 'cleanup', steps.removeReleasesScript(ctx, remove));
-    });
-    return done('succeeded', `${req.app} ${release} is live on ${names.length} host${names.length === 1 ? '' : 's'}.`);
-  } finally {
-    await everywhere(locked, (h) => step(h, 'unlock', steps.unlockScript(ctx)).then(() => undefined));
+    await everywhere(names, (h) => cleanup(h));
+    const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${release} is live on ${plural(names.length, 'host')}`;
+    return done('succeeded', `${what}.`);
   }
 
-  /** The app's health URL must answer 2xx within `within`, and still after the bake time. */
+  /** A step that is not a remote script (the upload), reported like one. */
+  async function timedStep(host: string, name: StepName, fn: () => Promise<void>, what: string): Promise<void> {
+    const started = Date.now();
+    onEvent({ type: 'step', host, step: name, state: 'running', output: what, ms: 0 });
+    try {
+      await fn();
+      onEvent({ type: 'step', host, step: name, state: 'ok', output: what, ms: Date.now() - started });
+    } catch (error) {
+      onEvent({ type: 'step', host, step: name, state: 'failed', output: (error as Error).message, ms: Date.now() - started });
+      throw new StepFailure((error as Error).message);
+    }
+  }
+
+  /** revisions.log, then old releases removed: never the current one nor the one before it. */
+  async function cleanup(h: string): Promise<void> {
+    const source = req.spec.source;
+    const to = targetOf(h);
+    let line: string;
+    if (kind === 'deploy') {
+      const revision = await step(h, 'cleanup', `cat ${steps.remoteDir(ctx.deployTo)}/releases/${release}/REVISION`, false);
+      const branch = req.ref ?? ('git' in source ? source.ref : (packed?.label ?? 'local'));
+      line = deployLogLine({ branch, revision: revision.slice(0, 40), release, user });
+    } else line = rollbackLogLine({ user, release: to });
+    await step(h, 'cleanup', steps.logScript(ctx, line), false);
+    const { releases } = steps.parseListing(await step(h, 'cleanup', steps.listScript(ctx), false));
+    // An undone release stays (it can be resumed); otherwise the release each host came from.
+    const keepAlso = kind === 'undo' ? release : (previous[h] ?? null);
+    const remove = releasesToRemove(releases, req.spec.keep_releases, to, keepAlso);
+    if (remove.length > 0) await step(h, 'cleanup', steps.removeReleasesScript(ctx, remove), false);
+  }
+
+  /** The app's health URL must answer as expected, and the host's own status checks pass, within
+   * `within`; then again after the bake time. During a rollback the checks cannot be aborted. */
   async function healthGate(host: string, as: StepName = 'health'): Promise<void> {
     const health = req.spec.health;
-    if (!health) return;
+    if (!health && !req.hostGate) return;
+    const stoppable = as !== 'rollback';
+    const sleep = (ms: number): Promise<void> => (stoppable ? control.wait(ms) : new Promise((r) => setTimeout(r, ms)));
     const h = byName.get(host)!;
-    const url = expandUrl(health.http, h);
-    const within = parseDuration(health.within);
+    const url = health ? expandUrl(health.http, h) : null;
+    const within = parseDuration(health?.within ?? '30s');
     const started = Date.now();
-    onEvent({ type: 'step', host, step: as, state: 'running', output: url, ms: 0 });
+    onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0 });
     let last = '';
     const ok = async (): Promise<boolean> => {
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        last = `${url} answered ${res.status}`;
-        return health.expect !== undefined ? res.status === health.expect : res.status >= 200 && res.status < 300;
-      } catch (error) {
-        last = `${url}: ${(error as Error).message}`;
-        return false;
+      if (url) {
+        try {
+          const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+          last = `${url} answered ${res.status}`;
+          const good = health?.expect !== undefined ? res.status === health.expect : res.status >= 200 && res.status < 300;
+          if (!good) return false;
+        } catch (error) {
+          last = `${url}: ${(error as Error).message}`;
+          return false;
+        }
       }
+      const problem = req.hostGate ? await req.hostGate(host) : null;
+      if (problem) last = `${last ? `${last}, but ` : ''}${problem}`;
+      return problem === null;
     };
     while (!(await ok())) {
       if (Date.now() - started > within) {
         onEvent({ type: 'step', host, step: as, state: 'failed', output: last, ms: Date.now() - started });
         throw new StepFailure(`health of ${host} failed: ${last} (waited ${Math.round(within / 1000)} s)`);
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(req.hostGate ? 500 : 250);
     }
     const bake = parseDuration(req.spec.bake);
-    if (bake > 0) {
-      await new Promise((r) => setTimeout(r, bake));
+    if (bake > 0 && as === 'health') {
+      await sleep(bake);
       if (!(await ok())) {
         onEvent({ type: 'step', host, step: as, state: 'failed', output: `${last} after the bake time`, ms: Date.now() - started });
         throw new StepFailure(`health of ${host} failed during the bake: ${last}`);
@@ -179,17 +296,20 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
 
   /** Every switched host back to its own previous release (or left as is if it had none). */
   async function rollBack(hosts: readonly string[]): Promise<string> {
-    const failures = await everywhere(hosts, async (h) => {
-      const to = previous[h];
-      if (!to) return;
-      await step(h, 'rollback', steps.switchScript({ ...ctx, release: to }));
-      if (req.spec.restart) await step(h, 'rollback', steps.restartScript(ctx, req.spec.restart));
+    const movable = hosts.filter((h) => previous[h] && previous[h] !== release);
+    const failures = await everywhere(movable, async (h) => {
+      await step(h, 'rollback', steps.switchScript({ ...ctx, release: previous[h]! }), false);
+      if (req.spec.restart) await step(h, 'rollback', steps.restartScript(ctx, req.spec.restart), false);
       // Back is only back when the old release answers again.
       await healthGate(h, 'rollback');
     });
-    const moved = hosts.filter((h) => previous[h]).length;
     return failures.length === 0
-      ? `${moved} switched host${moved === 1 ? '' : 's'} went back to their previous release; the others kept theirs.`
+      ? `${plural(movable.length, 'switched host')} went back to their previous release; the others kept theirs.`
       : `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
   }
+}
+
+/** The newest release older than `release` on a host: where an undo takes it. */
+function previousOf(releases: readonly string[], release: string): string | null {
+  return [...releases].filter((r) => r < release).sort().at(-1) ?? null;
 }

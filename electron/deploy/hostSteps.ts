@@ -19,13 +19,20 @@ const cd = (c: StepContext): string => `set -eu; cd ${remoteDir(c.deployTo)}`;
 /** Creates the layout if new; fails with a message if the lock is held. Prints the current release. */
 export function preflightScript(c: StepContext, linkedFiles: readonly string[], takeOver = false): string {
   return [
-    `mkdir -p ${remoteDir(c.deployTo)}/releases ${remoteDir(c.deployTo)}/shared`,
+    `mkdir -p ${remoteDir(c.deployTo)}/releases ${remoteDir(c.deployTo)}/shared ${remoteDir(c.deployTo)}/.fleetdeck`,
     cd(c),
     ...(takeOver ? [] : [`if [ -d .fleetdeck/lock ]; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`]),
     ...linkedFiles.map((f) => `[ -e shared/${shellQuote(f)} ] || { echo "linked file shared/${f.replace(/"/g, '')} is missing" >&2; exit 4; }`),
     `df -Pk . | awk 'NR==2 { if ($4 < 102400) { print "less than 100 MB free" > "/dev/stderr"; exit 5 } }'`,
-    `readlink current 2>/dev/null | sed 's|.*/||' || true`,
+    'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
+    'ls -1 releases | grep -E "^[0-9]{14}$" || true',
   ].join('\n');
+}
+
+/** What preflight and listScript print: where current points, and the releases present, oldest first. */
+export function parseListing(out: string): { current: string | null; releases: string[] } {
+  const lines = out.split('\n');
+  return { current: lines.find((l) => l.startsWith('current='))?.slice(8) || null, releases: lines.filter((l) => /^\d{14}$/.test(l)).sort() };
 }
 
 /** Takes the lock; with takeOver, a lock left by someone else (a console that died) is taken and
@@ -46,19 +53,33 @@ export function unlockScript(c: StepContext): string {
   return [cd(c), 'rm -rf .fleetdeck/lock'].join('\n');
 }
 
-/** Fetches the source into the mirror, unpacks the revision as the release, links shared files. */
-export function prepareScript(c: StepContext, o: { git: string; ref: string; linkedFiles: readonly string[]; linkedDirs: readonly string[]; build?: string }): string {
+/** Where a release's files come from: the git mirror, or a tarball uploaded to the host. */
+export type PrepareSource = { git: string; ref: string } | { tarball: string; revision: string };
+
+/** Unpacks the source's revision as the release (fetching the git mirror first), links shared
+ * files and folders, builds, and only then names it releases/<id>: a release folder without
+ * .tmp is always complete. Prints the release's REVISION. */
+export function prepareScript(c: StepContext, o: { source: PrepareSource; linkedFiles: readonly string[]; linkedDirs: readonly string[]; build?: string | undefined }): string {
   const rel = `releases/${c.release}`;
+  const src = o.source;
+  const fetch =
+    'git' in src
+      ? [
+          `if [ ! -d repo ]; then git clone -q --mirror ${shellQuote(src.git)} repo; else git -C repo remote update --prune >/dev/null; fi`,
+          `rev=$(git -C repo rev-parse ${shellQuote(`${src.ref}^{commit}`)})`,
+        ]
+      : [`rev=${shellQuote(src.revision)}`];
+  const unpack = 'git' in src ? `git -C repo archive "$rev" | tar -x -C ${rel}.tmp` : `tar -xzf ${shellQuote(src.tarball)} -C ${rel}.tmp`;
   return [
     cd(c),
-    `if [ ! -d repo ]; then git clone -q --mirror ${shellQuote(o.git)} repo; else git -C repo remote update --prune >/dev/null; fi`,
-    `rev=$(git -C repo rev-parse ${shellQuote(`${o.ref}^{commit}`)})`,
+    ...fetch,
     // A half-prepared release from an earlier failed run is made again from scratch.
-    `if [ ! -f ${rel}/REVISION ]; then rm -rf ${rel}.tmp; mkdir -p ${rel}.tmp; git -C repo archive "$rev" | tar -x -C ${rel}.tmp`,
+    `if [ ! -f ${rel}/REVISION ]; then rm -rf ${rel}.tmp; mkdir -p ${rel}.tmp; ${unpack}`,
     ...o.linkedDirs.map((d) => `  mkdir -p shared/${shellQuote(d)}; rm -rf ${rel}.tmp/${shellQuote(d)}; mkdir -p "$(dirname ${rel}.tmp/${shellQuote(d)})"; ln -s "$PWD/shared/"${shellQuote(d)} ${rel}.tmp/${shellQuote(d)}`),
     ...o.linkedFiles.map((f) => `  rm -f ${rel}.tmp/${shellQuote(f)}; ln -s "$PWD/shared/"${shellQuote(f)} ${rel}.tmp/${shellQuote(f)}`),
     ...(o.build ? [`  (cd ${rel}.tmp && ${o.build})`] : []),
     `  echo "$rev" > ${rel}.tmp/REVISION; mv ${rel}.tmp ${rel}; fi`,
+    ...('tarball' in src ? [`rm -f ${shellQuote(src.tarball)}`] : []),
     `cat ${rel}/REVISION`,
   ].join('\n');
 }

@@ -14,6 +14,8 @@ export interface HostReleases {
   current: string | null;
   releases: string[];
   log: LogEntry[];
+  /** Who holds the deploy lock (.fleetdeck/lock/holder), or null when it is free. */
+  lock: string | null;
   error: string | null;
 }
 
@@ -24,6 +26,7 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
   const script = [
     `cd ${dir} 2>/dev/null || { echo "not deployed yet"; exit 0; }`,
     'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
+    '[ -d .fleetdeck/lock ] && echo "lock=$(head -c 500 .fleetdeck/lock/holder 2>/dev/null || echo unknown)"',
     'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true',
     `echo ${MARK}`,
     'tail -n 50 revisions.log 2>/dev/null || true',
@@ -36,7 +39,7 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
         try {
           await pool.exec(h.name, script, { onStdout: (c) => (out += c.toString()), timeoutMs: 30_000 });
         } catch (error) {
-          return { host: h.name, current: null, releases: [], log: [], error: (error as Error).message };
+          return { host: h.name, current: null, releases: [], log: [], lock: null, error: (error as Error).message };
         }
         const [head = '', tail = ''] = out.split(`${MARK}\n`);
         const lines = head.split('\n').filter(Boolean);
@@ -46,6 +49,7 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
           current,
           releases: lines.filter((l) => /^\d{14}$/.test(l)),
           log: tail.split('\n').filter(Boolean).map(parseLogLine),
+          lock: lines.find((l) => l.startsWith('lock='))?.slice(5) ?? null,
           error: null,
         };
       }),

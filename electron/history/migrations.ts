@@ -1,6 +1,7 @@
 import type { Database } from './db';
 import { m0001History } from './migrations/0001-history';
 import { m0100Deploys } from './migrations/0100-deploys';
+import { m0101DeployPrevious } from './migrations/0101-deploy-previous';
 
 // Numbered schema changes, applied in order, each in its own transaction and recorded in
 // schema_migrations. A new change is a new file in migrations/ added to the list below (deploy
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001History, m0100Deploys];
+export const MIGRATIONS: readonly Migration[] = [m0001History, m0100Deploys, m0101DeployPrevious];
 
 /** Brings the database up to date; refuses one written by a newer Fleetdeck. */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {

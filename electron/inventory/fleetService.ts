@@ -1,3 +1,4 @@
+import { planSteps } from '../../shared/deploy/plan';
 import fs from 'node:fs';
 import os from 'node:os';
 import { toDisposable, type Disposable } from '../../shared/disposable';
@@ -172,5 +173,5 @@ export function appHosts(spec: AppSpec, hosts: readonly Host[]): Host[] {
 
 function appSummary(name: string, spec: AppSpec, hosts: readonly Host[]): AppSummary {
   const source = 'git' in spec.source ? `git ${spec.source.git} @ ${spec.source.ref}` : 'dir' in spec.source ? `folder ${spec.source.dir}` : `tarball ${spec.source.tarball}`;
-  return { name, roles: spec.roles, deployTo: spec.deploy_to, source, hosts: appHosts(spec, hosts).map((h) => h.name), waves: spec.waves };
+  return { name, roles: spec.roles, deployTo: spec.deploy_to, source, hosts: appHosts(spec, hosts).map((h) => h.name), waves: spec.waves, plan: planSteps(spec) };
 }

@@ -122,6 +122,16 @@ export class StatusService implements Disposable {
     if (entry && !entry.inFlight) this.schedule(entry, Date.now());
   }
 
+  /** Polls a host at once and gives its fresh status (a deploy's gate after a restart); null when
+   * the host has no status sources. A poll already running is waited for, then a new one runs. */
+  async checkNow(name: string): Promise<HostStatus | null> {
+    const entry = this.entries.get(name);
+    if (!entry || entry.probes.length === 0) return null;
+    while (entry.inFlight) await new Promise((r) => setTimeout(r, 50));
+    await this.poll(entry);
+    return this.host(name);
+  }
+
   private sync(snapshot: FleetSnapshot): void {
     if (this.disposed) return;
     const names = new Set<string>();

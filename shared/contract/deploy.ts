@@ -3,31 +3,45 @@ import type { RequestDef, StreamDef } from './defs';
 
 // Deploys: one stream per deploy, its progress as it happens.
 
-const Step = z.enum(['preflight', 'lock', 'prepare', 'switch', 'restart', 'health', 'rollback', 'cleanup', 'unlock']);
+const Step = z.enum(['preflight', 'lock', 'upload', 'prepare', 'switch', 'restart', 'health', 'rollback', 'cleanup', 'unlock']);
+const Outcome = z.enum(['succeeded', 'failed', 'rolled back', 'aborted']);
+export const DeployKindSchema = z.enum(['deploy', 'rollback', 'undo']);
+export const ControlStateSchema = z.enum(['running', 'paused', 'aborting', 'aborting-rollback']);
+export type ControlStateName = z.infer<typeof ControlStateSchema>;
 
 export const DeployEventSchema = z.discriminatedUnion('type', [
+  /** First event of every deploy: its id for deploy.control and deploy.watch. */
+  z.object({ type: z.literal('started'), id: z.number().int(), app: z.string(), kind: DeployKindSchema, release: z.string(), hosts: z.array(z.string()) }),
+  z.object({ type: z.literal('control'), state: ControlStateSchema }),
+  z.object({ type: z.literal('note'), message: z.string() }),
+  z.object({ type: z.literal('previous'), hosts: z.record(z.string(), z.string().nullable()) }),
   z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number() }),
   z.object({ type: z.literal('wave'), index: z.number().int(), hosts: z.array(z.string()), state: z.enum(['running', 'ok', 'failed']) }),
-  z.object({ type: z.literal('done'), outcome: z.enum(['succeeded', 'failed', 'rolled back']), release: z.string(), message: z.string() }),
+  z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
 ]);
 export type DeployEventMessage = z.infer<typeof DeployEventSchema>;
 
+export const DeployStartSchema = z
+  .object({
+    app: z.string().min(1),
+    ref: z.string().min(1).max(200).optional(),
+    release: z.string().regex(/^\d{14}$/).optional(),
+    /** Take over a lock another holder left (recorded on each host). */
+    takeOver: z.boolean().default(false),
+    /** Resume the recorded deploy with this id: same release, prepared hosts re-used. */
+    resume: z.number().int().optional(),
+    /** Undo the recorded deploy with this id: hosts on its release go back to their previous one. */
+    undo: z.number().int().optional(),
+  })
+  .strict();
+
 export const deployStreams = {
-  /** Deploys `app` (at `ref`, or the app's ref), or rolls back to `release`; closing does not stop it. */
-  'deploy.run': {
-    params: z
-      .object({
-        app: z.string().min(1),
-        ref: z.string().min(1).max(200).optional(),
-        release: z.string().regex(/^\d{14}$/).optional(),
-        /** Take over a lock another holder left (recorded on each host). */
-        takeOver: z.boolean().default(false),
-      })
-      .strict(),
-    event: DeployEventSchema,
-    flow: false,
-  },
+  /** A deploy's events from its start, then live, ending after `done`. Watching is harmless to
+   * repeat (a window that reloads or reconnects finds its deploy again); starting is a request. */
+  'deploy.watch': { params: z.object({ id: z.number().int() }).strict(), event: DeployEventSchema, flow: false },
 } as const satisfies Record<string, StreamDef>;
+
+export const RunningDeploySchema = z.object({ id: z.number().int(), app: z.string(), kind: DeployKindSchema, release: z.string(), state: ControlStateSchema, startedAt: z.number() });
 
 const LogEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deploy'), branch: z.string(), revision: z.string(), release: z.string(), user: z.string() }),
@@ -41,6 +55,8 @@ export const HostReleasesSchema = z.object({
   releases: z.array(z.string()),
   /** The last lines of the host's revisions.log, oldest first. */
   log: z.array(LogEntrySchema),
+  /** Who holds the deploy lock, or null when it is free. */
+  lock: z.string().nullable(),
   error: z.string().nullable(),
 });
 export type HostReleasesMessage = z.infer<typeof HostReleasesSchema>;
@@ -49,16 +65,17 @@ export const DeployRecordSchema = z.object({
   id: z.number(),
   app: z.string(),
   release: z.string(),
-  kind: z.enum(['deploy', 'rollback']),
+  kind: DeployKindSchema,
   ref: z.string().nullable(),
   user: z.string(),
   machine: z.string(),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
-  outcome: z.enum(['succeeded', 'failed', 'rolled back', 'interrupted']).nullable(),
+  outcome: z.enum(['succeeded', 'failed', 'rolled back', 'aborted', 'interrupted']).nullable(),
   message: z.string().nullable(),
   hosts: z.array(z.string()),
   steps: z.array(z.object({ host: z.string(), step: z.string(), state: z.string(), ms: z.number(), output: z.string() })),
+  previous: z.record(z.string(), z.string().nullable()),
 });
 export type DeployRecordMessage = z.infer<typeof DeployRecordSchema>;
 
@@ -67,4 +84,11 @@ export const deployRequests = {
   'deploy.history': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(DeployRecordSchema) },
   /** What each host of the app says: releases present, current, revisions.log. */
   'deploy.releases': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(HostReleasesSchema) },
+  /** Starts a deploy of `app` (at `ref`, or the app's ref), a rollback to `release`, or the resume
+   * or undo of a recorded deploy; runs to its end whoever watches. Its id is for deploy.watch. */
+  'deploy.start': { input: DeployStartSchema, output: z.object({ id: z.number().int() }) },
+  /** Pause, resume, abort, or abort and send the switched hosts back; false when it means nothing now. */
+  'deploy.control': { input: z.object({ id: z.number().int(), action: z.enum(['pause', 'resume', 'abort', 'abort-rollback']) }).strict(), output: z.boolean() },
+  /** Deploys running in this console now. */
+  'deploy.running': { input: z.object({}).strict(), output: z.array(RunningDeploySchema) },
 } as const satisfies Record<string, RequestDef>;

@@ -21,6 +21,8 @@ export const AppSchema = z.strictObject({
   build: z.string().optional(),
   restart: z.string().optional(),
   health: z.strictObject({ http: z.string().regex(/^https?:\/\//), within: DurationText.default('30s'), expect: z.number().int().optional() }).optional(),
+  /** Also gate each restarted host on its own status checks (no CRITICAL after a fresh poll). */
+  status_gate: z.boolean().default(true),
   waves: z.array(Wave).min(1).default([1, '25%', '100%']),
   max_failures: z.union([z.number().int().min(0), Percent]).default(0),
   bake: DurationText.default('0s'),

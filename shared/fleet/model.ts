@@ -54,6 +54,8 @@ export const AppSummarySchema = z.object({
   /** The hosts of its roles, in fleet file order. */
   hosts: z.array(z.string()),
   waves: z.array(z.union([z.number(), z.string()])),
+  /** What each host goes through, in words (shared/deploy/plan.ts). */
+  plan: z.array(z.object({ step: z.string(), what: z.string() })),
 });
 export type AppSummary = z.infer<typeof AppSummarySchema>;
 

@@ -1,37 +1,17 @@
-import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import type { DeployEventMessage } from '../../../shared/contract/deploy';
+import { useState, type ReactNode } from 'react';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
-import type { Subscription } from '../../client';
+import { controlsFor, type DeployProgress, type StepProgress } from '../../state/deployProgress';
 import { productionHosts } from '../../state/pickHosts';
-import { useAppStore, useClient } from '../../state/react';
+import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';
+import { useAppDeploy } from './useAppDeploy';
 
-// Deploys: an app's plan (which hosts in which wave), a confirmation (typing the environment's
-// name for production), then the deploy live: each wave, each host's steps with their time and
-// output, and how it ended.
+// Deploys: an app's plan (which hosts in which wave, and what runs on each), a confirmation
+// (typing the environment's name for production), then the deploy live: each wave, each host's
+// steps with their time and output, the pause and abort buttons, and how it ended.
 
-const STEPS = ['preflight', 'lock', 'prepare', 'switch', 'restart', 'health', 'rollback'] as const;
-
-interface HostProgress {
-  steps: Partial<Record<string, { state: 'running' | 'ok' | 'failed'; ms: number; output: string }>>;
-}
-
-interface Progress {
-  hosts: Record<string, HostProgress>;
-  waves: Record<number, 'running' | 'ok' | 'failed'>;
-  done: Extract<DeployEventMessage, { type: 'done' }> | null;
-}
-
-const EMPTY: Progress = { hosts: {}, waves: {}, done: null };
-
-function reduce(p: Progress, e: DeployEventMessage | 'reset'): Progress {
-  if (e === 'reset') return EMPTY;
-  if (e.type === 'done') return { ...p, done: e };
-  if (e.type === 'wave') return { ...p, waves: { ...p.waves, [e.index]: e.state } };
-  const host = p.hosts[e.host] ?? { steps: {} };
-  return { ...p, hosts: { ...p.hosts, [e.host]: { steps: { ...host.steps, [e.step]: { state: e.state, ms: e.ms, output: e.output } } } } };
-}
+const STEPS = ['preflight', 'lock', 'upload', 'prepare', 'switch', 'restart', 'health', 'rollback'] as const;
 
 export function DeploysView(): ReactNode {
   return (
@@ -42,30 +22,16 @@ export function DeploysView(): ReactNode {
 }
 
 function DeployPanel({ app }: { app: AppSummary }): ReactNode {
-  const client = useClient();
   const hosts = useAppStore((s) => s.snapshot?.hosts ?? []);
   const [ref, setRef] = useState('');
-  const [release, setRelease] = useState('');
   const [typed, setTyped] = useState('');
-  const [progress, dispatch] = useReducer(reduce, EMPTY);
-  const [running, setRunning] = useState(false);
-  const run = useRef<Subscription | null>(null);
-  useEffect(() => () => run.current?.close(), []);
-  const waves = planWaves(app.hosts, app.waves as WaveSpec[]);
-  const production = productionHosts(hosts.filter((h) => app.hosts.includes(h.name)));
+  const { progress, error, start, act } = useAppDeploy(app.name);
+  const running = progress.id !== null && progress.done === null;
+  const targets = progress.id !== null ? progress.hosts : app.hosts;
+  const waves = planWaves(targets, app.waves as WaveSpec[]);
+  const production = productionHosts(hosts.filter((h) => targets.includes(h.name)));
   const needs = production.length > 0 ? production[0]!.environment : null;
-
-  const start = (takeOver = false): void => {
-    dispatch('reset');
-    setRunning(true);
-    run.current = client.subscribe('deploy.run', { app: app.name, takeOver, ...(ref.trim() ? { ref: ref.trim() } : {}), ...(release.trim() ? { release: release.trim() } : {}) }, {
-      onEvent: (e) => {
-        dispatch(e);
-        if (e.type === 'done') notifyDeploy(app.name, e.outcome, e.message);
-      },
-      onEnd: () => setRunning(false),
-    });
-  };
+  const go = (takeOver = false): void => start({ takeOver, ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (
     <section className="deploy-panel" aria-label={`Deploy ${app.name}`}>
@@ -81,34 +47,59 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
               </th>
               <td>
                 {wave.map((h) => (
-                  <HostSteps key={h} host={h} progress={progress.hosts[h]} />
+                  <HostSteps key={h} host={h} steps={progress.steps[h]} />
                 ))}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <form
-        className="run-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!running && (!needs || typed === needs)) start();
-        }}
-      >
-        <input className="input mono" aria-label="Git ref" placeholder="ref (default: the app's)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
-        <input className="input mono" aria-label="Roll back to release" placeholder="or roll back to release 2026…" value={release} onChange={(e) => setRelease(e.target.value)} data-testid="deploy-release" />
-        {needs ? <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
-        <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={running || (needs !== null && typed !== needs)}>
-          {release.trim() ? 'Roll back' : 'Deploy'} to {app.hosts.length} hosts in {waves.length} waves
-        </button>
-      </form>
+      {progress.id === null ? (
+        <details className="deploy-commands" data-testid="deploy-commands">
+          <summary>What runs on each host</summary>
+          <ol>
+            {app.plan.map((p) => (
+              <li key={p.step}>
+                <strong>{p.step}</strong> <span className="mono">{p.what}</span>
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+      {running ? (
+        <Controls progress={progress} act={act} />
+      ) : (
+        <form
+          className="run-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!needs || typed === needs) go();
+          }}
+        >
+          <input className="input mono" aria-label="Git ref" placeholder="ref (default: the app's)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
+          {needs ? <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
+          <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={needs !== null && typed !== needs}>
+            Deploy to {app.hosts.length} hosts in {planWaves(app.hosts, app.waves as WaveSpec[]).length} waves
+          </button>
+        </form>
+      )}
+      {error ? (
+        <p className="state-text state-critical" data-testid="deploy-error">
+          {error}
+        </p>
+      ) : null}
+      {progress.notes.map((n, i) => (
+        <p key={i} className="state-text state-warning" data-testid="deploy-note">
+          {n}
+        </p>
+      ))}
       {progress.done ? (
         <p className={`deploy-done deploy-${progress.done.outcome.replace(' ', '-')}`} data-testid="deploy-done" data-outcome={progress.done.outcome}>
-          <strong>{progress.done.outcome}</strong> — release {progress.done.release}: {progress.done.message}
+          <strong>{progress.done.outcome}</strong> — {progress.kind} {progress.done.release}: {progress.done.message}
           {progress.done.outcome === 'failed' && /locked by/.test(progress.done.message) ? (
             <>
               {' '}
-              <button type="button" className="button button-danger" data-testid="deploy-takeover" disabled={running} onClick={() => start(true)}>
+              <button type="button" className="button button-danger" data-testid="deploy-takeover" onClick={() => go(true)}>
                 Take over the lock and deploy
               </button>
             </>
@@ -119,14 +110,35 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   );
 }
 
-/** A desktop notification when a deploy ends, if the page may show them. */
-function notifyDeploy(app: string, outcome: string, message: string): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  new Notification(`Deploy of ${app}: ${outcome}`, { body: message, tag: `deploy:${app}` });
+function Controls({ progress, act }: { progress: DeployProgress; act: ReturnType<typeof useAppDeploy>['act'] }): ReactNode {
+  const can = controlsFor(progress);
+  return (
+    <div className="run-form" data-testid="deploy-controls" data-control={progress.control}>
+      <span className="muted">
+        {progress.kind} {progress.release}: {progress.control === 'running' ? 'running…' : progress.control === 'paused' ? 'paused (running steps finish, no new ones start)' : 'stopping after the running steps…'}
+      </span>
+      {can.pause ? (
+        <button type="button" className="button" data-testid="deploy-pause" onClick={() => act('pause')}>
+          Pause
+        </button>
+      ) : null}
+      {can.resume ? (
+        <button type="button" className="button button-primary" data-testid="deploy-resume" onClick={() => act('resume')}>
+          Resume
+        </button>
+      ) : null}
+      <button type="button" className="button" data-testid="deploy-abort" disabled={!can.abort} onClick={() => act('abort')} title="Stop here: switched hosts keep the new release">
+        Abort
+      </button>
+      <button type="button" className="button button-danger" data-testid="deploy-abort-rollback" disabled={!can.abortRollback} onClick={() => act('abort-rollback')} title="Stop and send every switched host back to its previous release">
+        Abort and roll back
+      </button>
+    </div>
+  );
 }
 
-function HostSteps({ host, progress }: { host: string; progress: HostProgress | undefined }): ReactNode {
-  const failed = Object.entries(progress?.steps ?? {}).find(([, s]) => s?.state === 'failed');
+function HostSteps({ host, steps }: { host: string; steps: Partial<Record<string, StepProgress>> | undefined }): ReactNode {
+  const failed = Object.entries(steps ?? {}).find(([, s]) => s?.state === 'failed');
   const openTerminal = useAppStore((s) => s.openTerminal);
   return (
     <div className="deploy-host" data-testid="deploy-host" data-host={host}>
@@ -135,7 +147,7 @@ function HostSteps({ host, progress }: { host: string; progress: HostProgress | 
         shell
       </button>{' '}
       {STEPS.map((name) => {
-        const s = progress?.steps[name];
+        const s = steps?.[name];
         return s ? (
           <span key={name} className={`deploy-step deploy-step-${s.state}`} data-step={name} data-state={s.state} title={s.output}>
             {name} {s.state === 'running' ? '…' : s.state === 'ok' ? `✓ ${(s.ms / 1000).toFixed(1)} s` : '✗'}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/contract/deploy';
 import { drift, releaseRows } from '../../../shared/deploy/history';
-import { useClient } from '../../state/react';
+import { useAppStore, useClient } from '../../state/react';
 import { AppView } from './AppView';
 
 // An app's releases as its hosts report them (releases/, current, revisions.log — so deploys by
@@ -23,6 +23,7 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
   const [confirm, setConfirm] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [records, setRecords] = useState<DeployRecordMessage[]>([]);
+  const showView = useAppStore((s) => s.showView);
   const load = useCallback(() => {
     client.call('deploy.releases', { app }).then(setReports, (e: Error) => setError(e.message));
     client.call('deploy.history', { app }).then(setRecords, () => undefined);
@@ -33,18 +34,15 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
   const rows = releaseRows(reports);
   const { expected, drifted } = drift(reports);
 
-  const rollBack = (release: string): void => {
+  /** Starts it in the core and shows it live under Deploys (the deploy goes on whatever the view). */
+  const launch = (params: { release?: string; resume?: number; undo?: number }): void => {
     setConfirm(null);
-    setOutcome('rolling back…');
-    client.subscribe('deploy.run', { app, release }, {
-      onEvent: (e) => {
-        if (e.type === 'done') {
-          setOutcome(`${e.outcome}: ${e.message}`);
-          load();
-        }
-      },
-    });
+    client.call('deploy.start', { app, takeOver: false, ...params }).then(
+      () => showView('deploys'),
+      (e: Error & { hint?: string }) => setOutcome(`${e.message}${e.hint ? ` ${e.hint}` : ''}`),
+    );
   };
+  const rollBack = (release: string): void => launch({ release });
 
   return (
     <>
@@ -63,6 +61,12 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
               <td className="mono">
                 {r.error ? <span className="state-text state-critical">{r.error}</span> : (r.current ?? 'none')}
                 {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts run {expected}</span> : null}
+                {r.lock ? (
+                  <span className="state-text state-warning" data-testid="host-lock">
+                    {' '}
+                    · locked by {r.lock}
+                  </span>
+                ) : null}
               </td>
               <td className="muted">{r.releases.length}</td>
             </tr>
@@ -135,10 +139,44 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
               <td>
                 <strong>{r.outcome ?? 'running'}</strong> <span className="muted">{r.message}</span>
               </td>
+              <td>
+                {r.kind === 'deploy' && r.outcome && ['interrupted', 'failed', 'aborted'].includes(r.outcome) ? (
+                  confirm === `record:${r.id}` ? (
+                    <span className="rollback-confirm" data-testid="record-confirm">
+                      {recoveryPlan(r, reports)}{' '}
+                      <button type="button" className="button button-primary" data-testid="record-resume" onClick={() => launch({ resume: r.id })} title="Deploy the same release again: what was prepared is re-used, hosts already on it are only checked">
+                        Resume the deploy
+                      </button>{' '}
+                      <button type="button" className="button button-danger" data-testid="record-undo" onClick={() => launch({ undo: r.id })} title="Every host on this release goes back to the release it had before">
+                        Roll it back
+                      </button>{' '}
+                      <button type="button" className="button" onClick={() => setConfirm(null)}>
+                        Cancel
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" className="button" data-testid="record-recover" onClick={() => setConfirm(`record:${r.id}`)}>
+                      Resume or roll back…
+                    </button>
+                  )
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </>
   );
+}
+
+/** What resuming or undoing a cut-short deploy would do, from what the hosts say now. */
+function recoveryPlan(record: DeployRecordMessage, reports: readonly HostReleasesMessage[]): string {
+  const mine = reports.filter((r) => record.hosts.includes(r.host));
+  const on = mine.filter((r) => r.current === record.release).map((r) => r.host);
+  const off = mine.filter((r) => r.current !== record.release).map((r) => `${r.host} (${r.current ?? 'none'})`);
+  const locked = mine.filter((r) => r.lock).map((r) => r.host);
+  return [
+    `${record.release} runs on ${on.join(', ') || 'no host'}; ${off.length ? `not on ${off.join(', ')}` : 'every host has it'}.`,
+    locked.length && record.outcome === 'interrupted' ? `The lock it left on ${locked.join(', ')} is taken over.` : '',
+  ].join(' ');
 }

@@ -1,0 +1,168 @@
+import { hostname, userInfo } from 'node:os';
+import { dirname } from 'node:path';
+import type { ControlStateName, DeployEventMessage } from '../../shared/contract/deploy';
+import { releaseId } from '../../shared/deploy/release';
+import type { Disposable } from '../../shared/disposable';
+import { appHosts, type FleetService } from '../inventory/fleetService';
+import type { SshPool } from '../ssh/pool';
+import type { StatusService } from '../status/statusService';
+import { CoreFailure } from '../transport/coreApi';
+import { DeployControl, type ControlAction } from './deployControl';
+import type { DeployRecords } from './deployRecords';
+import { runDeploy, type DeployKind } from './deployRunner';
+import { postWebhook, webhookText } from './webhook';
+
+// Owns the deploys running in this console: starts them (new, rollback, resume, undo), keeps
+// each one's events so a window that comes back sees it whole, applies the pause/abort buttons,
+// writes the record as it goes, and tells the app's webhook. A deploy runs to its end (or its
+// rollback) even when no window watches: stopping halfway is what leaves hosts on mixed releases.
+
+export interface StartRequest {
+  app: string;
+  ref?: string | undefined;
+  release?: string | undefined;
+  takeOver: boolean;
+  resume?: number | undefined;
+  undo?: number | undefined;
+}
+
+interface Running {
+  id: number;
+  app: string;
+  kind: DeployKind;
+  release: string;
+  startedAt: number;
+  control: DeployControl;
+  events: DeployEventMessage[];
+  listeners: Set<(event: DeployEventMessage) => void>;
+}
+
+export interface DeployServiceOptions {
+  pool: SshPool;
+  fleet: FleetService;
+  records: DeployRecords | null;
+  /** Gates each restarted host on its own status checks (null: only the app's health URL). */
+  status: StatusService | null;
+}
+
+let nextId = 1;
+
+export class DeployService implements Disposable {
+  private readonly running = new Map<number, Running>();
+  /** Ended deploys, kept for a while so a window that comes back late still sees how they ended. */
+  private readonly ended = new Map<number, Running>();
+
+  constructor(private readonly options: DeployServiceOptions) {}
+
+  start(req: StartRequest): number {
+    const { fleet, records } = this.options;
+    const spec = fleet.appSpec(req.app);
+    if (!spec) throw new CoreFailure(`There is no app "${req.app}" in the fleet file.`);
+    for (const r of this.running.values()) {
+      if (r.app === req.app) throw new CoreFailure(`A ${r.kind} of ${req.app} (${r.release}) is already running in this console.`, 'Watch it under Deploys, or abort it first.');
+    }
+    const recovered = req.resume ?? req.undo;
+    const record = recovered !== undefined ? records?.get(recovered) : undefined;
+    if (recovered !== undefined && (!record || record.app !== req.app)) throw new CoreFailure(`There is no deploy record ${recovered} of ${req.app}.`);
+    if (record && record.kind !== 'deploy') throw new CoreFailure(`Record ${record.id} is a ${record.kind}; only deploys can be resumed or undone.`);
+    const kind: DeployKind = req.undo !== undefined ? 'undo' : req.release !== undefined ? 'rollback' : 'deploy';
+    const release = record?.release ?? req.release ?? releaseId(new Date());
+    const ref = req.ref ?? record?.ref ?? ('git' in spec.source ? spec.source.ref : undefined);
+    const hosts = appHosts(spec, fleet.current.hosts);
+    const user = userInfo().username;
+    const id = nextId++;
+    const run: Running = { id, app: req.app, kind, release, startedAt: Date.now(), control: new DeployControl((state) => emit({ type: 'control', state })), events: [], listeners: new Set() };
+    this.running.set(id, run);
+    const recordId = records?.start({ app: req.app, release, kind, ref: kind === 'deploy' ? (ref ?? null) : null, user, machine: hostname(), hosts: hosts.map((h) => h.name) }) ?? null;
+    const steps = new Map<string, { host: string; step: string; state: string; ms: number; output: string }>();
+    const webhook = spec.notify?.webhook;
+    function emit(event: DeployEventMessage): void {
+      run.events.push(event);
+      for (const listener of run.listeners) listener(event);
+    }
+    const tell = (text: string): void => {
+      if (!webhook) return;
+      void postWebhook(webhook, text).then((problem) => problem && emit({ type: 'note', message: `The webhook was not told: ${problem}` }));
+    };
+
+    emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name) });
+    tell(webhookText({ app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length }));
+    const status = this.options.status;
+    void runDeploy(
+      this.options.pool,
+      {
+        app: req.app,
+        spec,
+        hosts,
+        kind,
+        release,
+        ...(ref !== undefined ? { ref } : {}),
+        user,
+        // The lock a stopped console left is this deploy's own: resuming or undoing takes it over.
+        takeOver: req.takeOver || record?.outcome === 'interrupted',
+        ...(record ? { previous: record.previous } : {}),
+        control: run.control,
+        baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
+        ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
+      },
+      (event) => {
+        if (event.type === 'step') steps.set(`${event.host} ${event.step}`, { host: event.host, step: event.step, state: event.state, ms: event.ms, output: event.output.slice(-4096) });
+        if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
+        if (event.type === 'done') {
+          if (recordId !== null) records?.finish(recordId, event.outcome, event.message, [...steps.values()]);
+          tell(webhookText({ app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length, outcome: event.outcome, message: event.message }));
+        }
+        emit(event);
+      },
+    )
+      .catch((error: Error) => {
+        const message = `The deploy stopped on an internal error: ${error.message}`;
+        if (recordId !== null) records?.finish(recordId, 'failed', message, [...steps.values()]);
+        emit({ type: 'done', outcome: 'failed', release, message });
+      })
+      .finally(() => {
+        this.running.delete(id);
+        this.ended.set(id, run);
+        if (this.ended.size > 20) this.ended.delete(this.ended.keys().next().value!);
+        run.listeners.clear();
+      });
+    return id;
+  }
+
+  /** Replays a deploy's events, then sends new ones; onEnd after its last. Null: unknown id. */
+  watch(id: number, listener: (event: DeployEventMessage) => void, onEnd: () => void): Disposable | null {
+    const run = this.running.get(id) ?? this.ended.get(id);
+    if (!run) return null;
+    for (const event of run.events) listener(event);
+    if (!this.running.has(id)) {
+      queueMicrotask(onEnd);
+      return { dispose: () => undefined };
+    }
+    const wrapped = (event: DeployEventMessage): void => {
+      listener(event);
+      if (event.type === 'done') queueMicrotask(onEnd);
+    };
+    run.listeners.add(wrapped);
+    return { dispose: () => run.listeners.delete(wrapped) };
+  }
+
+  control(id: number, action: ControlAction): boolean {
+    return this.running.get(id)?.control.act(action) ?? false;
+  }
+
+  list(): Array<{ id: number; app: string; kind: DeployKind; release: string; state: ControlStateName; startedAt: number }> {
+    return [...this.running.values()].map((r) => ({ id: r.id, app: r.app, kind: r.kind, release: r.release, state: r.control.state, startedAt: r.startedAt }));
+  }
+
+  /** Running deploys go on to their end: a console that stops mid-deploy marks them interrupted at its next start. */
+  dispose(): void {
+    for (const run of this.running.values()) run.listeners.clear();
+  }
+}
+
+/** A restarted host passes when a fresh poll finds no CRITICAL check on it. */
+async function statusProblem(status: StatusService, host: string): Promise<string | null> {
+  const fresh = await status.checkNow(host);
+  const critical = fresh?.checks.filter((c) => c.state === 'CRITICAL') ?? [];
+  return critical.length === 0 ? null : `its status checks say ${critical.map((c) => `${c.name}: ${c.reason}`).join('; ')}`;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { DeployEventMessage } from '../../shared/contract/deploy';
+import { controlsFor, foldDeploy, NO_DEPLOY } from './deployProgress';
+
+const fold = (events: DeployEventMessage[]) => events.reduce(foldDeploy, NO_DEPLOY);
+const started: DeployEventMessage = { type: 'started', id: 7, app: 'shop', kind: 'deploy', release: '20261123040000', hosts: ['a', 'b'] };
+
+describe('deploy progress', () => {
+  it('folds steps per host, waves and the end', () => {
+    const p = fold([
+      started,
+      { type: 'step', host: 'a', step: 'switch', state: 'running', output: '', ms: 0 },
+      { type: 'step', host: 'a', step: 'switch', state: 'ok', output: 'x', ms: 12 },
+      { type: 'wave', index: 0, hosts: ['a'], state: 'ok' },
+      { type: 'note', message: 'The webhook was not told: refused' },
+      { type: 'done', outcome: 'succeeded', release: '20261123040000', message: 'live' },
+    ]);
+    expect(p.steps['a']?.['switch']).toEqual({ state: 'ok', ms: 12, output: 'x' });
+    expect(p.waves).toEqual({ 0: 'ok' });
+    expect(p.notes).toHaveLength(1);
+    expect(p.done?.outcome).toBe('succeeded');
+    expect(controlsFor(p)).toEqual({ pause: false, resume: false, abort: false, abortRollback: false });
+  });
+
+  it('offers resume while paused, and no second abort while aborting', () => {
+    const paused = fold([started, { type: 'control', state: 'paused' }]);
+    expect(controlsFor(paused)).toEqual({ pause: false, resume: true, abort: true, abortRollback: true });
+    const aborting = foldDeploy(paused, { type: 'control', state: 'aborting' });
+    expect(controlsFor(aborting)).toEqual({ pause: false, resume: false, abort: false, abortRollback: true });
+    expect(controlsFor(foldDeploy(aborting, { type: 'control', state: 'aborting-rollback' })).abortRollback).toBe(false);
+  });
+
+  it('a new start clears what an earlier deploy left', () => {
+    const p = fold([started, { type: 'step', host: 'a', step: 'lock', state: 'failed', output: 'locked', ms: 3 }, { ...started, id: 8 } as DeployEventMessage]);
+    expect(p.id).toBe(8);
+    expect(p.steps).toEqual({});
+  });
+});
