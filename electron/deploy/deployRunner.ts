@@ -248,10 +248,10 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   }
 
   /** The app's health URL must answer as expected, and the host's own status checks pass, within
-   * `within`; then again after the bake time. During a rollback the checks cannot be aborted. */
+   * `within`; then again after the bake time. A rollback's gate cannot be aborted. */
   async function healthGate(host: string, as: StepName = 'health'): Promise<void> {
     const health = req.spec.health;
-    if (!health && !req.hostGate) return;
+    if (!health && (!req.hostGate || as !== 'health')) return;
     const stoppable = as !== 'rollback';
     const sleep = (ms: number): Promise<void> => (stoppable ? control.wait(ms) : new Promise((r) => setTimeout(r, ms)));
     const h = byName.get(host)!;
@@ -272,7 +272,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
           return false;
         }
       }
-      const problem = req.hostGate ? await req.hostGate(host) : null;
+      // Going back is gated on the app only: the host's own checks may be why it goes back.
+      const problem = req.hostGate && as === 'health' ? await req.hostGate(host) : null;
       if (problem) last = `${last ? `${last}, but ` : ''}${problem}`;
       return problem === null;
     };
