@@ -35,7 +35,11 @@ export interface DeployTestBed {
 export async function deployTestBed(octet: number): Promise<DeployTestBed> {
   const dir = mkdtempSync(join(tmpdir(), `fleetdeck-deploy-${octet}-`));
   const options = { hosts: 4, dir, nodeExporter: false, firstIndex: (octet - 10) * 254, haproxy: false };
-  const fleet = await fleetUp(options);
+  const fleet = await fleetUp(options).catch(async (error: unknown) => {
+    // Hosts started before the failure must not outlive it.
+    await fleetDown(dir);
+    throw error;
+  });
   mkdirSync(join(dir, 'repo'));
   const commits = sampleAppRepo(join(dir, 'repo'));
   const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);

@@ -14,6 +14,9 @@ describe('releases', () => {
     expect(parseLogLine(line)).toEqual({ kind: 'deploy', branch: 'main', revision: 'abc1234', release: '20261123010203', user: 'alice' });
     expect(parseLogLine(rollbackLogLine({ user: 'bob', release: '20261122000000' }))).toEqual({ kind: 'rollback', user: 'bob', release: '20261122000000' });
     expect(parseLogLine('something else')).toEqual({ kind: 'other', text: 'something else' });
+    // Capistrano run where $USER is unset (CI, containers) names nobody.
+    expect(parseLogLine('Branch v2 (at 2986639) deployed as release 20261123035620 by ')).toMatchObject({ kind: 'deploy', user: 'unknown', release: '20261123035620' });
+    expect(parseLogLine(' rolled back to release 20261123035620')).toEqual({ kind: 'rollback', user: 'unknown', release: '20261123035620' });
   });
 
   it('never cleans up the current release nor the previous good one', () => {

@@ -28,10 +28,11 @@ export type LogEntry =
 
 /** One line of revisions.log; lines written by other tools are kept as they are. */
 export function parseLogLine(line: string): LogEntry {
-  const deploy = /^Branch (.+) \(at (\S+)\) deployed as release (\d{14}) by (.+)$/.exec(line.trim());
-  if (deploy) return { kind: 'deploy', branch: deploy[1]!, revision: deploy[2]!, release: deploy[3]!, user: deploy[4]! };
-  const rollback = /^(.+) rolled back to release (\d{14})$/.exec(line.trim());
-  if (rollback) return { kind: 'rollback', user: rollback[1]!, release: rollback[2]! };
+  // Capistrano writes its local_user, which is empty where $USER is not set.
+  const deploy = /^Branch (.+) \(at (\S+)\) deployed as release (\d{14}) by ?(.*)$/.exec(line.trim());
+  if (deploy) return { kind: 'deploy', branch: deploy[1]!, revision: deploy[2]!, release: deploy[3]!, user: deploy[4] || 'unknown' };
+  const rollback = /^(?:(.*) )?rolled back to release (\d{14})$/.exec(line.trim());
+  if (rollback) return { kind: 'rollback', user: rollback[1] || 'unknown', release: rollback[2]! };
   return { kind: 'other', text: line };
 }
 

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fleetPaths } from './layout';
+
+// A Capistrano project (Debian's `cap`) for the sample app on test hosts: the same git source,
+// the same layout (deploy_to ~/apps/shop) and the same restart command as Fleetdeck's deploys,
+// so tests can check that each adopts the other's releases and the deploy benchmark can compare.
+
+export interface CapProject {
+  dir: string;
+  /** Runs `cap production <task>`; resolves with its output, rejects with it on failure. */
+  cap(task: string, env?: Record<string, string>): Promise<string>;
+}
+
+export function writeCapProject(o: { dir: string; fleetDir: string; addresses: readonly string[]; repo: string; branch: string; keepReleases?: number }): CapProject {
+  const paths = fleetPaths(o.fleetDir);
+  mkdirSync(join(o.dir, 'config', 'deploy'), { recursive: true });
+  writeFileSync(join(o.dir, 'Capfile'), ["require 'capistrano/setup'", "require 'capistrano/deploy'", "require 'capistrano/scm/git'", 'install_plugin Capistrano::SCM::Git', ''].join('\n'));
+  writeFileSync(
+    join(o.dir, 'config', 'deploy.rb'),
+    [
+      "set :application, 'shop'",
+      `set :repo_url, ${JSON.stringify(o.repo)}`,
+      `set :branch, ENV.fetch('BRANCH', ${JSON.stringify(o.branch)})`,
+      "set :deploy_to, '~/apps/shop'",
+      `set :keep_releases, ${o.keepReleases ?? 5}`,
+      'set :log_level, :info',
+      "set :format_options, command_output: false",
+      'set :ssh_options, {',
+      `  keys: [${JSON.stringify(paths.identity)}], keys_only: true, port: 2222, user: 'root',`,
+      `  user_known_hosts_file: ${JSON.stringify(paths.knownHosts)}, global_known_hosts_file: '/dev/null', verify_host_key: :always,`,
+      "  auth_methods: ['publickey'], use_agent: false",
+      '}',
+      'namespace :deploy do',
+      '  task :restart_app do',
+      '    on roles(:app) do',
+      '      execute "cd #{current_path} && bin/restart"',
+      '    end',
+      '  end',
+      'end',
+      "after 'deploy:published', 'deploy:restart_app'",
+      "after 'deploy:rollback', 'deploy:restart_app'",
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(o.dir, 'config', 'deploy', 'production.rb'), o.addresses.map((a) => `server '${a}', roles: %w{app}`).join('\n') + '\n');
+  return {
+    dir: o.dir,
+    cap: (task, env = {}) =>
+      new Promise((resolve, reject) =>
+        execFile('cap', ['production', ...task.split(' ')], { cwd: o.dir, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+          error ? reject(new Error(`cap production ${task} failed:\n${stdout}${stderr}`)) : resolve(stdout + stderr),
+        ),
+      ),
+  };
+}
