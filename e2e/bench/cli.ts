@@ -6,6 +6,7 @@ import { MAX_HOSTS } from './pollFleetFile';
 import { INVENTORY_USAGE, runInventoryBench } from './inventory';
 import { POLL_USAGE, runPoll } from './poll';
 import { HISTORY_USAGE, runHistory } from './history';
+import { DEPLOY_USAGE, runDeployBench } from './deploy';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 
@@ -14,7 +15,8 @@ ${POLL_USAGE}
 ${UI_USAGE}
 ${TERMINAL_USAGE}
 ${HISTORY_USAGE}
-${INVENTORY_USAGE}`;
+${INVENTORY_USAGE}
+${DEPLOY_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -92,6 +94,11 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 5000, true), runs: Math.max(1, num(flags, 'runs', 7, true)) };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${INVENTORY_USAGE}`);
     return runInventoryBench(options);
+  }
+  if (name === 'deploy') {
+    const options = { hosts: num(flags, 'hosts', 20, true) };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${DEPLOY_USAGE}`);
+    return runDeployBench(options);
   }
   if (name !== 'poll') throw new Error(`unknown benchmark "${name}"\n${USAGE}`);
   if (take(flags, 'help')) {

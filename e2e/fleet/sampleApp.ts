@@ -35,7 +35,9 @@ mkdir -p "$shared/tmp/pids" "$shared/log"
 pidfile="$shared/tmp/pids/app.pid"
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   kill "$(cat "$pidfile")"
-  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
+  # Gone means gone or a zombie: here PID 1 reaps orphans late, and a zombie holds no port.
+  pid=$(cat "$pidfile"); i=0
+  while [ -d "/proc/$pid" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
 fi
 cd "$here"
 nohup node server.js >> "$shared/log/app.log" 2>&1 < /dev/null &

@@ -70,7 +70,11 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   const release = req.release ?? releaseId(new Date());
   const ctx = { deployTo: req.spec.deploy_to, release };
   const control = req.control ?? new DeployControl();
-  const limit = new Semaphore(10);
+  // Each host has its own connection; a bound keeps a 1,000-host deploy from opening them all at once.
+  const limit = new Semaphore(32);
+  const revisionOf: Record<string, string> = {};
+  /** The releases on each host when preflight looked (the lock keeps others from adding any). */
+  const releasesOn: Record<string, string[]> = {};
   const previous: Record<string, string | null> = {};
   const locked: string[] = [];
   const byName = new Map(req.hosts.map((h) => [h.name, h]));
@@ -151,6 +155,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     // Preflight and lock: nothing on any host changes unless every host can take the deploy.
     const preflight = await everywhere(names, async (h) => {
       const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files, req.takeOver)));
+      releasesOn[h] = listing.releases;
       previous[h] = req.previous?.[h] ?? (kind === 'undo' ? previousOf(listing.releases, release) : listing.current);
       if (listing.current === release && kind !== 'undo') switched.push(h);
       if (kind === 'rollback' && !listing.releases.includes(release)) throw new StepFailure(`release ${release} is not on ${h} (it has ${listing.releases.join(', ') || 'none'})`);
@@ -182,7 +187,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
           await timedStep(h, 'upload', () => uploadTo(pool, h, packed!.file, remote), `${packed.file} → ${remote}`);
           prepareSource = { tarball: `.fleetdeck/upload-${release}.tar.gz`, revision: packed.revision };
         } else prepareSource = { git: (source as { git: string }).git, ref: req.ref ?? (source as { ref: string }).ref };
-        await step(h, 'prepare', steps.prepareScript(ctx, { source: prepareSource, linkedFiles: req.spec.linked_files, linkedDirs: req.spec.linked_dirs, build: req.spec.build }));
+        const out = await step(h, 'prepare', steps.prepareScript(ctx, { source: prepareSource, linkedFiles: req.spec.linked_files, linkedDirs: req.spec.linked_dirs, build: req.spec.build }));
+        revisionOf[h] = out.split('\n').at(-1) ?? '';
       });
       if (prepared.length > 0) return done('failed', `Preparing the release failed, no host was switched: ${prepared.map((f) => f.error).join('; ')}`);
     }
@@ -229,22 +235,20 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     }
   }
 
-  /** revisions.log, then old releases removed: never the current one nor the one before it. */
+  /** revisions.log, old releases removed (never the current one nor the one before it), unlocked. */
   async function cleanup(h: string): Promise<void> {
     const source = req.spec.source;
     const to = targetOf(h);
-    let line: string;
-    if (kind === 'deploy') {
-      const revision = await step(h, 'cleanup', `cat ${steps.remoteDir(ctx.deployTo)}/releases/${release}/REVISION`, false);
-      const branch = req.ref ?? ('git' in source ? source.ref : (packed?.label ?? 'local'));
-      line = deployLogLine({ branch, revision: revision.slice(0, 40), release, user });
-    } else line = rollbackLogLine({ user, release: to });
-    await step(h, 'cleanup', steps.logScript(ctx, line), false);
-    const { releases } = steps.parseListing(await step(h, 'cleanup', steps.listScript(ctx), false));
+    const line =
+      kind === 'deploy'
+        ? deployLogLine({ branch: req.ref ?? ('git' in source ? source.ref : (packed?.label ?? 'local')), revision: (revisionOf[h] ?? '').slice(0, 40), release, user })
+        : rollbackLogLine({ user, release: to });
+    const releases = [...new Set([...(releasesOn[h] ?? []), ...(kind === 'deploy' ? [release] : [])])];
     // An undone release stays (it can be resumed); otherwise the release each host came from.
     const keepAlso = kind === 'undo' ? release : (previous[h] ?? null);
     const remove = releasesToRemove(releases, req.spec.keep_releases, to, keepAlso);
-    if (remove.length > 0) await step(h, 'cleanup', steps.removeReleasesScript(ctx, remove), false);
+    await step(h, 'cleanup', steps.finishScript(ctx, line, remove), false);
+    locked.splice(locked.indexOf(h), 1);
   }
 
   /** The app's health URL must answer as expected, and the host's own status checks pass, within
@@ -282,7 +286,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
         onEvent({ type: 'step', host, step: as, state: 'failed', output: last, ms: Date.now() - started });
         throw new StepFailure(`health of ${host} failed: ${last} (waited ${Math.round(within / 1000)} s)`);
       }
-      await sleep(req.hostGate ? 500 : 250);
+      // Soon after a restart the app is often a few ms from listening: look again quickly.
+      await sleep(req.hostGate ? 500 : Date.now() - started < 2000 ? 100 : 250);
     }
     const bake = parseDuration(req.spec.bake);
     if (bake > 0 && as === 'health') {

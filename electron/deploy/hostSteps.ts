@@ -29,7 +29,7 @@ export function preflightScript(c: StepContext, linkedFiles: readonly string[], 
   ].join('\n');
 }
 
-/** What preflight and listScript print: where current points, and the releases present, oldest first. */
+/** What preflight prints: where current points, and the releases present, oldest first. */
 export function parseListing(out: string): { current: string | null; releases: string[] } {
   const lines = out.split('\n');
   return { current: lines.find((l) => l.startsWith('current='))?.slice(8) || null, releases: lines.filter((l) => /^\d{14}$/.test(l)).sort() };
@@ -99,15 +99,8 @@ export function restartScript(c: StepContext, restart: string): string {
   return [cd(c), `cd current && ${restart}`].join('\n');
 }
 
-export function logScript(c: StepContext, line: string): string {
-  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`].join('\n');
-}
-
-/** Lists the releases, newest last, for cleanup and the release history. */
-export function listScript(c: StepContext): string {
-  return [cd(c), 'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true', 'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"'].join('\n');
-}
-
-export function removeReleasesScript(c: StepContext, ids: readonly string[]): string {
-  return [cd(c), ...ids.map((id) => `rm -rf releases/${shellQuote(id)}`)].join('\n');
+/** The end of a deploy on a host, in one round trip: the revisions.log line, old releases
+ * removed, the lock released. */
+export function finishScript(c: StepContext, line: string, remove: readonly string[]): string {
+  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`, ...remove.map((id) => `rm -rf releases/${shellQuote(id)}`), 'rm -rf .fleetdeck/lock'].join('\n');
 }
