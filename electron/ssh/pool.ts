@@ -6,6 +6,7 @@ import type { Host } from '../../shared/fleet/model';
 import {
   AuthError,
   ConnectionClosedError,
+  type AuthFailure,
   HostKeyChangedError,
   HostKeyRevokedError,
   HostKeyUnknownError,
@@ -307,7 +308,11 @@ export class SshPool implements Disposable {
       passphrase = (await this.options.ask({ kind: 'passphrase', host: ref.name, file: identity! })) ?? undefined;
     }
     const agent = this.options.agent === undefined ? process.env.SSH_AUTH_SOCK : this.options.agent ?? undefined;
+    // What was offered, for the error message; never the secrets themselves.
     const tried: string[] = [];
+    let keysTried = 0;
+    let askedNone = false;
+    let failure: AuthFailure = 'refused';
     const known = hostKeys.knownKeyTypes(target);
     const config: ConnectConfig = {
       host: ref.address,
@@ -349,24 +354,51 @@ export class SshPool implements Disposable {
         }
         verify(false);
       },
-      authHandler: (methodsLeft, _partial, next) => {
+      authHandler: (methodsLeft, partial, next) => {
         const order: Array<() => unknown> = [];
         if (agent) order.push(() => ({ type: 'agent', username: user, agent }));
         if (privateKey) order.push(() => ({ type: 'publickey', username: user, key: privateKey, passphrase }));
-        const remaining = order.slice(tried.length);
+        const remaining = order.slice(keysTried);
         const step = remaining[0];
         if (step) {
-          tried.push(tried.length === 0 && agent ? 'agent' : `publickey ${identity}`);
+          tried.push(keysTried === 0 && agent ? 'agent' : `publickey ${identity}`);
+          keysTried++;
           return next(step() as never);
         }
-        if (this.options.ask && (!methodsLeft || methodsLeft.includes('password')) && !tried.includes('password')) {
+        const ask = this.options.ask;
+        if (!ask) return next(false as never);
+        // A password the server refused is not asked for again by the other method in the same
+        // attempt (PAM checks the same password for both): one wrong answer, one question. Only a
+        // partial success (a server that wants password *and* keyboard-interactive) goes on.
+        const last = tried[tried.length - 1];
+        if ((last === 'password' || last === 'keyboard-interactive') && !partial) {
+          failure = 'password';
+          return next(false as never);
+        }
+        // Learn which methods the server takes before asking a person for anything: without it
+        // the first question would be for a password even where only keyboard-interactive (or
+        // nothing we can ask for) is offered. ssh(1) starts with "none" too.
+        if (!methodsLeft) {
+          if (askedNone) return next(false as never);
+          askedNone = true;
+          return next({ type: 'none', username: user } as never);
+        }
+        if (methodsLeft.includes('password') && !tried.includes('password')) {
           tried.push('password');
-          void this.options.ask({ kind: 'password', host: ref.name, user }).then((password) => next(password === null ? (false as never) : ({ type: 'password', username: user, password } as never)));
+          void ask({ kind: 'password', host: ref.name, user }).then(
+            (password) => {
+              if (password === null) {
+                failure = 'cancelled';
+                return next(false as never);
+              }
+              next({ type: 'password', username: user, password } as never);
+            },
+            () => ((failure = 'cancelled'), next(false as never)),
+          );
           return;
         }
         // keyboard-interactive (PAM, one-time codes): each prompt the server sends is asked in turn.
-        const ask = this.options.ask;
-        if (ask && methodsLeft?.includes('keyboard-interactive') && !tried.includes('keyboard-interactive')) {
+        if (methodsLeft.includes('keyboard-interactive') && !tried.includes('keyboard-interactive')) {
           tried.push('keyboard-interactive');
           return next({
             type: 'keyboard-interactive',
@@ -374,7 +406,17 @@ export class SshPool implements Disposable {
             prompt: (_name: string, _instructions: string, _lang: string, prompts: Array<{ prompt: string }>, finish: (answers: string[]) => void) => {
               void (async () => {
                 const answers: string[] = [];
-                for (const p of prompts) answers.push((await ask({ kind: 'password', host: ref.name, user: `${user} (${p.prompt.trim()})` })) ?? '');
+                for (const p of prompts) {
+                  const answer = await ask({ kind: 'password', host: ref.name, user: `${user} (${p.prompt.trim()})` }).catch(() => null);
+                  if (answer === null) {
+                    // Sending '' would count as a failed login on the host (and towards a
+                    // lockout): hang up instead.
+                    failure = 'cancelled';
+                    client.end();
+                    return;
+                  }
+                  answers.push(answer);
+                }
                 finish(answers);
               })();
             },
@@ -387,7 +429,7 @@ export class SshPool implements Disposable {
       const onError = (err: Error & { level?: string; code?: string }): void => {
         cleanup();
         if (keyError) reject(keyError);
-        else if (err.level === 'client-authentication') reject(new AuthError(ref, user, tried));
+        else if (err.level === 'client-authentication') reject(new AuthError(ref, user, tried, failure));
         else reject(unreachableFrom(ref, err));
       };
       const onReady = (): void => {
@@ -399,7 +441,9 @@ export class SshPool implements Disposable {
       };
       const onClose = (): void => {
         cleanup();
-        reject(keyError ?? unreachableFrom(ref, new Error('connection closed during the handshake')));
+        if (keyError) reject(keyError);
+        else if (failure === 'cancelled') reject(new AuthError(ref, user, tried, failure));
+        else reject(unreachableFrom(ref, new Error('connection closed during the handshake')));
       };
       const cleanup = (): void => {
         client.off('error', onError).off('ready', onReady).off('close', onClose);
