@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +8,11 @@ import { fleetDown, fleetUp, PASSWORD_USER, type RunningFleet } from '../../e2e/
 import { hostPaths } from '../../e2e/fleet/layout';
 import type { Host } from '../../shared/fleet/model';
 import { parseFleetFile } from '../inventory/parseFleetFile';
-import { AuthError } from './errors';
+import { AuthError, HostKeyChangedError } from './errors';
 import { HostKeyStore } from './hostKeys';
 import { SshPool } from './pool';
 import { QuestionBroker } from './questions';
+import { MemorySecretStore, type SecretFor, type SecretStore } from './secrets';
 
 // Password and keyboard-interactive logins against the test fleet's real sshd with PAM
 // (127.0.135.x): host-1 offers the password user both methods, host-2 keyboard-interactive only,
@@ -26,22 +28,36 @@ describe('password and keyboard-interactive logins', () => {
   let hosts: Map<string, Host>;
   const disposables: Array<{ dispose(): void }> = [];
 
-  /** A pool logging in as the password user (no key, no agent) whose questions a script answers. */
-  const setup = (answer: (q: SshQuestion) => string | null, user = PASSWORD_USER) => {
+  type Reply = string | null | { value: string; remember: boolean };
+  interface SetupOptions {
+    /** Default: the password user, with no key (the fleet user logs in with the fleet's key). */
+    user?: string;
+    secrets?: SecretStore;
+    change?: (h: Host) => Host;
+  }
+  /** A pool (no agent) whose questions a script answers through a QuestionBroker, as the UI does. */
+  const setup = (answer: (q: SshQuestion) => Reply, options: SetupOptions = {}) => {
+    const user = options.user ?? PASSWORD_USER;
     const broker = new QuestionBroker();
     const questions: SshQuestion[] = [];
     broker.subscribe((q) => {
       questions.push(q);
       // Answered later, as a person would: the pool must wait for it.
-      setTimeout(() => broker.answer(q.id, answer(q)), 10);
+      setTimeout(() => {
+        const reply = answer(q);
+        if (reply === null || typeof reply === 'string') broker.answer(q.id, reply);
+        else broker.answer(q.id, reply.value, reply.remember);
+      }, 10);
     });
+    const change = options.change ?? ((h: Host) => h);
     const pool = new SshPool({
       lookup: (n) => {
         const h = hosts.get(n);
-        return h && (user === h.user ? h : { ...h, user, identity: null });
+        return h && change(user === h.user ? h : { ...h, user, identity: null });
       },
       hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }),
       ask: broker.ask,
+      secrets: options.secrets ?? null,
       agent: null,
       idleMs: 500,
     });
@@ -90,7 +106,7 @@ describe('password and keyboard-interactive logins', () => {
   it('logs in with the password answered to the question, and runs a command as that user', async () => {
     const { pool, questions } = setup((q) => (q.kind === 'password' ? password : null));
     expect(await run(pool, 'host-1', 'id -un; echo $FLEETDECK_HOST')).toEqual({ code: 0, signal: null, out: `${PASSWORD_USER}\nhost-1\n` });
-    expect(questions).toEqual([{ id: 1, kind: 'password', host: 'host-1', user: PASSWORD_USER }]);
+    expect(questions).toEqual([{ id: 1, kind: 'password', host: 'host-1', user: PASSWORD_USER, remember: null }]);
     // The connection is pooled: the next command asks nothing.
     expect((await run(pool, 'host-1', 'echo again')).out).toBe('again\n');
     expect(questions).toHaveLength(1);
@@ -172,8 +188,106 @@ describe('password and keyboard-interactive logins', () => {
   });
 
   it('still lets the fleet user in by key on the hosts that run PAM', async () => {
-    const { pool, questions } = setup(() => null, fleet.user);
+    const { pool, questions } = setup(() => null, { user: fleet.user });
     for (const host of ['host-1', 'host-2', 'host-3']) expect((await run(pool, host, 'id -un; echo $FLEETDECK_HOST')).out).toBe(`${fleet.user}\n${host}\n`);
     expect(questions).toHaveLength(0);
+  });
+
+  describe('remembered secrets', () => {
+    const host1: SecretFor = { kind: 'password', user: PASSWORD_USER, address: '127.0.135.1', port: 2222 };
+    const logCount = (host: string, text: string) => readFileSync(hostPaths(dir, host).sshdLog, 'utf8').split(text).length - 1;
+
+    it('offers "remember", keeps the password the server took, and the next connection logs in with it unasked', async () => {
+      const secrets = new MemorySecretStore();
+      const first = setup(() => ({ value: password, remember: true }), { secrets });
+      expect((await run(first.pool, 'host-1', 'id -un')).out).toBe(`${PASSWORD_USER}\n`);
+      expect(first.questions).toEqual([{ id: 1, kind: 'password', host: 'host-1', user: PASSWORD_USER, remember: 'memory' }]);
+      expect(await secrets.get(host1)).toBe(password);
+      expect(secrets.size).toBe(1);
+      // What went to the "renderer" (the questions) holds no secret.
+      expect(JSON.stringify(first.questions)).not.toContain(password);
+
+      const accepted = logCount('host-1', `Accepted password for ${PASSWORD_USER} `);
+      const second = setup(() => null, { secrets });
+      expect((await run(second.pool, 'host-1', 'id -un; echo $FLEETDECK_HOST')).out).toBe(`${PASSWORD_USER}\nhost-1\n`);
+      expect(second.questions).toHaveLength(0);
+      expect(logCount('host-1', `Accepted password for ${PASSWORD_USER} `) - accepted).toBe(1);
+    });
+
+    it('remembers nothing when "remember" is not ticked, nor a password the server refused', async () => {
+      const secrets = new MemorySecretStore();
+      const unticked = setup(() => ({ value: password, remember: false }), { secrets });
+      expect((await run(unticked.pool, 'host-1', 'true')).code).toBe(0);
+      const wrong = setup(() => ({ value: 'wrong', remember: true }), { secrets });
+      await expect(wrong.pool.exec('host-1', 'true')).rejects.toBeInstanceOf(AuthError);
+      expect(secrets.size).toBe(0);
+    });
+
+    it('forgets a remembered password the server refuses, asks once, and keeps the new one', async () => {
+      const failed = failedLogins('host-1', 'password');
+      const secrets = new MemorySecretStore();
+      await secrets.set(host1, 'the-old-password');
+      const { pool, questions } = setup(() => ({ value: password, remember: true }), { secrets });
+      const messages: string[] = [];
+      pool.onState((_host, _state, error) => error && messages.push(error.message));
+      expect((await run(pool, 'host-1', 'id -un')).out).toBe(`${PASSWORD_USER}\n`);
+      expect(questions).toHaveLength(1); // after the remembered one was refused, not before
+      expect(await secrets.get(host1)).toBe(password);
+      expect(failedLogins('host-1', 'password') - failed).toBe(1); // the old one, tried once
+      expect(messages).toEqual([]);
+    });
+
+    it('forgets a refused one even when the user then gives none, and the error says so without the secret', async () => {
+      const secrets = new MemorySecretStore();
+      await secrets.set(host1, 'the-old-password');
+      const { pool, questions } = setup(() => null, { secrets });
+      const error = await pool.exec('host-1', 'true').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as AuthError).failure).toBe('cancelled');
+      expect((error as Error).message).toMatch(/no password was given/);
+      expect((error as Error).message).not.toContain('the-old-password');
+      expect(questions).toHaveLength(1);
+      expect(await secrets.get(host1)).toBeNull();
+      // And it stays forgotten: the host is not tried again with it.
+      expect(await pool.exec('host-1', 'true').catch((e: unknown) => e)).toBe(error);
+    });
+
+    it('never sends a remembered password to a host whose key is not the known one', async () => {
+      const wrong = join(dir, 'wrong_known_hosts');
+      const otherKey = readFileSync(hostPaths(dir, 'host-2').hostKeyPub, 'utf8').split(' ').slice(0, 2).join(' ');
+      writeFileSync(wrong, `[127.0.135.1]:2222 ${otherKey}\n`);
+      const secrets = new MemorySecretStore();
+      await secrets.set(host1, password);
+      const failed = failedLogins('host-1', 'password');
+      const accepted = logCount('host-1', `Accepted password for ${PASSWORD_USER} `);
+      const { pool, questions } = setup(() => password, { secrets, change: (h) => ({ ...h, knownHosts: wrong }) });
+      await expect(pool.exec('host-1', 'true')).rejects.toBeInstanceOf(HostKeyChangedError);
+      expect(questions).toHaveLength(0);
+      expect(failedLogins('host-1', 'password') - failed).toBe(0);
+      expect(logCount('host-1', `Accepted password for ${PASSWORD_USER} `) - accepted).toBe(0);
+      // Not refused by the server, so not forgotten.
+      expect(await secrets.get(host1)).toBe(password);
+    });
+
+    it('uses a remembered passphrase of an encrypted identity file, and forgets one that no longer decrypts it', async () => {
+      // The fleet's own key, encrypted (OpenSSH format, as ssh-keygen writes it by default).
+      const identity = join(dir, 'id_encrypted');
+      copyFileSync(fleet.identity, identity);
+      chmodSync(identity, 0o600);
+      execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'the passphrase', '-f', identity]);
+      const target: SecretFor = { kind: 'passphrase', file: identity };
+      const secrets = new MemorySecretStore();
+      await secrets.set(target, 'an old passphrase');
+      const options = { user: fleet.user, secrets, change: (h: Host) => ({ ...h, identity }) };
+
+      const first = setup(() => ({ value: 'the passphrase', remember: true }), options);
+      expect((await run(first.pool, 'host-3', 'echo $FLEETDECK_HOST')).out).toBe('host-3\n');
+      expect(first.questions).toEqual([{ id: 1, kind: 'passphrase', host: 'host-3', file: identity, remember: 'memory' }]);
+      expect(await secrets.get(target)).toBe('the passphrase');
+
+      const second = setup(() => null, options);
+      expect((await run(second.pool, 'host-3', 'echo $FLEETDECK_HOST')).out).toBe('host-3\n');
+      expect(second.questions).toHaveLength(0);
+    });
   });
 });
