@@ -12,6 +12,7 @@ import { HistoryStore } from './history/historyStore';
 import { HostKeyStore } from './ssh/hostKeys';
 import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
+import { MemorySecretStore, type SecretStore } from './ssh/secrets';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
 import { deployApi } from './deploy/deployApi';
@@ -36,6 +37,11 @@ export interface CoreOptions {
   home?: string | undefined;
   /** The user's Fleetdeck folder, where a written fleet file goes; default userConfigDir(). */
   configDir?: string | undefined;
+  /**
+   * Where secrets the user asks to remember are kept. Default: in memory in browser mode, nowhere
+   * on the desktop (main.ts passes its safeStorage store, or null when there is no keychain).
+   */
+  secrets?: SecretStore | null | undefined;
 }
 
 export interface Core {
@@ -73,7 +79,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   if (history) services.add(history);
   const questions = services.add(new QuestionBroker());
   const hostKeys = new HostKeyStore({ storeFile: join(options.dataDir, 'known_hosts') });
-  const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask }));
+  const secrets = options.secrets !== undefined ? options.secrets : options.mode === 'browser' ? new MemorySecretStore() : null;
+  const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask, secrets }));
   const recordingsDir = join(options.dataDir, 'recordings');
   const terminals = services.add(new TerminalService(pool, recordingsDir));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));

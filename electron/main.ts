@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, screen, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, screen, session, shell, type WebContents } from 'electron';
 import pkg from '../package.json' with { type: 'json' };
 import { startCore, type Core } from './core';
 import { locateFleetFile } from './inventory/locate';
 import { installApplicationMenu } from './menu';
+import { openSafeStorageSecrets } from './ssh/safeStorageSecrets';
 import { startIpcTransport, type IpcTransport } from './transport/ipc';
 import { placeWindow, readWindowState, trackWindowState } from './window-state';
 
@@ -150,7 +151,10 @@ async function start(): Promise<void> {
     cwd: process.cwd(),
     configDir: app.getPath('userData'),
   });
-  core = await startCore({ mode: 'electron', fleetPath, dataDir: app.getPath('userData') });
+  // Remembered passwords and passphrases: encrypted by the OS keychain, or not remembered at all.
+  const secrets = await openSafeStorageSecrets(path.join(app.getPath('userData'), 'secrets.bin'), safeStorage);
+  if (!secrets) console.warn('Fleetdeck: no OS keychain for safeStorage; passwords and passphrases will not be remembered.');
+  core = await startCore({ mode: 'electron', fleetPath, dataDir: app.getPath('userData'), secrets });
   transport = startIpcTransport(core.api, { rendererFile: RENDERER_FILE });
   installApplicationMenu({ appName: app.name, isMac: process.platform === 'darwin', openReadme });
   mainWindow = createWindow();

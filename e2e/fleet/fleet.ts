@@ -11,6 +11,7 @@ import { ensureKey, knownHostsLine, publicKey } from './keys';
 import { fleetPaths, hostPaths, MAX_HOST_INDEX, NODE_EXPORTER_PORT, SSH_PORT } from './layout';
 import { defaultMonitInterval, mountPointOf } from './monit';
 import { ensurePackages, opensshVersion } from './packages';
+import { ensurePasswordUser, PASSWORD_USER, type PasswordMethod } from './passwordUser';
 import { forEachLimit } from './pool';
 import { roleGroups } from './roles';
 import { sampleAppRepo, stopSampleApps } from './sampleApp';
@@ -20,6 +21,7 @@ import { acquireLock, journalSpawn, readState, removeState, writeState, type Fle
 export { hostAddress } from './layout';
 export type { FleetHost } from './host';
 export type { ProcKind } from './state';
+export { PASSWORD_USER, type PasswordMethod } from './passwordUser';
 
 export interface FleetOptions {
   hosts: number;
@@ -46,6 +48,13 @@ export interface FleetOptions {
   /** HAProxy on the production lb host in front of the production app hosts (default true;
    *  fleets of 3 hosts or more have an lb). */
   haproxy?: boolean;
+  /**
+   * Password logins (opt-in, root only): host name → the methods that host's sshd offers the local
+   * account `fleetdeck-pw`, e.g. { 'host-1': ['password', 'keyboard-interactive'] }. The account is
+   * created if missing and given the fleet's password (see passwordUser.ts); those hosts run sshd
+   * with PAM. The fleet user still logs in by key everywhere.
+   */
+  passwordUser?: Record<string, PasswordMethod[]>;
   onProgress?: (event: FleetProgress) => void;
 }
 
@@ -64,6 +73,8 @@ export interface RunningFleet {
   monitPassword: string;
   /** The load balancer, if the fleet has one: its host and stats URL. */
   lb: { host: FleetHost; statsUrl: string; backends: string[] } | null;
+  /** With the passwordUser option: the account, its password and the hosts that let it in. */
+  passwordUser: { user: string; password: string; hosts: string[] } | null;
 }
 
 const MONIT_USER = 'admin';
@@ -98,6 +109,9 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     const wantedAddress = new Map(wanted.map((h) => [h.name, h.address]));
     const haproxy = opts.haproxy === false ? null : haproxyPlan(wanted, nodeExporter);
     const lbHost = haproxy ? wanted[haproxy.lbPosition] : undefined;
+    const passwordHosts = new Map(Object.entries(opts.passwordUser ?? {}).filter(([, methods]) => methods.length > 0));
+    const strangers = [...passwordHosts.keys()].filter((name) => !wantedAddress.has(name));
+    if (strangers.length > 0) throw new Error(`passwordUser names ${strangers.join(', ')}, which this fleet does not have`);
 
     // What is still running from before, and what of it no longer belongs to this fleet.
     const previous = readState(dir);
@@ -131,6 +145,13 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     await ensureKey(bins.sshKeygen, paths.identity, `fleetdeck test fleet client (${dir})`);
     writeFileSync(paths.authorizedKeys, `${publicKey(`${paths.identity}.pub`)} fleetdeck-test-fleet\n`, { mode: 0o600 });
     const monitPassword = readOrCreatePassword(paths.monitPassword);
+    let passwordUser: RunningFleet['passwordUser'] = null;
+    if (passwordHosts.size > 0) {
+      const password = readOrCreatePassword(paths.passwordUser);
+      const { created } = ensurePasswordUser(password);
+      if (created) emit({ type: 'info', message: `created the local account ${PASSWORD_USER} for password logins (userdel -r ${PASSWORD_USER} removes it)` });
+      passwordUser = { user: PASSWORD_USER, password, hosts: [...passwordHosts.keys()] };
+    }
     warnIfAccountLocked(user, emit);
     const [major, minor] = opensshVersion(bins.sshd);
     const monitInterval = opts.monitInterval ?? defaultMonitInterval(count);
@@ -147,6 +168,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       monitInterval,
       mountPoint: mountPointOf(dir),
       perSourcePenalties: major > 9 || (major === 9 && minor >= 8),
+      passwordUser: passwordUser ? { user: passwordUser.user, hosts: passwordHosts } : null,
       nodeExporter,
       haproxy,
       readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
@@ -193,6 +215,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       monitUser: MONIT_USER,
       monitPassword,
       lb: lbHost && haproxy ? { host: lbHost, statsUrl: `http://${lbHost.address}:${HAPROXY_STATS_PORT}/stats;csv`, backends: haproxy.backends.map((b) => b.name) } : null,
+      passwordUser,
     };
   } finally {
     release();

@@ -11,6 +11,7 @@ import { nodeExporterArgs } from './nodeExporter';
 import type { Binaries } from './packages';
 import { assertPortFree, waitForListen, waitUntil } from './ports';
 import { spawnDaemon, stopProcesses, type Spawned } from './procs';
+import type { PasswordMethod } from './passwordUser';
 import { renderSshdConfig, sshdArgs } from './sshd';
 import type { ProcKind, ProcRecord } from './state';
 
@@ -35,6 +36,8 @@ export interface HostContext {
   monitInterval: number;
   mountPoint: string | null;
   perSourcePenalties: boolean;
+  /** The password user's account and what each host named in fleetUp's option offers it. */
+  passwordUser: { user: string; hosts: ReadonlyMap<string, PasswordMethod[]> } | null;
   nodeExporter: boolean;
   /** The load balancer, when the fleet has one and HAProxy is wanted. */
   haproxy: HaproxyPlan | null;
@@ -133,6 +136,7 @@ export async function startHost(ctx: HostContext, position: number): Promise<Hos
     authorizedKeys: ctx.authorizedKeys,
     user: ctx.user,
     perSourcePenalties: ctx.perSourcePenalties,
+    passwordUser: ctx.passwordUser?.hosts.has(host.name) ? { user: ctx.passwordUser.user, methods: ctx.passwordUser.hosts.get(host.name)! } : null,
   });
   writeIfChanged(paths.sshdConfig, sshdConfig, 0o644);
   const monitrc = renderMonitrc({

@@ -36,6 +36,7 @@ export function fleetPaths(dir: string) {
     knownHosts: join(dir, 'known_hosts'),
     authorizedKeys: join(dir, 'authorized_keys'),
     monitPassword: join(dir, 'monit-password'),
+    passwordUser: join(dir, 'password-user'),
     state: join(dir, 'fleet-state.json'),
     journal: join(dir, 'fleet-state.journal'),
     lock: join(dir, 'fleet.lock'),

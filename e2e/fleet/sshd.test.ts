@@ -29,6 +29,23 @@ describe('renderSshdConfig', () => {
     expect(renderSshdConfig({ ...input, perSourcePenalties: true })).toContain('PerSourcePenalties no\n');
   });
 
+  it('lets a password user in by its methods only, through PAM, and keeps key login for the fleet user', () => {
+    const text = renderSshdConfig({ ...input, perSourcePenalties: true, passwordUser: { user: 'fleetdeck-pw', methods: ['keyboard-interactive'] } });
+    expect(text).toContain('AllowUsers root fleetdeck-pw\n');
+    expect(text).toContain('UsePAM yes\n');
+    // Key only for everyone else…
+    expect(text).toContain('AuthenticationMethods publickey\nPubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n');
+    // …and a Match block at the very end (after PerSourcePenalties) for the password user.
+    expect(text.endsWith(
+      'PerSourcePenalties no\nMatch User fleetdeck-pw\n\tAuthenticationMethods keyboard-interactive\n\tPasswordAuthentication no\n\tKbdInteractiveAuthentication yes\n\tPubkeyAuthentication no\n',
+    )).toBe(true);
+    const both = renderSshdConfig({ ...input, passwordUser: { user: 'fleetdeck-pw', methods: ['password', 'keyboard-interactive'] } });
+    expect(both).toContain('\tAuthenticationMethods password keyboard-interactive\n\tPasswordAuthentication yes\n\tKbdInteractiveAuthentication yes\n');
+    // No methods: a plain key-only host.
+    expect(renderSshdConfig({ ...input, passwordUser: { user: 'fleetdeck-pw', methods: [] } })).toBe(renderSshdConfig(input));
+    expect(renderSshdConfig(input)).not.toContain('Match');
+  });
+
   it('runs in the foreground with its own config and log', () => {
     expect(sshdArgs(paths)).toEqual(['-D', '-f', '/f/hosts/host-3/sshd_config', '-E', '/f/hosts/host-3/sshd.log']);
   });

@@ -70,16 +70,37 @@ export class HostKeyRevokedError extends SshError {
   }
 }
 
+/**
+ * Why a login failed: 'refused' (every key and method was refused), 'password' (the password the
+ * user typed was refused, by the last method in `tried`), 'cancelled' (the user gave none).
+ */
+export type AuthFailure = 'refused' | 'password' | 'cancelled';
+
 export class AuthError extends SshError {
   readonly kind = 'auth';
   /** What was offered, e.g. ["agent", "publickey /home/me/.ssh/id_ed25519", "password"]. */
-  constructor(host: HostRef, readonly user: string, readonly tried: readonly string[]) {
-    super(
-      host,
-      `Could not log in to ${describeHost(host)} as ${user}: the server refused ${tried.length > 0 ? tried.join(', ') : 'every method Fleetdeck had'}. ` +
-        `Check that the key is in ~${user}/.ssh/authorized_keys on the host, or set "identity" (or "user") for it in the fleet file. Fleetdeck will not retry until you do.`,
+  constructor(host: HostRef, readonly user: string, readonly tried: readonly string[], readonly failure: AuthFailure = 'refused') {
+    super(host, `Could not log in to ${describeHost(host)} as ${user}: ${authDetail(user, tried, failure)}`);
+  }
+}
+
+function authDetail(user: string, tried: readonly string[], failure: AuthFailure): string {
+  const keys = tried.filter((t) => t !== 'password' && t !== 'keyboard-interactive');
+  const last = tried[tried.length - 1];
+  if (failure === 'password' && last) {
+    const before = tried.slice(0, -1);
+    return (
+      `the server refused the password (${last})${before.length > 0 ? `, after ${before.join(', ')}` : ''}. ` +
+      'Check the password and the user name ("user" in the fleet file); Fleetdeck will not ask again until you retry the host.'
     );
   }
+  if (failure === 'cancelled') {
+    return `no password was given (the question was cancelled or went unanswered)${keys.length > 0 ? `, and the server refused ${keys.join(', ')}` : ''}. Fleetdeck will not ask again until you retry the host.`;
+  }
+  return (
+    `the server refused ${tried.length > 0 ? tried.join(', ') : 'every method Fleetdeck had'}. ` +
+    `Check that the key is in ~${user}/.ssh/authorized_keys on the host, or set "identity" (or "user") for it in the fleet file. Fleetdeck will not retry until you do.`
+  );
 }
 
 export type UnreachableReason = 'refused' | 'timeout' | 'dns' | 'network' | 'closed';

@@ -9,7 +9,7 @@ import type { Host } from '../../shared/fleet/model';
 import { parseFleetFile } from '../inventory/parseFleetFile';
 import { AuthError, HostKeyChangedError, HostKeyUnknownError, JumpHostError, UnreachableError } from './errors';
 import { HostKeyStore } from './hostKeys';
-import { SshPool, type PoolQuestion } from './pool';
+import { SshPool, type Ask, type PoolQuestion } from './pool';
 
 // The pool against the test fleet's real OpenSSH sshd (127.0.70.x).
 
@@ -19,7 +19,7 @@ describe('SshPool', () => {
   let hosts: Map<string, Host>;
   const pools: SshPool[] = [];
 
-  const pool = (change: (h: Host) => Host = (h) => h, ask?: (q: PoolQuestion) => Promise<string | null>, store = join(dir, `store-${pools.length}`)): SshPool => {
+  const pool = (change: (h: Host) => Host = (h) => h, ask?: Ask, store = join(dir, `store-${pools.length}`)): SshPool => {
     const p = new SshPool({ lookup: (n) => (hosts.get(n) ? change({ ...hosts.get(n)! }) : undefined), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: store }), ask, agent: null, idleMs: 500 });
     pools.push(p);
     return p;
@@ -65,7 +65,7 @@ describe('SshPool', () => {
 
     const questions: PoolQuestion[] = [];
     const store = join(dir, 'accepting-store');
-    const accepting = pool((h) => ({ ...h, knownHosts: null }), async (q) => (questions.push(q), 'accept'), store);
+    const accepting = pool((h) => ({ ...h, knownHosts: null }), async (q) => (questions.push(q), { value: 'accept' }), store);
     expect((await collect(accepting, 'host-3', 'echo ok')).out).toBe('ok\n');
     expect(questions).toMatchObject([{ kind: 'host-key', host: 'host-3', fingerprint: expected }]);
     expect(readFileSync(store, 'utf8')).toContain('[127.0.70.3]:2222 ssh-ed25519');

@@ -1,16 +1,17 @@
 import type { Disposable } from '../../shared/disposable';
 import type { SshQuestion } from '../../shared/contract/terminal';
-import type { PoolQuestion } from './pool';
+import type { PoolAnswer, PoolQuestion } from './pool';
 
 // Questions the SSH pool asks the user (a host key to accept, a passphrase, a password), held until
 // a window answers. A window that connects later still sees the open ones; with no window for two
-// minutes the answer is "no". Answers are handed to the pool and never stored or logged.
+// minutes the answer is "no". Answers are handed to the pool and never stored or logged here; a
+// secret answered with "remember" is kept by the pool's SecretStore, which the renderer never sees.
 
 const TIMEOUT_MS = 120_000;
 
 interface Open {
   question: SshQuestion;
-  resolve: (answer: string | null) => void;
+  resolve: (answer: PoolAnswer | null) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -19,7 +20,7 @@ export class QuestionBroker implements Disposable {
   private readonly open = new Map<number, Open>();
   private readonly listeners = new Set<(q: SshQuestion) => void>();
 
-  readonly ask = (question: PoolQuestion): Promise<string | null> =>
+  readonly ask = (question: PoolQuestion): Promise<PoolAnswer | null> =>
     new Promise((resolve) => {
       const id = this.nextId++;
       const timer = setTimeout(() => this.answer(id, null), TIMEOUT_MS);
@@ -29,12 +30,15 @@ export class QuestionBroker implements Disposable {
       for (const listener of this.listeners) listener(full);
     });
 
-  answer(id: number, answer: string | null): void {
+  /** `remember` only counts for a question that offered it (a passphrase or password with a store). */
+  answer(id: number, answer: string | null, remember = false): void {
     const entry = this.open.get(id);
     if (!entry) return;
     clearTimeout(entry.timer);
     this.open.delete(id);
-    entry.resolve(answer);
+    const q = entry.question;
+    const offered = (q.kind === 'password' || q.kind === 'passphrase') && q.remember !== null;
+    entry.resolve(answer === null ? null : { value: answer, remember: offered && remember });
   }
 
   /** Sends the open questions at once, then each new one. */

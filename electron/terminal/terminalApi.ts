@@ -17,7 +17,7 @@ export function terminalApi(terminals: TerminalService, questions: QuestionBroke
     requests: {
       'terminal.input': async ({ session, data }) => guard(() => terminals.input(session, data)),
       'terminal.resize': async ({ session, cols, rows }) => guard(() => terminals.resize(session, cols, rows)),
-      'ssh.answer': async ({ id, answer }) => (questions.answer(id, answer), null),
+      'ssh.answer': async ({ id, answer, remember }) => (questions.answer(id, answer, remember ?? false), null),
       'recordings.list': async () => listRecordings(recordingsDir),
       'recordings.read': async ({ id }) => {
         try {

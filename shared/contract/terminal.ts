@@ -14,10 +14,17 @@ export const TerminalEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type TerminalEvent = z.infer<typeof TerminalEventSchema>;
 
+/**
+ * How an answered secret would be remembered if the user ticks "Remember": 'encrypted' on the
+ * desktop (Electron's safeStorage, the OS keychain), 'memory' in browser mode (until the core
+ * stops); null when it cannot be (no keychain; keyboard-interactive prompts).
+ */
+const Remember = z.enum(['encrypted', 'memory']).nullable();
+
 export const SshQuestionSchema = z.discriminatedUnion('kind', [
   z.object({ id: z.number(), kind: z.literal('host-key'), host: z.string(), address: z.string(), port: z.number(), keyType: z.string(), fingerprint: z.string() }),
-  z.object({ id: z.number(), kind: z.literal('passphrase'), host: z.string(), file: z.string() }),
-  z.object({ id: z.number(), kind: z.literal('password'), host: z.string(), user: z.string() }),
+  z.object({ id: z.number(), kind: z.literal('passphrase'), host: z.string(), file: z.string(), remember: Remember }),
+  z.object({ id: z.number(), kind: z.literal('password'), host: z.string(), user: z.string(), remember: Remember }),
 ]);
 export type SshQuestion = z.infer<typeof SshQuestionSchema>;
 
@@ -26,11 +33,14 @@ const Session = z.string().min(1).max(100);
 export const terminalRequests = {
   'terminal.input': { input: z.object({ session: Session, data: z.string().max(1 << 20) }).strict(), output: z.null() },
   'terminal.resize': { input: z.object({ session: Session, cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict(), output: z.null() },
-  /** The answer to a question (null: refuse). Secrets go to the core only, never back. */
   'recordings.list': { input: z.object({}).strict(), output: z.array(z.object({ id: z.string(), host: z.string(), startedAt: z.number(), bytes: z.number() })) },
   /** The asciicast v2 text of a recording. */
   'recordings.read': { input: z.object({ id: z.string().max(300) }).strict(), output: z.string() },
-  'ssh.answer': { input: z.object({ id: z.number(), answer: z.string().nullable() }).strict(), output: z.null() },
+  /**
+   * The answer to a question (null: refuse). Secrets go to the core only, never back. `remember`:
+   * the user ticked "Remember" (only counts where the question's `remember` is not null).
+   */
+  'ssh.answer': { input: z.object({ id: z.number(), answer: z.string().nullable(), remember: z.boolean().optional() }).strict(), output: z.null() },
 } as const satisfies Record<string, RequestDef>;
 
 export const terminalStreams = {

@@ -3,7 +3,9 @@ import type { SshQuestion } from '../../../shared/contract/terminal';
 import { useAppStore, useClient } from '../../state/react';
 
 // What SSH asks the user: accept an unknown host key (by its SHA256 fingerprint), a passphrase, a
-// password. The answer goes to the core once and is not kept here.
+// password. The answer goes to the core once and is not kept here. "Remember" (where the core
+// offers it) asks the core to keep the secret: encrypted by the OS keychain on the desktop, in
+// memory in browser mode; the page never gets it back.
 
 export function QuestionDialog(): ReactNode {
   const question = useAppStore((s) => s.questions[0]);
@@ -14,10 +16,12 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
   const client = useClient();
   const answered = useAppStore((s) => s.questionAnswered);
   const [secret, setSecret] = useState('');
-  const answer = (value: string | null): void => {
+  const [remember, setRemember] = useState(false);
+  const answer = (value: string | null, keep = false): void => {
     answered(question.id);
-    void client.call('ssh.answer', { id: question.id, answer: value }).catch(() => undefined);
+    void client.call('ssh.answer', { id: question.id, answer: value, ...(keep ? { remember: true } : {}) }).catch(() => undefined);
   };
+  const canRemember = question.kind === 'host-key' ? null : question.remember;
   return (
     <div className="palette-backdrop">
       <div className="dialog" role="alertdialog" aria-label="SSH asks" data-testid="ssh-question" data-kind={question.kind}>
@@ -44,12 +48,22 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              answer(secret);
+              answer(secret, canRemember !== null && remember);
             }}
           >
             <h2>{question.kind === 'password' ? `Password for ${question.user}@${question.host}` : `Passphrase for ${question.file}`}</h2>
             <input className="input" type="password" autoFocus autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} aria-label="Secret" />
-            <p className="muted">Sent to the core for this login only; not stored.</p>
+            {canRemember !== null ? (
+              <label className="remember-secret">
+                <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="remember-secret" />{' '}
+                {canRemember === 'encrypted' ? 'Remember it (encrypted with the system keychain)' : 'Remember it until Fleetdeck stops (in memory only)'}
+              </label>
+            ) : null}
+            <p className="muted">
+              {canRemember !== null && remember
+                ? 'Tried first next time; forgotten as soon as the server refuses it.'
+                : 'Sent to the core for this login only; not stored.'}
+            </p>
             <div className="dialog-buttons">
               <button type="button" className="button" onClick={() => answer(null)}>
                 Cancel
