@@ -24,6 +24,8 @@ export function writeCapProject(o: { dir: string; fleetDir: string; addresses: r
       `set :repo_url, ${JSON.stringify(o.repo)}`,
       `set :branch, ENV.fetch('BRANCH', ${JSON.stringify(o.branch)})`,
       "set :deploy_to, '~/apps/shop'",
+      // Capistrano leaves a git helper script per host and run in tmp_dir; the test hosts share one /tmp.
+      `set :tmp_dir, ${JSON.stringify(join(o.dir, 'tmp'))}`,
       `set :keep_releases, ${o.keepReleases ?? 5}`,
       'set :log_level, :info',
       "set :format_options, command_output: false",
