@@ -4,38 +4,24 @@
 // new release is deployed and rolled back, timed. For the fair pair Fleetdeck runs one wave
 // with no bake (its health gate stays on: Capistrano has none to turn off); a second Fleetdeck
 // deploy in three health-gated waves is reported on its own.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDeploy, type DeployEvent, type DeployRequest } from '../../electron/deploy/deployRunner';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
-import { HostKeyStore } from '../../electron/ssh/hostKeys';
-import { SshPool } from '../../electron/ssh/pool';
-import { AppSchema } from '../../shared/fleet/appSchema';
+import { deployTestBed, nextSecond } from '../../electron/deploy/deployTestBed';
 import { writeCapProject } from '../fleet/capistrano';
-import { fleetDown, fleetUp } from '../fleet/fleet';
-import { SAMPLE_APP_PORT, sampleAppRepo } from '../fleet/sampleApp';
+import { SAMPLE_APP_PORT } from '../fleet/sampleApp';
 
 export const DEPLOY_USAGE = `bench deploy [--hosts N]
   --hosts N       test hosts to deploy to (default 20)`;
 
 const seconds = (ms: number): number => Math.round(ms / 10) / 100;
-const nextSecond = (): Promise<void> => new Promise((r) => setTimeout(r, 1100));
 
 export async function runDeployBench(o: { hosts: number }): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-deploy-'));
+  console.log(`starting ${o.hosts} test hosts at 127.0.125.x …`);
+  const bed = await deployTestBed(125, o.hosts);
   try {
-    console.log(`starting ${o.hosts} test hosts at 127.0.125.x …`);
-    const fleet = await fleetUp({ hosts: o.hosts, dir, nodeExporter: false, firstIndex: (125 - 10) * 254, haproxy: false });
-    mkdirSync(join(dir, 'repo'));
-    sampleAppRepo(join(dir, 'repo'));
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    const hosts = parsed.fleet.hosts;
-    const pool = new SshPool({ lookup: (n) => hosts.find((h) => h.name === n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+    const { dir, fleet, pool, hosts } = bed;
     const cap = writeCapProject({ dir: join(dir, 'cap'), fleetDir: dir, addresses: fleet.hosts.map((h) => h.address), repo: join(dir, 'repo'), branch: 'v1' });
-    const spec = (waves: Array<number | string>) =>
-      AppSchema.parse({ roles: ['app'], deploy_to: '~/apps/shop', source: { git: join(dir, 'repo'), ref: 'v1' }, restart: 'bin/restart', health: { http: `http://{address}:${SAMPLE_APP_PORT}/health`, within: '10s' }, waves, status_gate: false, keep_releases: 5 });
+    const spec = (waves: Array<number | string>) => bed.spec({ health: { http: `http://{address}:${SAMPLE_APP_PORT}/health`, within: '10s' }, waves, status_gate: false, keep_releases: 5 });
     const timed = async <T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; value: T }> => {
       const t = performance.now();
       const value = await fn();
@@ -72,7 +58,6 @@ export async function runDeployBench(o: { hosts: number }): Promise<number> {
     console.log('Fleetdeck, waves [1, "25%", "100%"], health-gated:');
     await nextSecond();
     const waves3 = await timed('deploy v2', () => fleetdeck({ spec: spec([1, '25%', '100%']), ref: 'v2' }));
-    pool.dispose();
 
     const result = {
       hosts: o.hosts,
@@ -88,7 +73,6 @@ export async function runDeployBench(o: { hosts: number }): Promise<number> {
     console.log(JSON.stringify(result));
     return 0;
   } finally {
-    await fleetDown(dir);
-    rmSync(dir, { recursive: true, force: true });
+    await bed.dispose();
   }
 }

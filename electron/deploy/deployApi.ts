@@ -1,5 +1,4 @@
-import type { FleetService } from '../inventory/fleetService';
-import { appHosts } from '../inventory/fleetService';
+import { appHosts, type FleetService } from '../inventory/fleetService';
 import type { SshPool } from '../ssh/pool';
 import { CoreFailure, type ApiPart } from '../transport/coreApi';
 import type { DeployRecords } from './deployRecords';

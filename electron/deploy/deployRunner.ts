@@ -9,7 +9,7 @@ import { Semaphore } from '../status/scheduler';
 import { expandUrl } from '../status/probes';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
-import { packSource, sftpPath, uploadTo, type PackedSource } from './upload';
+import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from './upload';
 
 // One deploy of one app: preflight → lock → prepare everywhere → waves (switch, restart, health
 // gate, bake) → record → cleanup → unlock. When a wave fails past its threshold, or the user
@@ -62,6 +62,9 @@ export interface DeployResult {
 
 class StepFailure extends Error {}
 
+/** A host on which a phase failed, and why. */
+type HostFailure = { host: string; error: string };
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: DeployEvent) => void = () => undefined): Promise<DeployResult> {
@@ -99,10 +102,10 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       throw new StepFailure(message);
     }
   };
-  /** Runs fn on every host (10 at a time); the hosts that failed, with why. An abort asked for
+  /** Runs fn on every host (32 at a time); the hosts that failed, with why. An abort asked for
    * meanwhile is thrown once every host has stopped. */
-  const everywhere = async (hosts: readonly string[], fn: (host: string) => Promise<void>): Promise<Array<{ host: string; error: string }>> => {
-    const failed: Array<{ host: string; error: string }> = [];
+  const everywhere = async (hosts: readonly string[], fn: (host: string) => Promise<void>): Promise<HostFailure[]> => {
+    const failed: HostFailure[] = [];
     let aborted: Aborted | null = null;
     await Promise.all(
       hosts.map((h) =>
@@ -145,8 +148,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   onEvent({ type: 'done', outcome, release, message });
   return { outcome, release, message, previous };
 
-  async function unlockAll(): Promise<Array<{ host: string; error: string }>> {
-    const failed: Array<{ host: string; error: string }> = [];
+  async function unlockAll(): Promise<HostFailure[]> {
+    const failed: HostFailure[] = [];
     await Promise.all(locked.map((h) => limit.run(() => step(h, 'unlock', steps.unlockScript(ctx), false).catch((e: Error) => void failed.push({ host: h, error: e.message })))));
     return failed;
   }
@@ -178,15 +181,10 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
 
     if (kind === 'deploy') {
       const source = req.spec.source;
-      if (!('git' in source)) packed = await packSource(source, req.baseDir ?? process.cwd());
+      // A git source is fetched by each host; a folder or tarball is packed here once and uploaded.
+      const origin = 'git' in source ? { git: source.git, ref: req.ref ?? source.ref } : (packed = await packSource(source, req.baseDir ?? process.cwd()));
       const prepared = await everywhere(names, async (h) => {
-        let prepareSource: steps.PrepareSource;
-        if (packed) {
-          const remote = sftpPath(ctx.deployTo, release);
-          await control.checkpoint();
-          await timedStep(h, 'upload', () => uploadTo(pool, h, packed!.file, remote), `${packed.file} → ${remote}`);
-          prepareSource = { tarball: `.fleetdeck/upload-${release}.tar.gz`, revision: packed.revision };
-        } else prepareSource = { git: (source as { git: string }).git, ref: req.ref ?? (source as { ref: string }).ref };
+        const prepareSource: steps.PrepareSource = 'git' in origin ? origin : await upload(h, origin);
         const out = await step(h, 'prepare', steps.prepareScript(ctx, { source: prepareSource, linkedFiles: req.spec.linked_files, linkedDirs: req.spec.linked_dirs, build: req.spec.build }));
         revisionOf[h] = out.split('\n').at(-1) ?? '';
       });
@@ -220,6 +218,14 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     await everywhere(names, (h) => cleanup(h));
     const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${release} is live on ${plural(names.length, 'host')}`;
     return done('succeeded', `${what}.`);
+  }
+
+  /** Sends a packed source to a host as the upload step; what prepare then unpacks. */
+  async function upload(h: string, local: PackedSource): Promise<steps.PrepareSource> {
+    const remote = sftpPath(ctx.deployTo, release);
+    await control.checkpoint();
+    await timedStep(h, 'upload', () => uploadTo(pool, h, local.file, remote), `${local.file} → ${remote}`);
+    return { tarball: uploadName(release), revision: local.revision };
   }
 
   /** A step that is not a remote script (the upload), reported like one. */

@@ -86,7 +86,8 @@ export class DeployService implements Disposable {
     };
 
     emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name) });
-    tell(webhookText({ app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length }));
+    const facts = { app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length };
+    tell(webhookText(facts));
     const status = this.options.status;
     void runDeploy(
       this.options.pool,
@@ -110,7 +111,7 @@ export class DeployService implements Disposable {
         if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
         if (event.type === 'done') {
           if (recordId !== null) records?.finish(recordId, event.outcome, event.message, [...steps.values()]);
-          tell(webhookText({ app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length, outcome: event.outcome, message: event.message }));
+          tell(webhookText({ ...facts, outcome: event.outcome, message: event.message }));
         }
         emit(event);
       },

@@ -10,7 +10,7 @@ import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import type { DeployEvent } from './deployRunner';
 
-// What the deploy integration tests stand on: four real test hosts at 127.0.<octet>.x, the
+// What the deploy integration tests (and the deploy benchmark) stand on: real test hosts at 127.0.<octet>.x, the
 // sample app's git repository, a pool that logs in to them, and ways to look at the hosts.
 
 export interface DeployTestBed {
@@ -32,9 +32,9 @@ export interface DeployTestBed {
   dispose(): Promise<void>;
 }
 
-export async function deployTestBed(octet: number): Promise<DeployTestBed> {
+export async function deployTestBed(octet: number, hosts = 4): Promise<DeployTestBed> {
   const dir = mkdtempSync(join(tmpdir(), `fleetdeck-deploy-${octet}-`));
-  const options = { hosts: 4, dir, nodeExporter: false, firstIndex: (octet - 10) * 254, haproxy: false };
+  const options = { hosts, dir, nodeExporter: false, firstIndex: (octet - 10) * 254, haproxy: false };
   const fleet = await fleetUp(options).catch(async (error: unknown) => {
     // Hosts started before the failure must not outlive it.
     await fleetDown(dir);
@@ -44,14 +44,14 @@ export async function deployTestBed(octet: number): Promise<DeployTestBed> {
   const commits = sampleAppRepo(join(dir, 'repo'));
   const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
   if (!parsed.ok) throw new Error(parsed.problem.message);
-  const hosts = parsed.fleet.hosts;
-  const pool = new SshPool({ lookup: (n) => hosts.find((h) => h.name === n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+  const fleetHosts = parsed.fleet.hosts;
+  const pool = new SshPool({ lookup: (n) => fleetHosts.find((h) => h.name === n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
   const appDir = (h: number): string => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
   return {
     dir,
     fleet,
     pool,
-    hosts,
+    hosts: fleetHosts,
     commits,
     spec: (extra = {}) =>
       AppSchema.parse({

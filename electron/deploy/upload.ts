@@ -41,10 +41,15 @@ export async function packSource(source: { dir: string } | { tarball: string }, 
   }
 }
 
+/** Where a release's upload lands, relative to deploy_to (where the prepare step unpacks it). */
+export function uploadName(release: string): string {
+  return `.fleetdeck/upload-${release}.tar.gz`;
+}
+
 /** The upload's path as SFTP sees it: relative paths start in the remote user's home, like `~/`. */
 export function sftpPath(deployTo: string, release: string): string {
   const base = deployTo.startsWith('~/') ? deployTo.slice(2) : deployTo;
-  return `${base.replace(/\/+$/, '')}/.fleetdeck/upload-${release}.tar.gz`;
+  return `${base.replace(/\/+$/, '')}/${uploadName(release)}`;
 }
 
 export async function uploadTo(pool: SshPool, host: string, local: string, remote: string): Promise<void> {

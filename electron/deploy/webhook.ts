@@ -1,3 +1,5 @@
+import { deployTitle } from '../../shared/deploy/release';
+
 // The app's webhook (fleet file `notify: { webhook: … }`): one Slack-compatible JSON message
 // ({"text": …}, also what Mattermost and Rocket.Chat take) when a deploy starts and when it ends.
 // A webhook that fails never fails the deploy; the deploy's log says why it was not told.
@@ -14,7 +16,7 @@ export interface WebhookFacts {
 }
 
 export function webhookText(f: WebhookFacts): string {
-  const what = f.kind === 'deploy' ? `Deploy of ${f.app} ${f.release}` : f.kind === 'rollback' ? `Rollback of ${f.app} to ${f.release}` : `Undo of ${f.app} ${f.release}`;
+  const what = deployTitle(f.kind, f.app, f.release);
   if (f.outcome === undefined) return `${what} started by ${f.user}@${f.machine} on ${f.hosts} host${f.hosts === 1 ? '' : 's'}.`;
   return `${what}: ${f.outcome}. ${f.message ?? ''}`.trim();
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAnsibleInventory } from './ansible';
+import { NESTED_YAML } from './ansibleFixtures';
 
 // Ansible itself is the reference: `ansible-inventory --list` prints every host with its merged
 // variables and every group with its direct hosts. For inventories that use the tricky parts
@@ -145,34 +146,7 @@ num=1.50
 [db]
 app2
 `,
-  'nested.yml': `all:
-  vars:
-    ansible_user: deploy
-    owner: platform
-  hosts:
-    mail.example.com:
-  children:
-    staging:
-      children:
-        app:
-          hosts:
-            stg-app-[1:2]:
-              ansible_host: 10.1.0.1
-    production:
-      vars:
-        ansible_ssh_common_args: -J jump.example.com
-      children:
-        lb:
-          hosts:
-            lb1.example.com: { ansible_port: 2222 }
-        db:
-          hosts:
-            db1.example.com:
-              ansible_host: 10.0.0.5
-              backup: { daily: true }
-          vars:
-            owner: dba
-`,
+  'nested.yml': NESTED_YAML,
 };
 
 /** An inventory with group_vars/ and host_vars/ beside it, as real projects keep them: files with

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../shared/fleet/imported';
 import { readAnsibleInventory } from './ansible';
+import { NESTED_YAML } from './ansibleFixtures';
 
 // Realistic inventories, in the shapes Ansible's own documentation and real projects use.
 
@@ -156,38 +157,10 @@ no equals sign
   });
 });
 
-const YAML = `all:
-  vars:
-    ansible_user: deploy
-    owner: platform
-  hosts:
-    mail.example.com:
-  children:
-    staging:
-      children:
-        app:
-          hosts:
-            stg-app-[1:2]:
-              ansible_host: 10.1.0.1
-    production:
-      vars:
-        ansible_ssh_common_args: -J jump.example.com
-      children:
-        lb:
-          hosts:
-            lb1.example.com: { ansible_port: 2222 }
-        db:
-          hosts:
-            db1.example.com:
-              ansible_host: 10.0.0.5
-              backup: { daily: true }
-          vars:
-            owner: dba
-`;
 
 describe('Ansible YAML inventory', () => {
   it('reads nested groups, vars and ranges', () => {
-    const result = read('inventory.yml', YAML);
+    const result = read('inventory.yml', NESTED_YAML);
     expect(result.problems).toEqual([]);
     const hosts = byName(result);
     expect(Object.keys(hosts)).toEqual(['mail.example.com', 'stg-app-1', 'stg-app-2', 'lb1.example.com', 'db1.example.com']);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { Client, utils as sshUtils, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import type { Disposable } from '../../shared/disposable';
 import type { Host } from '../../shared/fleet/model';
 import {
@@ -562,12 +562,12 @@ function expandHome(path: string): string {
  * by default, whose cipher name is inside the base64.
  */
 function isEncryptedKey(privateKey: Buffer): boolean {
-  const parsed = sshUtils.parseKey(privateKey);
+  const parsed = ssh2.utils.parseKey(privateKey);
   return parsed instanceof Error && /passphrase/i.test(parsed.message);
 }
 
 function decrypts(privateKey: Buffer, passphrase: string): boolean {
-  return !(sshUtils.parseKey(privateKey, passphrase) instanceof Error);
+  return !(ssh2.utils.parseKey(privateKey, passphrase) instanceof Error);
 }
 
 function readIdentity(path: string): Buffer {

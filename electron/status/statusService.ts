@@ -54,6 +54,8 @@ interface Entry {
   phase: number;
   timer: NodeJS.Timeout | null;
   inFlight: AbortController | null;
+  /** Settles when the poll in flight has its answers (checkNow waits for it). */
+  settled: Promise<unknown>;
   failures: number;
   stale: boolean;
   /** Hosts whose checks this load balancer set at its last poll. */
@@ -127,7 +129,7 @@ export class StatusService implements Disposable {
   async checkNow(name: string): Promise<HostStatus | null> {
     const entry = this.entries.get(name);
     if (!entry || entry.probes.length === 0) return null;
-    while (entry.inFlight) await new Promise((r) => setTimeout(r, 50));
+    while (entry.inFlight) await entry.settled;
     await this.poll(entry);
     return this.host(name);
   }
@@ -155,6 +157,7 @@ export class StatusService implements Disposable {
         phase: phaseOf(host.name, host.intervalMs),
         timer: null,
         inFlight: null,
+        settled: Promise.resolve(),
         failures: 0,
         stale: false,
         lbTargets: new Set(),
@@ -198,7 +201,9 @@ export class StatusService implements Disposable {
     const started = performance.now();
     let outcomes: ProbeOutcome[];
     try {
-      outcomes = await this.semaphore.run(() => Promise.all(entry.probes.map((probe) => probe.poll(timeoutMs, controller.signal))));
+      const answers = this.semaphore.run(() => Promise.all(entry.probes.map((probe) => probe.poll(timeoutMs, controller.signal))));
+      entry.settled = answers.catch(() => undefined);
+      outcomes = await answers;
     } finally {
       if (entry.inFlight === controller) entry.inFlight = null;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drift, releaseRows } from './history';
+import { drift, isRecoverable, recoveryPlan, releaseRows } from './history';
 
 const reports = [
   { host: 'a', current: '20260102000000', releases: ['20260101000000', '20260102000000'], log: [{ kind: 'deploy' as const, branch: 'main', revision: 'abc', release: '20260102000000', user: 'alice' }], error: null },
@@ -17,5 +17,15 @@ describe('release history', () => {
   it('flags hosts that run another release than most', () => {
     expect(drift(reports)).toEqual({ expected: '20260102000000', drifted: ['c'] });
     expect(drift([])).toEqual({ expected: null, drifted: [] });
+  });
+
+  it('offers to resume or undo a cut-short deploy, saying what the hosts run and whose lock is taken over', () => {
+    const record = { kind: 'deploy' as const, release: '20260102000000', hosts: ['a', 'c'], outcome: 'interrupted' };
+    expect(isRecoverable(record)).toBe(true);
+    expect(isRecoverable({ ...record, outcome: 'succeeded' })).toBe(false);
+    expect(isRecoverable({ ...record, kind: 'rollback' })).toBe(false);
+    const locked = reports.map((r) => ({ ...r, lock: r.host === 'c' ? 'alice@laptop' : null }));
+    expect(recoveryPlan(record, locked)).toBe('20260102000000 runs on a; not on c (20260101000000). The lock it left on c is taken over.');
+    expect(recoveryPlan({ ...record, outcome: 'failed' }, locked)).toBe('20260102000000 runs on a; not on c (20260101000000).');
   });
 });

@@ -9,6 +9,8 @@ export interface HostReport {
   current: string | null;
   releases: readonly string[];
   log: readonly LogEntry[];
+  /** Who holds the deploy lock, or null when it is free. */
+  lock?: string | null;
   error: string | null;
 }
 
@@ -48,4 +50,30 @@ export function drift(reports: readonly HostReport[]): { expected: string | null
   for (const r of reports) if (r.current) counts.set(r.current, (counts.get(r.current) ?? 0) + 1);
   const expected = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0].localeCompare(a[0]))[0]?.[0] ?? null;
   return { expected, drifted: reports.filter((r) => !r.error && r.current !== expected).map((r) => r.host) };
+}
+
+/** What the console recorded of a deploy, as far as recovering it goes. */
+export interface RecordFacts {
+  kind: 'deploy' | 'rollback' | 'undo';
+  release: string;
+  hosts: readonly string[];
+  outcome: string | null;
+}
+
+/** A deploy cut short (console killed, failed, aborted) can be resumed or undone. */
+export function isRecoverable(record: RecordFacts): boolean {
+  return record.kind === 'deploy' && record.outcome !== null && ['interrupted', 'failed', 'aborted'].includes(record.outcome);
+}
+
+/** What resuming or undoing a cut-short deploy would do, from what the hosts say now. */
+export function recoveryPlan(record: RecordFacts, reports: readonly HostReport[]): string {
+  const mine = reports.filter((r) => record.hosts.includes(r.host));
+  const on = mine.filter((r) => r.current === record.release).map((r) => r.host);
+  const off = mine.filter((r) => r.current !== record.release).map((r) => `${r.host} (${r.current ?? 'none'})`);
+  const locked = mine.filter((r) => r.lock).map((r) => r.host);
+  return [
+    `${record.release} runs on ${on.join(', ') || 'no host'}; ${off.length ? `not on ${off.join(', ')}` : 'every host has it'}.`,
+    // Only an interrupted deploy's own lock is taken over by resuming it (deployService.ts).
+    locked.length && record.outcome === 'interrupted' ? `The lock it left on ${locked.join(', ')} is taken over.` : '',
+  ].join(' ').trim();
 }

@@ -47,3 +47,8 @@ export function releasesToRemove(releases: readonly string[], keep: number, curr
   if (previousGood) kept.add(previousGood);
   return sorted.filter((r) => !kept.has(r));
 }
+
+/** How a deploy is named to people (webhook messages, desktop notifications). */
+export function deployTitle(kind: 'deploy' | 'rollback' | 'undo', app: string, release: string): string {
+  return kind === 'deploy' ? `Deploy of ${app} ${release}` : kind === 'rollback' ? `Rollback of ${app} to ${release}` : `Undo of ${app} ${release}`;
+}

@@ -3,10 +3,12 @@ import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/c
 import { drift, releaseRows } from '../../../shared/deploy/history';
 import { useAppStore, useClient } from '../../state/react';
 import { AppView } from './AppView';
+import { DeployRecordsTable } from './DeployRecordsTable';
+import { InlineConfirm } from './InlineConfirm';
 
-// An app's releases as its hosts report them (releases/, current, revisions.log — so deploys by
-// others, Capistrano included, show too), a version grid with drift flagged, and "roll back to
-// this release" after a confirmation of what changes.
+// An app's releases as its hosts report them (releases/, current, revisions.log, the lock — so
+// deploys by others, Capistrano included, show too), a version grid with drift flagged, "roll back
+// to this release" after a confirmation of what changes, and the console's own deploy records.
 
 export function ReleasesView(): ReactNode {
   return (
@@ -21,7 +23,7 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
   const [reports, setReports] = useState<HostReleasesMessage[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const [records, setRecords] = useState<DeployRecordMessage[]>([]);
   const showView = useAppStore((s) => s.showView);
   const load = useCallback(() => {
@@ -39,7 +41,7 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
     setConfirm(null);
     client.call('deploy.start', { app, takeOver: false, ...params }).then(
       () => showView('deploys'),
-      (e: Error & { hint?: string }) => setOutcome(`${e.message}${e.hint ? ` ${e.hint}` : ''}`),
+      (e: Error & { hint?: string }) => setProblem(`${e.message}${e.hint ? ` ${e.hint}` : ''}`),
     );
   };
   const rollBack = (release: string): void => launch({ release });
@@ -73,9 +75,9 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
           ))}
         </tbody>
       </table>
-      {outcome ? (
-        <p className="deploy-done" data-testid="rollback-outcome">
-          {outcome}
+      {problem ? (
+        <p className="state-text state-critical" data-testid="releases-problem">
+          {problem}
         </p>
       ) : null}
       <table className="events" data-testid="release-list">
@@ -102,15 +104,11 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
                 <td>{row.presentOn.length}</td>
                 <td>
                   {confirm === row.release ? (
-                    <span className="rollback-confirm">
-                      {changes.map((r) => `${r.host}: ${r.current ?? 'none'} → ${row.release}`).join('; ')}{' '}
+                    <InlineConfirm what={changes.map((r) => `${r.host}: ${r.current ?? 'none'} → ${row.release}`).join('; ')} onCancel={() => setConfirm(null)}>
                       <button type="button" className="button button-danger" data-testid="rollback-confirm" onClick={() => rollBack(row.release)}>
                         Roll back {changes.length} hosts
-                      </button>{' '}
-                      <button type="button" className="button" onClick={() => setConfirm(null)}>
-                        Cancel
                       </button>
-                    </span>
+                    </InlineConfirm>
                   ) : changes.length > 0 && everywhere ? (
                     <button type="button" className="button" data-testid="rollback" onClick={() => setConfirm(row.release)}>
                       Roll back to this release
@@ -122,61 +120,8 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
           })}
         </tbody>
       </table>
-      <h2>Deploys from this console</h2>
-      {records.length === 0 ? <p className="muted">None yet.</p> : null}
-      <table className="events" data-testid="deploy-history">
-        <tbody>
-          {records.map((r) => (
-            <tr key={r.id} data-testid="deploy-record" data-outcome={r.outcome ?? 'running'}>
-              <td className="num">{new Date(r.startedAt).toLocaleString()}</td>
-              <td>{r.kind}</td>
-              <td className="mono">{r.release}</td>
-              <td className="mono">{r.ref ?? ''}</td>
-              <td>
-                {r.user}@{r.machine}
-              </td>
-              <td className="num">{r.finishedAt ? `${((r.finishedAt - r.startedAt) / 1000).toFixed(1)} s` : ''}</td>
-              <td>
-                <strong>{r.outcome ?? 'running'}</strong> <span className="muted">{r.message}</span>
-              </td>
-              <td>
-                {r.kind === 'deploy' && r.outcome && ['interrupted', 'failed', 'aborted'].includes(r.outcome) ? (
-                  confirm === `record:${r.id}` ? (
-                    <span className="rollback-confirm" data-testid="record-confirm">
-                      {recoveryPlan(r, reports)}{' '}
-                      <button type="button" className="button button-primary" data-testid="record-resume" onClick={() => launch({ resume: r.id })} title="Deploy the same release again: what was prepared is re-used, hosts already on it are only checked">
-                        Resume the deploy
-                      </button>{' '}
-                      <button type="button" className="button button-danger" data-testid="record-undo" onClick={() => launch({ undo: r.id })} title="Every host on this release goes back to the release it had before">
-                        Roll it back
-                      </button>{' '}
-                      <button type="button" className="button" onClick={() => setConfirm(null)}>
-                        Cancel
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" className="button" data-testid="record-recover" onClick={() => setConfirm(`record:${r.id}`)}>
-                      Resume or roll back…
-                    </button>
-                  )
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DeployRecordsTable records={records} reports={reports} launch={launch} />
     </>
   );
 }
 
-/** What resuming or undoing a cut-short deploy would do, from what the hosts say now. */
-function recoveryPlan(record: DeployRecordMessage, reports: readonly HostReleasesMessage[]): string {
-  const mine = reports.filter((r) => record.hosts.includes(r.host));
-  const on = mine.filter((r) => r.current === record.release).map((r) => r.host);
-  const off = mine.filter((r) => r.current !== record.release).map((r) => `${r.host} (${r.current ?? 'none'})`);
-  const locked = mine.filter((r) => r.lock).map((r) => r.host);
-  return [
-    `${record.release} runs on ${on.join(', ') || 'no host'}; ${off.length ? `not on ${off.join(', ')}` : 'every host has it'}.`,
-    locked.length && record.outcome === 'interrupted' ? `The lock it left on ${locked.join(', ')} is taken over.` : '',
-  ].join(' ');
-}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { DeployEventMessage } from '../../../shared/contract/deploy';
+import { deployTitle } from '../../../shared/deploy/release';
 import type { RequestInput } from '../../../shared/api';
 import type { Subscription } from '../../client';
 import { foldDeploy, NO_DEPLOY, type DeployProgress } from '../../state/deployProgress';
@@ -69,6 +70,6 @@ export function useAppDeploy(app: string): {
  * per deploy (the tag), so a replay after a reload does not repeat it. */
 function notifyDeploy(app: string, e: DeployEventMessage): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  if (e.type === 'started') new Notification(`${e.kind === 'deploy' ? 'Deploy' : e.kind === 'rollback' ? 'Rollback' : 'Undo'} of ${app} started`, { body: `${e.release} on ${e.hosts.length} hosts`, tag: `deploy:${app}:${e.id}` });
-  if (e.type === 'done') new Notification(`${app}: ${e.outcome}`, { body: e.message, tag: `deploy:${app}:${e.release}:done` });
+  if (e.type === 'started') new Notification(`${deployTitle(e.kind, app, e.release)} started`, { body: `on ${e.hosts.length} hosts`, tag: `deploy:${app}:${e.id}` });
+  if (e.type === 'done') new Notification(`${app} ${e.release}: ${e.outcome}`, { body: e.message, tag: `deploy:${app}:${e.release}:done` });
 }
