@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, MAX_BACKOFF_MS, nextSlot, phaseOf, pollTimeout, Semaphore } from './scheduler';
+import { backoffDelay, MAX_BACKOFF_MS, nextSlot, phaseOf, POLL_TICK_MS, pollTimeout, Semaphore } from './scheduler';
 
 describe('scheduler', () => {
   it('gives each host a stable phase inside the interval, spread across it', () => {
@@ -10,6 +10,9 @@ describe('scheduler', () => {
     // Every tenth of the interval gets some hosts: no thundering herd.
     const tenths = new Set(phases.map((p) => Math.floor(p / 1000)));
     expect(tenths.size).toBe(10);
+    // Whole ticks, so hosts due together start together; nearly every tick is used.
+    expect(phases.every((p) => p % POLL_TICK_MS === 0)).toBe(true);
+    expect(new Set(phases).size).toBeGreaterThan(90);
   });
 
   it('keeps a host on its slot from cycle to cycle', () => {
