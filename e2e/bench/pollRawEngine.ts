@@ -1,9 +1,12 @@
 // The "raw" engine: what fetching alone costs. Every host's two endpoints are fetched at a fixed
-// phase in the interval with node:http (keep-alive to node_exporter, a new connection per Monit
-// request as Monit closes them), the bodies are read and thrown away. No parsing, no health, no
-// history. Run it with `--engine raw` to see how much of Fleetdeck's CPU is HTTP itself.
+// phase in the interval (whole ticks, as the StatusService does) with Fleetdeck's own httpGet
+// (keep-alive to node_exporter, a new connection per Monit request as Monit closes them), and
+// the bodies are thrown away. No parsing, no health, no history. Run it with `--engine raw` to
+// see how much of Fleetdeck's CPU is HTTP itself; RAW_CLIENT=node:http measures node:http instead.
 import http from 'node:http';
 import type { Host } from '../../shared/fleet/model';
+import { httpGet } from '../../electron/status/httpGet';
+import { POLL_TICK_MS } from '../../electron/status/scheduler';
 import type { ChildCounters, ChildSummary, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
 
@@ -27,7 +30,7 @@ export class RawEngine {
   start(): void {
     const n = this.hosts.length;
     this.hosts.forEach((host, i) => {
-      const phase = Math.floor((i / n) * this.intervalMs);
+      const phase = Math.floor(((i / n) * this.intervalMs) / POLL_TICK_MS) * POLL_TICK_MS;
       let cycle = 0;
       const tick = () => {
         const c = cycle++;
@@ -85,6 +88,14 @@ export class RawEngine {
       }
       done();
     };
+    if (process.env.RAW_CLIENT !== 'node:http') {
+      const { host, port, path, auth } = options;
+      httpGet(`http://${host}:${port}${path}`, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES, auth: auth ?? undefined }).then(
+        (answer) => finish(answer.status === 200 ? null : `${source}: HTTP ${answer.status}`),
+        (error: Error) => finish(`${source}: ${error.message}`),
+      );
+      return;
+    }
     const req = http.get({ ...options, timeout: TIMEOUT_MS }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => {

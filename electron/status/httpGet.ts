@@ -1,13 +1,12 @@
-import net from 'node:net';
-import tls from 'node:tls';
+import { connect, IdleConnections, type Connection, type Endpoint } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError } from './httpResponse';
 
 // One HTTP GET for a status source, bounded every way a host can misbehave: a total deadline
 // (a server that sends nothing, or one byte a minute, still ends), a size cap (a 50 MB or endless
-// body is cut off, not buffered), and errors worded for the operator. Keep-alive agents so a
-// poll every few seconds does not pay a TCP handshake each time. The HTTP is our own
-// (httpResponse.ts) over node:net and node:tls: node:http cost more CPU than all the rest of
-// polling 1,000 hosts, undici more still (README "Polling benchmark").
+// body is cut off, not buffered), and errors worded for the operator. Keep-alive connections so
+// a poll every few seconds does not pay a TCP handshake each time. The HTTP is our own
+// (httpResponse.ts, httpConnections.ts) over node:net and node:tls: node:http cost more CPU
+// than all the rest of polling 1,000 hosts, undici more still (README "Polling benchmark").
 
 export interface GetOptions {
   /** Total time for connect, headers and body. */
@@ -16,11 +15,13 @@ export interface GetOptions {
   /** user:password for basic auth. */
   auth?: string;
   signal?: AbortSignal;
+  /** How the body becomes text: utf8 (the default), or latin1 for Monit's ISO-8859-1. */
+  encoding?: 'utf8' | 'latin1';
 }
 
 export interface GetAnswer {
   status: number;
-  body: Buffer;
+  body: string;
   latencyMs: number;
 }
 
@@ -37,17 +38,8 @@ export class GetFailure extends Error {
   }
 }
 
-/** Idle keep-alive connections kept in all; a fleet of 1,000 hosts with two sources needs 2,000. */
-const MAX_IDLE = 4096;
-/** An idle connection is closed after this (node_exporter's Go server keeps them 3 minutes). */
-const IDLE_MS = 60_000;
-
 /** What a URL needs to be fetched, worked out once per URL (a poll every 10 s asks again and again). */
-interface Target {
-  secure: boolean;
-  /** Host name or address as connect() takes it (no brackets). */
-  hostname: string;
-  port: number;
+interface Target extends Endpoint {
   /** host:port, for messages. */
   label: string;
   /** Which idle connections fit. */
@@ -90,70 +82,6 @@ function targetOf(url: string, auth: string | undefined): Target {
   return target;
 }
 
-/** Keep-alive connections waiting for their origin's next poll, newest last. */
-class IdleConnections {
-  private readonly byOrigin = new Map<string, net.Socket[]>();
-  /** What removes an idle connection from the pool when it closes or times out. */
-  private readonly watches = new Map<net.Socket, () => void>();
-
-  take(origin: string): net.Socket | undefined {
-    for (let socket = this.byOrigin.get(origin)?.at(-1); socket; socket = this.byOrigin.get(origin)?.at(-1)) {
-      this.remove(origin, socket);
-      // One the server has begun to close is of no use.
-      if (socket.destroyed || !socket.writable) {
-        socket.destroy();
-        continue;
-      }
-      socket.ref();
-      return socket;
-    }
-    return undefined;
-  }
-
-  give(origin: string, socket: net.Socket): void {
-    if (this.watches.size >= MAX_IDLE || socket.destroyed) {
-      socket.destroy();
-      return;
-    }
-    const list = this.byOrigin.get(origin) ?? [];
-    list.push(socket);
-    this.byOrigin.set(origin, list);
-    // A connection the server closes while idle, or that stays unused too long, leaves the pool.
-    const watch = (): void => {
-      this.remove(origin, socket);
-      socket.destroy();
-    };
-    this.watches.set(socket, watch);
-    socket.on('close', watch);
-    socket.on('timeout', watch);
-    socket.on('error', watch);
-    socket.setTimeout(IDLE_MS);
-    socket.unref();
-  }
-
-  closeAll(): void {
-    for (const [origin, list] of [...this.byOrigin]) {
-      for (const socket of [...list]) {
-        this.remove(origin, socket);
-        socket.destroy();
-      }
-    }
-  }
-
-  private remove(origin: string, socket: net.Socket): void {
-    const watch = this.watches.get(socket);
-    if (!watch) return;
-    this.watches.delete(socket);
-    socket.off('close', watch);
-    socket.off('timeout', watch);
-    socket.off('error', watch);
-    socket.setTimeout(0);
-    const list = this.byOrigin.get(origin)!;
-    list.splice(list.lastIndexOf(socket), 1);
-    if (list.length === 0) this.byOrigin.delete(origin);
-  }
-}
-
 const idle = new IdleConnections();
 
 export function httpGet(url: string, options: GetOptions): Promise<GetAnswer> {
@@ -173,7 +101,8 @@ export function httpGet(url: string, options: GetOptions): Promise<GetAnswer> {
 class Exchange {
   private readonly started = performance.now();
   private timer: NodeJS.Timeout | null = null;
-  private socket: net.Socket | null = null;
+  private connection: Connection | null = null;
+  private detach: () => void = () => undefined;
   private reader: HttpResponseReader | null = null;
   private settled = false;
 
@@ -195,33 +124,25 @@ class Exchange {
     );
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     const reused = idle.take(this.target.origin);
-    this.send(reused ?? this.connect(), reused !== undefined);
+    this.send(reused ?? connect(this.target), reused !== undefined);
   }
 
-  private connect(): net.Socket {
-    const { hostname, port } = this.target;
-    // Status endpoints on the fleet often have self-signed certificates; the operator chose the
-    // URL in the fleet file, and nothing secret is sent but the endpoint's own password.
-    return this.target.secure
-      ? tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, rejectUnauthorized: false })
-      : net.connect({ host: hostname, port });
-  }
-
-  private send(socket: net.Socket, reused: boolean): void {
-    this.socket = socket;
-    const reader = new HttpResponseReader(this.options.maxBytes);
+  private send(connection: Connection, reused: boolean): void {
+    const { socket } = connection;
+    const reader = new HttpResponseReader(this.options.maxBytes, this.options.encoding);
+    this.connection = connection;
     this.reader = reader;
     // A kept-alive connection the server closed just before this request is not the host's fault:
     // the GET goes again on a new connection, once.
     const retryOrFail = (failure: GetFailure): void => {
       if (reused && !reader.started && !this.settled) {
         this.release(false);
-        this.send(this.connect(), false);
+        this.send(connect(this.target), false);
       } else this.fail(failure);
     };
-    const onData = (chunk: Buffer): void => {
+    connection.onBytes = (bytes) => {
       try {
-        if (reader.feed(chunk)) this.finish();
+        if (reader.feed(bytes)) this.finish();
       } catch (error) {
         this.fail(this.framingFailure(error));
       }
@@ -231,20 +152,17 @@ class Exchange {
       else retryOrFail(new GetFailure('closed', reader.started ? `${this.target.label} closed the connection in the middle of its answer` : `${this.target.label} closed the connection without answering`));
     };
     const onError = (error: NodeJS.ErrnoException): void => retryOrFail(describeSocketError(error, this.target.label));
-    socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('close', onEnd);
     socket.on('error', onError);
     this.detach = () => {
-      socket.off('data', onData);
+      connection.onBytes = () => undefined;
       socket.off('end', onEnd);
       socket.off('close', onEnd);
       socket.off('error', onError);
     };
     socket.write(this.target.request, 'latin1');
   }
-
-  private detach: () => void = () => undefined;
 
   private finish(): void {
     if (this.settled) return;
@@ -275,15 +193,15 @@ class Exchange {
 
   /** Lets go of the connection: back to the idle ones, or closed. */
   private release(keep: boolean): void {
-    const socket = this.socket;
-    if (!socket) return;
+    const connection = this.connection;
+    if (!connection) return;
     this.detach();
-    this.socket = null;
-    if (keep) idle.give(this.target.origin, socket);
+    this.connection = null;
+    if (keep) idle.give(this.target.origin, connection);
     else {
       // Errors after we let go (a reset while closing) must not crash the process.
-      socket.on('error', () => undefined);
-      socket.destroy();
+      connection.socket.on('error', () => undefined);
+      connection.socket.destroy();
     }
   }
 

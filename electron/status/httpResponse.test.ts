@@ -4,24 +4,29 @@ import { HttpFramingError, HttpResponseReader, HttpTooLargeError } from './httpR
 // Every response is also fed split at every byte boundary (and one byte at a time), because the
 // socket cuts the stream wherever it likes.
 
-function readAll(raw: string, options: { max?: number; cuts?: number[]; close?: boolean } = {}): HttpResponseReader {
-  const bytes = Buffer.from(raw, 'latin1');
-  const reader = new HttpResponseReader(options.max ?? 1 << 20);
+function readAll(raw: string, options: { max?: number; cuts?: number[]; close?: boolean; encoding?: 'utf8' | 'latin1' } = {}): HttpResponseReader {
+  const bytes = Buffer.from(raw, options.encoding ?? 'latin1');
+  const reader = new HttpResponseReader(options.max ?? 1 << 20, options.encoding ?? 'latin1');
   let from = 0;
   for (const cut of [...(options.cuts ?? []), bytes.length]) {
-    if (reader.feed(bytes.subarray(from, cut))) return reader;
+    // As the socket does: one buffer for every read, overwritten by the next.
+    const shared = Buffer.from(bytes.subarray(from, cut));
+    const complete = reader.feed(shared);
+    shared.fill(0);
+    if (complete) return reader;
     from = cut;
   }
   if (options.close) reader.end();
   return reader;
 }
 
-function everySplit(raw: string, check: (reader: HttpResponseReader) => void, close = false): void {
-  for (let cut = 1; cut < raw.length; cut++) check(readAll(raw, { cuts: [cut], close }));
-  check(readAll(raw, { cuts: Array.from({ length: raw.length - 1 }, (_, i) => i + 1), close }));
+function everySplit(raw: string, check: (reader: HttpResponseReader) => void, close = false, encoding: 'utf8' | 'latin1' = 'latin1'): void {
+  const length = Buffer.byteLength(raw, encoding);
+  for (let cut = 1; cut < length; cut++) check(readAll(raw, { cuts: [cut], close, encoding }));
+  check(readAll(raw, { cuts: Array.from({ length: length - 1 }, (_, i) => i + 1), close, encoding }));
 }
 
-const body = (r: HttpResponseReader): string => r.body().toString('latin1');
+const body = (r: HttpResponseReader): string => r.body();
 
 describe('HttpResponseReader', () => {
   it('reads a Content-Length body and keeps an HTTP/1.1 connection', () => {
@@ -33,6 +38,12 @@ describe('HttpResponseReader', () => {
       expect(body(r)).toBe('hello world');
       expect(r.keepAlive).toBe(true);
     });
+  });
+
+  it('decodes UTF-8 split anywhere, and ISO-8859-1 as Monit writes it', () => {
+    const text = 'mount /srv/données → 92 % ✓';
+    everySplit(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`, (r) => expect(body(r)).toBe(text), false, 'utf8');
+    expect(body(readAll('HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nsyst\xe8me'))).toBe('système');
   });
 
   it('reads chunked bodies with extensions and trailers', () => {
@@ -68,7 +79,7 @@ describe('HttpResponseReader', () => {
     const r = readAll('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
     expect([r.status, body(r)]).toEqual([200, 'ok']);
     const empty = readAll('HTTP/1.1 204 No Content\r\n\r\n');
-    expect([empty.done, empty.status, empty.body().length]).toEqual([true, 204, 0]);
+    expect([empty.done, empty.status, empty.body()]).toEqual([true, 204, '']);
   });
 
   it('joins repeated headers', () => {

@@ -114,14 +114,15 @@ function auth(user: string | undefined, password: string | undefined): string | 
 }
 
 /** A source read with one GET: fetch, check the status code, parse, report. */
-function fetchingProbe(kind: SourceKind, url: string, attempts: number, context: ProbeContext, credentials: string | undefined, read: (body: Buffer) => Omit<ProbeOutcome, 'reachable'> & { what: string }): Probe {
+function fetchingProbe(kind: SourceKind, url: string, attempts: number, context: ProbeContext, credentials: string | undefined, read: (body: string) => Omit<ProbeOutcome, 'reachable'> & { what: string }): Probe {
   const label = SOURCE_NAMES[kind];
   return {
     kind,
     maxAttempts: attempts,
     async poll(timeoutMs, signal) {
       try {
-        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal });
+        // Monit writes ISO-8859-1; the other sources UTF-8.
+        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal, encoding: kind === 'monit' ? 'latin1' : 'utf8' });
         if (answer.status !== 200) throw new ParseError(`${label} answered HTTP ${answer.status} at ${url}`);
         const { result, servers, what } = read(answer.body);
         return { reachable: true, servers, result: answered(kind, result, answer.latencyMs, what) };
@@ -145,7 +146,7 @@ function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, conte
   const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
   let previous: NodeScrape | null = null;
   return fetchingProbe('node_exporter', url, s.attempts, context, undefined, (body) => {
-    const scrape = parseNodeExporter(body.toString('utf8'));
+    const scrape = parseNodeExporter(body);
     const result = nodeSamples(previous, scrape, limits);
     previous = scrape;
     return { result, what: '' };
@@ -154,7 +155,7 @@ function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, conte
 
 function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeContext): Probe {
   return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), (body) => {
-    const { result, servers } = parseHaproxyCsv(body.toString('utf8'));
+    const { result, servers } = parseHaproxyCsv(body);
     return { result, servers, what: `answered with ${servers.length} servers` };
   });
 }
@@ -168,10 +169,10 @@ function httpProbe(host: Host, s: SourceSettings<'http'>, context: ProbeContext)
       try {
         // A health URL's status code is the answer, 401 included; only the body is capped small.
         const answer = await httpGet(url, { timeoutMs, maxBytes: Math.min(context.maxBytes, 1 << 20), signal }).catch((error: unknown) => {
-          if (error instanceof GetFailure && error.kind === 'auth') return { status: 401, body: Buffer.alloc(0), latencyMs: 0 };
+          if (error instanceof GetFailure && error.kind === 'auth') return { status: 401, body: '', latencyMs: 0 };
           throw error;
         });
-        const result = httpCheck({ status: answer.status, latencyMs: answer.latencyMs, body: answer.body.toString('utf8') }, { url, expect: s.expect, match: s.match, warnMs: s.warn_ms, critMs: s.crit_ms });
+        const result = httpCheck({ status: answer.status, latencyMs: answer.latencyMs, body: answer.body }, { url, expect: s.expect, match: s.match, warnMs: s.warn_ms, critMs: s.crit_ms });
         return { reachable: true, result: answered('http', result, answer.latencyMs, '') };
       } catch (error) {
         return failed('http', error);

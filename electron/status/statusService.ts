@@ -2,6 +2,7 @@ import type { Disposable } from '../../shared/disposable';
 import type { FleetSnapshot, Host } from '../../shared/fleet/model';
 import type { Check, Sample } from '../../shared/status/model';
 import type { HostStatus, StatusBatch, StatusEvent } from '../../shared/status/schema';
+import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from './httpGet';
 import { HostHealth, type EventDraft, type Observed } from './hostHealth';
 import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
@@ -85,6 +86,7 @@ export class StatusService implements Disposable {
   readonly stats = { polls: 0, overruns: 0, cycleMs: [] as number[] };
 
   constructor(private readonly options: StatusServiceOptions) {
+    tuneHeapForPolling();
     this.history = options.history ?? null;
     this.random = options.random ?? Math.random;
     this.semaphore = new Semaphore(options.concurrency ?? 64);

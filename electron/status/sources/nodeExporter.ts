@@ -27,7 +27,20 @@ export interface NodeScrape {
 
 const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
 
-export function parseNodeExporter(text: string, now = Date.now()): NodeScrape {
+/** The families read, by the letter after "node_" (a line is matched without being cut out first:
+ * most of a scrape's thousand lines are families no host card shows). */
+const WANTED: Record<string, readonly string[]> = {
+  b: ['node_boot_time_seconds'],
+  c: ['node_cpu_seconds_total'],
+  f: ['node_filesystem_size_bytes', 'node_filesystem_avail_bytes'],
+  l: ['node_load1', 'node_load5', 'node_load15'],
+  m: ['node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes'],
+  n: ['node_network_receive_bytes_total', 'node_network_transmit_bytes_total'],
+  t: ['node_time_seconds'],
+};
+
+export function parseNodeExporter(body: Uint8Array | string, now = Date.now()): NodeScrape {
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const foreign = describeForeignBody(text);
   if (foreign) throw new ParseError(`not node_exporter metrics: ${foreign}`);
   const s: NodeScrape = {
@@ -35,54 +48,69 @@ export function parseNodeExporter(text: string, now = Date.now()): NodeScrape {
     memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: 0,
   };
   let nodeSeries = 0;
-  let start = 0;
-  while (start < text.length) {
+  for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line.length === 0 || line.charCodeAt(0) === 35 /* # */) continue;
-    s.series++;
-    if (!line.startsWith('node_')) continue;
-    nodeSeries++;
-    const space = line.lastIndexOf(' ');
-    if (space < 0) throw new ParseError(`not Prometheus text: a line has no value ("${line.slice(0, 60)}")`);
-    const brace = line.indexOf('{');
-    const name = brace >= 0 && brace < space ? line.slice(0, brace) : line.slice(0, space);
-    // A line may end with a timestamp after the value; node_exporter does not write one.
-    const value = Number(line.slice(space + 1));
-    if (Number.isNaN(value)) continue;
-    switch (name) {
-      case 'node_cpu_seconds_total':
-        s.cpuAll += value;
-        if (label(line, 'mode') === 'idle') s.cpuIdle += value;
-        break;
-      case 'node_load1': s.load1 = value; break;
-      case 'node_load5': s.load5 = value; break;
-      case 'node_load15': s.load15 = value; break;
-      case 'node_memory_MemTotal_bytes': s.memTotal = value; break;
-      case 'node_memory_MemAvailable_bytes': s.memAvailable = value; break;
-      case 'node_time_seconds': s.time = value; break;
-      case 'node_boot_time_seconds': s.bootTime = value; break;
-      case 'node_filesystem_size_bytes':
-      case 'node_filesystem_avail_bytes': {
-        if (PSEUDO_FS.has(label(line, 'fstype') ?? '')) break;
-        const mount = label(line, 'mountpoint');
-        if (!mount || mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev')) break;
-        (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(mount, value);
-        break;
-      }
-      case 'node_network_receive_bytes_total':
-      case 'node_network_transmit_bytes_total': {
-        const device = label(line, 'device');
-        if (!device || device === 'lo') break;
-        (name === 'node_network_receive_bytes_total' ? s.rx : s.tx).set(device, value);
-        break;
+    const first = text.charCodeAt(start);
+    if (end > start && first !== 35 /* # */) {
+      s.series++;
+      if (first === 110 /* n */ && text.startsWith('node_', start)) {
+        nodeSeries++;
+        const name = wantedAt(text, start);
+        if (name) readSample(s, name, text.slice(start, end));
       }
     }
+    start = end + 1;
   }
   if (nodeSeries === 0) throw new ParseError(s.series === 0 ? 'not Prometheus text: no metrics in the response' : 'Prometheus metrics, but none from node_exporter (node_*)');
   return s;
+}
+
+/** The wanted family the line at `start` belongs to, if any. */
+function wantedAt(text: string, start: number): string | undefined {
+  const candidates = WANTED[text[start + 5] ?? ''];
+  if (!candidates) return undefined;
+  for (const name of candidates) {
+    if (!text.startsWith(name, start)) continue;
+    const after = text.charCodeAt(start + name.length);
+    if (after === 123 /* { */ || after === 32 /* space */) return name;
+  }
+  return undefined;
+}
+
+function readSample(s: NodeScrape, name: string, line: string): void {
+  const space = line.lastIndexOf(' ');
+  // A line may end with a timestamp after the value; node_exporter does not write one.
+  const value = Number(line.slice(space + 1));
+  if (space < name.length || Number.isNaN(value)) return;
+  switch (name) {
+    case 'node_cpu_seconds_total':
+      s.cpuAll += value;
+      if (label(line, 'mode') === 'idle') s.cpuIdle += value;
+      break;
+    case 'node_load1': s.load1 = value; break;
+    case 'node_load5': s.load5 = value; break;
+    case 'node_load15': s.load15 = value; break;
+    case 'node_memory_MemTotal_bytes': s.memTotal = value; break;
+    case 'node_memory_MemAvailable_bytes': s.memAvailable = value; break;
+    case 'node_time_seconds': s.time = value; break;
+    case 'node_boot_time_seconds': s.bootTime = value; break;
+    case 'node_filesystem_size_bytes':
+    case 'node_filesystem_avail_bytes': {
+      if (PSEUDO_FS.has(label(line, 'fstype') ?? '')) break;
+      const mount = label(line, 'mountpoint');
+      if (!mount || mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev')) break;
+      (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(mount, value);
+      break;
+    }
+    case 'node_network_receive_bytes_total':
+    case 'node_network_transmit_bytes_total': {
+      const device = label(line, 'device');
+      if (!device || device === 'lo') break;
+      (name === 'node_network_receive_bytes_total' ? s.rx : s.tx).set(device, value);
+      break;
+    }
+  }
 }
 
 /** The value of one label in a sample line, e.g. label('x{mode="idle"} 1', 'mode') → 'idle'. */
