@@ -15,8 +15,9 @@ interface Server {
   close: () => Promise<void>;
 }
 
-/** A server that answers every request on a connection with `answer(n)`, n counting requests. */
-async function serve(answer: (n: number) => string, afterAnswer?: (socket: net.Socket) => void): Promise<Server> {
+/** A server that answers every request with `answer(n, c)`, n counting requests and c the
+ * requests on this connection; null hangs up without answering. */
+async function serve(answer: (n: number, c: number) => string | null, afterAnswer?: (socket: net.Socket) => void): Promise<Server> {
   let connections = 0;
   let requests = 0;
   const sockets = new Set<net.Socket>();
@@ -26,11 +27,14 @@ async function serve(answer: (n: number) => string, afterAnswer?: (socket: net.S
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     let pending = '';
+    let onThisConnection = 0;
     socket.on('data', (data) => {
       pending += data.toString('latin1');
       while (pending.includes('\r\n\r\n')) {
         pending = pending.slice(pending.indexOf('\r\n\r\n') + 4);
-        socket.write(answer(++requests));
+        const text = answer(++requests, ++onThisConnection);
+        if (text === null) return void socket.destroy();
+        socket.write(text);
         afterAnswer?.(socket);
       }
     });
@@ -67,13 +71,19 @@ describe('httpGet', () => {
   });
 
   it('opens a new connection, without failing the poll, when the server dropped the idle one', async () => {
-    // The server closes each connection 50 ms after answering, without saying so in the headers.
-    const server = await serve((n) => ok(`answer ${n}`), (socket) => setTimeout(() => socket.destroy(), 50));
-    servers.push(server);
-    expect((await get(server.url)).body).toBe('answer 1');
+    // Closed by the server after 50 ms idle, without saying so in the headers: the pool notices.
+    const idle = await serve((n) => ok(`answer ${n}`), (socket) => setTimeout(() => socket.destroy(), 50));
+    servers.push(idle);
+    expect((await get(idle.url)).body).toBe('answer 1');
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect((await get(server.url)).body).toBe('answer 2');
-    expect(server.connections()).toBe(2);
+    expect((await get(idle.url)).body).toBe('answer 2');
+    expect(idle.connections()).toBe(2);
+    // Closed just as the next request arrives (the race the pool cannot see): the GET goes again.
+    const racing = await serve((n, c) => (c === 2 ? null : ok(`answer ${n}`)));
+    servers.push(racing);
+    expect((await get(racing.url)).body).toBe('answer 1');
+    expect((await get(racing.url)).body).toBe('answer 3');
+    expect(racing.connections()).toBe(2);
   });
 
   it('does not reuse a connection the server said it closes', async () => {
