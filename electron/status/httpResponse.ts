@@ -88,14 +88,9 @@ export class HttpResponseReader {
           at = end + 4;
           break;
         }
-        case 'length': {
-          const n = Math.min(this.remaining, data.length - at);
-          this.take(data.subarray(at, at + n));
-          at += n;
-          this.remaining -= n;
-          if (this.remaining === 0) this.phase = 'done';
+        case 'length':
+          at = this.counted(data, at, 'done');
           break;
-        }
         case 'close':
           this.take(at === 0 ? data : data.subarray(at));
           at = data.length;
@@ -112,14 +107,9 @@ export class HttpResponseReader {
           at = eol + 2;
           break;
         }
-        case 'chunk-data': {
-          const n = Math.min(this.remaining, data.length - at);
-          this.take(data.subarray(at, at + n));
-          at += n;
-          this.remaining -= n;
-          if (this.remaining === 0) this.phase = 'chunk-end';
+        case 'chunk-data':
+          at = this.counted(data, at, 'chunk-end');
           break;
-        }
       }
     }
     // Bytes after a complete response: a server talking out of turn; the connection is not reused.
@@ -150,6 +140,15 @@ export class HttpResponseReader {
     // Copied: the socket's buffer is reused, and the rest is small (a head or a chunk line).
     this.pending = Buffer.from(data.subarray(at));
     return false;
+  }
+
+  /** Takes up to `remaining` body bytes from `at`; moves to `next` when they are all in. */
+  private counted(data: Buffer, at: number, next: Phase): number {
+    const n = Math.min(this.remaining, data.length - at);
+    this.take(data.subarray(at, at + n));
+    this.remaining -= n;
+    if (this.remaining === 0) this.phase = next;
+    return at + n;
   }
 
   private take(part: Buffer): void {
