@@ -35,12 +35,15 @@ test('the page without the token answers 401', async ({ request }) => {
   expect(await res.text()).toContain('token');
 });
 
-test('a WebSocket needs the token and this console’s Origin', async () => {
+test('the transport needs the token and this console’s Origin', async ({ request }) => {
   const token = process.env.FLEETDECK_TOKEN!;
   const ws = `${origin().replace('http', 'ws')}/ws`;
-  expect(await upgradeStatus(`${ws}?token=${token}`, { Origin: origin() })).toBe(101);
   expect(await upgradeStatus(`${ws}`, { Origin: origin() })).toBe(401);
   expect(await upgradeStatus(`${ws}?token=${token}`, { Origin: 'http://evil.example' })).toBe(403);
+  // With the token and the Origin, a WebSocket still needs the down stream it pairs with.
+  expect(await upgradeStatus(`${ws}?token=${token}`, { Origin: origin() })).toBe(409);
+  expect((await request.get(`${origin()}/down`)).status()).toBe(401);
+  expect((await request.get(`${origin()}/down?token=${token}`, { headers: { Origin: 'http://evil.example' } })).status()).toBe(403);
 });
 
 test('the console shows the fleet of the loaded file', async ({ page }) => {

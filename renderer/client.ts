@@ -1,4 +1,5 @@
 import {
+  DOWNSTREAM_PATH,
   PRELOAD_GLOBAL,
   WEBSOCKET_PATH,
   type ApiError,
@@ -15,6 +16,8 @@ import type {
   StreamName,
   StreamParams,
 } from '../shared/api';
+import { decodeFrame, type DownFrame } from '../shared/wire';
+import type { DownStreamNews } from './downStream.worker';
 
 // The renderer's one way to talk to the core: typed by the contract in shared/api.ts, carried by
 // whichever port the page has (the Electron preload's IPC port, or a WebSocket in browser mode).
@@ -145,47 +148,81 @@ export class CoreClient {
   }
 }
 
-/** The port of the page: Electron's preload when present, else the browser-mode WebSocket. */
+/** The port of the page: Electron's preload when present, else browser mode's. */
 export function connectToCore(): CoreClient {
   const preload = (window as unknown as Record<string, CorePort | undefined>)[PRELOAD_GLOBAL];
-  return new CoreClient(preload ?? webSocketPort());
+  return new CoreClient(preload ?? browserPort());
 }
 
-/** A WebSocket to the core that reconnects with backoff. The token comes from the page's URL
- * (browser mode prints it) or from the cookie the server set when the page was loaded. */
-export function webSocketPort(location: Location = window.location): CorePort {
+/** Browser mode's port: the core's messages come down one long fetch (frames, shared/wire.ts),
+ * read by a worker off the main thread; the page's go up a WebSocket paired to it. Both reconnect
+ * together with backoff. The token comes from the page's URL (browser mode prints it) or from the
+ * cookie the server set when the page was loaded. Why two channels:
+ * electron/transport/browserTransport.ts. */
+export function browserPort(location: Location = window.location): CorePort {
   const messageListeners = new Set<(m: ServerMessage) => void>();
   const stateListeners = new Set<(s: PortState) => void>();
   let socket: WebSocket | null = null;
   let attempt = 0;
   const token = new URLSearchParams(location.search).get('token');
-  const url =
-    `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEBSOCKET_PATH}` +
-    (token ? `?token=${encodeURIComponent(token)}` : '');
+  const query = (extra: Record<string, string>): string => {
+    const params = new URLSearchParams(token ? { token, ...extra } : extra).toString();
+    return params ? `?${params}` : '';
+  };
+  const base = `${location.protocol}//${location.host}`;
+  const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEBSOCKET_PATH}`;
 
   const emitState = (state: PortState): void => stateListeners.forEach((l) => l(state));
+  // A view that throws on a message is a bug to report, not a lost connection.
+  const deliver = (message: ServerMessage): void =>
+    messageListeners.forEach((l) => {
+      try {
+        l(message);
+      } catch (error) {
+        console.error(error);
+      }
+    });
   const connect = (): void => {
-    const ws = new WebSocket(url);
-    socket = ws;
-    ws.onopen = () => {
-      attempt = 0;
-      emitState({ connected: true });
-    };
-    ws.onmessage = (e) => {
-      const message = JSON.parse(String(e.data)) as ServerMessage;
-      messageListeners.forEach((l) => l(message));
-    };
-    ws.onclose = (e) => {
+    const down = new Worker(new URL('./downStream.worker.ts', import.meta.url), { type: 'module' });
+    let ws: WebSocket | null = null;
+    let over = false;
+    const lost = (reason: string): void => {
+      if (over) return;
+      over = true;
+      down.terminate();
+      ws?.close();
       socket = null;
-      const reason = e.code === 1008 ? `refused: ${e.reason || 'not allowed'}` : 'the core is not answering';
       emitState({ connected: false, reason });
       // Back off up to 5 s so a restarting core is found again without hammering it.
-      const delay = Math.min(5000, 250 * 2 ** attempt++);
-      setTimeout(connect, delay);
+      setTimeout(connect, Math.min(5000, 250 * 2 ** attempt++));
     };
+    down.onerror = () => lost('the page could not read from the core');
+    down.onmessage = ({ data: news }: MessageEvent<DownStreamNews>) => {
+      if (over) return;
+      if (news.kind === 'refused') return lost(news.status === 401 || news.status === 403 ? `refused: ${news.reason}` : `the core answered ${news.reason}`);
+      if (news.kind === 'ended') return lost(news.reason);
+      for (const frame of news.frames) {
+        let message: DownFrame;
+        try {
+          message = decodeFrame(frame);
+        } catch (error) {
+          return lost((error as Error).message);
+        }
+        if (message.t !== 'hello') deliver(message);
+        else if (!ws) {
+          ws = new WebSocket(wsBase + query({ down: message.pair }));
+          ws.onopen = () => {
+            attempt = 0;
+            socket = ws;
+            emitState({ connected: true });
+          };
+          ws.onclose = () => lost('the core is not answering');
+        }
+      }
+    };
+    down.postMessage({ url: `${base}${DOWNSTREAM_PATH}${query({})}` });
   };
   connect();
-
   return {
     post(message) {
       if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));

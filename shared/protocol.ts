@@ -46,5 +46,7 @@ export type PortState = { connected: true } | { connected: false; reason: string
 export const PRELOAD_GLOBAL = 'fleetdeck';
 /** The one IPC channel that carries protocol messages. */
 export const IPC_CHANNEL = 'fleetdeck:message';
-/** The path of the WebSocket in browser mode. */
+/** Browser mode: the WebSocket that carries the page's messages to the core. */
 export const WEBSOCKET_PATH = '/ws';
+/** Browser mode: the long HTTP response that carries the core's messages to the page (shared/wire.ts). */
+export const DOWNSTREAM_PATH = '/down';

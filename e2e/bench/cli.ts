@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     return runHistory(options);
   }
   if (name === 'terminal') {
-    const options = { mb: num(flags, 'mb', 100), terminals: num(flags, 'terminals', 50, true), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
+    const options = { mb: num(flags, 'mb', 100), terminals: num(flags, 'terminals', 50, true), profile: bool(flags, 'profile'), trace: bool(flags, 'trace'), repoRoot: repoRoot() };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${TERMINAL_USAGE}`);
     return runTerminal(options);
   }

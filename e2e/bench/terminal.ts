@@ -15,16 +15,19 @@ import { summarize, type CpuProfile } from './ui';
 export const TERMINAL_USAGE = `bench terminal [--mb N] [--terminals N] [--profile]
   --mb N          size of the file cat'ed (default 100)
   --terminals N   terminals open for the memory figure (default 50)
-  --profile       sample the page's JavaScript during the cat and print where its time goes`;
+  --profile       sample the page's JavaScript during the cat and print where its time goes
+  --trace         record a Chromium trace during the cat and print the page's main-thread work by kind`;
 
 export interface TerminalOptions {
   mb: number;
   terminals: number;
   profile: boolean;
+  trace: boolean;
   repoRoot: string;
 }
 
 const log = (line: string): void => console.error(line);
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'];
 const LINE = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ\n';
 
 /** CPU seconds (user + system) a process has used. */
@@ -110,6 +113,7 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (o.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const coreCpu0 = cpuS(serve.pid!);
     const rendererCpu0 = rendererCpuS();
     const t0 = Date.now();
@@ -122,11 +126,14 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
       log(`where the page's time went during the cat (self time):\n${summarize(profile).join('\n')}`);
     }
+    if (o.trace) log(`the page's main thread during the cat (self time by event):\n${summarizeTrace(await browser.stopTracing()).join('\n')}`);
     const mbPerS = bytes / 1e6 / catS;
     log(`  ${mbPerS.toFixed(1)} MB/s (${catS.toFixed(1)} s; the core used ${coreCpuPct.toFixed(0)} % of a core, the page ${rendererCpuPct.toFixed(0)} %)`);
 
     // 2. The same bytes written straight into an xterm.js in this page.
     await page.addScriptTag({ path: join(o.repoRoot, 'node_modules/@xterm/xterm/lib/xterm.js') });
+    if (cdp) await cdp.send('Profiler.start');
+    if (o.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     // A string, not a function: tsx's helpers (__name) do not exist in the page.
     const localS = (await page.evaluate(`(async () => {
       const line = ${JSON.stringify(LINE)};
@@ -158,6 +165,11 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       box.remove();
       return s;
     })()`)) as number;
+    if (o.trace) log(`the page's main thread writing the same bytes straight into xterm.js (self time by event):\n${summarizeTrace(await browser.stopTracing()).join('\n')}`);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      log(`where the page's time went writing the same bytes straight into xterm.js (self time):\n${summarize(profile).join('\n')}`);
+    }
     const localMbPerS = bytes / 1e6 / localS;
     log(`  xterm.js alone: ${localMbPerS.toFixed(1)} MB/s`);
 
@@ -243,4 +255,39 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** Self time per event name on the renderer's main thread (CrRendererMain), largest first. */
+export function summarizeTrace(buffer: Buffer): string[] {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return ['(no renderer main thread in the trace)'];
+  const complete = events
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // Self time: an event's duration less that of the events nested directly inside it.
+  const self = new Map<string, number>();
+  const stack: TraceEvent[] = [];
+  const add = (name: string, us: number): void => void self.set(name, (self.get(name) ?? 0) + us);
+  for (const e of complete) {
+    while (stack.length && stack.at(-1)!.ts + stack.at(-1)!.dur! <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) add(parent.name, -e.dur!);
+    add(e.name, e.dur!);
+    stack.push(e);
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([name, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
 }

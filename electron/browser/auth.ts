@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Authorization } from '../transport/websocket';
+import type { Authorization } from '../transport/browserTransport';
 
 // Who may use browser mode: whoever has the token (in the URL the console printed, or in the
 // cookie set when that URL was opened), from a page of this server's own origin.
@@ -40,8 +40,8 @@ export class BrowserAuth {
     return `${this.cookieName}=${this.expected.toString()}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
-  /** A WebSocket needs the token and, when a browser opens it, an Origin of this server. */
-  authorizeWebSocket = (req: IncomingMessage): Authorization => {
+  /** The transport (WebSocket and down stream) needs the token and, when a browser says, an Origin of this server. */
+  authorize = (req: IncomingMessage): Authorization => {
     if (!this.hasToken(req)) return { ok: false, status: 401, reason: 'missing or wrong token' };
     const origin = req.headers.origin;
     if (origin !== undefined && !this.origins.has(origin)) {

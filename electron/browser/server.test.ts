@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../shared/protocol';
+import { decodeFrame, FrameReader, type DownFrame } from '../../shared/wire';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import { startCore, type Core } from '../core';
 import { startBrowserServer, type BrowserServer } from './server';
 
 // Browser mode over real sockets: the HTTP server, the token, the Origin check, and the contract
-// carried over a real WebSocket to a real core reading a real fleet file.
+// carried over a real down stream and WebSocket to a real core reading a real fleet file.
 
 const TOKEN = 'test-token-0123456789';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-serve-'));
@@ -34,25 +35,57 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A protocol client over a real WebSocket, recording every message. */
-async function connect(headers: Record<string, string> = { Origin: base }, token = TOKEN) {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${token}`, { headers });
-  const messages: ServerMessage[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
+/** Opens the down stream and gives its pairing id, and every message that comes down it. */
+async function openDown(headers: Record<string, string>, token: string) {
+  const down = new AbortController();
+  const res = await fetch(`${base}/down?token=${token}`, { headers, signal: down.signal });
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  const reader = res.body!.getReader();
+  const frames = new FrameReader();
+  const messages: DownFrame[] = [];
+  let ended = false;
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const frame of frames.push(value)) messages.push(decodeFrame(frame));
+      }
+    } catch {
+      // aborted
+    }
+    ended = true;
+  })();
+  await until('the hello frame', () => messages.length > 0);
+  const hello = messages.shift()!;
+  if (hello.t !== 'hello') throw new Error(`the first frame was ${JSON.stringify(hello)}`);
+  return { pair: hello.pair, messages: messages as ServerMessage[], abort: () => down.abort(), ended: () => ended };
+}
+
+function openWebSocket(query: string, headers: Record<string, string>): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?${query}`, { headers });
+  return new Promise<WebSocket>((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
   });
+}
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A protocol client as the page is one: messages down a fetch, up a WebSocket paired to it. */
+async function connect(headers: Record<string, string> = { Origin: base }, token = TOKEN) {
+  const down = await openDown(headers, token);
+  const ws = await openWebSocket(`token=${token}&down=${down.pair}`, headers);
+  const { messages } = down;
   const waitFor = async (match: (m: ServerMessage) => boolean): Promise<ServerMessage> => {
-    for (let i = 0; i < 200; i++) {
-      const found = messages.find(match);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no matching message; got ${JSON.stringify(messages)}`);
+    await until(`a matching message; got ${JSON.stringify(messages)}`, () => messages.some(match));
+    return messages.find(match)!;
   };
-  return { ws, messages, waitFor, send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) };
+  return { ws, down, messages, waitFor, send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) };
 }
 
 describe('browser mode HTTP', () => {
@@ -78,13 +111,37 @@ describe('browser mode HTTP', () => {
   });
 });
 
-describe('browser mode WebSocket', () => {
-  it('refuses an upgrade without the token', async () => {
-    await expect(connect({ Origin: base }, 'nope')).rejects.toThrow('HTTP 401');
+describe('browser mode transport', () => {
+  it('refuses the down stream and the WebSocket without the token', async () => {
+    await expect(openDown({ Origin: base }, 'nope')).rejects.toThrow('HTTP 401');
+    const down = await openDown({ Origin: base }, TOKEN);
+    await expect(openWebSocket(`token=nope&down=${down.pair}`, { Origin: base })).rejects.toThrow('HTTP 401');
+    down.abort();
   });
 
   it('refuses a foreign Origin even with the token', async () => {
-    await expect(connect({ Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(openDown({ Origin: 'http://evil.example' }, TOKEN)).rejects.toThrow('HTTP 403');
+    const down = await openDown({ Origin: base }, TOKEN);
+    await expect(openWebSocket(`token=${TOKEN}&down=${down.pair}`, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    down.abort();
+  });
+
+  it('refuses a WebSocket that names no open down stream, or one already taken', async () => {
+    await expect(openWebSocket(`token=${TOKEN}`, { Origin: base })).rejects.toThrow('HTTP 409');
+    const c = await connect();
+    await expect(openWebSocket(`token=${TOKEN}&down=${c.down.pair}`, { Origin: base })).rejects.toThrow('HTTP 409');
+    c.ws.close();
+  });
+
+  it('ends the down stream when the WebSocket closes, and closes the WebSocket when the page drops the down stream', async () => {
+    const a = await connect();
+    a.ws.close();
+    await until('the down stream to end', a.down.ended);
+
+    const b = await connect();
+    const closed = new Promise<void>((resolve) => b.ws.once('close', () => resolve()));
+    b.down.abort();
+    await closed;
   });
 
   it('carries calls and says clearly what is wrong with bad ones', async () => {

@@ -2,11 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DisposableStore, toDisposable } from '../../shared/disposable';
 import type { CoreApi } from '../transport/coreApi';
-import { attachWebSocket } from '../transport/websocket';
+import { attachBrowserTransport, type BrowserTransport } from '../transport/browserTransport';
 import { allowedOrigins, BrowserAuth } from './auth';
 import { serveStatic } from './staticFiles';
 
-// Browser mode's web server: the built renderer and the WebSocket, behind the token.
+// Browser mode's web server: the built renderer and the transport to the core, behind the token.
 
 export interface BrowserServerOptions {
   api: CoreApi;
@@ -26,14 +26,16 @@ export interface BrowserServer {
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const store = new DisposableStore();
   let auth: BrowserAuth | null = null;
+  let transport: BrowserTransport | null = null;
 
   const server = http.createServer((req, res) => {
-    if (!auth) return void res.writeHead(503).end();
+    if (!auth || !transport) return void res.writeHead(503).end();
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
+    if (transport.handleRequest(req, res)) return;
     if (!auth.hasToken(req)) {
       res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end('Fleetdeck: this console needs its token. Open the URL it printed when it started (…/?token=…).\n');
@@ -62,7 +64,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
   const port = (server.address() as AddressInfo).port;
   auth = new BrowserAuth(options.token, allowedOrigins(options.host, port), port);
-  store.add(attachWebSocket(server, options.api, auth.authorizeWebSocket));
+  transport = attachBrowserTransport(server, options.api, auth.authorize);
+  store.add(transport);
   store.add(toDisposable(() => server.closeAllConnections()));
 
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;

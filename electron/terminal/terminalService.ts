@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { TerminalEvent } from '../../shared/contract/terminal';
 import type { SshPool } from '../ssh/pool';
 import type { StreamSink } from '../transport/coreApi';
 import { Recorder } from './recorder';
+import { completeUtf8Length } from './utf8';
 
 // Shells on the fleet's hosts, one per open terminal. Output is batched for 16 ms (or 64 kB; an
-// echo after a quiet spell goes at once),
-// decoded as UTF-8 across chunk boundaries, and flow-controlled end to end: past HIGH_WATER
-// characters not yet acknowledged by the renderer, the SSH channel is paused, so ssh2's window
+// echo after a quiet spell goes at once) and sent as bytes, never decoded here: xterm.js decodes
+// UTF-8 itself, and a batch never ends inside a character. It is flow-controlled end to end: past
+// HIGH_WATER bytes not yet acknowledged by the renderer, the SSH channel is paused, so ssh2's window
 // fills and the remote `cat` or `yes` waits instead of the console's memory growing.
 
 const FLUSH_MS = 16;
-const FLUSH_CHARS = 64 * 1024;
-export const HIGH_WATER = 512 * 1024;
-const LOW_WATER = 128 * 1024;
+const FLUSH_BYTES = 64 * 1024;
+export const HIGH_WATER = 2 * 1024 * 1024;
+const LOW_WATER = 1024 * 1024;
 
 export class TerminalService implements Disposable {
   private readonly sessions = new Map<string, ClientChannel>();
@@ -30,30 +30,35 @@ export class TerminalService implements Disposable {
   open(host: string, size: { cols: number; rows: number; record?: boolean }, sink: StreamSink<TerminalEvent>): Disposable {
     let recorder: Recorder | null = null;
     const session = randomUUID();
-    const decoder = new StringDecoder('utf8');
     let channel: ClientChannel | null = null;
     let closed = false;
-    let pending = '';
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let timer: NodeJS.Timeout | null = null;
     let lastFlush = 0;
     let exited = false;
 
-    const flush = (): void => {
+    const flush = (final = false): void => {
       if (timer) clearTimeout(timer);
       timer = null;
       lastFlush = performance.now();
-      if (pending) {
-        recorder?.output(pending);
-        sink.send({ kind: 'output', data: pending }, pending.length);
-        pending = '';
+      if (pendingBytes > 0) {
+        const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        const whole = final ? bytes.length : completeUtf8Length(bytes);
+        pending = whole < bytes.length ? [bytes.subarray(whole)] : [];
+        pendingBytes = bytes.length - whole;
+        if (whole > 0) {
+          const data = bytes.subarray(0, whole);
+          recorder?.output(data.toString('utf8'));
+          sink.send({ kind: 'output', data }, whole);
+        }
       }
       if (channel && sink.unacked > HIGH_WATER && !channel.isPaused()) channel.pause();
     };
     const finish = (reason: string, error: boolean): void => {
       if (closed) return;
       closed = true;
-      pending += decoder.end();
-      flush();
+      flush(true);
       this.sessions.delete(session);
       recorder?.close();
       sink.send({ kind: 'closed', reason, error });
@@ -74,10 +79,11 @@ export class TerminalService implements Disposable {
         if (size.record) recorder = new Recorder(this.recordingsDir, host, size.cols, size.rows);
         sink.send({ kind: 'opened', session, recording: recorder?.id ?? null });
         ch.on('data', (chunk: Buffer) => {
-          pending += decoder.write(chunk);
-          if (pending.length >= FLUSH_CHARS) flush();
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= FLUSH_BYTES) flush();
           // After a quiet spell (an echo, a prompt) send at once; under a flood, every 16 ms.
-          else timer ??= setTimeout(flush, Math.max(0, FLUSH_MS - (performance.now() - lastFlush)));
+          else timer ??= setTimeout(() => flush(), Math.max(0, FLUSH_MS - (performance.now() - lastFlush)));
         });
         ch.on('exit', () => (exited = true));
         ch.on('close', () =>

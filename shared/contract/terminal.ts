@@ -7,8 +7,8 @@ import type { RequestDef, StreamDef } from './defs';
 export const TerminalEventSchema = z.discriminatedUnion('kind', [
   /** The shell is up; `session` names it in terminal.input and terminal.resize. */
   z.object({ kind: z.literal('opened'), session: z.string(), recording: z.string().nullable() }),
-  /** Output, batched (≤ 16 ms) and never split inside a UTF-8 character. */
-  z.object({ kind: z.literal('output'), data: z.string() }),
+  /** Output: UTF-8 bytes, batched (≤ 16 ms) and never split inside a character. Acknowledged in bytes. */
+  z.object({ kind: z.literal('output'), data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes') }),
   /** The shell ended or could not start, and why. */
   z.object({ kind: z.literal('closed'), reason: z.string(), error: z.boolean() }),
 ]);

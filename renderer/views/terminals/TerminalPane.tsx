@@ -67,7 +67,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
           const dims = fit.proposeDimensions();
           if (dims) void client.call('terminal.resize', { session, cols: dims.cols, rows: dims.rows }).catch(() => undefined);
         } else if (event.kind === 'output') {
-          const weight = event.data.length;
+          const weight = event.data.byteLength;
           // The latest output's arrival, for the terminal benchmark's echo figure (one mark kept).
           performance.clearMarks('fleetdeck:terminal-output');
           performance.mark('fleetdeck:terminal-output');
