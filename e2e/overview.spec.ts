@@ -33,17 +33,18 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
   await recordNotifications(page);
   await page.goto(url());
   await expect(page.getByTestId('notifications-on')).toBeVisible();
-  for (const host of ['host-1', 'host-2', 'host-3']) await expect(tile(page, host)).toHaveAttribute('data-state', 'OK', { timeout: 30_000 });
+  for (const host of ['host-1', 'host-2', 'host-3']) await expect(tile(page, host)).toHaveAttribute('data-look', 'OK', { timeout: 30_000 });
   await expect(page.getByTestId('state-chip-OK')).toContainText('3');
 
   await stopDaemon(fleetDir(), 'host-3', 'monit');
   try {
-    // Soft first (outlined), then hard after 3 attempts.
-    await expect(tile(page, 'host-3')).toHaveAttribute('data-state', 'CRITICAL', { timeout: 20_000 });
-    await expect(tile(page, 'host-3')).not.toHaveClass(/tile-soft/, { timeout: 20_000 });
+    // Soft first (outlined, "CRITICAL soft"), then hard after 3 attempts.
+    await expect(tile(page, 'host-3')).toHaveAttribute('data-look', 'CRITICAL', { timeout: 20_000 });
     await tile(page, 'host-3').hover();
     await expect(page.getByTestId('map-tooltip')).toContainText('refused the connection');
-    // Problems first, and the chips count them.
+    // Problems first (CSS order follows the look), and the chips count them.
+    const order = (host: string): Promise<number> => tile(page, host).evaluate((el) => Number(getComputedStyle(el).order));
+    expect(await order('host-3')).toBeLessThan(await order('host-1'));
     await expect(page.getByTestId('state-chip-CRITICAL')).toContainText('1');
     await page.getByTestId('state-chip-CRITICAL').click();
     await expect(page.locator('[data-testid="host-tile"]:visible')).toHaveCount(1);
@@ -58,7 +59,7 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
     await fleetUp(e2eFleetOptions(fleetDir()));
   }
   await page.getByTestId('nav-fleet').click();
-  await expect(tile(page, 'host-3')).toHaveAttribute('data-state', 'OK', { timeout: 60_000 });
+  await expect(tile(page, 'host-3')).toHaveAttribute('data-look', 'OK', { timeout: 60_000 });
   await page.getByTestId('nav-events').click();
   await expect(page.locator('[data-testid="event-row"][data-host="host-3"][data-to="OK"]').first()).toBeVisible();
   await expect.poll(() => notified(page), { timeout: 10_000 }).toContain('host-3 recovered');
@@ -66,7 +67,7 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
 
 test('the host page shows checks, graphs of real history and the state changes', async ({ page }) => {
   await page.goto(url());
-  await expect(tile(page, 'host-2')).toHaveAttribute('data-state', 'OK', { timeout: 30_000 });
+  await expect(tile(page, 'host-2')).toHaveAttribute('data-look', 'OK', { timeout: 30_000 });
   await tile(page, 'host-2').click();
   const view = page.getByTestId('host-view');
   await expect(view).toHaveAttribute('data-host', 'host-2');
@@ -92,7 +93,7 @@ test('the host page shows checks, graphs of real history and the state changes',
 test('screenshots of the map and a host page @screenshot', async ({ page }, testInfo) => {
   const targets = process.env.UPDATE_SCREENSHOTS ? [testInfo.outputPath(), path.join('e2e', 'screenshots')] : [testInfo.outputPath()];
   await page.goto(url());
-  await expect(page.locator('[data-testid="host-tile"][data-state="OK"]')).toHaveCount(3, { timeout: 30_000 });
+  await expect(page.locator('[data-testid="host-tile"][data-look="OK"]')).toHaveCount(3, { timeout: 30_000 });
   await tile(page, 'host-1').click();
   // A few buckets of history, so the graphs show lines rather than dots.
   await expect(page.locator('[data-testid="metric-chart"][data-metric="CPU"]')).toHaveAttribute('data-points', /^([4-9]|\d\d+)$/, { timeout: 60_000 });

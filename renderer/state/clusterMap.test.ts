@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostStatus } from '../../shared/status/schema';
-import { clusterMap, countsKey, parseCountsKey, STATE_ORDER } from './clusterMap';
+import { clusterMap, countsKey, parseCountsKey } from './clusterMap';
 import { sampleHost } from './testFleet';
 
 const status = (host: string, state: HostStatus['state']): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {} });
@@ -23,11 +23,6 @@ describe('clusterMap', () => {
     const env = clusterMap(snapshot, '').environments[0]!;
     expect(env.tiers.map((t) => t.role)).toEqual(['lb', 'app', 'db', 'monitoring']);
     expect(env.tiers[1]!.hosts).toEqual(['app-1', 'app-2', 'app-3']);
-  });
-
-  it('sorts problems first through the state order', () => {
-    const order = ['OK', 'CRITICAL', 'PENDING', 'WARNING', 'UNKNOWN'] as const;
-    expect([...order].sort((a, b) => STATE_ORDER[a] - STATE_ORDER[b])).toEqual(['CRITICAL', 'WARNING', 'UNKNOWN', 'PENDING', 'OK']);
   });
 
   it('counts states as a key that stays equal while nothing changes', () => {

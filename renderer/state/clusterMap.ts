@@ -1,5 +1,5 @@
 import type { Host } from '../../shared/fleet/model';
-import type { CheckStateName, HostStatus } from '../../shared/status/schema';
+import type { HostStatus } from '../../shared/status/schema';
 import { groupFleet } from './fleetGroups';
 import { countStates, type StateCounts } from './status';
 
@@ -34,9 +34,6 @@ export function trafficRank(role: string): number {
   return i < 0 ? TRAFFIC_ORDER.length : i;
 }
 
-/** Where a tile sorts within its tier: problems first (applied as CSS `order`, so a change of
- * state moves one tile without re-rendering the map). */
-export const STATE_ORDER: Record<CheckStateName | 'PENDING', number> = { CRITICAL: 0, WARNING: 1, UNKNOWN: 2, PENDING: 3, OK: 4 };
 
 /**
  * The map's structure: environments, tiers in traffic order, host names in file order. It
