@@ -62,6 +62,15 @@ function rendererPids(): number[] {
   }
   return pids;
 }
+/** Nanoseconds a process's main thread has run, and has waited on the run queue for a CPU. */
+function schedstat(pid: number): { run: number; wait: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { run: run ?? 0, wait: wait ?? 0 };
+  } catch {
+    return { run: 0, wait: 0 };
+  }
+}
 const rendererRssMb = (): number => rendererPids().reduce((n, pid) => n + rssMb(pid), 0);
 const rendererCpuS = (): number => rendererPids().reduce((n, pid) => n + cpuS(pid), 0);
 
@@ -116,19 +125,25 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
     if (o.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const coreCpu0 = cpuS(serve.pid!);
     const rendererCpu0 = rendererCpuS();
+    const sched0 = new Map(rendererPids().map((pid) => [pid, schedstat(pid)]));
     const t0 = Date.now();
     await page.keyboard.type('cat big.txt; echo DO""NE\n');
     await page.waitForFunction((h) => document.querySelector(`[data-testid="terminal-pane"][data-host="${h}"] .xterm-rows`)?.textContent?.includes('DONE'), host.name, { polling: 20, timeout: 600_000 });
     const catS = (Date.now() - t0) / 1000;
     const coreCpuPct = (100 * (cpuS(serve.pid!) - coreCpu0)) / catS;
     const rendererCpuPct = (100 * (rendererCpuS() - rendererCpu0)) / catS;
+    // The page's main thread (the busiest renderer's): how much of the cat it ran, and how much it
+    // was ready to run but waited for a CPU that other processes had.
+    const main = [...sched0].map(([pid, before]) => ({ pid, run: schedstat(pid).run - before.run, wait: schedstat(pid).wait - before.wait })).sort((a, b) => b.run - a.run)[0];
+    const mainRunPct = main ? main.run / 1e7 / catS : 0;
+    const mainWaitPct = main ? main.wait / 1e7 / catS : 0;
     if (cdp) {
       const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
       log(`where the page's time went during the cat (self time):\n${summarize(profile).join('\n')}`);
     }
     if (o.trace) log(`the page's main thread during the cat (self time by event):\n${summarizeTrace(await browser.stopTracing()).join('\n')}`);
     const mbPerS = bytes / 1e6 / catS;
-    log(`  ${mbPerS.toFixed(1)} MB/s (${catS.toFixed(1)} s; the core used ${coreCpuPct.toFixed(0)} % of a core, the page ${rendererCpuPct.toFixed(0)} %)`);
+    log(`  ${mbPerS.toFixed(1)} MB/s (${catS.toFixed(1)} s; the core used ${coreCpuPct.toFixed(0)} % of a core, the page ${rendererCpuPct.toFixed(0)} %; its main thread ran ${mainRunPct.toFixed(0)} % of the time and waited for a CPU ${mainWaitPct.toFixed(0)} %)`);
 
     // 2. The same bytes written straight into an xterm.js in this page.
     await page.addScriptTag({ path: join(o.repoRoot, 'node_modules/@xterm/xterm/lib/xterm.js') });
@@ -237,6 +252,8 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       ratio: r(mbPerS / localMbPerS),
       core_cpu_pct_during_cat: Math.round(coreCpuPct),
       renderer_cpu_pct_during_cat: Math.round(rendererCpuPct),
+      page_main_thread_run_pct: Math.round(mainRunPct),
+      page_main_thread_cpu_wait_pct: Math.round(mainWaitPct),
       echo_p50_ms: r(percentile(echoes, 50)),
       echo_p99_ms: r(percentile(echoes, 99)),
       echo_painted_p50_ms: r(percentile(painted, 50)),
