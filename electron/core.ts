@@ -84,7 +84,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const recordingsDir = join(options.dataDir, 'recordings');
   const terminals = services.add(new TerminalService(pool, recordingsDir));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
-  const terminalPart = terminalApi(terminals, questions, recordingsDir);
+  const terminalPart = terminalApi(terminals, pool, questions, recordingsDir);
   const runPart = runApi(pool);
   const records = history ? new DeployRecords(history.db) : null;
   records?.markInterrupted();
