@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp, PASSWORD_USER } from '../../e2e/fleet/fleet';
+import { SSH_PORT } from '../../e2e/fleet/layout';
 import { until } from '../../e2e/until';
 import type { RunEvent } from '../../shared/contract/run';
 import type { SshQuestion, TerminalEvent } from '../../shared/contract/terminal';
@@ -13,6 +14,8 @@ import { runOnHosts } from '../run/runService';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import { QuestionBroker } from '../ssh/questions';
+import { MemorySecretStore, type SecretStore } from '../ssh/secrets';
+import { secretsApi } from '../ssh/secretsApi';
 import type { StreamSink } from '../transport/coreApi';
 import { recordingSink } from './recordingSink';
 import { terminalApi } from './terminalApi';
@@ -21,7 +24,8 @@ import { TerminalService } from './terminalService';
 // "Try again" after a refused login, through the terminal part of the API as the renderer uses it,
 // against the test fleet's real sshd with PAM (127.0.138.x): host-1 lets the password user in by
 // password. A refused password is remembered (the pool does not ask again on its own) until
-// ssh.retry, or a run with `retry` (the Run view's "run again on the failed").
+// ssh.retry, or a run with `retry` (the Run view's "run again on the failed"). A remembered
+// password is listed by what it unlocks (secrets.list) and, once forgotten, asked for again.
 
 describe('trying a refused login again', () => {
   let dir: string;
@@ -29,13 +33,17 @@ describe('trying a refused login again', () => {
   let hosts: Map<string, Host>;
   const disposables: Array<{ dispose(): void }> = [];
 
-  /** The API over a pool (no agent, no key) for the password user; `answers` are typed in turn. */
-  const setup = (answers: string[]) => {
+  /**
+   * The API over a pool (no agent, no key) for the password user; `answers` are typed in turn, a
+   * `remember` one with "Remember" ticked.
+   */
+  const setup = (answers: Array<string | { remember: string }>, secrets: SecretStore | null = null) => {
     const questions = new QuestionBroker();
     const asked: SshQuestion[] = [];
     questions.subscribe((q) => {
       asked.push(q);
-      setTimeout(() => questions.answer(q.id, answers.shift() ?? null), 10);
+      const answer = answers.shift() ?? null;
+      setTimeout(() => (typeof answer === 'object' && answer !== null ? questions.answer(q.id, answer.remember, true) : questions.answer(q.id, answer)), 10);
     });
     const pool = new SshPool({
       lookup: (n) => {
@@ -44,12 +52,13 @@ describe('trying a refused login again', () => {
       },
       hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }),
       ask: questions.ask,
+      secrets,
       agent: null,
       idleMs: 500,
     });
     const terminals = new TerminalService(pool, join(dir, 'recordings'));
     disposables.push(terminals, pool, questions);
-    return { api: terminalApi(terminals, pool, questions, join(dir, 'recordings')), pool, asked };
+    return { api: terminalApi(terminals, pool, questions, join(dir, 'recordings')), secretsApi: secretsApi(secrets), pool, asked };
   };
   /** Opens a terminal on host-1 and waits until it is up or has closed. */
   const open = async (api: ReturnType<typeof setup>['api']) => {
@@ -124,5 +133,26 @@ describe('trying a refused login again', () => {
     expect(again.find((e) => e.kind === 'output' && e.stream === 'stdout')).toMatchObject({ data: `${PASSWORD_USER}\n` });
     expect(again.at(-1)).toEqual({ kind: 'done', ok: 1, failed: 0 });
     expect(asked).toHaveLength(2);
+  });
+
+  it('lists a remembered password by what it unlocks, and asks again once it is forgotten', async () => {
+    const store = new MemorySecretStore();
+    const first = setup([{ remember: password }], store);
+    expect((await open(first.api)).first.kind).toBe('opened');
+    const listed = await first.secretsApi.requests['secrets.list']({});
+    const address = hosts.get('host-1')!.address;
+    expect(listed).toEqual({ keeping: 'memory', secrets: [{ key: `password ${PASSWORD_USER}@${address}:${SSH_PORT}`, kind: 'password', label: `${PASSWORD_USER}@${address}:${SSH_PORT}` }] });
+    expect(JSON.stringify(listed)).not.toContain(password);
+
+    // The next console session's pool (same store) logs in without asking.
+    const second = setup([], store);
+    expect((await open(second.api)).first.kind).toBe('opened');
+    expect(second.asked).toEqual([]);
+
+    expect(await second.secretsApi.requests['secrets.forget']({ key: listed.secrets[0]!.key })).toBeNull();
+    expect((await second.secretsApi.requests['secrets.list']({})).secrets).toEqual([]);
+    const third = setup([password], store);
+    expect((await open(third.api)).first.kind).toBe('opened');
+    expect(third.asked.map((q) => q.kind)).toEqual(['password']);
   });
 });

@@ -49,6 +49,17 @@ export const terminalRequests = {
    * connects, and asks, again.
    */
   'ssh.retry': { input: z.object({ host: z.string().min(1).max(300) }).strict(), output: z.null() },
+  /**
+   * What remembered secrets unlock (never the secrets): `key` names one for secrets.forget,
+   * `label` is "user@address:port" for a password, the identity file for a passphrase. `keeping`:
+   * where they are kept, null when nothing can be remembered.
+   */
+  'secrets.list': {
+    input: z.object({}).strict(),
+    output: z.object({ keeping: Remember, secrets: z.array(z.object({ key: z.string(), kind: z.enum(['password', 'passphrase']), label: z.string() })) }),
+  },
+  /** Forget a remembered secret: the next login that needs it asks again. */
+  'secrets.forget': { input: z.object({ key: z.string().min(1).max(5000) }).strict(), output: z.null() },
 } as const satisfies Record<string, RequestDef>;
 
 export const terminalStreams = {
