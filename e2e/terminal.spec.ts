@@ -120,6 +120,8 @@ test('a shell whose sshd dies says so and offers to reconnect', async ({ page })
   try {
     await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('connection to host-3 was lost', { timeout: 30_000 });
     await expect(pane(page, 'host-3')).toHaveAttribute('data-ended', 'true');
+    // Not a refused login: the button says Reconnect, not "Try again".
+    await expect(pane(page, 'host-3').getByTestId('terminal-reconnect')).toHaveText('Reconnect');
   } finally {
     await fleetUp(e2eFleetOptions(fleetDir()));
   }

@@ -13,6 +13,7 @@ import { HostKeyStore } from './ssh/hostKeys';
 import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
 import { MemorySecretStore, type SecretStore } from './ssh/secrets';
+import { secretsApi } from './ssh/secretsApi';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
 import { deployApi } from './deploy/deployApi';
@@ -84,7 +85,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const recordingsDir = join(options.dataDir, 'recordings');
   const terminals = services.add(new TerminalService(pool, recordingsDir));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
-  const terminalPart = terminalApi(terminals, questions, recordingsDir);
+  const terminalPart = terminalApi(terminals, pool, questions, recordingsDir);
+  const secretsPart = secretsApi(secrets);
   const runPart = runApi(pool);
   const records = history ? new DeployRecords(history.db) : null;
   records?.markInterrupted();
@@ -109,6 +111,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...historyPart.requests,
       ...inventory.requests,
       ...terminalPart.requests,
+      ...secretsPart.requests,
       ...deployPart.requests,
     },
     streams: {

@@ -63,7 +63,8 @@ export function remotePath(path: string): string {
   return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
 }
 
-export function runOnHosts(pool: SshPool, params: { hosts: string[]; command: string; concurrency: number; timeoutS: number }, sink: StreamSink<RunEvent>): Disposable {
+export function runOnHosts(pool: SshPool, params: { hosts: string[]; command: string; concurrency: number; timeoutS: number; retry?: boolean }, sink: StreamSink<RunEvent>): Disposable {
+  if (params.retry) for (const host of params.hosts) pool.retry(host);
   const abort = new AbortController();
   const semaphore = new Semaphore(params.concurrency);
   const output = new OutputBuffer((host, stream, data) => sink.send({ kind: 'output', host, stream, data }));

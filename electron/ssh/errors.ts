@@ -103,6 +103,15 @@ function authDetail(user: string, tried: readonly string[], failure: AuthFailure
   );
 }
 
+/**
+ * A refused login, at the host or at a jump host on the way: it does not fix itself (and trying
+ * again on its own could lock the account), so the pool waits until the user retries the host.
+ */
+export function isLoginRefusal(error: unknown): boolean {
+  if (error instanceof JumpHostError) return isLoginRefusal(error.hopError);
+  return error instanceof SshError && error.kind === 'auth';
+}
+
 export type UnreachableReason = 'refused' | 'timeout' | 'dns' | 'network' | 'closed';
 
 const REASON_TEXT: Record<UnreachableReason, string> = {

@@ -11,6 +11,7 @@ import {
   HostKeyChangedError,
   HostKeyRevokedError,
   HostKeyUnknownError,
+  isLoginRefusal,
   JumpHostError,
   SshError,
   unreachableFrom,
@@ -174,7 +175,10 @@ export class SshPool implements Disposable {
     }
   }
 
-  /** Forget a remembered failure so the next use connects again (after the user fixed something). */
+  /**
+   * Forget a remembered failure so the next use connects again: the user fixed something, or asks
+   * to be asked for the password again (the terminal's "Try again", a re-run on failed hosts).
+   */
   retry(hostName: string): void {
     this.failures.delete(hostName);
   }
@@ -285,10 +289,8 @@ export class SshPool implements Disposable {
     }
     const before = this.failures.get(name);
     const failures = (before?.failures ?? 0) + 1;
-    // A refused login does not fix itself (and retrying may lock the account): wait for the user.
-    // A dead host may come back.
-    const waitForUser = error.kind === 'auth' || (error instanceof JumpHostError && error.hopError instanceof SshError && error.hopError.kind === 'auth');
-    const retryAt = waitForUser ? null : Date.now() + Math.min(60_000, 1000 * 2 ** (failures - 1));
+    // A refused login waits for the user (retry()); a dead host may come back.
+    const retryAt = isLoginRefusal(error) ? null : Date.now() + Math.min(60_000, 1000 * 2 ** (failures - 1));
     error.retryAt = retryAt;
     this.failures.set(name, { error, retryAt, failures, keyGeneration: this.options.hostKeys.generation, config });
   }

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SafeStorage } from 'electron';
-import { secretKey, type SecretFor, type SecretStore } from './secrets';
+import { secretFromKey, secretKey, type SecretFor, type SecretStore } from './secrets';
 
 export type SafeStorageApi = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
 
@@ -51,6 +51,11 @@ export class SafeStorageSecretStore implements SecretStore {
     return this.change((secrets) => {
       delete secrets[secretKey(target)];
     });
+  }
+
+  async list(): Promise<SecretFor[]> {
+    await this.queue.catch(() => undefined);
+    return Object.keys(await this.read()).flatMap((key) => secretFromKey(key) ?? []);
   }
 
   private change(edit: (secrets: Record<string, string>) => void): Promise<void> {

@@ -9,7 +9,8 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QuestionBroker } from './questions';
 import { openSafeStorageSecrets, SafeStorageSecretStore, type SafeStorageApi } from './safeStorageSecrets';
-import { MemorySecretStore, secretKey, type SecretFor } from './secrets';
+import { MemorySecretStore, secretFromKey, secretKey, secretLabel, type SecretFor } from './secrets';
+import { secretsApi } from './secretsApi';
 
 const web: SecretFor = { kind: 'password', user: 'deploy', address: '127.0.135.21', port: 2222 };
 const SECRET = 'correct horse battery staple';
@@ -19,6 +20,16 @@ describe('secretKey', () => {
     expect(secretKey(web)).toBe('password deploy@127.0.135.21:2222');
     expect(secretKey({ kind: 'password', user: 'deploy', address: 'FD00::1', port: 22 })).toBe('password deploy@[fd00::1]:22');
     expect(secretKey({ kind: 'passphrase', file: '/home/me/.ssh/id_ed25519' })).toBe('passphrase /home/me/.ssh/id_ed25519');
+  });
+
+  it('reads back the target a key names, and labels it without saying "password" or "passphrase"', () => {
+    const ipv6: SecretFor = { kind: 'password', user: 'deploy', address: 'fd00::1', port: 22 };
+    const spaced: SecretFor = { kind: 'passphrase', file: '/home/me/my keys/id_rsa' };
+    for (const target of [web, ipv6, spaced]) expect(secretFromKey(secretKey(target))).toEqual(target);
+    expect(secretLabel(web)).toBe('deploy@127.0.135.21:2222');
+    expect(secretLabel(ipv6)).toBe('deploy@[fd00::1]:22');
+    expect(secretLabel(spaced)).toBe('/home/me/my keys/id_rsa');
+    for (const stranger of ['password deploy@127.0.0.1', 'token abc', 'password @host:22', '']) expect(secretFromKey(stranger)).toBeNull();
   });
 });
 
@@ -48,6 +59,18 @@ describe('MemorySecretStore', () => {
     ] satisfies SecretFor[]) {
       expect(await store.get(other)).toBeNull();
     }
+  });
+
+  it('lists what it remembers, never the secrets, and forgets what is deleted', async () => {
+    const store = new MemorySecretStore();
+    const key: SecretFor = { kind: 'passphrase', file: '/keys/id' };
+    expect(await store.list()).toEqual([]);
+    await store.set(web, SECRET);
+    await store.set(key, 'pass phrase');
+    expect(await store.list()).toEqual([web, key]);
+    expect(JSON.stringify(await store.list())).not.toContain(SECRET);
+    await store.delete(web);
+    expect(await store.list()).toEqual([key]);
   });
 
   it('shows no secret when logged or serialised', async () => {
@@ -106,8 +129,10 @@ describe('SafeStorageSecretStore', () => {
     expect(await again.get({ kind: 'passphrase', file: '/keys/id' })).toBe('pass phrase');
     expect(await again.get({ ...web, port: 22 })).toBeNull();
 
+    expect(await again.list()).toEqual([web, { kind: 'passphrase', file: '/keys/id' }]);
     await again.delete(web);
     expect(await store!.get(web)).toBeNull();
+    expect(await store!.list()).toEqual([{ kind: 'passphrase', file: '/keys/id' }]);
     await again.delete({ kind: 'passphrase', file: '/keys/id' });
     expect(existsSync(file)).toBe(false); // nothing left: no file
   });
@@ -145,6 +170,32 @@ describe('SafeStorageSecretStore', () => {
     expect(await openSafeStorageSecrets(join(dir, 'd'), fakeSafeStorage('kwallet6'), 'linux')).not.toBeNull();
     // The backend is a Linux matter: elsewhere availability is the whole answer.
     expect(await openSafeStorageSecrets(join(dir, 'd'), fakeSafeStorage('unknown'), 'darwin')).not.toBeNull();
+  });
+});
+
+describe('secretsApi', () => {
+  it('lists remembered logins by key, kind and label, and forgets one by its key', async () => {
+    const store = new MemorySecretStore();
+    await store.set(web, SECRET);
+    await store.set({ kind: 'passphrase', file: '/keys/id' }, 'pass phrase');
+    const api = secretsApi(store);
+    const listed = await api.requests['secrets.list']({});
+    expect(listed).toEqual({
+      keeping: 'memory',
+      secrets: [
+        { key: 'passphrase /keys/id', kind: 'passphrase', label: '/keys/id' },
+        { key: 'password deploy@127.0.135.21:2222', kind: 'password', label: 'deploy@127.0.135.21:2222' },
+      ],
+    });
+    expect(JSON.stringify(listed)).not.toContain(SECRET);
+    expect(await api.requests['secrets.forget']({ key: 'password deploy@127.0.135.21:2222' })).toBeNull();
+    expect(await store.get(web)).toBeNull();
+    expect((await api.requests['secrets.list']({})).secrets.map((s) => s.label)).toEqual(['/keys/id']);
+    await expect(api.requests['secrets.forget']({ key: 'token abc' })).rejects.toThrow('does not name a remembered password or passphrase');
+  });
+
+  it('lists nothing, and says nothing can be remembered, without a store', async () => {
+    expect(await secretsApi(null).requests['secrets.list']({})).toEqual({ keeping: null, secrets: [] });
   });
 });
 

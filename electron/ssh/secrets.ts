@@ -23,6 +23,8 @@ export interface SecretStore {
   get(target: SecretFor): Promise<string | null>;
   set(target: SecretFor, secret: string): Promise<void>;
   delete(target: SecretFor): Promise<void>;
+  /** What secrets are remembered for (never the secrets), for the user to see and forget. */
+  list(): Promise<SecretFor[]>;
 }
 
 /** One string per target, for the stores' maps. Names no secret. */
@@ -30,6 +32,20 @@ export function secretKey(target: SecretFor): string {
   if (target.kind === 'passphrase') return `passphrase ${target.file}`;
   const address = target.address.includes(':') ? `[${target.address.toLowerCase()}]` : target.address.toLowerCase();
   return `password ${target.user}@${address}:${target.port}`;
+}
+
+/** The target a secretKey() names; null for a key this version does not write. */
+export function secretFromKey(key: string): SecretFor | null {
+  if (key.startsWith('passphrase ')) return { kind: 'passphrase', file: key.slice('passphrase '.length) };
+  // The address in brackets is an IPv6 one (it has colons itself).
+  const match = /^password (.+)@(?:\[([^\]]+)\]|([^:@]+)):(\d+)$/.exec(key);
+  if (!match) return null;
+  return { kind: 'password', user: match[1]!, address: match[2] ?? match[3]!, port: Number(match[4]) };
+}
+
+/** What the user sees: "deploy@127.0.0.5:22" for a password, the identity file for a passphrase. */
+export function secretLabel(target: SecretFor): string {
+  return secretKey(target).slice(target.kind.length + 1);
 }
 
 /** Browser mode: remembered until the core stops, never written anywhere. */
@@ -47,6 +63,10 @@ export class MemorySecretStore implements SecretStore {
 
   async delete(target: SecretFor): Promise<void> {
     this.secrets.delete(secretKey(target));
+  }
+
+  async list(): Promise<SecretFor[]> {
+    return [...this.secrets.keys()].flatMap((key) => secretFromKey(key) ?? []);
   }
 
   /** How many are remembered (tests; the secrets themselves do not leave the store). */

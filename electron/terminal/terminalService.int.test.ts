@@ -4,50 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp } from '../../e2e/fleet/fleet';
 import { until } from '../../e2e/until';
-import type { TerminalEvent } from '../../shared/contract/terminal';
-import { toDisposable } from '../../shared/disposable';
 import type { Host } from '../../shared/fleet/model';
 import { parseFleetFile } from '../inventory/parseFleetFile';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
-import type { StreamSink } from '../transport/coreApi';
+import { recordingSink } from './recordingSink';
 import { HIGH_WATER, TerminalService } from './terminalService';
 
 // Shells on the test fleet's real sshd (127.0.71.x): output as whole UTF-8 batches, and flow
 // control that pauses the SSH channel while the renderer has not acknowledged enough.
-
-/** What the transport gives a stream, recording what was sent; acks are given by hand. */
-function recordingSink() {
-  const events: TerminalEvent[] = [];
-  const listeners = new Set<() => void>();
-  let unacked = 0;
-  const sink: StreamSink<TerminalEvent> = {
-    send(event, weight = 1) {
-      events.push(event);
-      unacked += weight;
-    },
-    end() {},
-    get unacked() {
-      return unacked;
-    },
-    onAck(listener) {
-      listeners.add(listener);
-      return toDisposable(() => listeners.delete(listener));
-    },
-  };
-  const output = (): Uint8Array[] => events.flatMap((e) => (e.kind === 'output' ? [e.data] : []));
-  return {
-    sink,
-    events,
-    output,
-    bytes: () => output().reduce((n, b) => n + b.byteLength, 0),
-    text: () => output().map((b) => Buffer.from(b).toString('utf8')).join(''),
-    ackAll() {
-      unacked = 0;
-      for (const l of listeners) l();
-    },
-  };
-}
 
 describe('TerminalService', () => {
   let dir: string;

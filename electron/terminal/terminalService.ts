@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { TerminalEvent } from '../../shared/contract/terminal';
+import { isLoginRefusal } from '../ssh/errors';
 import type { SshPool } from '../ssh/pool';
 import type { StreamSink } from '../transport/coreApi';
 import { Recorder } from './recorder';
@@ -55,13 +56,13 @@ export class TerminalService implements Disposable {
       }
       if (channel && sink.unacked > HIGH_WATER && !channel.isPaused()) channel.pause();
     };
-    const finish = (reason: string, error: boolean): void => {
+    const finish = (reason: string, error: boolean, loginRefused = false): void => {
       if (closed) return;
       closed = true;
       flush(true);
       this.sessions.delete(session);
       recorder?.close();
-      sink.send({ kind: 'closed', reason, error });
+      sink.send({ kind: 'closed', reason, error, loginRefused });
       sink.end();
     };
     const acks = sink.onAck(() => {
@@ -90,7 +91,7 @@ export class TerminalService implements Disposable {
           finish(exited ? `The shell on ${host} ended.` : `The connection to ${host} was lost (sshd stopped, or the network). Open the terminal again to reconnect.`, !exited),
         );
       },
-      (error: Error) => finish(error.message, true),
+      (error: Error) => finish(error.message, true, isLoginRefusal(error)),
     );
 
     return toDisposable(() => {

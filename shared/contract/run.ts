@@ -23,9 +23,15 @@ export const TailEventSchema = z.discriminatedUnion('kind', [
 export type TailEvent = z.infer<typeof TailEventSchema>;
 
 export const runStreams = {
-  /** Runs `command` on the hosts, `concurrency` at a time; closing the stream stops them. */
+  /**
+   * Runs `command` on the hosts, `concurrency` at a time; closing the stream stops them. `retry`:
+   * forget the hosts' remembered failures first (a refused login is not tried again without it),
+   * as "run again on the failed hosts" does.
+   */
   'run.start': {
-    params: z.object({ hosts: Hosts, command: z.string().min(1).max(100_000), concurrency: z.number().int().min(1).max(200).default(10), timeoutS: z.number().int().min(1).max(86_400).default(600) }).strict(),
+    params: z
+      .object({ hosts: Hosts, command: z.string().min(1).max(100_000), concurrency: z.number().int().min(1).max(200).default(10), timeoutS: z.number().int().min(1).max(86_400).default(600), retry: z.boolean().default(false) })
+      .strict(),
     event: RunEventSchema,
     flow: false,
   },

@@ -9,8 +9,11 @@ export const TerminalEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('opened'), session: z.string(), recording: z.string().nullable() }),
   /** Output: UTF-8 bytes, batched (≤ 16 ms) and never split inside a character. Acknowledged in bytes. */
   z.object({ kind: z.literal('output'), data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes') }),
-  /** The shell ended or could not start, and why. */
-  z.object({ kind: z.literal('closed'), reason: z.string(), error: z.boolean() }),
+  /**
+   * The shell ended or could not start, and why. `loginRefused`: the login was refused (a wrong
+   * password, a refused key); the pool will not ask again until ssh.retry.
+   */
+  z.object({ kind: z.literal('closed'), reason: z.string(), error: z.boolean(), loginRefused: z.boolean() }),
 ]);
 export type TerminalEvent = z.infer<typeof TerminalEventSchema>;
 
@@ -41,6 +44,22 @@ export const terminalRequests = {
    * the user ticked "Remember" (only counts where the question's `remember` is not null).
    */
   'ssh.answer': { input: z.object({ id: z.number(), answer: z.string().nullable(), remember: z.boolean().optional() }).strict(), output: z.null() },
+  /**
+   * Forget the host's remembered failure (a refused login waits for this), so its next use
+   * connects, and asks, again.
+   */
+  'ssh.retry': { input: z.object({ host: z.string().min(1).max(300) }).strict(), output: z.null() },
+  /**
+   * What remembered secrets unlock (never the secrets): `key` names one for secrets.forget,
+   * `label` is "user@address:port" for a password, the identity file for a passphrase. `keeping`:
+   * where they are kept, null when nothing can be remembered.
+   */
+  'secrets.list': {
+    input: z.object({}).strict(),
+    output: z.object({ keeping: Remember, secrets: z.array(z.object({ key: z.string(), kind: z.enum(['password', 'passphrase']), label: z.string() })) }),
+  },
+  /** Forget a remembered secret: the next login that needs it asks again. */
+  'secrets.forget': { input: z.object({ key: z.string().min(1).max(5000) }).strict(), output: z.null() },
 } as const satisfies Record<string, RequestDef>;
 
 export const terminalStreams = {

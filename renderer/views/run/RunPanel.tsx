@@ -51,12 +51,12 @@ export function RunPanel(): ReactNode {
   useEffect(() => () => run.current?.close(), []);
   const production = productionHosts(picked);
 
-  const start = (hosts: string[]): void => {
+  const start = (hosts: string[], retry = false): void => {
     run.current?.close();
     dispatch({ type: 'start', hosts });
     setRunning(true);
     setConfirming(false);
-    run.current = client.subscribe('run.start', { hosts, command, concurrency }, {
+    run.current = client.subscribe('run.start', { hosts, command, concurrency, retry }, {
       onEvent: (event) => {
         dispatch({ type: 'event', event });
         if (event.kind === 'done') setRunning(false);
@@ -91,7 +91,7 @@ export function RunPanel(): ReactNode {
           </button>
         ) : null}
         {!running && failed.length > 0 ? (
-          <button type="button" className="button" data-testid="run-failed-again" onClick={() => start(failed)}>
+          <button type="button" className="button" data-testid="run-failed-again" title="Logins that were refused are tried again (and passwords asked for again)" onClick={() => start(failed, true)}>
             Run again on the {failed.length} failed
           </button>
         ) : null}

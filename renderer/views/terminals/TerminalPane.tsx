@@ -20,6 +20,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
   const fitRef = useRef<FitAddon | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
   const [ended, setEnded] = useState<string | null>(null);
+  const [loginRefused, setLoginRefused] = useState(false);
   const [generation, setGeneration] = useState(0);
   const [searching, setSearching] = useState(false);
   const [recording, setRecording] = useState<string | null>(null);
@@ -28,6 +29,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
     const el = box.current;
     if (!el) return;
     setEnded(null);
+    setLoginRefused(false);
     const term = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 10_000, allowProposedApi: false, theme: themeFromCss(el) });
     const fit = new FitAddon();
     const search = new SearchAddon();
@@ -75,6 +77,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
         } else {
           term.write(`\r\n\x1b[${event.error ? '31' : '90'}m${event.reason}\x1b[0m\r\n`);
           setEnded(event.reason);
+          setLoginRefused(event.loginRefused);
         }
       },
       onEnd: (error) => {
@@ -141,6 +144,15 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
     }
   }, [visible]);
 
+  // The pool remembers why the host failed (a refused login until the user retries, an unreachable
+  // host for a backoff): forget it first, so the user's click connects, and asks, again.
+  const reconnect = (): void => {
+    void client
+      .call('ssh.retry', { host })
+      .catch(() => undefined)
+      .then(() => setGeneration((g) => g + 1));
+  };
+
   return (
     <div className={joined ? 'terminal-pane terminal-pane-broadcast' : 'terminal-pane'} data-testid="terminal-pane" data-host={host} data-tab={tab} data-ended={ended !== null} data-broadcast={joined} hidden={!visible}>
       {recording ? (
@@ -171,8 +183,8 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
       <div ref={box} className="terminal-box" />
       {ended !== null ? (
         <div className="terminal-ended">
-          <button type="button" className="button" data-testid="terminal-reconnect" onClick={() => setGeneration((g) => g + 1)}>
-            Reconnect
+          <button type="button" className="button" data-testid="terminal-reconnect" onClick={reconnect}>
+            {loginRefused ? 'Try again' : 'Reconnect'}
           </button>
         </div>
       ) : null}

@@ -5,6 +5,7 @@ import { useAppStore } from '../../state/react';
 import { productionHosts } from '../../state/pickHosts';
 import { visibleTabs } from '../../state/terminals';
 import { RecordingsPanel } from './RecordingsPanel';
+import { RememberedLoginsPanel } from './RememberedLoginsPanel';
 import { TerminalPane } from './TerminalPane';
 
 // Terminal tabs, one shell each; split shows two side by side. Every tab stays mounted while it
@@ -19,8 +20,19 @@ export function TerminalsView(): ReactNode {
   const toggleSplit = useAppStore((s) => s.toggleSplit);
   const openPalette = useAppStore((s) => s.setPaletteOpen);
   const shown = visibleTabs(tabs, active, split);
-  const [showRecordings, setShowRecordings] = useState(false);
-  if (showRecordings) return <RecordingsPanel onClose={() => setShowRecordings(false)} />;
+  const [panel, setPanel] = useState<'recordings' | 'logins' | null>(null);
+  if (panel === 'recordings') return <RecordingsPanel onClose={() => setPanel(null)} />;
+  if (panel === 'logins') return <RememberedLoginsPanel onClose={() => setPanel(null)} />;
+  const panelButtons = (
+    <>
+      <button type="button" className="button" data-testid="show-recordings" onClick={() => setPanel('recordings')}>
+        Recordings
+      </button>{' '}
+      <button type="button" className="button" data-testid="show-remembered-logins" onClick={() => setPanel('logins')}>
+        Remembered logins
+      </button>
+    </>
+  );
   if (tabs.length === 0) {
     return (
       <EmptyState icon="terminal" title="No terminal open">
@@ -31,10 +43,7 @@ export function TerminalsView(): ReactNode {
           <button type="button" className="button" data-testid="open-palette" onClick={() => openPalette(true)}>
             Open a shell…
           </button>{' '}
-          <RecordToggle />{' '}
-          <button type="button" className="button" data-testid="show-recordings" onClick={() => setShowRecordings(true)}>
-            Recordings
-          </button>
+          <RecordToggle /> {panelButtons}
         </p>
       </EmptyState>
     );
@@ -49,9 +58,7 @@ export function TerminalsView(): ReactNode {
           +
         </button>
         <RecordToggle />
-        <button type="button" className="button" data-testid="show-recordings" onClick={() => setShowRecordings(true)}>
-          Recordings
-        </button>
+        {panelButtons}
         <button type="button" className="button" data-testid="terminal-split" aria-pressed={split} onClick={toggleSplit}>
           Split
         </button>
