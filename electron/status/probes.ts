@@ -2,6 +2,7 @@ import type { Host } from '../../shared/fleet/model';
 import type { Check, CheckState, SourceKind, SourceResult } from '../../shared/status/model';
 import { SOURCE_SETTINGS, type SourceSettings } from '../../shared/status/sourceSettings';
 import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
+import { ownString } from './ownString';
 import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
 import { httpCheck } from './sources/http';
 import { parseMonit } from './sources/monit';
@@ -109,6 +110,14 @@ function answered(kind: SourceKind, result: SourceResult, latencyMs: number, wha
   return { checks, samples: [...result.samples.filter((s) => !s.metric.startsWith('latency_ms:')), { metric: `latency_ms:${own}`, value: latencyMs }] };
 }
 
+/** The result with every string in memory of its own, so that keeping it does not keep the answer. */
+function ownStrings(result: SourceResult): SourceResult {
+  return {
+    checks: result.checks.map((c) => ({ ...c, id: ownString(c.id), name: ownString(c.name), reason: ownString(c.reason) })),
+    samples: result.samples.map((s) => ({ metric: ownString(s.metric), value: s.value })),
+  };
+}
+
 function auth(user: string | undefined, password: string | undefined): string | undefined {
   return user === undefined ? undefined : `${user}:${password ?? ''}`;
 }
@@ -125,7 +134,7 @@ function fetchingProbe(kind: SourceKind, url: string, attempts: number, context:
         const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal, encoding: kind === 'monit' ? 'latin1' : 'utf8' });
         if (answer.status !== 200) throw new ParseError(`${label} answered HTTP ${answer.status} at ${url}`);
         const { result, servers, what } = read(answer.body);
-        return { reachable: true, servers, result: answered(kind, result, answer.latencyMs, what) };
+        return { reachable: true, servers, result: answered(kind, ownStrings(result), answer.latencyMs, what) };
       } catch (error) {
         return failed(kind, error);
       }

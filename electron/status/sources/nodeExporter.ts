@@ -1,4 +1,5 @@
 import type { Check, Sample, SourceResult } from '../../../shared/status/model';
+import { ownString } from '../ownString';
 import { describeForeignBody, ParseError } from './parseError';
 
 // node_exporter's Prometheus text format, read in one pass that keeps only the families a host
@@ -100,14 +101,15 @@ function readSample(s: NodeScrape, name: string, line: string): void {
       if (PSEUDO_FS.has(label(line, 'fstype') ?? '')) break;
       const mount = label(line, 'mountpoint');
       if (!mount || mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev')) break;
-      (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(mount, value);
+      // The scrape is kept until the next one (for rates): its keys must not keep the answer.
+      (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(ownString(mount), value);
       break;
     }
     case 'node_network_receive_bytes_total':
     case 'node_network_transmit_bytes_total': {
       const device = label(line, 'device');
       if (!device || device === 'lo') break;
-      (name === 'node_network_receive_bytes_total' ? s.rx : s.tx).set(device, value);
+      (name === 'node_network_receive_bytes_total' ? s.rx : s.tx).set(ownString(device), value);
       break;
     }
   }
