@@ -64,6 +64,9 @@ test('the release history from the hosts, and a rollback to an earlier release a
   await expect(v2).toContainText('v2');
   await v2.getByTestId('rollback').click();
   await expect(v2).toContainText('host-1:');
+  // Production hosts: the rollback waits for the environment's name, as a deploy does.
+  await expect(v2.getByTestId('rollback-confirm')).toBeDisabled();
+  await v2.getByTestId('confirm-name').fill('production');
   await v2.getByTestId('rollback-confirm').click();
   // The rollback is shown live under Deploys, in the same waves and gates.
   await expect(page.getByTestId('deploys-view')).toBeVisible();
@@ -123,6 +126,8 @@ test('pause a deploy, kill the console, and resume the interrupted deploy from i
     await expect(record.getByTestId('record-confirm')).toContainText('runs on host-1; not on host-3');
     await expect(record.getByTestId('record-confirm')).toContainText('is taken over');
     await page.screenshot({ path: testInfo.outputPath('releases-interrupted.png') });
+    await expect(record.getByTestId('record-resume')).toBeDisabled();
+    await record.getByTestId('confirm-name').fill('production');
     await record.getByTestId('record-resume').click();
     await expect(page.getByTestId('deploys-view')).toBeVisible();
     await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });

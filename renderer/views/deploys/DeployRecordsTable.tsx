@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/contract/deploy';
 import { isRecoverable, recoveryPlan } from '../../../shared/deploy/history';
 import { InlineConfirm } from './InlineConfirm';
+import { useProductionName } from './useProductionName';
 
 // The console's own record of an app's deploys and rollbacks, newest first; a deploy cut short
 // (interrupted, failed, aborted) offers to resume it or roll it back, after saying what the hosts
@@ -30,14 +31,14 @@ export function DeployRecordsTable({ records, reports, launch }: { records: read
               </td>
               <td>
                 {!isRecoverable(r) ? null : confirming === r.id ? (
-                  <InlineConfirm what={recoveryPlan(r, reports)} onCancel={() => setConfirming(null)} testId="record-confirm">
+                  <RecordConfirm record={r} what={recoveryPlan(r, reports)} onCancel={() => setConfirming(null)}>
                     <button type="button" className="button button-primary" data-testid="record-resume" onClick={() => launch({ resume: r.id })} title="Deploy the same release again: what was prepared is re-used, hosts already on it are only checked">
                       Resume the deploy
                     </button>{' '}
                     <button type="button" className="button button-danger" data-testid="record-undo" onClick={() => launch({ undo: r.id })} title="Every host on this release goes back to the release it had before">
                       Roll it back
                     </button>
-                  </InlineConfirm>
+                  </RecordConfirm>
                 ) : (
                   <button type="button" className="button" data-testid="record-recover" onClick={() => setConfirming(r.id)}>
                     Resume or roll back…
@@ -49,5 +50,15 @@ export function DeployRecordsTable({ records, reports, launch }: { records: read
         </tbody>
       </table>
     </>
+  );
+}
+
+/** Resume or undo touches the record's hosts: production ones need the environment's name typed. */
+function RecordConfirm({ record, what, onCancel, children }: { record: DeployRecordMessage; what: string; onCancel(): void; children: ReactNode }): ReactNode {
+  const needs = useProductionName(record.hosts);
+  return (
+    <InlineConfirm what={what} needs={needs} onCancel={onCancel} testId="record-confirm">
+      {children}
+    </InlineConfirm>
   );
 }

@@ -2,10 +2,10 @@ import { useState, type ReactNode } from 'react';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
 import { controlsFor, type DeployProgress, type StepProgress } from '../../state/deployProgress';
-import { productionHosts } from '../../state/pickHosts';
 import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';
 import { useAppDeploy } from './useAppDeploy';
+import { useProductionName } from './useProductionName';
 
 // Deploys: an app's plan (which hosts in which wave, and what runs on each), a confirmation
 // (typing the environment's name for production), then the deploy live: each wave, each host's
@@ -22,15 +22,13 @@ export function DeploysView(): ReactNode {
 }
 
 function DeployPanel({ app }: { app: AppSummary }): ReactNode {
-  const hosts = useAppStore((s) => s.snapshot?.hosts ?? []);
   const [ref, setRef] = useState('');
   const [typed, setTyped] = useState('');
   const { progress, error, start, act } = useAppDeploy(app.name);
   const running = progress.id !== null && progress.done === null;
   const targets = progress.id !== null ? progress.hosts : app.hosts;
   const waves = planWaves(targets, app.waves as WaveSpec[]);
-  const production = productionHosts(hosts.filter((h) => targets.includes(h.name)));
-  const needs = production.length > 0 ? production[0]!.environment : null;
+  const needs = useProductionName(targets);
   const go = (takeOver = false): void => start({ takeOver, ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (

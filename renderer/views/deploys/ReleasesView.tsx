@@ -5,6 +5,7 @@ import { useAppStore, useClient } from '../../state/react';
 import { AppView } from './AppView';
 import { DeployRecordsTable } from './DeployRecordsTable';
 import { InlineConfirm } from './InlineConfirm';
+import { useProductionName } from './useProductionName';
 
 // An app's releases as its hosts report them (releases/, current, revisions.log, the lock — so
 // deploys by others, Capistrano included, show too), a version grid with drift flagged, "roll back
@@ -26,6 +27,8 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
   const [problem, setProblem] = useState<string | null>(null);
   const [records, setRecords] = useState<DeployRecordMessage[]>([]);
   const showView = useAppStore((s) => s.showView);
+  // A rollback moves every host of the app that is not on the release.
+  const needs = useProductionName(reports?.map((r) => r.host) ?? []);
   const load = useCallback(() => {
     client.call('deploy.releases', { app }).then(setReports, (e: Error) => setError(e.message));
     client.call('deploy.history', { app }).then(setRecords, () => undefined);
@@ -104,7 +107,7 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
                 <td>{row.presentOn.length}</td>
                 <td>
                   {confirm === row.release ? (
-                    <InlineConfirm what={changes.map((r) => `${r.host}: ${r.current ?? 'none'} → ${row.release}`).join('; ')} onCancel={() => setConfirm(null)}>
+                    <InlineConfirm what={changes.map((r) => `${r.host}: ${r.current ?? 'none'} → ${row.release}`).join('; ')} needs={needs} onCancel={() => setConfirm(null)}>
                       <button type="button" className="button button-danger" data-testid="rollback-confirm" onClick={() => rollBack(row.release)}>
                         Roll back {changes.length} hosts
                       </button>
