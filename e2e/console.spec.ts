@@ -97,7 +97,7 @@ test('screenshots of the console @screenshot', async ({ page }, testInfo) => {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto(url());
     // Every host polled: the picture shows the map as an operator sees it.
-    await expect(page.locator('[data-testid="host-tile"][data-state="OK"]')).toHaveCount(3, { timeout: 30_000 });
+    await expect(page.locator('[data-testid="host-tile"][data-look="OK"]')).toHaveCount(3, { timeout: 30_000 });
     const shot = await page.screenshot();
     for (const dir of targets) {
       fs.mkdirSync(dir, { recursive: true });

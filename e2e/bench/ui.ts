@@ -120,7 +120,7 @@ export async function runUi(o: UiOptions): Promise<number> {
     }
     const durations = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch').map((e) => e.duration));
     const frames = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch-frame').map((e) => e.duration));
-    const changing = await page.locator('[data-testid="host-tile"][data-state="CRITICAL"]').count();
+    const changing = await page.locator('[data-testid="host-tile"][data-look~="CRITICAL"]').count();
     const polls = requests - requestsBefore;
     const r = (n: number): number => Math.round(n * 100) / 100;
     const result = {

@@ -10,7 +10,7 @@ import { monitArgs, renderMonitrc } from './monit';
 import { nodeExporterArgs } from './nodeExporter';
 import type { Binaries } from './packages';
 import { assertPortFree, waitForListen, waitUntil } from './ports';
-import { spawnDaemon, stopProcesses, type Spawned } from './procs';
+import { descendantsOf, spawnDaemon, stopProcesses, type Spawned } from './procs';
 import type { PasswordMethod } from './passwordUser';
 import { renderSshdConfig, sshdArgs } from './sshd';
 import type { ProcKind, ProcRecord } from './state';
@@ -101,7 +101,9 @@ async function ensureDaemon(ctx: HostContext, host: FleetHost, spec: DaemonSpec)
   if (live.length === 1 && only && only.config === config) return 'reused';
   let outcome: Outcome = 'started';
   if (live.length > 0) {
-    const left = await stopProcesses(live);
+    // With its children: an sshd's sessions outlive their listener, and a console's pooled
+    // connection to the old sshd would go on being used (old key, old settings) after the restart.
+    const left = await stopProcesses([...live, ...descendantsOf(live)]);
     if (left.length > 0) throw new Error(`${host.name}: could not stop old ${spec.kind} (pids ${left.map((p) => p.pid).join(', ')})`);
     ctx.forget(live);
     outcome = 'restarted';
