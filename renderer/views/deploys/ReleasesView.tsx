@@ -67,7 +67,7 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
                 {r.error ? <span className="state-text state-critical">{r.error}</span> : (r.current ?? 'none')}
                 {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts run {expected}</span> : null}
                 {r.lock ? (
-                  <span className="state-text state-warning" data-testid="host-lock">
+                  <span className="state-text state-warning host-lock" data-testid="host-lock" title={`locked by ${r.lock}`}>
                     {' '}
                     · locked by {r.lock}
                   </span>
