@@ -48,6 +48,17 @@ test('a shell on a host from its page, another from Ctrl+K, side by side', async
   }
 });
 
+test('a double-click on a tile opens a shell on that host; a single click opens its page', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"][data-host="host-2"]').dblclick();
+  await expect(pane(page, 'host-2')).toBeVisible();
+  await typeInto(page, 'host-2', 'echo "dbl on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('dbl on host-2', { timeout: 15_000 });
+  await page.keyboard.press('Control+1');
+  await page.locator('[data-testid="host-tile"][data-host="host-3"]').click();
+  await expect(page.getByRole('heading', { name: 'host-3' })).toBeVisible();
+});
+
 test('a changed host key is refused with a warning, and the shell opens once known_hosts is right again', async ({ page }) => {
   const knownHosts = path.join(fleetDir(), 'known_hosts');
   const before = fs.readFileSync(knownHosts, 'utf8');

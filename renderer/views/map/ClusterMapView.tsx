@@ -12,12 +12,17 @@ import { StateChips, StateCounts } from './StateChips';
 // each tile selects its own host's state (and sorts itself with CSS order), and each count
 // selects its own numbers, so a batch of changes re-renders only the tiles that changed.
 
+/** How long a click on a tile waits for a second one. */
+const DOUBLE_CLICK_MS = 250;
+
 export function ClusterMapView({ snapshot }: { snapshot: FleetSnapshot }): ReactNode {
   const search = useDeferredValue(useAppStore((s) => s.search));
   const stateFilter = useAppStore((s) => s.stateFilter);
   const map = useMemo(() => clusterMap(snapshot, search), [snapshot, search]);
   const store = useAppStoreApi();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
+  const pendingClick = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (pendingClick.current && clearTimeout(pendingClick.current)), []);
   const register = useCallback((name: string, el: HTMLButtonElement | null) => {
     if (el) tiles.current.set(name, el);
     else tiles.current.delete(name);
@@ -52,10 +57,17 @@ export function ClusterMapView({ snapshot }: { snapshot: FleetSnapshot }): React
       data-filter={stateFilter ?? undefined}
       onClick={(e) => {
         const hit = hostOf(e);
-        if (hit) store.getState().showHost(hit.name);
+        if (!hit || e.detail > 1) return;
+        // A mouse click waits out a double-click (which opens a shell instead): the host page would
+        // otherwise replace the map before the second click. Enter or Space (detail 0) go at once.
+        if (e.detail === 0) return store.getState().showHost(hit.name);
+        if (pendingClick.current) clearTimeout(pendingClick.current);
+        pendingClick.current = setTimeout(() => store.getState().showHost(hit.name), DOUBLE_CLICK_MS);
       }}
       onDoubleClick={(e) => {
         const hit = hostOf(e);
+        if (pendingClick.current) clearTimeout(pendingClick.current);
+        pendingClick.current = null;
         if (hit) store.getState().openTerminal(hit.name);
       }}
       onMouseOver={hover}
