@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame as encodeParts, FrameReader, joinParts, type DownFrame } from './wire';
+import { decodeFrame, encodeFrame as encodeParts, FrameReader, type DownFrame } from './wire';
+
+/** Parts (a frame's, or frames) in one buffer, as they arrive on the stream. */
+function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
 
 const encodeFrame = (message: DownFrame): Uint8Array => joinParts(encodeParts(message));
 

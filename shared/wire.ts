@@ -51,17 +51,6 @@ export function encodeFrame(message: DownFrame): Uint8Array[] {
   return [head, ...blobs];
 }
 
-/** A frame's parts in one buffer. */
-export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
-
 /** The message of one whole frame (as FrameReader cuts them). Blobs are views into it, not copies. */
 export function decodeFrame(frame: Uint8Array): DownFrame {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
@@ -113,37 +102,34 @@ export class FrameReader {
     return new Set(this.chunks.map((c) => c.buffer));
   }
 
+  /** The frame length at the start of what is buffered (little-endian u32, maybe across chunks). */
   private peekLength(): number {
-    const head = this.chunks[0]!.byteLength >= 4 ? this.chunks[0]! : this.take(4, false);
-    return new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true);
+    let length = 0;
+    let got = 0;
+    for (const chunk of this.chunks) {
+      for (let i = 0; i < chunk.byteLength && got < 4; i++, got++) length += chunk[i]! * 2 ** (8 * got);
+      if (got === 4) break;
+    }
+    return length;
   }
 
-  /** The first `size` bytes, as a view when they lie in one chunk; removed unless `consume` is false. */
-  private take(size: number, consume = true): Uint8Array {
+  /** Removes the first `size` bytes: a view when they lie in one chunk, else a copy. */
+  private take(size: number): Uint8Array {
+    this.buffered -= size;
     const first = this.chunks[0]!;
     if (first.byteLength >= size) {
-      if (consume) {
-        if (first.byteLength === size) this.chunks.shift();
-        else this.chunks[0] = first.subarray(size);
-        this.buffered -= size;
-      }
+      if (first.byteLength === size) this.chunks.shift();
+      else this.chunks[0] = first.subarray(size);
       return first.subarray(0, size);
     }
     const out = new Uint8Array(size);
-    let at = 0;
-    let i = 0;
-    while (at < size) {
-      const chunk = this.chunks[i]!;
+    for (let at = 0; at < size; ) {
+      const chunk = this.chunks[0]!;
       const n = Math.min(chunk.byteLength, size - at);
       out.set(chunk.subarray(0, n), at);
       at += n;
-      if (consume && n === chunk.byteLength) i++;
-      else if (consume) this.chunks[i] = chunk.subarray(n);
-      else i++;
-    }
-    if (consume) {
-      this.chunks.splice(0, i);
-      this.buffered -= size;
+      if (n === chunk.byteLength) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(n);
     }
     return out;
   }

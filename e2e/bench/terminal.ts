@@ -12,11 +12,11 @@ import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
 import { summarize, type CpuProfile } from './ui';
 
-export const TERMINAL_USAGE = `bench terminal [--mb N] [--terminals N] [--profile]
+export const TERMINAL_USAGE = `bench terminal [--mb N] [--terminals N] [--profile] [--trace]
   --mb N          size of the file cat'ed (default 100)
   --terminals N   terminals open for the memory figure (default 50)
-  --profile       sample the page's JavaScript during the cat and print where its time goes
-  --trace         record a Chromium trace during the cat and print the page's main-thread work by kind`;
+  --profile       sample the page's JavaScript in both phases and print where its time goes
+  --trace         record a Chromium trace of both phases and print the page's main-thread work by event`;
 
 export interface TerminalOptions {
   mb: number;
@@ -118,39 +118,45 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
     log(`cat of ${(bytes / 1e6).toFixed(0)} MB …`);
     await page.keyboard.type('clear\n');
     const cdp = o.profile ? await page.context().newCDPSession(page) : null;
-    if (cdp) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-    }
-    if (o.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-    const coreCpu0 = cpuS(serve.pid!);
-    const rendererCpu0 = rendererCpuS();
-    const sched0 = new Map(rendererPids().map((pid) => [pid, schedstat(pid)]));
-    const t0 = Date.now();
-    await page.keyboard.type('cat big.txt; echo DO""NE\n');
-    await page.waitForFunction((h) => document.querySelector(`[data-testid="terminal-pane"][data-host="${h}"] .xterm-rows`)?.textContent?.includes('DONE'), host.name, { polling: 20, timeout: 600_000 });
-    const catS = (Date.now() - t0) / 1000;
-    const coreCpuPct = (100 * (cpuS(serve.pid!) - coreCpu0)) / catS;
-    const rendererCpuPct = (100 * (rendererCpuS() - rendererCpu0)) / catS;
-    // The page's main thread (the busiest renderer's): how much of the cat it ran, and how much it
-    // was ready to run but waited for a CPU that other processes had.
-    const main = [...sched0].map(([pid, before]) => ({ pid, run: schedstat(pid).run - before.run, wait: schedstat(pid).wait - before.wait })).sort((a, b) => b.run - a.run)[0];
-    const mainRunPct = main ? main.run / 1e7 / catS : 0;
-    const mainWaitPct = main ? main.wait / 1e7 / catS : 0;
-    if (cdp) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
-      log(`where the page's time went during the cat (self time):\n${summarize(profile).join('\n')}`);
-    }
-    if (o.trace) log(`the page's main thread during the cat (self time by event):\n${summarizeTrace(await browser.stopTracing()).join('\n')}`);
+    if (cdp) await cdp.send('Profiler.enable');
+    /** Runs one phase with the page's profiler and tracer on (as asked), then prints what they saw. */
+    const observed = async <T>(what: string, phase: () => Promise<T>): Promise<T> => {
+      if (cdp) await cdp.send('Profiler.start');
+      if (o.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const result = await phase();
+      if (o.trace) log(`the page's main thread ${what} (self time by event):\n${summarizeTrace(await browser.stopTracing()).join('\n')}`);
+      if (cdp) {
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+        log(`where the page's time went ${what} (self time):\n${summarize(profile).join('\n')}`);
+      }
+      return result;
+    };
+    const { catS, coreCpuPct, rendererCpuPct, mainRunPct, mainWaitPct } = await observed('during the cat', async () => {
+      const coreCpu0 = cpuS(serve.pid!);
+      const rendererCpu0 = rendererCpuS();
+      const sched0 = new Map(rendererPids().map((pid) => [pid, schedstat(pid)]));
+      const t0 = Date.now();
+      await page.keyboard.type('cat big.txt; echo DO""NE\n');
+      await page.waitForFunction((h) => document.querySelector(`[data-testid="terminal-pane"][data-host="${h}"] .xterm-rows`)?.textContent?.includes('DONE'), host.name, { polling: 20, timeout: 600_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      // The page's main thread (the busiest renderer's): how much of the cat it ran, and how much it
+      // was ready to run but waited for a CPU that other processes had.
+      const main = [...sched0].map(([pid, before]) => ({ run: schedstat(pid).run - before.run, wait: schedstat(pid).wait - before.wait })).sort((a, b) => b.run - a.run)[0];
+      return {
+        catS: seconds,
+        coreCpuPct: (100 * (cpuS(serve.pid!) - coreCpu0)) / seconds,
+        rendererCpuPct: (100 * (rendererCpuS() - rendererCpu0)) / seconds,
+        mainRunPct: main ? main.run / 1e7 / seconds : 0,
+        mainWaitPct: main ? main.wait / 1e7 / seconds : 0,
+      };
+    });
     const mbPerS = bytes / 1e6 / catS;
     log(`  ${mbPerS.toFixed(1)} MB/s (${catS.toFixed(1)} s; the core used ${coreCpuPct.toFixed(0)} % of a core, the page ${rendererCpuPct.toFixed(0)} %; its main thread ran ${mainRunPct.toFixed(0)} % of the time and waited for a CPU ${mainWaitPct.toFixed(0)} %)`);
 
     // 2. The same bytes written straight into an xterm.js in this page.
     await page.addScriptTag({ path: join(o.repoRoot, 'node_modules/@xterm/xterm/lib/xterm.js') });
-    if (cdp) await cdp.send('Profiler.start');
-    if (o.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     // A string, not a function: tsx's helpers (__name) do not exist in the page.
-    const localS = (await page.evaluate(`(async () => {
+    const localS = await observed('writing the same bytes straight into xterm.js', async () => (await page.evaluate(`(async () => {
       const line = ${JSON.stringify(LINE)};
       const lines = ${lines};
       // The same size and options as the console's terminal pane, over it.
@@ -179,12 +185,7 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       term.dispose();
       box.remove();
       return s;
-    })()`)) as number;
-    if (o.trace) log(`the page's main thread writing the same bytes straight into xterm.js (self time by event):\n${summarizeTrace(await browser.stopTracing()).join('\n')}`);
-    if (cdp) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
-      log(`where the page's time went writing the same bytes straight into xterm.js (self time):\n${summarize(profile).join('\n')}`);
-    }
+    })()`)) as number);
     const localMbPerS = bytes / 1e6 / localS;
     log(`  xterm.js alone: ${localMbPerS.toFixed(1)} MB/s`);
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
+import { fleetHosts } from './fleetHosts';
 import { HostKeyStore } from '../../electron/ssh/hostKeys';
 import { SshPool } from '../../electron/ssh/pool';
 import { untilAsync } from '../until';
@@ -25,9 +25,8 @@ describe('the sample app', () => {
     fleet = await fleetUp({ hosts: 1, dir, nodeExporter: false, firstIndex: (115 - 10) * 254, haproxy: false });
     mkdirSync(join(dir, 'repo'));
     commits = sampleAppRepo(join(dir, 'repo'));
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    pool = new SshPool({ lookup: () => parsed.fleet.hosts[0], hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+    const [host] = fleetHosts(fleet.fleetFile).values();
+    pool = new SshPool({ lookup: () => host, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
   });
   afterAll(async () => {
     pool?.dispose();

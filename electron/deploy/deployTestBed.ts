@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fleetDown, fleetUp, type RunningFleet } from '../../e2e/fleet/fleet';
 import { SAMPLE_APP_PORT, sampleAppRepo } from '../../e2e/fleet/sampleApp';
 import { AppSchema, type AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
+import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import type { DeployEvent } from './deployRunner';
@@ -42,16 +42,14 @@ export async function deployTestBed(octet: number, hosts = 4): Promise<DeployTes
   });
   mkdirSync(join(dir, 'repo'));
   const commits = sampleAppRepo(join(dir, 'repo'));
-  const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-  if (!parsed.ok) throw new Error(parsed.problem.message);
-  const fleetHosts = parsed.fleet.hosts;
-  const pool = new SshPool({ lookup: (n) => fleetHosts.find((h) => h.name === n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+  const byName = fleetHosts(fleet.fleetFile);
+  const pool = new SshPool({ lookup: (n) => byName.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
   const appDir = (h: number): string => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
   return {
     dir,
     fleet,
     pool,
-    hosts: fleetHosts,
+    hosts: [...byName.values()],
     commits,
     spec: (extra = {}) =>
       AppSchema.parse({

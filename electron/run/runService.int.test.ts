@@ -1,12 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
 import { until } from '../../e2e/until';
 import type { RunEvent, TailEvent } from '../../shared/contract/run';
-import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
+import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import type { StreamSink } from '../transport/coreApi';
@@ -33,9 +32,7 @@ describe('run and tail on many hosts', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-run-'));
     fleet = await fleetUp(options());
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    const hosts = new Map<string, Host>(parsed.fleet.hosts.map((h) => [h.name, h]));
+    const hosts = fleetHosts(fleet.fleetFile);
     pool = new SshPool({ lookup: (n) => hosts.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import type { SshQuestion } from '../../shared/contract/terminal';
 import { fleetDown, fleetUp, PASSWORD_USER, type RunningFleet } from '../../e2e/fleet/fleet';
 import { hostPaths } from '../../e2e/fleet/layout';
 import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
+import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { AuthError, HostKeyChangedError } from './errors';
 import { HostKeyStore } from './hostKeys';
 import { SshPool } from './pool';
@@ -91,9 +91,7 @@ describe('password and keyboard-interactive logins', () => {
     });
     if (!fleet.passwordUser) throw new Error('the fleet has no password user');
     password = fleet.passwordUser.password;
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    hosts = new Map(parsed.fleet.hosts.map((h) => [h.name, h]));
+    hosts = fleetHosts(fleet.fleetFile);
   });
   afterEach(() => {
     for (const d of disposables.splice(0)) d.dispose();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
 import { hostPaths } from '../../e2e/fleet/layout';
 import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
+import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { AuthError, HostKeyChangedError, HostKeyUnknownError, JumpHostError, UnreachableError } from './errors';
 import { HostKeyStore } from './hostKeys';
 import { SshPool, type Ask, type PoolQuestion } from './pool';
@@ -33,9 +33,7 @@ describe('SshPool', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-ssh-'));
     fleet = await fleetUp({ hosts: 3, dir, nodeExporter: false, firstIndex: 15240, haproxy: false });
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    hosts = new Map(parsed.fleet.hosts.map((h) => [h.name, h]));
+    hosts = fleetHosts(fleet.fleetFile);
   });
   afterAll(async () => {
     for (const p of pools) p.dispose();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { RunEvent } from '../../shared/contract/run';
 import type { SshQuestion, TerminalEvent } from '../../shared/contract/terminal';
 import { toDisposable } from '../../shared/disposable';
 import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
+import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { runOnHosts } from '../run/runService';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
@@ -73,9 +73,7 @@ describe('trying a refused login again', () => {
     const fleet = await fleetUp({ hosts: 1, dir, nodeExporter: false, firstIndex: (138 - 10) * 254, haproxy: false, passwordUser: { 'host-1': ['password'] } });
     if (!fleet.passwordUser) throw new Error('the fleet has no password user');
     password = fleet.passwordUser.password;
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    hosts = new Map(parsed.fleet.hosts.map((h) => [h.name, h]));
+    hosts = fleetHosts(fleet.fleetFile);
   });
   afterEach(() => {
     for (const d of disposables.splice(0).reverse()) d.dispose();

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp } from '../../e2e/fleet/fleet';
 import { until } from '../../e2e/until';
-import type { Host } from '../../shared/fleet/model';
-import { parseFleetFile } from '../inventory/parseFleetFile';
+import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import { recordingSink } from './recordingSink';
@@ -22,9 +21,7 @@ describe('TerminalService', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-terminal-'));
     const fleet = await fleetUp({ hosts: 1, dir, nodeExporter: false, firstIndex: (71 - 10) * 254, haproxy: false });
-    const parsed = parseFleetFile(readFileSync(fleet.fleetFile, 'utf8'), fleet.fleetFile);
-    if (!parsed.ok) throw new Error(parsed.problem.message);
-    const hosts = new Map<string, Host>(parsed.fleet.hosts.map((h) => [h.name, h]));
+    const hosts = fleetHosts(fleet.fleetFile);
     pool = new SshPool({ lookup: (n) => hosts.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null, idleMs: 500 });
     terminals = new TerminalService(pool, join(dir, 'recordings'));
   });

@@ -19,8 +19,8 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
   const box = useRef<HTMLDivElement>(null);
   const fitRef = useRef<FitAddon | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
-  const [ended, setEnded] = useState<string | null>(null);
-  const [loginRefused, setLoginRefused] = useState(false);
+  // Why the shell ended (null while it runs), and whether a login was refused: then "Try again".
+  const [ended, setEnded] = useState<{ reason: string; loginRefused: boolean } | null>(null);
   const [generation, setGeneration] = useState(0);
   const [searching, setSearching] = useState(false);
   const [recording, setRecording] = useState<string | null>(null);
@@ -29,7 +29,6 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
     const el = box.current;
     if (!el) return;
     setEnded(null);
-    setLoginRefused(false);
     const term = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 10_000, allowProposedApi: false, theme: themeFromCss(el) });
     const fit = new FitAddon();
     const search = new SearchAddon();
@@ -76,14 +75,13 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
           term.write(event.data, () => ack(weight));
         } else {
           term.write(`\r\n\x1b[${event.error ? '31' : '90'}m${event.reason}\x1b[0m\r\n`);
-          setEnded(event.reason);
-          setLoginRefused(event.loginRefused);
+          setEnded({ reason: event.reason, loginRefused: event.loginRefused });
         }
       },
       onEnd: (error) => {
         if (error) {
           term.write(`\r\n\x1b[31m${error.message}\x1b[0m\r\n`);
-          setEnded(error.message);
+          setEnded({ reason: error.message, loginRefused: false });
         }
       },
     });
@@ -184,7 +182,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
       {ended !== null ? (
         <div className="terminal-ended">
           <button type="button" className="button" data-testid="terminal-reconnect" onClick={reconnect}>
-            {loginRefused ? 'Try again' : 'Reconnect'}
+            {ended.loginRefused ? 'Try again' : 'Reconnect'}
           </button>
         </div>
       ) : null}
