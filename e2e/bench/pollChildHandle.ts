@@ -59,8 +59,9 @@ export class ChildHandle {
     let child: ChildProcess;
     try {
       // Detached: a Ctrl-C at the terminal reaches the bench only, which then stops the child
-      // itself, in order.
-      child = spawn(process.execPath, [opts.bundle, configFile], {
+      // itself, in order. BENCH_CHILD_FLAGS passes node flags to the measured process, e.g.
+      // "--trace-gc-nvp" (its output goes to the child's log; --keep keeps it).
+      child = spawn(process.execPath, [...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean), opts.bundle, configFile], {
         stdio: ['ignore', out, out, 'ipc'],
         detached: true,
         env: { ...process.env, NODE_OPTIONS: '' },

@@ -1,5 +1,5 @@
 import { connect, IdleConnections, type Connection, type Endpoint } from './httpConnections';
-import { HttpFramingError, HttpResponseReader, HttpTooLargeError } from './httpResponse';
+import { HttpFramingError, HttpResponseReader, HttpTooLargeError, type BodySink } from './httpResponse';
 
 // One HTTP GET for a status source, bounded every way a host can misbehave: a total deadline
 // (a server that sends nothing, or one byte a minute, still ends), a size cap (a 50 MB or endless
@@ -17,10 +17,14 @@ export interface GetOptions {
   signal?: AbortSignal;
   /** How the body becomes text: utf8 (the default), or latin1 for Monit's ISO-8859-1. */
   encoding?: 'utf8' | 'latin1';
+  /** Takes the body's bytes as they arrive instead (the answer's body is then ''). It sees only
+   * bytes of the answer that completes: a retry on a new connection happens before any byte. */
+  sink?: BodySink;
 }
 
 export interface GetAnswer {
   status: number;
+  /** The body as text, unless a sink took it. */
   body: string;
   latencyMs: number;
 }
@@ -129,7 +133,7 @@ class Exchange {
 
   private send(connection: Connection, reused: boolean): void {
     const { socket } = connection;
-    const reader = new HttpResponseReader(this.options.maxBytes, this.options.encoding);
+    const reader = new HttpResponseReader(this.options.maxBytes, this.options.sink ?? this.options.encoding);
     this.connection = connection;
     this.reader = reader;
     // A kept-alive connection the server closed just before this request is not the host's fault:

@@ -3,9 +3,10 @@
 // the connection. It is the half of an HTTP client that status polling needs and no more (no
 // upgrades, no pipelining), written for the poller's cost: node:http spent twice the CPU of the
 // whole poll on 200 requests a second (README "Polling benchmark"). Pure: no sockets, no timers.
-// The body is decoded into a string as it arrives and no byte given to feed() is kept: the
-// client reads every socket into one shared buffer, because a fresh 64 kB buffer per read made
-// V8 run a full garbage collection every second or two (external memory pressure).
+// The body is decoded into a string as it arrives, or handed as bytes to a BodySink that reads it
+// as it comes (node_exporter's 57 kB answers are never a string), and no byte given to feed() is
+// kept: the client reads every socket into one shared buffer, because a fresh 64 kB buffer per
+// read made V8 run a full garbage collection every second or two (external memory pressure).
 
 /** The answer is not HTTP, or breaks HTTP's framing. */
 export class HttpFramingError extends Error {
@@ -34,6 +35,12 @@ type Phase = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'tr
 
 import { StringDecoder } from 'node:string_decoder';
 
+/** Takes a body's bytes as they arrive. `part` is valid only during the call (the socket's
+ * buffer is reused): what the sink keeps, it copies. */
+export interface BodySink {
+  write(part: Buffer): void;
+}
+
 export class HttpResponseReader {
   status = 0;
   /** Lower-case header names; repeated headers joined with ", ". */
@@ -42,7 +49,8 @@ export class HttpResponseReader {
   keepAlive = false;
   private phase: Phase = 'head';
   private pending: Buffer | null = null;
-  private readonly decoder: StringDecoder;
+  private readonly decoder: StringDecoder | null;
+  private readonly sink: BodySink | null;
   private text = '';
   private size = 0;
   /** Bytes still expected: of the body (length) or of the current chunk. */
@@ -50,12 +58,13 @@ export class HttpResponseReader {
 
   constructor(
     private readonly maxBytes: number,
-    /** How the body's bytes become text (Monit writes ISO-8859-1). */
-    encoding: 'utf8' | 'latin1' = 'utf8',
+    /** How the body's bytes become text (Monit writes ISO-8859-1), or the sink that takes them. */
+    body: 'utf8' | 'latin1' | BodySink = 'utf8',
     /** A response to HEAD, or one the request says has no body. */
     private readonly noBody = false,
   ) {
-    this.decoder = new StringDecoder(encoding);
+    this.sink = typeof body === 'string' ? null : body;
+    this.decoder = typeof body === 'string' ? new StringDecoder(body) : null;
   }
 
   get done(): boolean {
@@ -126,9 +135,9 @@ export class HttpResponseReader {
     return this.done;
   }
 
-  /** The whole body, decoded. */
+  /** The whole body, decoded ('' when a sink took it). */
   body(): string {
-    return this.text + this.decoder.end();
+    return this.decoder ? this.text + this.decoder.end() : '';
   }
 
   /** Bytes of body received. */
@@ -155,7 +164,8 @@ export class HttpResponseReader {
     if (part.length === 0) return;
     this.size += part.length;
     if (this.size > this.maxBytes) throw new HttpTooLargeError(this.size, false);
-    this.text += this.decoder.write(part);
+    if (this.sink) this.sink.write(part);
+    else this.text += this.decoder!.write(part);
   }
 
   private readHead(head: string): void {

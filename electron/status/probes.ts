@@ -2,11 +2,12 @@ import type { Host } from '../../shared/fleet/model';
 import type { Check, CheckState, SourceKind, SourceResult } from '../../shared/status/model';
 import { SOURCE_SETTINGS, type SourceSettings } from '../../shared/status/sourceSettings';
 import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
+import type { BodySink } from './httpResponse';
 import { ownString } from './ownString';
 import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
 import { httpCheck } from './sources/http';
 import { parseMonit } from './sources/monit';
-import { nodeSamples, parseNodeExporter, type NodeScrape } from './sources/nodeExporter';
+import { nodeSamples, NodeExporterReader, type NodeScrape } from './sources/nodeExporter';
 import { ParseError } from './sources/parseError';
 import { parseSshProbe, SSH_PROBE_COMMAND } from './sources/sshProbe';
 
@@ -122,16 +123,23 @@ function auth(user: string | undefined, password: string | undefined): string | 
   return user === undefined ? undefined : `${user}:${password ?? ''}`;
 }
 
+/** How one poll reads its answer: from the text of the body, or from a sink that took its bytes. */
+interface Reading {
+  sink?: BodySink;
+  read(body: string): Omit<ProbeOutcome, 'reachable'> & { what: string };
+}
+
 /** A source read with one GET: fetch, check the status code, parse, report. */
-function fetchingProbe(kind: SourceKind, url: string, attempts: number, context: ProbeContext, credentials: string | undefined, read: (body: string) => Omit<ProbeOutcome, 'reachable'> & { what: string }): Probe {
+function fetchingProbe(kind: SourceKind, url: string, attempts: number, context: ProbeContext, credentials: string | undefined, reading: () => Reading): Probe {
   const label = SOURCE_NAMES[kind];
   return {
     kind,
     maxAttempts: attempts,
     async poll(timeoutMs, signal) {
       try {
+        const { sink, read } = reading();
         // Monit writes ISO-8859-1; the other sources UTF-8.
-        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal, encoding: kind === 'monit' ? 'latin1' : 'utf8' });
+        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal, encoding: kind === 'monit' ? 'latin1' : 'utf8', sink });
         if (answer.status !== 200) throw new ParseError(`${label} answered HTTP ${answer.status} at ${url}`);
         const { result, servers, what } = read(answer.body);
         return { reachable: true, servers, result: answered(kind, ownStrings(result), answer.latencyMs, what) };
@@ -144,29 +152,40 @@ function fetchingProbe(kind: SourceKind, url: string, attempts: number, context:
 
 function monitProbe(host: Host, s: SourceSettings<'monit'>, context: ProbeContext): Probe {
   const url = expandUrl(`${s.https ? 'https' : 'http'}://{address}:${s.port}${s.path}`, host);
-  return fetchingProbe('monit', url, s.attempts, context, auth(s.user, s.password), (body) => {
-    const result = parseMonit(body);
-    return { result, what: `answered with ${result.checks.length} services` };
-  });
+  return fetchingProbe('monit', url, s.attempts, context, auth(s.user, s.password), () => ({
+    read: (body) => {
+      const result = parseMonit(body);
+      return { result, what: `answered with ${result.checks.length} services` };
+    },
+  }));
 }
 
 function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, context: ProbeContext): Probe {
   const url = expandUrl(`http://{address}:${s.port}${s.path}`, host);
   const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
   let previous: NodeScrape | null = null;
-  return fetchingProbe('node_exporter', url, s.attempts, context, undefined, (body) => {
-    const scrape = parseNodeExporter(body);
-    const result = nodeSamples(previous, scrape, limits);
-    previous = scrape;
-    return { result, what: '' };
+  return fetchingProbe('node_exporter', url, s.attempts, context, undefined, () => {
+    // Read as it arrives: the answer never becomes one string.
+    const reader = new NodeExporterReader();
+    return {
+      sink: reader,
+      read: () => {
+        const scrape = reader.end();
+        const result = nodeSamples(previous, scrape, limits);
+        previous = scrape;
+        return { result, what: '' };
+      },
+    };
   });
 }
 
 function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeContext): Probe {
-  return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), (body) => {
-    const { result, servers } = parseHaproxyCsv(body);
-    return { result, servers, what: `answered with ${servers.length} servers` };
-  });
+  return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), () => ({
+    read: (body) => {
+      const { result, servers } = parseHaproxyCsv(body);
+      return { result, servers, what: `answered with ${servers.length} servers` };
+    },
+  }));
 }
 
 function httpProbe(host: Host, s: SourceSettings<'http'>, context: ProbeContext): Probe {

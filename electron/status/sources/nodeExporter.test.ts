@@ -1,13 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeSamples, parseNodeExporter } from './nodeExporter';
+import { NodeExporterReader, nodeSamples, parseNodeExporter, type NodeScrape } from './nodeExporter';
 import { ParseError } from './parseError';
 
 // Two real scrapes of node_exporter 1.5.0, 10 s apart, with one of two cores busy.
 const t0 = readFileSync(join(__dirname, 'fixtures', 'node_exporter-1.5.0-t0.txt'), 'utf8');
 const t1 = readFileSync(join(__dirname, 'fixtures', 'node_exporter-1.5.0-t1.txt'), 'utf8');
 const values = (r: ReturnType<typeof nodeSamples>) => Object.fromEntries(r.samples.map((s) => [s.metric, s.value]));
+
+/** Reads `text` as the socket would give it: cut at `cuts`, each part in one buffer that the next
+ * read overwrites (so the reader must copy what it keeps). */
+function readInParts(text: string, cuts: number[]): NodeScrape {
+  const bytes = Buffer.from(text, 'utf8');
+  const reader = new NodeExporterReader(0);
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    const shared = Buffer.from(bytes.subarray(from, cut));
+    reader.write(shared);
+    shared.fill(0x23);
+    from = cut;
+  }
+  return reader.end();
+}
 
 describe('node_exporter', () => {
   it('computes CPU busy from counter deltas: about 50.7 % with one of two cores busy', () => {
@@ -52,6 +67,35 @@ describe('node_exporter', () => {
     expect(checks['node_exporter:disk:/tmp']).toBeUndefined();
   });
 
+  it('reads an answer cut anywhere the same as in one piece', () => {
+    const text =
+      '# HELP node_load1 1m load average.\n# TYPE node_load1 gauge\nnode_load1 0.5\n' +
+      'node_filesystem_size_bytes{device="/dev/vdb",fstype="ext4",mountpoint="/srv/données"} 200\n' +
+      'node_filesystem_avail_bytes{device="/dev/vdb",fstype="ext4",mountpoint="/srv/données"} 50\n' +
+      'node_cpu_seconds_total{cpu="0",mode="idle"} 10\nnode_cpu_seconds_total{cpu="0",mode="user"} 5\n' +
+      'node_network_receive_bytes_total{device="eth0"} 1234\nnode_time_seconds 1700000000.5';
+    const whole = parseNodeExporter(text);
+    expect(whole.fsAvail.get('/srv/données')).toBe(50);
+    expect([whole.load1, whole.cpuIdle, whole.cpuAll, whole.rx.get('eth0'), whole.time, whole.series]).toEqual([0.5, 10, 15, 1234, 1700000000.5, 7]);
+    const length = Buffer.byteLength(text);
+    for (let cut = 1; cut < length; cut++) expect(readInParts(text, [cut])).toEqual(whole);
+    expect(readInParts(text, Array.from({ length: length - 1 }, (_, i) => i + 1))).toEqual(whole);
+  });
+
+  it('reads the real scrape cut into socket-sized parts', () => {
+    const whole = parseNodeExporter(t1);
+    for (const size of [1000, 4096, 16384]) {
+      const cuts = Array.from({ length: Math.floor(Buffer.byteLength(t1) / size) }, (_, i) => (i + 1) * size);
+      expect(readInParts(t1, cuts)).toEqual(whole);
+    }
+  });
+
+  it('skips a line longer than 64 kB and reads on after it', () => {
+    const long = `node_load5{junk="${'x'.repeat(100_000)}"} 9\n`;
+    const scrape = readInParts(`node_load1 1\n${long}node_load15 3\n`, [5000, 40_000, 70_000, 100_010]);
+    expect([scrape.load1, scrape.load5, scrape.load15]).toEqual([1, null, 3]);
+  });
+
   it('says what it got when it is not node_exporter', () => {
     const message = (text: string): string => {
       try {
@@ -66,5 +110,7 @@ describe('node_exporter', () => {
     expect(message('# only comments\n')).toMatch(/no metrics/);
     expect(message('go_goroutines 7\n')).toMatch(/none from node_exporter/);
     expect(message('')).toMatch(/empty/);
+    // The start of the answer is recognised even when it comes a few bytes at a time.
+    expect(() => readInParts('<!DOCTYPE html>\n<html>node_load1 1\n</html>', [3, 9])).toThrow(/HTML/);
   });
 });

@@ -1,10 +1,11 @@
 import type { Check, Sample, SourceResult } from '../../../shared/status/model';
+import type { BodySink } from '../httpResponse';
 import { ownString } from '../ownString';
 import { describeForeignBody, ParseError } from './parseError';
 
-// node_exporter's Prometheus text format, read in one pass that keeps only the families a host
-// card needs (a full scrape is ~100 kB; 1,000 hosts every 10 s must stay cheap). Rates need the
-// previous scrape, which the caller keeps: nodeSamples(previous, current).
+// node_exporter's Prometheus text format, read in one pass as the answer arrives, keeping only the
+// families a host card needs (a full scrape is ~60 kB; 1,000 hosts every 10 s must stay cheap).
+// Rates need the previous scrape, which the caller keeps: nodeSamples(previous, current).
 
 export interface NodeScrape {
   /** node_time_seconds, in seconds (the exporter's clock, so rates ignore network delays). */
@@ -40,31 +41,95 @@ const WANTED: Record<string, readonly string[]> = {
   t: ['node_time_seconds'],
 };
 
-export function parseNodeExporter(body: Uint8Array | string, now = Date.now()): NodeScrape {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  const foreign = describeForeignBody(text);
-  if (foreign) throw new ParseError(`not node_exporter metrics: ${foreign}`);
-  const s: NodeScrape = {
-    time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null,
-    memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: 0,
-  };
-  let nodeSeries = 0;
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const first = text.charCodeAt(start);
-    if (end > start && first !== 35 /* # */) {
-      s.series++;
-      if (first === 110 /* n */ && text.startsWith('node_', start)) {
-        nodeSeries++;
-        const name = wantedAt(text, start);
-        if (name) readSample(s, name, text.slice(start, end));
-      }
-    }
-    start = end + 1;
+/** The longest line read; a longer one is skipped (no series a host card shows is near this). */
+const MAX_LINE = 64 * 1024;
+/** How much of the start of an answer is kept for recognising HTML, JSON or binary data. */
+const HEAD = 512;
+
+/** Reads a scrape from the bytes of the answer as they arrive, so that the ~57 kB answer is never
+ * one string: at 100 scrapes a second those strings were most of what V8 copied and promoted. */
+export class NodeExporterReader implements BodySink {
+  private readonly scrape: NodeScrape;
+  private nodeSeries = 0;
+  private head = '';
+  /** The start of a line that the end of a part cut off (a copy: the part's buffer is reused). */
+  private cut: Buffer | null = null;
+  /** Inside a line longer than MAX_LINE, skipped to its end. */
+  private skipping = false;
+
+  constructor(now = Date.now()) {
+    this.scrape = {
+      time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null,
+      memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: 0,
+    };
   }
-  if (nodeSeries === 0) throw new ParseError(s.series === 0 ? 'not Prometheus text: no metrics in the response' : 'Prometheus metrics, but none from node_exporter (node_*)');
-  return s;
+
+  write(part: Buffer): void {
+    if (this.head.length < HEAD) this.head += part.toString('latin1', 0, Math.min(part.length, HEAD - this.head.length));
+    let from = 0;
+    if (this.cut || this.skipping) {
+      const newline = part.indexOf(10);
+      if (newline < 0) {
+        this.keepCut(part, 0);
+        return;
+      }
+      if (this.cut) this.line(Buffer.concat([this.cut, part.subarray(0, newline)]));
+      this.cut = null;
+      this.skipping = false;
+      from = newline + 1;
+    }
+    // Scanned as latin1, one character per byte: an index in the text is an index in the bytes,
+    // and only the lines kept are decoded as UTF-8 (a mount point may be non-ASCII).
+    const text = part.toString('latin1', from);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      this.lineAt(text, part, from, start, end);
+      start = end + 1;
+    }
+    if (start < text.length) this.keepCut(part, from + start);
+  }
+
+  /** The scrape, once the whole answer is in; a ParseError when it is not node_exporter's. */
+  end(): NodeScrape {
+    if (this.cut) this.line(this.cut);
+    this.cut = null;
+    const foreign = describeForeignBody(this.head);
+    if (foreign) throw new ParseError(`not node_exporter metrics: ${foreign}`);
+    if (this.nodeSeries === 0) throw new ParseError(this.scrape.series === 0 ? 'not Prometheus text: no metrics in the response' : 'Prometheus metrics, but none from node_exporter (node_*)');
+    return this.scrape;
+  }
+
+  private keepCut(part: Buffer, from: number): void {
+    if (this.skipping) return;
+    const length = (this.cut?.length ?? 0) + part.length - from;
+    if (length > MAX_LINE) {
+      this.cut = null;
+      this.skipping = true;
+    } else this.cut = this.cut ? Buffer.concat([this.cut, part.subarray(from)]) : Buffer.from(part.subarray(from));
+  }
+
+  private line(bytes: Buffer): void {
+    this.lineAt(bytes.toString('latin1'), bytes, 0, 0, bytes.length);
+  }
+
+  /** One line: text[start, end) of the latin1 text, which begins at bytes[offset]. */
+  private lineAt(text: string, bytes: Buffer, offset: number, start: number, end: number): void {
+    if (end === start) return;
+    const first = text.charCodeAt(start);
+    if (first === 35 /* # */) return;
+    this.scrape.series++;
+    if (first !== 110 /* n */ || !text.startsWith('node_', start)) return;
+    this.nodeSeries++;
+    const name = wantedAt(text, start);
+    if (name) readSample(this.scrape, name, bytes.toString('utf8', offset + start, offset + end));
+  }
+}
+
+/** A whole answer at once (tests, and answers read some other way). */
+export function parseNodeExporter(body: Uint8Array | string, now = Date.now()): NodeScrape {
+  const reader = new NodeExporterReader(now);
+  reader.write(typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  return reader.end();
 }
 
 /** The wanted family the line at `start` belongs to, if any. */
