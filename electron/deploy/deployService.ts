@@ -87,7 +87,14 @@ export class DeployService implements Disposable {
       records?.start({ app: req.app, release, kind, ref: kind === 'deploy' ? (ref ?? null) : null, user, machine: hostname(), hosts: hosts.map((h) => h.name), stage, promotedFrom, revision: revision ?? null }) ?? null;
     const steps = new Map<string, { host: string; step: string; state: string; ms: number; output: string }>();
     const webhook = spec.notify?.webhook;
+    const ended = (): void => {
+      this.running.delete(id);
+      this.ended.set(id, run);
+      if (this.ended.size > 20) this.ended.delete(this.ended.keys().next().value!);
+    };
     function emit(event: DeployEventMessage): void {
+      // Ended before anyone hears of it: whoever starts the next deploy of the app on `done` (a promotion) may.
+      if (event.type === 'done') ended();
       run.events.push(event);
       for (const listener of run.listeners) listener(event);
     }
@@ -136,9 +143,7 @@ export class DeployService implements Disposable {
         emit({ type: 'done', outcome: 'failed', release, message });
       })
       .finally(() => {
-        this.running.delete(id);
-        this.ended.set(id, run);
-        if (this.ended.size > 20) this.ended.delete(this.ended.keys().next().value!);
+        if (this.running.has(id)) ended();
         run.listeners.clear();
       });
     return id;
