@@ -4,6 +4,7 @@ import type { ControlStateName, DeployEventMessage } from '../../shared/contract
 import { releaseId } from '../../shared/deploy/release';
 import { nextStage, stageProblem } from '../../shared/deploy/stages';
 import type { AppSpec } from '../../shared/fleet/appSchema';
+import type { Host } from '../../shared/fleet/model';
 import type { Disposable } from '../../shared/disposable';
 import { appHosts, type FleetService } from '../inventory/fleetService';
 import type { SshPool } from '../ssh/pool';
@@ -11,7 +12,8 @@ import type { StatusService } from '../status/statusService';
 import { CoreFailure } from '../transport/coreApi';
 import { DeployControl, type ControlAction } from './deployControl';
 import type { DeployRecord, DeployRecords } from './deployRecords';
-import { runDeploy, type DeployKind } from './deployRunner';
+import { runDeploy, type DeployEvent, type DeployKind } from './deployRunner';
+import { readHostReleases } from './releaseHistory';
 import { postWebhook, webhookText } from './webhook';
 
 // Owns the deploys running in this console: starts them (new, rollback, resume, undo, promote), keeps
@@ -107,36 +109,43 @@ export class DeployService implements Disposable {
     const facts = { app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length };
     tell(webhookText(facts));
     const status = this.options.status;
-    void runDeploy(
-      this.options.pool,
-      {
-        app: req.app,
-        spec,
-        hosts,
-        kind,
-        release,
-        ...(ref !== undefined ? { ref } : {}),
-        ...(revision !== undefined ? { revision } : {}),
-        user,
-        // The lock a stopped console left is this deploy's own: resuming or undoing takes it over.
-        takeOver: req.takeOver || record?.outcome === 'interrupted',
-        // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
-        ...(record && req.promote === undefined ? { previous: record.previous } : {}),
-        control: run.control,
-        baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
-        ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
-      },
-      (event) => {
-        if (event.type === 'step') steps.set(`${event.host} ${event.step}`, { host: event.host, step: event.step, state: event.state, ms: event.ms, output: event.output.slice(-4096) });
-        if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
-        if (event.type === 'prepared' && recordId !== null) records?.setRevision(recordId, event.revision);
-        if (event.type === 'done') {
-          if (recordId !== null) records?.finish(recordId, event.outcome, event.message, [...steps.values()]);
-          tell(webhookText({ ...facts, outcome: event.outcome, message: event.message }));
-        }
-        emit(event);
-      },
-    )
+    const onEvent = (event: DeployEvent): void => {
+      if (event.type === 'step') steps.set(`${event.host} ${event.step}`, { host: event.host, step: event.step, state: event.state, ms: event.ms, output: event.output.slice(-4096) });
+      if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
+      if (event.type === 'prepared' && recordId !== null) records?.setRevision(recordId, event.revision);
+      if (event.type === 'done') {
+        if (recordId !== null) records?.finish(recordId, event.outcome, event.message, [...steps.values()]);
+        tell(webhookText({ ...facts, outcome: event.outcome, message: event.message }));
+      }
+      emit(event);
+    };
+    // A promotion ships what its stage runs now: not a release the stage has left since (rolled back).
+    const left = promotedFrom ? stageLeft(this.options.pool, spec, appHosts(spec, fleet.current.hosts, promotedFrom), promotedFrom, release) : Promise.resolve(null);
+    void left
+      .then(async (why) => {
+        if (why !== null) return onEvent({ type: 'done', outcome: 'failed', release, message: why });
+        await runDeploy(
+          this.options.pool,
+          {
+            app: req.app,
+            spec,
+            hosts,
+            kind,
+            release,
+            ...(ref !== undefined ? { ref } : {}),
+            ...(revision !== undefined ? { revision } : {}),
+            user,
+            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over.
+            takeOver: req.takeOver || record?.outcome === 'interrupted',
+            // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
+            ...(record && req.promote === undefined ? { previous: record.previous } : {}),
+            control: run.control,
+            baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
+            ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
+          },
+          onEvent,
+        );
+      })
       .catch((error: Error) => {
         const message = `The deploy stopped on an internal error: ${error.message}`;
         if (recordId !== null) records?.finish(recordId, 'failed', message, [...steps.values()]);
@@ -178,6 +187,13 @@ export class DeployService implements Disposable {
   dispose(): void {
     for (const run of this.running.values()) run.listeners.clear();
   }
+}
+
+/** Why a stage no longer runs `release` on every host (null when it does). */
+async function stageLeft(pool: SshPool, spec: AppSpec, hosts: readonly Host[], stage: string, release: string): Promise<string | null> {
+  const off = (await readHostReleases(pool, spec, hosts)).filter((r) => r.current !== release);
+  if (off.length === 0) return null;
+  return `${stage} no longer runs ${release} on ${off.map((r) => `${r.host} (${r.error ?? `it runs ${r.current ?? 'none'}`})`).join(', ')}; only a release its stage runs is promoted. Nothing was changed.`;
 }
 
 /** The stage a start goes to (null: every host of the app): the one asked for, the next one for a

@@ -8,12 +8,13 @@ import { HistoryStore } from '../history/historyStore';
 import { FleetService } from '../inventory/fleetService';
 import { DeployRecords } from './deployRecords';
 import { DeployService } from './deployService';
-import { deployTestBed, type DeployTestBed } from './deployTestBed';
+import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
 
 // Staged deploys on real hosts (127.0.140.x: host-1 in staging, host-3 in production): a deploy
 // goes to the first stage only, and a promotion ships that release — same id, same revision, even
-// after its git ref moved — to production; a stage the app does not name is refused, and a folder
-// source that changed since is refused rather than shipped as something else.
+// after its git ref moved — to production; a stage the app does not name is refused, and so are a
+// folder source that changed since (rather than shipped as something else) and a release its
+// stage no longer runs.
 
 describe('staged deploys', () => {
   let bed: DeployTestBed;
@@ -104,7 +105,7 @@ describe('staged deploys', () => {
     expect(records.list('shop')).toHaveLength(before);
   });
 
-  it('refuses to promote a folder release whose folder changed since: it would not be the same release', async () => {
+  it('refuses to promote a folder release whose folder changed since, or one its stage no longer runs', async () => {
     const staged = await run({ app: 'site', takeOver: false });
     expect(done(staged).outcome).toBe('succeeded');
     const [deployed] = records.list('site');
@@ -122,5 +123,14 @@ describe('staged deploys', () => {
     const again = await run({ app: 'site', promote: deployed!.id, takeOver: false });
     expect(done(again).outcome).toBe('succeeded');
     expect(revisionOn(2, 'site')).toBe(deployed!.revision);
+
+    // Staging moves on to a newer release: the old one is no longer what staging runs, so it is not promoted.
+    await nextSecond();
+    writeFileSync(page, 'three\n');
+    expect(done(await run({ app: 'site', takeOver: false })).outcome).toBe('succeeded');
+    const stale = await run({ app: 'site', promote: deployed!.id, takeOver: false });
+    expect(done(stale)).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/^staging no longer runs \d{14} on host-1 \(it runs \d{14}\); only a release its stage runs is promoted/) });
+    expect(stale.some((e) => e.type === 'step')).toBe(false);
+    expect(records.list('site')[0]).toMatchObject({ outcome: 'failed', promotedFrom: 'staging' });
   });
 });
