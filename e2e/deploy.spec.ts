@@ -144,6 +144,58 @@ test('pause a deploy, kill the console, and resume the interrupted deploy from i
   }
 });
 
+test('with stages, a deploy goes to staging only, and Promote ships that release to production', async ({ page }, testInfo) => {
+  // A console of its own on a copy of the fleet file whose app names its stages.
+  const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
+  const stagedFile = path.join(path.dirname(fleetFile), 'fleet-stages.yaml');
+  fs.writeFileSync(stagedFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    stages: [staging, production]'));
+  const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-stages-'));
+  const staged = await startConsole({ repoRoot: process.cwd(), fleetFile: stagedFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
+  try {
+    await page.goto(staged.url);
+    await page.getByTestId('nav-deploys').click();
+    await expect(page.getByTestId('deploy-stage')).toHaveValue('staging');
+    await expect(page.getByTestId('deploy-wave')).toHaveCount(1);
+    await expect(page.getByTestId('deploy-wave')).toContainText('host-1');
+    await expect(page.getByTestId('deploy-confirm')).toHaveCount(0);
+    await page.getByTestId('deploy-ref').fill('v4');
+    await page.getByTestId('deploy-go').click();
+    await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+    const release = /\d{14}/.exec((await page.getByTestId('deploy-done').textContent()) ?? '')![0];
+    await expect(page.getByTestId('deploy-done')).toContainText(`deploy ${release} to staging`);
+    expect(await app(address(1))).toContain('sample app v4');
+    expect(await app(address(3)).catch(() => 'not running')).not.toContain('sample app v4');
+
+    await page.getByTestId('nav-releases').click();
+    const staging = page.locator('[data-testid="stage"][data-stage="staging"]');
+    await expect(staging.getByTestId('stage-runs')).toHaveText(release);
+    await expect(page.locator('[data-testid="stage"][data-stage="production"] [data-testid="promote"]')).toHaveCount(0);
+    await staging.getByTestId('promote').click();
+    await expect(staging.getByTestId('promote-plan')).toContainText(`host-3: `);
+    await expect(staging.getByTestId('promote-plan')).toContainText(`→ ${release}`);
+    // Production still needs its name typed.
+    await expect(staging.getByTestId('promote-confirm')).toBeDisabled();
+    await staging.getByTestId('confirm-name').fill('production');
+    await staging.getByTestId('promote-confirm').click();
+    await expect(page.getByTestId('deploys-view')).toBeVisible();
+    await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+    await expect(page.getByTestId('deploy-done')).toContainText(`promotion of ${release} from staging to production`);
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-3"] [data-step="health"]')).toHaveAttribute('data-state', 'ok');
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"]')).toHaveCount(0);
+    expect(await app(address(3))).toContain('sample app v4');
+
+    await page.getByTestId('nav-releases').click();
+    await expect(page.locator('[data-testid="stage"][data-stage="production"] [data-testid="stage-runs"]')).toHaveText(release);
+    await expect(page.locator('[data-testid="version-row"][data-host="host-3"] [data-testid="host-stage"]')).toHaveText('production');
+    await expect(page.locator(`[data-testid="release-row"][data-release="${release}"]`)).toContainText('host-1 (staging), host-3 (production)');
+    await expect(page.getByTestId('promote')).toHaveCount(0);
+    await expect(page.getByTestId('record-kind').first()).toHaveText('promote staging → production');
+    await page.screenshot({ path: testInfo.outputPath('releases-stages.png') });
+  } finally {
+    staged.stop();
+  }
+});
+
 function untilExit(c: RunningConsole): Promise<void> {
   return new Promise((resolve) => (c.process.exitCode !== null || c.process.signalCode !== null ? resolve() : c.process.once('exit', () => resolve())));
 }

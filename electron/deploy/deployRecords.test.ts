@@ -21,6 +21,11 @@ describe('DeployRecords', () => {
       ['20261123000001', 'succeeded'],
     ]);
     expect(list[1]).toMatchObject({ user: 'alice', machine: 'laptop', startedAt: 1000, finishedAt: 2000, hosts: ['a', 'b'], steps: [{ host: 'a', step: 'switch' }] });
+    // A promotion says from which stage, and the revision its hosts prepared.
+    const promoted = records.start({ ...base, release: '20261123000001', stage: 'production', promotedFrom: 'staging', revision: 'abc' }, 5000);
+    records.setRevision(done, 'def');
+    expect(records.get(promoted)).toMatchObject({ stage: 'production', promotedFrom: 'staging', revision: 'abc' });
+    expect(records.get(done)).toMatchObject({ stage: null, promotedFrom: null, revision: 'def' });
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 import type { Database } from '../history/db';
 
-// Deploy records in the console's SQLite (migration 100): one row per deploy or rollback,
-// written when it starts and when it ends, with each host's steps.
+// Deploy records in the console's SQLite (migrations 100-102): one row per deploy or rollback,
+// written when it starts and when it ends, with each host's steps, its stage and revision.
 
 export type RecordOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted' | 'interrupted';
 
@@ -21,6 +21,12 @@ export interface DeployRecord {
   steps: Array<{ host: string; step: string; state: string; ms: number; output: string }>;
   /** Each host's release before the deploy, once preflight has read it. */
   previous: Record<string, string | null>;
+  /** The app's stage it went to (null: no stages, or every stage). */
+  stage: string | null;
+  /** A promotion: the stage it was promoted from. */
+  promotedFrom: string | null;
+  /** What every host prepared the release from, once prepared. */
+  revision: string | null;
 }
 
 export class DeployRecords {
@@ -31,10 +37,16 @@ export class DeployRecords {
     return Number(this.db.prepare("UPDATE deploys SET finished_at = ?, outcome = 'interrupted', message = 'The console stopped during this deploy; check the hosts (Releases) and deploy or roll back again.' WHERE finished_at IS NULL").run(now).changes);
   }
 
-  start(r: Pick<DeployRecord, 'app' | 'release' | 'kind' | 'ref' | 'user' | 'machine' | 'hosts'>, now = Date.now()): number {
+  start(r: Pick<DeployRecord, 'app' | 'release' | 'kind' | 'ref' | 'user' | 'machine' | 'hosts'> & Partial<Pick<DeployRecord, 'stage' | 'promotedFrom' | 'revision'>>, now = Date.now()): number {
     return Number(
-      this.db.prepare('INSERT INTO deploys (app, release, kind, ref, user, machine, started_at, hosts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(r.app, r.release, r.kind, r.ref, r.user, r.machine, now, JSON.stringify(r.hosts)).lastInsertRowid,
+      this.db
+        .prepare('INSERT INTO deploys (app, release, kind, ref, user, machine, started_at, hosts, stage, promoted_from, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(r.app, r.release, r.kind, r.ref, r.user, r.machine, now, JSON.stringify(r.hosts), r.stage ?? null, r.promotedFrom ?? null, r.revision ?? null).lastInsertRowid,
     );
+  }
+
+  setRevision(id: number, revision: string): void {
+    this.db.prepare('UPDATE deploys SET revision = ? WHERE id = ?').run(revision, id);
   }
 
   setPrevious(id: number, previous: Record<string, string | null>): void {
@@ -72,6 +84,9 @@ export class DeployRecords {
         hosts: JSON.parse(String(r.hosts)) as string[],
         steps: JSON.parse(String(r.steps)) as DeployRecord['steps'],
         previous: JSON.parse(String(r.previous)) as DeployRecord['previous'],
+        stage: r.stage === null ? null : String(r.stage),
+        promotedFrom: r.promoted_from === null ? null : String(r.promoted_from),
+        revision: r.revision === null ? null : String(r.revision),
       }));
   }
 }

@@ -3,6 +3,7 @@ import { parseDuration } from '../../shared/duration';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import { deployLogLine, releaseId, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
+import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
@@ -28,6 +29,7 @@ export type DeployEvent =
   | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number }
   | { type: 'wave'; index: number; hosts: string[]; state: 'running' | 'ok' | 'failed' }
   | { type: 'previous'; hosts: Record<string, string | null> }
+  | { type: 'prepared'; revision: string }
   | { type: 'done'; outcome: DeployOutcome; release: string; message: string };
 
 export interface DeployRequest {
@@ -40,6 +42,9 @@ export interface DeployRequest {
   release?: string;
   /** The git ref to deploy (default: the app's). */
   ref?: string;
+  /** Ship exactly this revision (a promotion, a resume): git checks out this commit rather than
+   * resolving `ref` again; a dir or tarball source must still pack to this SHA-256. */
+  revision?: string;
   user?: string;
   /** Take over a lock left by someone else (a console that died mid-deploy); recorded on the host. */
   takeOver?: boolean;
@@ -182,13 +187,20 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     if (kind === 'deploy') {
       const source = req.spec.source;
       // A git source is fetched by each host; a folder or tarball is packed here once and uploaded.
-      const origin = 'git' in source ? { git: source.git, ref: req.ref ?? source.ref } : (packed = await packSource(source, req.baseDir ?? process.cwd()));
+      const origin = 'git' in source ? { git: source.git, ref: req.revision ?? req.ref ?? source.ref } : (packed = await packSource(source, req.baseDir ?? process.cwd()));
+      if (req.revision !== undefined && 'file' in origin && origin.revision !== req.revision) {
+        return done('failed', `The ${sourceText(source)} is not what release ${release} was built from (its SHA-256 starts ${origin.revision.slice(0, 12)} now, ${req.revision.slice(0, 12)} then): it changed since, and Fleetdeck keeps no copy. Nothing was changed; deploy the new contents as a new release instead.`);
+      }
       const prepared = await everywhere(names, async (h) => {
         const prepareSource: steps.PrepareSource = 'git' in origin ? origin : await upload(h, origin);
         const out = await step(h, 'prepare', steps.prepareScript(ctx, { source: prepareSource, linkedFiles: req.spec.linked_files, linkedDirs: req.spec.linked_dirs, build: req.spec.build }));
         revisionOf[h] = out.split('\n').at(-1) ?? '';
       });
       if (prepared.length > 0) return done('failed', `Preparing the release failed, no host was switched: ${prepared.map((f) => f.error).join('; ')}`);
+      const revisions = new Set(names.map((h) => revisionOf[h]));
+      const [revision] = revisions;
+      // A moving ref fetched by each host can differ between them; then there is no one revision to promote.
+      if (revisions.size === 1 && revision) onEvent({ type: 'prepared', revision });
     }
 
     const waves = planWaves(names, req.spec.waves as WaveSpec[]);

@@ -2,17 +2,21 @@ import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { ControlStateName, DeployEventMessage } from '../../shared/contract/deploy';
 import { releaseId } from '../../shared/deploy/release';
+import { nextStage, stageProblem } from '../../shared/deploy/stages';
+import type { AppSpec } from '../../shared/fleet/appSchema';
+import type { Host } from '../../shared/fleet/model';
 import type { Disposable } from '../../shared/disposable';
 import { appHosts, type FleetService } from '../inventory/fleetService';
 import type { SshPool } from '../ssh/pool';
 import type { StatusService } from '../status/statusService';
 import { CoreFailure } from '../transport/coreApi';
 import { DeployControl, type ControlAction } from './deployControl';
-import type { DeployRecords } from './deployRecords';
-import { runDeploy, type DeployKind } from './deployRunner';
+import type { DeployRecord, DeployRecords } from './deployRecords';
+import { runDeploy, type DeployEvent, type DeployKind } from './deployRunner';
+import { readHostReleases } from './releaseHistory';
 import { postWebhook, webhookText } from './webhook';
 
-// Owns the deploys running in this console: starts them (new, rollback, resume, undo), keeps
+// Owns the deploys running in this console: starts them (new, rollback, resume, undo, promote), keeps
 // each one's events so a window that comes back sees it whole, applies the pause/abort buttons,
 // writes the record as it goes, and tells the app's webhook. A deploy runs to its end (or its
 // rollback) even when no window watches: stopping halfway is what leaves hosts on mixed releases.
@@ -24,6 +28,8 @@ export interface StartRequest {
   takeOver: boolean;
   resume?: number | undefined;
   undo?: number | undefined;
+  stage?: string | undefined;
+  promote?: number | undefined;
 }
 
 interface Running {
@@ -61,22 +67,36 @@ export class DeployService implements Disposable {
     for (const r of this.running.values()) {
       if (r.app === req.app) throw new CoreFailure(`A ${r.kind} of ${req.app} (${r.release}) is already running in this console.`, 'Watch it under Deploys, or abort it first.');
     }
-    const recovered = req.resume ?? req.undo;
-    const record = recovered !== undefined ? records?.get(recovered) : undefined;
+    const recovered = req.resume ?? req.undo ?? req.promote;
+    const record = (recovered !== undefined ? records?.get(recovered) : undefined) ?? undefined;
     if (recovered !== undefined && (!record || record.app !== req.app)) throw new CoreFailure(`There is no deploy record ${recovered} of ${req.app}.`);
-    if (record && record.kind !== 'deploy') throw new CoreFailure(`Record ${record.id} is a ${record.kind}; only deploys can be resumed or undone.`);
+    if (record && record.kind !== 'deploy') throw new CoreFailure(`Record ${record.id} is a ${record.kind}; only deploys can be resumed, undone or promoted.`);
     const kind: DeployKind = req.undo !== undefined ? 'undo' : req.release !== undefined ? 'rollback' : 'deploy';
+    const promotedFrom = record && req.promote !== undefined ? record.stage : null;
+    if (record && req.promote !== undefined) checkPromotion(req.app, spec.stages, record);
+    const stage = targetStage(req, spec, record);
     const release = record?.release ?? req.release ?? releaseId(new Date());
     const ref = req.ref ?? record?.ref ?? ('git' in spec.source ? spec.source.ref : undefined);
-    const hosts = appHosts(spec, fleet.current.hosts);
+    // A promotion or a resume ships what the record's hosts prepared, not what its ref names now.
+    const revision = record && req.undo === undefined ? (record.revision ?? undefined) : undefined;
+    const hosts = appHosts(spec, fleet.current.hosts, stage ?? undefined);
+    if (hosts.length === 0) throw new CoreFailure(`App ${req.app} has no hosts${stage ? ` in ${stage}` : ''}.`);
     const user = userInfo().username;
     const id = nextId++;
     const run: Running = { id, app: req.app, kind, release, startedAt: Date.now(), control: new DeployControl((state) => emit({ type: 'control', state })), events: [], listeners: new Set() };
     this.running.set(id, run);
-    const recordId = records?.start({ app: req.app, release, kind, ref: kind === 'deploy' ? (ref ?? null) : null, user, machine: hostname(), hosts: hosts.map((h) => h.name) }) ?? null;
+    const recordId =
+      records?.start({ app: req.app, release, kind, ref: kind === 'deploy' ? (ref ?? null) : null, user, machine: hostname(), hosts: hosts.map((h) => h.name), stage, promotedFrom, revision: revision ?? null }) ?? null;
     const steps = new Map<string, { host: string; step: string; state: string; ms: number; output: string }>();
     const webhook = spec.notify?.webhook;
+    const ended = (): void => {
+      this.running.delete(id);
+      this.ended.set(id, run);
+      if (this.ended.size > 20) this.ended.delete(this.ended.keys().next().value!);
+    };
     function emit(event: DeployEventMessage): void {
+      // Ended before anyone hears of it: whoever starts the next deploy of the app on `done` (a promotion) may.
+      if (event.type === 'done') ended();
       run.events.push(event);
       for (const listener of run.listeners) listener(event);
     }
@@ -85,46 +105,54 @@ export class DeployService implements Disposable {
       void postWebhook(webhook, text).then((problem) => problem && emit({ type: 'note', message: `The webhook was not told: ${problem}` }));
     };
 
-    emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name) });
+    emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name), stage, promotedFrom });
     const facts = { app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length };
     tell(webhookText(facts));
     const status = this.options.status;
-    void runDeploy(
-      this.options.pool,
-      {
-        app: req.app,
-        spec,
-        hosts,
-        kind,
-        release,
-        ...(ref !== undefined ? { ref } : {}),
-        user,
-        // The lock a stopped console left is this deploy's own: resuming or undoing takes it over.
-        takeOver: req.takeOver || record?.outcome === 'interrupted',
-        ...(record ? { previous: record.previous } : {}),
-        control: run.control,
-        baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
-        ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
-      },
-      (event) => {
-        if (event.type === 'step') steps.set(`${event.host} ${event.step}`, { host: event.host, step: event.step, state: event.state, ms: event.ms, output: event.output.slice(-4096) });
-        if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
-        if (event.type === 'done') {
-          if (recordId !== null) records?.finish(recordId, event.outcome, event.message, [...steps.values()]);
-          tell(webhookText({ ...facts, outcome: event.outcome, message: event.message }));
-        }
-        emit(event);
-      },
-    )
+    const onEvent = (event: DeployEvent): void => {
+      if (event.type === 'step') steps.set(`${event.host} ${event.step}`, { host: event.host, step: event.step, state: event.state, ms: event.ms, output: event.output.slice(-4096) });
+      if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
+      if (event.type === 'prepared' && recordId !== null) records?.setRevision(recordId, event.revision);
+      if (event.type === 'done') {
+        if (recordId !== null) records?.finish(recordId, event.outcome, event.message, [...steps.values()]);
+        tell(webhookText({ ...facts, outcome: event.outcome, message: event.message }));
+      }
+      emit(event);
+    };
+    // A promotion ships what its stage runs now: not a release the stage has left since (rolled back).
+    const left = promotedFrom ? stageLeft(this.options.pool, spec, appHosts(spec, fleet.current.hosts, promotedFrom), promotedFrom, release) : Promise.resolve(null);
+    void left
+      .then(async (why) => {
+        if (why !== null) return onEvent({ type: 'done', outcome: 'failed', release, message: why });
+        await runDeploy(
+          this.options.pool,
+          {
+            app: req.app,
+            spec,
+            hosts,
+            kind,
+            release,
+            ...(ref !== undefined ? { ref } : {}),
+            ...(revision !== undefined ? { revision } : {}),
+            user,
+            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over.
+            takeOver: req.takeOver || record?.outcome === 'interrupted',
+            // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
+            ...(record && req.promote === undefined ? { previous: record.previous } : {}),
+            control: run.control,
+            baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
+            ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
+          },
+          onEvent,
+        );
+      })
       .catch((error: Error) => {
         const message = `The deploy stopped on an internal error: ${error.message}`;
         if (recordId !== null) records?.finish(recordId, 'failed', message, [...steps.values()]);
         emit({ type: 'done', outcome: 'failed', release, message });
       })
       .finally(() => {
-        this.running.delete(id);
-        this.ended.set(id, run);
-        if (this.ended.size > 20) this.ended.delete(this.ended.keys().next().value!);
+        if (this.running.has(id)) ended();
         run.listeners.clear();
       });
     return id;
@@ -159,6 +187,40 @@ export class DeployService implements Disposable {
   dispose(): void {
     for (const run of this.running.values()) run.listeners.clear();
   }
+}
+
+/** Why a stage no longer runs `release` on every host (null when it does). */
+async function stageLeft(pool: SshPool, spec: AppSpec, hosts: readonly Host[], stage: string, release: string): Promise<string | null> {
+  const off = (await readHostReleases(pool, spec, hosts)).filter((r) => r.current !== release);
+  if (off.length === 0) return null;
+  return `${stage} no longer runs ${release} on ${off.map((r) => `${r.host} (${r.error ?? `it runs ${r.current ?? 'none'}`})`).join(', ')}; only a release its stage runs is promoted. Nothing was changed.`;
+}
+
+/** The stage a start goes to (null: every host of the app): the one asked for, the next one for a
+ * promotion, the record's own for a resume or undo, the first one for a new deploy. */
+function targetStage(req: StartRequest, spec: AppSpec, record: DeployRecord | undefined): string | null {
+  if (req.promote !== undefined) {
+    const next = nextStage(spec.stages ?? [], record?.stage ?? '')!;
+    if (req.stage !== undefined && req.stage !== next) throw new CoreFailure(`A promotion goes to the next stage (${next}), not ${req.stage}.`);
+    return next;
+  }
+  if (req.stage !== undefined) {
+    const problem = stageProblem(req.app, spec.stages, req.stage);
+    if (problem) throw new CoreFailure(problem);
+    return req.stage;
+  }
+  if (record) return record.stage;
+  return req.release === undefined ? (spec.stages?.[0] ?? null) : null;
+}
+
+/** Only a deploy that succeeded on a stage, with one known revision, goes on to the next stage. */
+function checkPromotion(app: string, stages: readonly string[] | undefined, record: DeployRecord): void {
+  const from = record.stage;
+  if (!from) throw new CoreFailure(`Deploy ${record.id} of ${app} went to no single stage; only a deploy to a stage can be promoted.`);
+  if (stageProblem(app, stages, from)) throw new CoreFailure(`Deploy ${record.id} went to ${from}, which is no longer a stage of ${app}.`);
+  if (!nextStage(stages!, from)) throw new CoreFailure(`${from} is the last stage of ${app}; there is nothing to promote it to.`);
+  if (record.outcome !== 'succeeded') throw new CoreFailure(`Deploy ${record.id} of ${app} to ${from} ${record.outcome ?? 'is still running'}; only a deploy that succeeded can be promoted.`);
+  if (!record.revision) throw new CoreFailure(`Deploy ${record.id} of ${app} recorded no single revision (its hosts prepared different ones, or an older Fleetdeck deployed it), so it cannot be shipped again as it was. Deploy to ${from} again, then promote.`);
 }
 
 /** A restarted host passes when a fresh poll finds no CRITICAL check on it. */

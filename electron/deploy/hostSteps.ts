@@ -66,7 +66,7 @@ export function prepareScript(c: StepContext, o: { source: PrepareSource; linked
     'git' in src
       ? [
           `if [ ! -d repo ]; then git clone -q --mirror ${shellQuote(src.git)} repo; else git -C repo remote update --prune >/dev/null; fi`,
-          `rev=$(git -C repo rev-parse ${shellQuote(`${src.ref}^{commit}`)})`,
+          `rev=$(git -C repo rev-parse --verify -q ${shellQuote(`${src.ref}^{commit}`)}) || { echo ${shellQuote(`${src.ref} is not a commit of ${src.git}`)} >&2; exit 7; }`,
         ]
       : [`rev=${shellQuote(src.revision)}`];
   const unpack = 'git' in src ? `git -C repo archive "$rev" | tar -x -C ${rel}.tmp` : `tar -xzf ${shellQuote(src.tarball)} -C ${rel}.tmp`;

@@ -2,6 +2,7 @@ import type { Database } from './db';
 import { m0001History } from './migrations/0001-history';
 import { m0100Deploys } from './migrations/0100-deploys';
 import { m0101DeployPrevious } from './migrations/0101-deploy-previous';
+import { m0102DeployStages } from './migrations/0102-deploy-stages';
 
 // Numbered schema changes, applied in order, each in its own transaction and recorded in
 // schema_migrations. A new change is a new file in migrations/ added to the list below (deploy
@@ -13,7 +14,7 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001History, m0100Deploys, m0101DeployPrevious];
+export const MIGRATIONS: readonly Migration[] = [m0001History, m0100Deploys, m0101DeployPrevious, m0102DeployStages];
 
 /** Brings the database up to date; refuses one written by a newer Fleetdeck. */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {

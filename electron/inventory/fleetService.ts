@@ -1,4 +1,4 @@
-import { planSteps } from '../../shared/deploy/plan';
+import { planSteps, sourceText } from '../../shared/deploy/plan';
 import fs from 'node:fs';
 import os from 'node:os';
 import { toDisposable, type Disposable } from '../../shared/disposable';
@@ -166,12 +166,13 @@ function signature(file: string): string {
   }
 }
 
-/** An app's hosts are the hosts of its roles (in its stages' environments, if it names them). */
-export function appHosts(spec: AppSpec, hosts: readonly Host[]): Host[] {
-  return hosts.filter((h) => h.roles.some((r) => spec.roles.includes(r)) && (!spec.stages || spec.stages.includes(h.environment)));
+/** An app's hosts are the hosts of its roles (in its stages' environments, if it names them; in
+ * `stage` alone when given). */
+export function appHosts(spec: AppSpec, hosts: readonly Host[], stage?: string): Host[] {
+  const inStage = (h: Host): boolean => (stage !== undefined ? h.environment === stage : !spec.stages || spec.stages.includes(h.environment));
+  return hosts.filter((h) => h.roles.some((r) => spec.roles.includes(r)) && inStage(h));
 }
 
 function appSummary(name: string, spec: AppSpec, hosts: readonly Host[]): AppSummary {
-  const source = 'git' in spec.source ? `git ${spec.source.git} @ ${spec.source.ref}` : 'dir' in spec.source ? `folder ${spec.source.dir}` : `tarball ${spec.source.tarball}`;
-  return { name, roles: spec.roles, deployTo: spec.deploy_to, source, hosts: appHosts(spec, hosts).map((h) => h.name), waves: spec.waves, plan: planSteps(spec) };
+  return { name, roles: spec.roles, deployTo: spec.deploy_to, source: sourceText(spec.source), hosts: appHosts(spec, hosts).map((h) => h.name), waves: spec.waves, ...(spec.stages ? { stages: spec.stages } : {}), plan: planSteps(spec) };
 }

@@ -3,7 +3,7 @@ import type { DeployEventMessage } from '../../shared/contract/deploy';
 import { controlsFor, foldDeploy, NO_DEPLOY } from './deployProgress';
 
 const fold = (events: DeployEventMessage[]) => events.reduce(foldDeploy, NO_DEPLOY);
-const started: DeployEventMessage = { type: 'started', id: 7, app: 'shop', kind: 'deploy', release: '20261123040000', hosts: ['a', 'b'] };
+const started: DeployEventMessage = { type: 'started', id: 7, app: 'shop', kind: 'deploy', release: '20261123040000', hosts: ['a', 'b'], stage: null, promotedFrom: null };
 
 describe('deploy progress', () => {
   it('folds steps per host, waves and the end', () => {
@@ -20,6 +20,11 @@ describe('deploy progress', () => {
     expect(p.notes).toHaveLength(1);
     expect(p.done?.outcome).toBe('succeeded');
     expect(controlsFor(p)).toEqual({ pause: false, resume: false, abort: false, abortRollback: false });
+  });
+
+  it('keeps the stage a promotion goes to and comes from', () => {
+    const p = fold([{ ...started, stage: 'production', promotedFrom: 'staging' } as DeployEventMessage, { type: 'prepared', revision: 'abc' }]);
+    expect([p.stage, p.promotedFrom, p.hosts]).toEqual(['production', 'staging', ['a', 'b']]);
   });
 
   it('offers resume while paused, and no second abort while aborting', () => {

@@ -15,6 +15,9 @@ export interface DeployProgress {
   release: string | null;
   /** The hosts the deploy touches (an undo only those on the release). */
   hosts: string[];
+  /** The app's stage it goes to, and for a promotion the stage it comes from. */
+  stage: string | null;
+  promotedFrom: string | null;
   control: ControlStateName;
   steps: Record<string, Partial<Record<string, StepProgress>>>;
   waves: Record<number, 'running' | 'ok' | 'failed'>;
@@ -22,17 +25,18 @@ export interface DeployProgress {
   done: Extract<DeployEventMessage, { type: 'done' }> | null;
 }
 
-export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, hosts: [], control: 'running', steps: {}, waves: {}, notes: [], done: null };
+export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, hosts: [], stage: null, promotedFrom: null, control: 'running', steps: {}, waves: {}, notes: [], done: null };
 
 export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProgress {
   switch (e.type) {
     case 'started':
-      return { ...NO_DEPLOY, id: e.id, kind: e.kind, release: e.release, hosts: e.hosts };
+      return { ...NO_DEPLOY, id: e.id, kind: e.kind, release: e.release, hosts: e.hosts, stage: e.stage, promotedFrom: e.promotedFrom };
     case 'control':
       return { ...p, control: e.state };
     case 'note':
       return { ...p, notes: [...p.notes, e.message] };
     case 'previous':
+    case 'prepared':
       return p;
     case 'wave':
       return { ...p, waves: { ...p.waves, [e.index]: e.state } };
@@ -43,6 +47,12 @@ export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProg
       return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: { state: e.state, ms: e.ms, output: e.output } } } };
     }
   }
+}
+
+/** What the deploy is, in words: "deploy 2026… to staging", "promotion of 2026… from staging to production". */
+export function progressTitle(p: DeployProgress): string {
+  if (p.promotedFrom) return `promotion of ${p.release} from ${p.promotedFrom} to ${p.stage}`;
+  return `${p.kind} ${p.release}${p.stage ? ` to ${p.stage}` : ''}`;
 }
 
 /** Which buttons make sense now. */

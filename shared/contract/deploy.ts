@@ -11,10 +11,23 @@ export type ControlStateName = z.infer<typeof ControlStateSchema>;
 
 export const DeployEventSchema = z.discriminatedUnion('type', [
   /** First event of every deploy: its id for deploy.control and deploy.watch. */
-  z.object({ type: z.literal('started'), id: z.number().int(), app: z.string(), kind: DeployKindSchema, release: z.string(), hosts: z.array(z.string()) }),
+  z.object({
+    type: z.literal('started'),
+    id: z.number().int(),
+    app: z.string(),
+    kind: DeployKindSchema,
+    release: z.string(),
+    hosts: z.array(z.string()),
+    /** The app's stage it goes to (null: an app without stages, or every stage). */
+    stage: z.string().nullable(),
+    /** A promotion: the stage whose release and revision it ships. */
+    promotedFrom: z.string().nullable(),
+  }),
   z.object({ type: z.literal('control'), state: ControlStateSchema }),
   z.object({ type: z.literal('note'), message: z.string() }),
   z.object({ type: z.literal('previous'), hosts: z.record(z.string(), z.string().nullable()) }),
+  /** Every host prepared the release from this revision (a git commit, or a dir/tarball's SHA-256). */
+  z.object({ type: z.literal('prepared'), revision: z.string() }),
   z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number() }),
   z.object({ type: z.literal('wave'), index: z.number().int(), hosts: z.array(z.string()), state: z.enum(['running', 'ok', 'failed']) }),
   z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
@@ -32,6 +45,12 @@ export const DeployStartSchema = z
     resume: z.number().int().optional(),
     /** Undo the recorded deploy with this id: hosts on its release go back to their previous one. */
     undo: z.number().int().optional(),
+    /** One of the app's `stages`: only its hosts. Without it, a new deploy of an app with stages
+     * goes to its first stage; a rollback to every stage; a resume or undo to the record's stage. */
+    stage: z.string().min(1).optional(),
+    /** Promote the recorded deploy with this id (one that succeeded on a stage): the same release,
+     * from the same revision, to the next stage. */
+    promote: z.number().int().optional(),
   })
   .strict();
 
@@ -76,6 +95,12 @@ export const DeployRecordSchema = z.object({
   hosts: z.array(z.string()),
   steps: z.array(z.object({ host: z.string(), step: z.string(), state: z.string(), ms: z.number(), output: z.string() })),
   previous: z.record(z.string(), z.string().nullable()),
+  /** The stage it went to (null: an app without stages, or every stage). */
+  stage: z.string().nullable(),
+  /** A promotion: the stage it was promoted from. */
+  promotedFrom: z.string().nullable(),
+  /** What every host prepared the release from, once known: what a promotion ships again. */
+  revision: z.string().nullable(),
 });
 export type DeployRecordMessage = z.infer<typeof DeployRecordSchema>;
 

@@ -4,6 +4,11 @@ import type { AppSpec } from '../fleet/appSchema';
 // confirms: what runs on each host and in which order. Kept beside the app's settings so the
 // plan shown and the fleet file cannot disagree.
 
+/** Where an app's code comes from, in words ("git /srv/git/shop.git @ main", "folder ./build"). */
+export function sourceText(source: AppSpec['source']): string {
+  return 'git' in source ? `git ${source.git} @ ${source.ref}` : 'dir' in source ? `folder ${source.dir}` : `tarball ${source.tarball}`;
+}
+
 export function planSteps(spec: AppSpec): Array<{ step: string; what: string }> {
   const source = spec.source;
   const from = 'git' in source ? `git ${source.git} @ ${source.ref} (mirror in repo/)` : 'dir' in source ? `folder ${source.dir}, packed and uploaded over SFTP` : `tarball ${source.tarball}, uploaded over SFTP`;

@@ -54,6 +54,8 @@ export const AppSummarySchema = z.object({
   /** The hosts of its roles, in fleet file order. */
   hosts: z.array(z.string()),
   waves: z.array(z.union([z.number(), z.string()])),
+  /** Environments that are its stages, in deploy order (absent: it deploys to all its hosts at once). */
+  stages: z.array(z.string()).optional(),
   /** What each host goes through, in words (shared/deploy/plan.ts). */
   plan: z.array(z.object({ step: z.string(), what: z.string() })),
 });

@@ -19,7 +19,7 @@ export function DeployRecordsTable({ records, reports, launch }: { records: read
           {records.map((r) => (
             <tr key={r.id} data-testid="deploy-record" data-outcome={r.outcome ?? 'running'}>
               <td className="num">{new Date(r.startedAt).toLocaleString()}</td>
-              <td>{r.kind}</td>
+              <td data-testid="record-kind">{r.promotedFrom ? `promote ${r.promotedFrom} → ${r.stage}` : `${r.kind}${r.stage ? ` to ${r.stage}` : ''}`}</td>
               <td className="mono">{r.release}</td>
               <td className="mono">{r.ref ?? ''}</td>
               <td>

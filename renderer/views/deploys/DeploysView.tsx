@@ -1,15 +1,17 @@
 import { useState, type ReactNode } from 'react';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
-import { controlsFor, type DeployProgress, type StepProgress } from '../../state/deployProgress';
+import { controlsFor, progressTitle, type DeployProgress, type StepProgress } from '../../state/deployProgress';
 import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';
 import { useAppDeploy } from './useAppDeploy';
 import { useProductionName } from './useProductionName';
+import { useStageHosts } from './useStageHosts';
 
-// Deploys: an app's plan (which hosts in which wave, and what runs on each), a confirmation
-// (typing the environment's name for production), then the deploy live: each wave, each host's
-// steps with their time and output, the pause and abort buttons, and how it ended.
+// Deploys: an app's plan (which hosts in which wave, and what runs on each; for an app with
+// stages, the hosts of one stage, the first by default), a confirmation (typing the environment's
+// name for production), then the deploy live: each wave, each host's steps with their time and
+// output, the pause and abort buttons, and how it ended.
 
 const STEPS = ['preflight', 'lock', 'upload', 'prepare', 'switch', 'restart', 'health', 'rollback'] as const;
 
@@ -24,12 +26,15 @@ export function DeploysView(): ReactNode {
 function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   const [ref, setRef] = useState('');
   const [typed, setTyped] = useState('');
+  const byStage = useStageHosts(app);
+  const [stage, setStage] = useState(app.stages?.[0] ?? null);
   const { progress, error, start, act } = useAppDeploy(app.name);
   const running = progress.id !== null && progress.done === null;
-  const targets = progress.id !== null ? progress.hosts : app.hosts;
+  const stageHosts = (stage !== null ? byStage?.get(stage) : null) ?? app.hosts;
+  const targets = progress.id !== null ? progress.hosts : stageHosts;
   const waves = planWaves(targets, app.waves as WaveSpec[]);
   const needs = useProductionName(targets);
-  const go = (takeOver = false): void => start({ takeOver, ...(ref.trim() ? { ref: ref.trim() } : {}) });
+  const go = (takeOver = false): void => start({ takeOver, ...(stage !== null ? { stage } : {}), ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (
     <section className="deploy-panel" aria-label={`Deploy ${app.name}`}>
@@ -74,10 +79,18 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
             if (!needs || typed === needs) go();
           }}
         >
+          {app.stages ? (
+            <select className="input" aria-label="Stage" value={stage ?? ''} onChange={(e) => setStage(e.target.value)} data-testid="deploy-stage">
+              {app.stages.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          ) : null}
           <input className="input mono" aria-label="Git ref" placeholder="ref (default: the app's)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
           {needs ? <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
           <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={needs !== null && typed !== needs}>
-            Deploy to {app.hosts.length} hosts in {planWaves(app.hosts, app.waves as WaveSpec[]).length} waves
+            Deploy to {stage !== null ? `${stage}: ` : ''}
+            {stageHosts.length} hosts in {planWaves(stageHosts, app.waves as WaveSpec[]).length} waves
           </button>
         </form>
       )}
@@ -93,8 +106,9 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
       ))}
       {progress.done ? (
         <p className={`deploy-done deploy-${progress.done.outcome.replace(' ', '-')}`} data-testid="deploy-done" data-outcome={progress.done.outcome}>
-          <strong>{progress.done.outcome}</strong> — {progress.kind} {progress.done.release}: {progress.done.message}
-          {progress.done.outcome === 'failed' && /locked by/.test(progress.done.message) ? (
+          <strong>{progress.done.outcome}</strong> — {progressTitle(progress)}: {progress.done.message}
+          {/* Taking over repeats a plain deploy; a promotion is started again from Releases. */}
+          {progress.done.outcome === 'failed' && /locked by/.test(progress.done.message) && !progress.promotedFrom ? (
             <>
               {' '}
               <button type="button" className="button button-danger" data-testid="deploy-takeover" onClick={() => go(true)}>
@@ -113,7 +127,7 @@ function Controls({ progress, act }: { progress: DeployProgress; act: ReturnType
   return (
     <div className="run-form" data-testid="deploy-controls" data-control={progress.control}>
       <span className="muted">
-        {progress.kind} {progress.release}: {progress.control === 'running' ? 'running…' : progress.control === 'paused' ? 'paused (running steps finish, no new ones start)' : 'stopping after the running steps…'}
+        {progressTitle(progress)}: {progress.control === 'running' ? 'running…' : progress.control === 'paused' ? 'paused (running steps finish, no new ones start)' : 'stopping after the running steps…'}
       </span>
       {can.pause ? (
         <button type="button" className="button" data-testid="deploy-pause" onClick={() => act('pause')}>

@@ -1,26 +1,33 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/contract/deploy';
-import { drift, releaseRows } from '../../../shared/deploy/history';
+import { releaseRows } from '../../../shared/deploy/history';
+import { stageDrift } from '../../../shared/deploy/stages';
+import type { AppSummary } from '../../../shared/fleet/model';
 import { useAppStore, useClient } from '../../state/react';
 import { AppView } from './AppView';
 import { DeployRecordsTable } from './DeployRecordsTable';
 import { InlineConfirm } from './InlineConfirm';
+import { StagesPanel } from './StagesPanel';
 import { useProductionName } from './useProductionName';
+import { useStageHosts } from './useStageHosts';
 
 // An app's releases as its hosts report them (releases/, current, revisions.log, the lock — so
-// deploys by others, Capistrano included, show too), a version grid with drift flagged, "roll back
-// to this release" after a confirmation of what changes, and the console's own deploy records.
+// deploys by others, Capistrano included, show too), for an app with stages what each stage runs
+// and "Promote", a version grid with each host's stage and drift flagged (within its stage), "roll
+// back to this release" after a confirmation of what changes, and the console's own deploy records.
 
 export function ReleasesView(): ReactNode {
   return (
     <AppView title="Releases" icon="releases" testId="releases-view">
-      {(app) => <ReleaseTable key={app.name} app={app.name} />}
+      {(app) => <ReleaseTable key={app.name} summary={app} />}
     </AppView>
   );
 }
 
-function ReleaseTable({ app }: { app: string }): ReactNode {
+function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
+  const app = summary.name;
   const client = useClient();
+  const byStage = useStageHosts(summary);
   const [reports, setReports] = useState<HostReleasesMessage[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
@@ -37,10 +44,12 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
   if (error) return <p className="state-text state-critical">{error}</p>;
   if (!reports) return <p className="muted">Asking the hosts…</p>;
   const rows = releaseRows(reports);
-  const { expected, drifted } = drift(reports);
+  const { expectedOf, drifted, stageOf } = stageDrift(reports, byStage);
+  /** "host-1 (staging)": where a host is, for an app with stages. */
+  const where = (host: string): string => (stageOf.has(host) ? `${host} (${stageOf.get(host)})` : host);
 
   /** Starts it in the core and shows it live under Deploys (the deploy goes on whatever the view). */
-  const launch = (params: { release?: string; resume?: number; undo?: number }): void => {
+  const launch = (params: { release?: string; resume?: number; undo?: number; promote?: number }): void => {
     setConfirm(null);
     client.call('deploy.start', { app, takeOver: false, ...params }).then(
       () => showView('deploys'),
@@ -51,10 +60,12 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
 
   return (
     <>
+      {byStage ? <StagesPanel app={summary} byStage={byStage} reports={reports} records={records} launch={launch} /> : null}
       <table className="events" data-testid="version-grid">
         <thead>
           <tr>
             <th scope="col">Host</th>
+            {byStage ? <th scope="col">Stage</th> : null}
             <th scope="col">Current release</th>
             <th scope="col">Releases on the host</th>
           </tr>
@@ -63,9 +74,10 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
           {reports.map((r) => (
             <tr key={r.host} data-testid="version-row" data-host={r.host} data-drift={drifted.includes(r.host)}>
               <td>{r.host}</td>
+              {byStage ? <td data-testid="host-stage">{stageOf.get(r.host) ?? '—'}</td> : null}
               <td className="mono">
                 {r.error ? <span className="state-text state-critical">{r.error}</span> : (r.current ?? 'none')}
-                {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts run {expected}</span> : null}
+                {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts{stageOf.has(r.host) ? ` in ${stageOf.get(r.host)}` : ''} run {expectedOf.get(r.host)}</span> : null}
                 {r.lock ? (
                   <span className="state-text state-warning host-lock" data-testid="host-lock" title={`locked by ${r.lock}`}>
                     {' '}
@@ -103,7 +115,7 @@ function ReleaseTable({ app }: { app: string }): ReactNode {
                 <td className="mono">{row.release}</td>
                 <td className="mono">{row.revision ? `${row.branch ?? ''} ${row.revision.slice(0, 10)}` : '—'}</td>
                 <td>{row.deployedBy ?? '—'}</td>
-                <td>{row.currentOn.join(', ') || '—'}</td>
+                <td>{row.currentOn.map(where).join(', ') || '—'}</td>
                 <td>{row.presentOn.length}</td>
                 <td>
                   {confirm === row.release ? (
