@@ -14,14 +14,14 @@ interface Open {
   node: XmlNode;
   text: string;
   hasChildren: boolean;
+  hasAttributes: boolean;
 }
 
-const NAME_END = /[\s/>]/g;
 const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
 /** Parses `text` into a tree; `arrays` names the elements that are always lists. */
 export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode {
-  const root: Open = { name: '', node: {}, text: '', hasChildren: false };
+  const root: Open = { name: '', node: {}, text: '', hasChildren: false, hasAttributes: false };
   const stack: Open[] = [root];
   let i = 0;
   for (;;) {
@@ -31,7 +31,9 @@ export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode
       if (stack.length > 1) throw new ParseError(`broken XML: <${top.name}> is never closed`);
       return root.node;
     }
-    if (lt > i && stack.length > 1) top.text += text.slice(i, lt);
+    // The layout between tags is most of a status page's text: a run of white space before any
+    // text is dropped at once (close() trims it anyway), instead of being joined and trimmed.
+    if (lt > i && stack.length > 1 && (top.text !== '' || !isSpace(text, i, lt))) top.text += text.slice(i, lt);
     const next = text.charCodeAt(lt + 1);
     if (next === 0x3f /* ? */) {
       i = skipPast(text, '?>', lt);
@@ -46,37 +48,68 @@ export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode
     } else if (next === 0x2f /* / */) {
       const gt = text.indexOf('>', lt);
       if (gt < 0) throw new ParseError('broken XML: it ends inside a closing tag');
-      const name = text.slice(lt + 2, gt).trim();
-      if (stack.length === 1 || name !== top.name) throw new ParseError(`broken XML: </${name}> closes <${top.name || 'nothing'}>`);
+      // Compared in place: cutting out the name of every closing tag cost a string each.
+      if (stack.length === 1 || !(text.startsWith(top.name, lt + 2) && isSpace(text, lt + 2 + top.name.length, gt))) {
+        throw new ParseError(`broken XML: </${text.slice(lt + 2, gt).trim()}> closes <${top.name || 'nothing'}>`);
+      }
       stack.pop();
       close(top, stack[stack.length - 1]!, arrays);
       i = gt + 1;
     } else {
-      NAME_END.lastIndex = lt + 1;
-      const nameEnd = NAME_END.exec(text)?.index ?? -1;
-      if (nameEnd < 0) throw new ParseError('broken XML: it ends inside a tag');
-      const open: Open = { name: text.slice(lt + 1, nameEnd), node: {}, text: '', hasChildren: false };
+      let nameEnd = lt + 1;
+      for (let c = text.charCodeAt(nameEnd); c > 0x20 && c !== 0x2f /* / */ && c !== 0x3e /* > */; c = text.charCodeAt(++nameEnd));
+      if (nameEnd >= text.length) throw new ParseError('broken XML: it ends inside a tag');
+      const open: Open = { name: nameAt(text, lt + 1, nameEnd), node: {}, text: '', hasChildren: false, hasAttributes: false };
       let at = nameEnd;
-      for (;;) {
-        ATTRIBUTE.lastIndex = at;
-        const m = ATTRIBUTE.exec(text);
-        if (!m) break;
-        open.node[`@_${m[1]}`] = decode(m[2] ?? m[3] ?? '');
-        at = ATTRIBUTE.lastIndex;
+      if (text.charCodeAt(at) <= 0x20) {
+        for (;;) {
+          ATTRIBUTE.lastIndex = at;
+          const m = ATTRIBUTE.exec(text);
+          if (!m) break;
+          open.node[`@_${m[1]}`] = decode(m[2] ?? m[3] ?? '');
+          open.hasAttributes = true;
+          at = ATTRIBUTE.lastIndex;
+        }
+        while (at < text.length && text.charCodeAt(at) <= 0x20) at++;
       }
-      while (at < text.length && text.charCodeAt(at) <= 0x20) at++;
       top.hasChildren = true;
-      if (text.startsWith('/>', at)) {
-        close(open, top, arrays);
-        i = at + 2;
-      } else if (text.charCodeAt(at) === 0x3e /* > */) {
+      if (text.charCodeAt(at) === 0x3e /* > */) {
         stack.push(open);
         i = at + 1;
+      } else if (text.startsWith('/>', at)) {
+        close(open, top, arrays);
+        i = at + 2;
       } else {
         throw new ParseError(`broken XML: unexpected text in the <${open.name}> tag`);
       }
     }
   }
+}
+
+/** Element names seen before, by first character and length. The same few dozen names come in
+ * every answer; a name cut out afresh each time had to be hashed and internalized again for every
+ * property and set it was looked up in, which was a third of the parse. */
+const knownNames = new Map<number, string[]>();
+let knownCount = 0;
+
+function nameAt(text: string, from: number, to: number): string {
+  const length = to - from;
+  const key = text.charCodeAt(from) * 1024 + Math.min(length, 1023);
+  const known = knownNames.get(key);
+  if (known) for (const name of known) if (name.length === length && text.startsWith(name, from)) return name;
+  const name = text.slice(from, to);
+  if (knownCount >= 2048) return name;
+  // Object.keys gives the internalized copy: what property lookups compare by identity.
+  const internal = Object.keys({ [name]: 0 })[0]!;
+  knownNames.set(key, [...(known ?? []), internal]);
+  knownCount++;
+  return internal;
+}
+
+/** Whether text[from, to) is only white space (XML's, and the other control characters). */
+function isSpace(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) > 0x20) return false;
+  return true;
 }
 
 function skipPast(text: string, marker: string, from: number): number {
@@ -89,7 +122,7 @@ function skipPast(text: string, marker: string, from: number): number {
 function close(element: Open, parent: Open, arrays: ReadonlySet<string>): void {
   const text = element.text.trim();
   let value: XmlValue;
-  if (!element.hasChildren && Object.keys(element.node).length === 0) value = decode(text);
+  if (!element.hasChildren && !element.hasAttributes) value = decode(text);
   else {
     if (text) element.node['#text'] = decode(text);
     value = element.node;
