@@ -98,7 +98,8 @@ function nameAt(text: string, from: number, to: number): string {
   const known = knownNames.get(key);
   if (known) for (const name of known) if (name.length === length && text.startsWith(name, from)) return name;
   const name = text.slice(from, to);
-  if (knownCount >= 2048) return name;
+  // Bounded: a hostile answer with endless new or huge names does not grow the cache.
+  if (knownCount >= 2048 || length > 64) return name;
   // Object.keys gives the internalized copy: what property lookups compare by identity.
   const internal = Object.keys({ [name]: 0 })[0]!;
   knownNames.set(key, [...(known ?? []), internal]);
