@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCapProject, type CapProject } from '../../e2e/fleet/capistrano';
@@ -9,7 +9,8 @@ import { readHostReleases } from './releaseHistory';
 
 // Debian's `cap` with the plugin Fleetdeck ships (capistrano/fleetdeck_lock.rake) and Fleetdeck on
 // the same two hosts (127.0.144.x): neither deploys while the other holds the lock, and cap gives
-// the lock back after a deploy that succeeded, one that failed, and a rollback that failed.
+// the lock back after a deploy that succeeded, one that failed, and a rollback that failed. Resuming
+// a deploy whose console died (takeOver 'console') takes over that console's lock, not cap's.
 
 describe('Capistrano and Fleetdeck share the deploy lock', () => {
   let bed: DeployTestBed;
@@ -77,6 +78,10 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
     expect(refused.message).toMatch(/^Preflight failed, nothing was changed: /);
     expect(refused.message.split('; ').every((m) => capHolder.test(m))).toBe(true);
     expect(stepsOf(events, 'lock', 'running')).toEqual([]);
+    // Resuming a deploy whose console died takes over that console's lock, never a cap run's.
+    const resumed = await runDeploy(bed.pool, { app: 'shop', spec: bed.spec(), hosts: bed.hosts, ref: 'v1', user: 'alice', takeOver: 'console' });
+    expect(resumed.outcome).toBe('failed');
+    expect(resumed.message).toMatch(capHolder);
     // Releases shows who holds it.
     for (const r of await readHostReleases(bed.pool, bed.spec(), bed.hosts)) expect(r.lock).toMatch(/^capistrano carol@/);
     expect(currents()).toEqual(before);
@@ -98,6 +103,19 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
     expect([lockOn(0), lockOn(1)]).toEqual([false, false]);
     expect(currents()).toEqual(before);
     expect(readFileSync(join(bed.appDir(0), 'revisions.log'), 'utf8')).not.toMatch(/no-such-branch|19990101000000/);
+  });
+
+  it("takes over, when resuming, the lock a Fleetdeck console left", async () => {
+    await nextSecond();
+    const left = 'bob@gone pid 1 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)';
+    for (const h of [0, 1]) {
+      mkdirSync(join(bed.appDir(h), '.fleetdeck', 'lock'));
+      writeFileSync(join(bed.appDir(h), '.fleetdeck', 'lock', 'holder'), `${left}\n`);
+    }
+    const resumed = await runDeploy(bed.pool, { app: 'shop', spec: bed.spec(), hosts: bed.hosts, ref: 'v4', user: 'alice', takeOver: 'console' });
+    expect(resumed.outcome).toBe('succeeded');
+    expect(readFileSync(join(bed.appDir(1), '.fleetdeck', 'takeovers.log'), 'utf8')).toContain(`took over the lock of ${left}`);
+    expect([lockOn(0), lockOn(1)]).toEqual([false, false]);
   });
 });
 
