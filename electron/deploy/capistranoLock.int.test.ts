@@ -9,7 +9,7 @@ import { readHostReleases } from './releaseHistory';
 
 // Debian's `cap` with the plugin Fleetdeck ships (capistrano/fleetdeck_lock.rake) and Fleetdeck on
 // the same two hosts (127.0.144.x): neither deploys while the other holds the lock, and cap gives
-// the lock back after a deploy that succeeded, one that failed, and a rollback that failed. Resuming
+// the lock back after a deploy that succeeded, one that failed, a rollback that failed and a Ctrl-C. Resuming
 // a deploy whose console died (takeOver 'console') takes over that console's lock, not cap's.
 
 describe('Capistrano and Fleetdeck share the deploy lock', () => {
@@ -24,6 +24,12 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
       (out) => Promise.reject(new Error(`cap ${task} succeeded:\n${out}`)),
       (error: Error) => error.message,
     );
+  /** Starts `cap deploy`; resolves, with its run, once it waits at its gate (holding the lock). */
+  const capAtGate = async (gate: string): Promise<{ run: Promise<string> }> => {
+    const run = cap.cap('deploy', { ...capEnv, CAP_GATE: gate });
+    await Promise.race([until(() => existsSync(`${gate}.reached`)), run.then((out) => Promise.reject(new Error(`cap ended before its gate:\n${out}`)))]);
+    return { run };
+  };
 
   beforeAll(async () => {
     bed = await deployTestBed(144, 2);
@@ -68,8 +74,7 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
     await nextSecond();
     const gate = join(bed.dir, 'cap-gate');
     const before = currents();
-    const capRun = cap.cap('deploy', { ...capEnv, CAP_GATE: gate });
-    await Promise.race([until(() => existsSync(`${gate}.reached`)), capRun.then((out) => Promise.reject(new Error(`cap ended before its gate:\n${out}`)))]);
+    const capRun = (await capAtGate(gate)).run;
 
     const events: DeployEvent[] = [];
     const refused = await runDeploy(bed.pool, { app: 'shop', spec: bed.spec(), hosts: bed.hosts, ref: 'v1', user: 'alice' }, (e) => events.push(e));
@@ -103,6 +108,21 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
     expect([lockOn(0), lockOn(1)]).toEqual([false, false]);
     expect(currents()).toEqual(before);
     expect(readFileSync(join(bed.appDir(0), 'revisions.log'), 'utf8')).not.toMatch(/no-such-branch|19990101000000/);
+  });
+
+  it('gives the lock back when cap is interrupted (Ctrl-C) while it holds it', async () => {
+    await nextSecond();
+    const gate = join(bed.dir, 'cap-gate-interrupted');
+    const before = currents();
+    const capRun = (await capAtGate(gate)).run.then(
+      () => 'succeeded',
+      (error: Error) => error.message,
+    );
+    const pid = Number(/ pid (\d+) /.exec(readFileSync(join(bed.appDir(0), '.fleetdeck', 'lock', 'holder'), 'utf8'))![1]);
+    process.kill(pid, 'SIGINT');
+    expect(await capRun).toMatch(/Interrupt/);
+    expect([lockOn(0), lockOn(1)]).toEqual([false, false]);
+    expect(currents()).toEqual(before);
   });
 
   it("takes over, when resuming, the lock a Fleetdeck console left", async () => {

@@ -1,9 +1,10 @@
+import { CAPISTRANO_HOLDER } from '../../shared/deploy/release';
 import { shellQuote } from '../run/runService';
 
 // The shell each deploy step runs on a host, in Capistrano's layout:
 //   <deploy_to>/releases/<id>/  current -> releases/<id>  shared/  repo/  revisions.log
 // plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder file. Capistrano
-// takes the same lock with capistrano/fleetdeck_lock.rake; its holder starts with "capistrano ".
+// takes the same lock with capistrano/fleetdeck_lock.rake (its holder starts with CAPISTRANO_HOLDER).
 // Every value from the fleet file or the user is quoted; `~/` is the remote user's home.
 
 export function remoteDir(path: string): string {
@@ -25,7 +26,7 @@ export type TakeOver = boolean | 'console';
 /** The shell test that the lock is there and not to be taken over. */
 function lockedTest(takeOver: TakeOver): string | null {
   if (takeOver === true) return null;
-  return takeOver === 'console' ? `grep -qs '^capistrano ' .fleetdeck/lock/holder` : '[ -d .fleetdeck/lock ]';
+  return takeOver === 'console' ? `grep -qs ${shellQuote(`^${CAPISTRANO_HOLDER}`)} .fleetdeck/lock/holder` : '[ -d .fleetdeck/lock ]';
 }
 
 /** Creates the layout if new; fails with a message if the lock is held. Prints the current release. */
