@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCapProject, type CapProject } from '../../e2e/fleet/capistrano';
@@ -9,8 +9,9 @@ import { readHostReleases } from './releaseHistory';
 
 // Debian's `cap` with the plugin Fleetdeck ships (capistrano/fleetdeck_lock.rake) and Fleetdeck on
 // the same two hosts (127.0.144.x): neither deploys while the other holds the lock, and cap gives
-// the lock back after a deploy that succeeded, one that failed, a rollback that failed and a Ctrl-C. Resuming
-// a deploy whose console died (takeOver 'console') takes over that console's lock, not cap's.
+// the lock back after a deploy that succeeded, one that failed, a rollback that failed and a Ctrl-C;
+// `cap fleetdeck:unlock` removes only a cap run's lock. Resuming a deploy whose console died
+// (takeOver 'console') takes over that console's lock, not cap's.
 
 describe('Capistrano and Fleetdeck share the deploy lock', () => {
   let bed: DeployTestBed;
@@ -123,6 +124,17 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
     expect(await capRun).toMatch(/Interrupt/);
     expect([lockOn(0), lockOn(1)]).toEqual([false, false]);
     expect(currents()).toEqual(before);
+  });
+
+  it('`cap fleetdeck:unlock` removes the lock a killed cap run left, never a Fleetdeck console\'s', async () => {
+    const holders = ['capistrano dave@gone pid 1 since 2026-11-23T10:00:00.000Z (cap production deploy, shop)', 'bob@gone pid 1 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)'];
+    holders.forEach((holder, h) => {
+      mkdirSync(join(bed.appDir(h), '.fleetdeck', 'lock'));
+      writeFileSync(join(bed.appDir(h), '.fleetdeck', 'lock', 'holder'), `${holder}\n`);
+    });
+    await cap.cap('fleetdeck:unlock', capEnv);
+    expect([lockOn(0), lockOn(1)]).toEqual([false, true]);
+    rmSync(join(bed.appDir(1), '.fleetdeck', 'lock'), { recursive: true });
   });
 
   it("takes over, when resuming, the lock a Fleetdeck console left", async () => {
