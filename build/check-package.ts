@@ -92,6 +92,7 @@ function main(): void {
     const archive = path.join(unpackedApp, 'resources', 'app.asar');
     if (!fs.existsSync(archive)) return void failures.push('electron-builder made no resources/app.asar (is `asar: true` set?)');
     check(fs.existsSync(path.join(unpackedApp, 'fleetdeck')), 'the executable is not named fleetdeck (linux.executableName)');
+    check(fs.existsSync(path.join(unpackedApp, 'resources', 'capistrano', 'fleetdeck_lock.rake')), 'resources/capistrano/fleetdeck_lock.rake (the Capistrano plugin) is missing');
 
     const entries = new Set(asar.listPackage(archive, { isPack: false }).map((entry) => entry.replace(/\\/g, '/').replace(/^\//, '')));
     const has = (file: string): boolean => entries.has(file);

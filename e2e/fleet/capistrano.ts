@@ -6,6 +6,12 @@ import { fleetPaths } from './layout';
 // A Capistrano project (Debian's `cap`) for the sample app on test hosts: the same git source,
 // the same layout (deploy_to ~/apps/shop) and the same restart command as Fleetdeck's deploys,
 // so tests can check that each adopts the other's releases and the deploy benchmark can compare.
+// With `fleetdeckLock`, the Capfile imports the plugin Fleetdeck ships (capistrano/fleetdeck_lock.rake)
+// as a user would, and a deploy waits after deploy:updated while CAP_GATE names a file that is not
+// there yet (it writes CAP_GATE.reached first), so a test can act while cap holds the lock.
+
+/** The Capistrano plugin that makes cap honour Fleetdeck's deploy lock. */
+export const FLEETDECK_LOCK_RAKE = join(import.meta.dirname, '..', '..', 'capistrano', 'fleetdeck_lock.rake');
 
 export interface CapProject {
   dir: string;
@@ -13,10 +19,10 @@ export interface CapProject {
   cap(task: string, env?: Record<string, string>): Promise<string>;
 }
 
-export function writeCapProject(o: { dir: string; fleetDir: string; addresses: readonly string[]; repo: string; branch: string; keepReleases?: number }): CapProject {
+export function writeCapProject(o: { dir: string; fleetDir: string; addresses: readonly string[]; repo: string; branch: string; keepReleases?: number; fleetdeckLock?: boolean }): CapProject {
   const paths = fleetPaths(o.fleetDir);
   mkdirSync(join(o.dir, 'config', 'deploy'), { recursive: true });
-  writeFileSync(join(o.dir, 'Capfile'), ["require 'capistrano/setup'", "require 'capistrano/deploy'", "require 'capistrano/scm/git'", 'install_plugin Capistrano::SCM::Git', ''].join('\n'));
+  writeFileSync(join(o.dir, 'Capfile'), ["require 'capistrano/setup'", "require 'capistrano/deploy'", "require 'capistrano/scm/git'", 'install_plugin Capistrano::SCM::Git', ...(o.fleetdeckLock ? [`import ${JSON.stringify(FLEETDECK_LOCK_RAKE)}`] : []), ''].join('\n'));
   writeFileSync(
     join(o.dir, 'config', 'deploy.rb'),
     [
@@ -43,6 +49,17 @@ export function writeCapProject(o: { dir: string; fleetDir: string; addresses: r
       'end',
       "after 'deploy:published', 'deploy:restart_app'",
       "after 'deploy:rollback', 'deploy:restart_app'",
+      ...(o.fleetdeckLock
+        ? [
+            'task :gate do',
+            "  if (gate = ENV['CAP_GATE'])",
+            '    File.write("#{gate}.reached", "")',
+            '    sleep 0.05 until File.exist?(gate)',
+            '  end',
+            'end',
+            "after 'deploy:updated', 'gate'",
+          ]
+        : []),
       '',
     ].join('\n'),
   );

@@ -46,8 +46,9 @@ export interface DeployRequest {
    * resolving `ref` again; a dir or tarball source must still pack to this SHA-256. */
   revision?: string;
   user?: string;
-  /** Take over a lock left by someone else (a console that died mid-deploy); recorded on the host. */
-  takeOver?: boolean;
+  /** Take over a lock left by someone else (a console that died mid-deploy), or ('console') only a
+   * lock a Fleetdeck console left, never a cap run's; recorded on the host. */
+  takeOver?: steps.TakeOver;
   /** Each host's release before this deploy, known from an earlier run of it (resume, undo). */
   previous?: Record<string, string | null>;
   control?: DeployControl;

@@ -135,8 +135,9 @@ export class DeployService implements Disposable {
             ...(ref !== undefined ? { ref } : {}),
             ...(revision !== undefined ? { revision } : {}),
             user,
-            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over.
-            takeOver: req.takeOver || record?.outcome === 'interrupted',
+            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over,
+            // but not a lock Capistrano took since (its deploy may be running); the user can, on purpose.
+            takeOver: req.takeOver || (record?.outcome === 'interrupted' ? 'console' : false),
             // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
             ...(record && req.promote === undefined ? { previous: record.previous } : {}),
             control: run.control,

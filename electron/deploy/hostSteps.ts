@@ -1,8 +1,10 @@
+import { CAPISTRANO_HOLDER } from '../../shared/deploy/release';
 import { shellQuote } from '../run/runService';
 
 // The shell each deploy step runs on a host, in Capistrano's layout:
 //   <deploy_to>/releases/<id>/  current -> releases/<id>  shared/  repo/  revisions.log
-// plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder file.
+// plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder file. Capistrano
+// takes the same lock with capistrano/fleetdeck_lock.rake (its holder starts with CAPISTRANO_HOLDER).
 // Every value from the fleet file or the user is quoted; `~/` is the remote user's home.
 
 export function remoteDir(path: string): string {
@@ -16,12 +18,24 @@ export interface StepContext {
 
 const cd = (c: StepContext): string => `set -eu; cd ${remoteDir(c.deployTo)}`;
 
+/** Whose lock a deploy takes over: nobody's, anybody's (the user asked for it), or only a lock a
+ * Fleetdeck console left ('console': resuming a deploy whose console died never takes the lock of
+ * a cap run that may be deploying right now). */
+export type TakeOver = boolean | 'console';
+
+/** The shell test that the lock is there and not to be taken over. */
+function lockedTest(takeOver: TakeOver): string | null {
+  if (takeOver === true) return null;
+  return takeOver === 'console' ? `grep -qs ${shellQuote(`^${CAPISTRANO_HOLDER}`)} .fleetdeck/lock/holder` : '[ -d .fleetdeck/lock ]';
+}
+
 /** Creates the layout if new; fails with a message if the lock is held. Prints the current release. */
-export function preflightScript(c: StepContext, linkedFiles: readonly string[], takeOver = false): string {
+export function preflightScript(c: StepContext, linkedFiles: readonly string[], takeOver: TakeOver = false): string {
+  const locked = lockedTest(takeOver);
   return [
     `mkdir -p ${remoteDir(c.deployTo)}/releases ${remoteDir(c.deployTo)}/shared ${remoteDir(c.deployTo)}/.fleetdeck`,
     cd(c),
-    ...(takeOver ? [] : [`if [ -d .fleetdeck/lock ]; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`]),
+    ...(locked ? [`if ${locked}; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`] : []),
     ...linkedFiles.map((f) => `[ -e shared/${shellQuote(f)} ] || { echo "linked file shared/${f.replace(/"/g, '')} is missing" >&2; exit 4; }`),
     `df -Pk . | awk 'NR==2 { if ($4 < 102400) { print "less than 100 MB free" > "/dev/stderr"; exit 5 } }'`,
     'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
@@ -36,13 +50,14 @@ export function parseListing(out: string): { current: string | null; releases: s
 }
 
 /** Takes the lock; with takeOver, a lock left by someone else (a console that died) is taken and
- * the take-over written to .fleetdeck/takeovers.log. */
-export function lockScript(c: StepContext, holder: string, takeOver = false): string {
+ * the take-over written to .fleetdeck/takeovers.log; a lock it may not take makes mkdir fail. */
+export function lockScript(c: StepContext, holder: string, takeOver: TakeOver = false): string {
+  const locked = lockedTest(takeOver);
   return [
     cd(c),
     'mkdir -p .fleetdeck',
     ...(takeOver
-      ? [`if [ -d .fleetdeck/lock ]; then printf '%s took over the lock of %s\\n' ${shellQuote(holder)} "$(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >> .fleetdeck/takeovers.log; rm -rf .fleetdeck/lock; fi`]
+      ? [`if [ -d .fleetdeck/lock ]${locked ? ` && ! ${locked}` : ''}; then printf '%s took over the lock of %s\\n' ${shellQuote(holder)} "$(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >> .fleetdeck/takeovers.log; rm -rf .fleetdeck/lock; fi`]
       : []),
     `mkdir .fleetdeck/lock || { echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null)" >&2; exit 3; }`,
     `printf '%s\\n' ${shellQuote(holder)} > .fleetdeck/lock/holder`,

@@ -27,5 +27,8 @@ describe('release history', () => {
     const locked = reports.map((r) => ({ ...r, lock: r.host === 'c' ? 'alice@laptop' : null }));
     expect(recoveryPlan(record, locked)).toBe('20260102000000 runs on a; not on c (20260101000000). The lock it left on c is taken over.');
     expect(recoveryPlan({ ...record, outcome: 'failed' }, locked)).toBe('20260102000000 runs on a; not on c (20260101000000).');
+    const cap = 'capistrano carol@laptop pid 42 since 2026-01-02T00:00:00.000Z (cap production deploy, shop)';
+    const capLocked = reports.map((r) => ({ ...r, lock: r.host === 'a' ? cap : r.host === 'c' ? 'alice@laptop' : null }));
+    expect(recoveryPlan(record, capLocked)).toBe(`20260102000000 runs on a; not on c (20260101000000). The lock it left on c is taken over. Capistrano holds the lock on a (${cap}): this stops at preflight until cap gives it back.`);
   });
 });

@@ -1,4 +1,4 @@
-import type { LogEntry } from './release';
+import { isCapistranoHolder, type LogEntry } from './release';
 
 // The release history of an app from what its hosts say: every release present on some host,
 // newest first, with where it is current and who deployed it (from revisions.log); and drift —
@@ -70,10 +70,12 @@ export function recoveryPlan(record: RecordFacts, reports: readonly HostReport[]
   const mine = reports.filter((r) => record.hosts.includes(r.host));
   const on = mine.filter((r) => r.current === record.release).map((r) => r.host);
   const off = mine.filter((r) => r.current !== record.release).map((r) => `${r.host} (${r.current ?? 'none'})`);
-  const locked = mine.filter((r) => r.lock).map((r) => r.host);
+  const locked = mine.filter((r) => r.lock && !isCapistranoHolder(r.lock)).map((r) => r.host);
+  const byCap = mine.filter((r) => r.lock && isCapistranoHolder(r.lock));
   return [
     `${record.release} runs on ${on.join(', ') || 'no host'}; ${off.length ? `not on ${off.join(', ')}` : 'every host has it'}.`,
-    // Only an interrupted deploy's own lock is taken over by resuming it (deployService.ts).
+    // Only an interrupted deploy's own lock is taken over by resuming it (deployService.ts), never Capistrano's.
     locked.length && record.outcome === 'interrupted' ? `The lock it left on ${locked.join(', ')} is taken over.` : '',
-  ].join(' ').trim();
+    byCap.length ? `Capistrano holds the lock on ${byCap.map((r) => `${r.host} (${r.lock})`).join(', ')}: this stops at preflight until cap gives it back.` : '',
+  ].filter(Boolean).join(' ');
 }
