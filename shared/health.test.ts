@@ -47,6 +47,22 @@ describe('health', () => {
     expect(flapPercent(['OK', 'CRITICAL', 'OK'])).toBeCloseTo(100);
   });
 
+  it('keeps the same memory for a check that stays as it was, and only then', () => {
+    const ok = run(Array(30).fill('OK'));
+    expect(ok[29]).toBe(ok[28]);
+    expect(ok[29]).toMatchObject({ state: 'OK', hard: true, attempt: 0, since: 0, flapping: false });
+    // Not yet a full window: a new memory each time.
+    expect(ok[5]).not.toBe(ok[4]);
+    const down = run([...Array(21).fill('OK'), ...Array(30).fill('CRITICAL')]);
+    expect(down.at(-1)).toBe(down.at(-2));
+    expect(down.at(-1)).toMatchObject({ state: 'CRITICAL', hard: true, attempt: 3, since: 21_000 });
+    // The same window, but more attempts allowed now (the fleet file changed): soft again, new memory.
+    const more = nextCheckStatus(down.at(-1)!, 'CRITICAL', 60_000, 5);
+    expect(more).not.toBe(down.at(-1));
+    expect(more).toMatchObject({ hard: false, attempt: 4 });
+    expect(nextCheckStatus(ok[29]!, 'WARNING', 40_000, 3)).toMatchObject({ state: 'WARNING', attempt: 1, since: 40_000 });
+  });
+
   it('calls data stale after three intervals without news', () => {
     expect(isStale(null, 0, 10_000)).toBe(true);
     expect(isStale(0, 30_000, 10_000)).toBe(false);

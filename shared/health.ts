@@ -39,6 +39,9 @@ const FLAP_LOW_PCT = 20;
  * between two problem states keeps the attempt count: the host is still failing.
  */
 export function nextCheckStatus(prev: CheckMemory | null, observed: CheckState, now: number, maxAttempts: number): CheckMemory {
+  // Nearly every observation of a fleet repeats the last ones: the same memory, not a copy (at
+  // 1,000 hosts the copies were much of what the poller kept alive and the collector moved).
+  if (prev && isSteady(prev, observed, maxAttempts)) return prev;
   const recent = [...(prev?.recent ?? []), observed].slice(-FLAP_WINDOW);
   const flapping = flapState(recent, prev?.flapping ?? false);
   if (!prev) {
@@ -51,6 +54,14 @@ export function nextCheckStatus(prev: CheckMemory | null, observed: CheckState, 
   const attempt = Math.min(maxAttempts, prev.state === 'OK' ? 1 : prev.attempt + 1);
   const since = prev.state === observed ? prev.since : now;
   return { state: observed, hard: attempt >= maxAttempts, attempt, since, recent, flapping };
+}
+
+/** Whether observing `observed` again leaves the memory as it is: the window full of it, not
+ * flapping, and a problem already hard. */
+function isSteady(prev: CheckMemory, observed: CheckState, maxAttempts: number): boolean {
+  if (prev.state !== observed || prev.flapping || prev.recent.length < FLAP_WINDOW) return false;
+  if (observed !== 'OK' && prev.attempt !== Math.min(maxAttempts, prev.attempt + 1)) return false;
+  return prev.recent.every((state) => state === observed);
 }
 
 /**

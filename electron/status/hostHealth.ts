@@ -20,6 +20,16 @@ interface Tracked {
   group: string;
 }
 
+/** The string kept from the last poll when the new one says the same: the new one can then go at
+ * once instead of being kept (and moved by the collector) until the next poll. */
+function kept(before: string | undefined, now: string): string {
+  return before === now ? before : now;
+}
+
+function sameCheck(status: CheckStatus, check: Observed): boolean {
+  return status.reason === check.reason && status.name === check.name && status.source === check.source && status.maxAttempts === check.maxAttempts;
+}
+
 export class HostHealth {
   private readonly checks = new Map<string, Tracked>();
   private latest: Record<string, number> = {};
@@ -41,20 +51,23 @@ export class HostHealth {
       seen.add(check.id);
       const before = this.checks.get(check.id);
       const memory = nextCheckStatus(before?.memory ?? null, check.state, now, check.maxAttempts);
-      const status: CheckStatus = {
-        id: check.id,
-        source: check.source,
-        name: check.name,
-        state: memory.state,
-        reason: check.reason,
-        hard: memory.hard,
-        attempt: memory.attempt,
-        maxAttempts: check.maxAttempts,
-        since: memory.since,
-        lastCheck: now,
-        flapping: memory.flapping,
-      };
-      this.checks.set(check.id, { memory, status, group });
+      // A check that is as it was keeps its objects: a poll of a quiet fleet then leaves behind
+      // nothing new for the collector to move.
+      if (!before || before.memory !== memory || before.group !== group || !sameCheck(before.status, check)) {
+        const status: CheckStatus = {
+          id: before?.status.id ?? check.id,
+          source: check.source,
+          name: kept(before?.status.name, check.name),
+          state: memory.state,
+          reason: kept(before?.status.reason, check.reason),
+          hard: memory.hard,
+          attempt: memory.attempt,
+          maxAttempts: check.maxAttempts,
+          since: memory.since,
+          flapping: memory.flapping,
+        };
+        this.checks.set(check.id, { memory, status, group });
+      }
       const from = before?.memory.state ?? 'OK';
       const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
       if (from !== memory.state || becameHard) {

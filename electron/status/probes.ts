@@ -107,7 +107,9 @@ function failed(kind: SourceKind, error: unknown): ProbeOutcome {
 
 function answered(kind: SourceKind, result: SourceResult, latencyMs: number, what: string): SourceResult {
   const own = endpointCheckId(kind);
-  const checks = result.checks.some((c) => c.id === own) ? result.checks : [endpoint(kind, 'OK', `${what} in ${Math.round(latencyMs)} ms`), ...result.checks];
+  // The latency is a sample (and a graph), not part of the reason: a reason that changed with
+  // every poll made every host "changed" in every batch and a new check to keep each time.
+  const checks = result.checks.some((c) => c.id === own) ? result.checks : [endpoint(kind, 'OK', what), ...result.checks];
   return { checks, samples: [...result.samples.filter((s) => !s.metric.startsWith('latency_ms:')), { metric: `latency_ms:${own}`, value: latencyMs }] };
 }
 

@@ -69,7 +69,8 @@ export class StatusService implements Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private removed: string[] = [];
-  private pendingSamples: { host: string; at: number; metric: string; value: number }[] = [];
+  /** Each poll's samples until the next flush writes them (one entry per poll, not per sample). */
+  private pendingSamples: { host: string; at: number; samples: Sample[] }[] = [];
   private pendingEvents: EventDraft[] = [];
   /** Kept when there is no history store, so the events view still works. */
   private readonly recentEvents: StatusEvent[] = [];
@@ -238,7 +239,7 @@ export class StatusService implements Disposable {
     const answered = outcomes.some((o) => o.reachable);
     this.pendingEvents.push(...entry.health.apply('poll', observed, now, answered));
     entry.health.setSamples(samples);
-    for (const s of samples) this.pendingSamples.push({ host: entry.host.name, at: now, metric: s.metric, value: s.value });
+    if (this.history) this.pendingSamples.push({ host: entry.host.name, at: now, samples });
     this.dirty.add(entry.host.name);
   }
 
@@ -303,7 +304,7 @@ export class StatusService implements Disposable {
     this.pendingEvents = [];
     let events: StatusEvent[];
     try {
-      if (samples.length > 0) this.history?.writeSamples(samples);
+      if (samples.length > 0) this.history?.writeSamples(samples.flatMap(({ host, at, samples: polled }) => polled.map((s) => ({ host, at, metric: s.metric, value: s.value }))));
       events = drafts.length === 0 ? [] : this.history ? this.history.writeEvents(drafts) : drafts.map((d) => ({ ...d, id: this.nextEventId++ }));
     } catch (error) {
       // The disk is full or the database broke: the live view goes on, the history says why once.

@@ -21,7 +21,6 @@ export const CheckStatusSchema = z.object({
   maxAttempts: z.number().int(),
   /** When the check entered its current state (ms since epoch). */
   since: z.number(),
-  lastCheck: z.number(),
   flapping: z.boolean(),
 });
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;

@@ -1,6 +1,7 @@
 import type { Check, Sample, SourceResult } from '../../../shared/status/model';
 import type { BodySink } from '../httpResponse';
 import { ownString } from '../ownString';
+import { textAt } from './chars';
 import { describeForeignBody, ParseError } from './parseError';
 
 // node_exporter's Prometheus text format, read in one pass as the answer arrives, keeping only the
@@ -152,8 +153,6 @@ export function parseNodeExporter(body: Uint8Array | string, now = Date.now()): 
   return reader.end();
 }
 
-// Character codes compared by hand: String.prototype.startsWith was a third of the scan.
-
 /** Whether the line at `at` starts with "node_" (its "n" is known). */
 function isNodeAt(text: string, at: number): boolean {
   return text.charCodeAt(at + 4) === 95 /* _ */ && text.charCodeAt(at + 1) === 111 /* o */ && text.charCodeAt(at + 2) === 100 /* d */ && text.charCodeAt(at + 3) === 101 /* e */;
@@ -165,11 +164,7 @@ function endsNameAt(text: string, at: number): boolean {
   return c === 123 /* { */ || c === 32 /* space */;
 }
 
-/** text.startsWith(word.slice(from), at). */
-function textAt(text: string, at: number, word: string, from: number): boolean {
-  for (let k = from; k < word.length; k++) if (text.charCodeAt(at + k - from) !== word.charCodeAt(k)) return false;
-  return true;
-}
+
 
 function readSample(s: NodeScrape, name: string, line: string): void {
   const space = line.lastIndexOf(' ');

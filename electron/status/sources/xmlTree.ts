@@ -1,3 +1,4 @@
+import { isSpace, textAt } from './chars';
 import { ParseError } from './parseError';
 
 // A small XML reader for status pages (Monit's): elements, attributes, text, comments, CDATA and
@@ -11,17 +12,16 @@ export type XmlValue = string | XmlNode | XmlValue[];
 
 interface Open {
   name: string;
-  node: XmlNode;
+  /** Made at its first attribute or child: most elements hold only text and never need one. */
+  node: XmlNode | null;
   text: string;
-  hasChildren: boolean;
-  hasAttributes: boolean;
 }
 
 const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
 /** Parses `text` into a tree; `arrays` names the elements that are always lists. */
 export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode {
-  const root: Open = { name: '', node: {}, text: '', hasChildren: false, hasAttributes: false };
+  const root: Open = { name: '', node: {}, text: '' };
   const stack: Open[] = [root];
   let i = 0;
   for (;;) {
@@ -29,7 +29,7 @@ export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode
     const top = stack[stack.length - 1]!;
     if (lt < 0) {
       if (stack.length > 1) throw new ParseError(`broken XML: <${top.name}> is never closed`);
-      return root.node;
+      return root.node!;
     }
     // The layout between tags is most of a status page's text: a run of white space before any
     // text is dropped at once (close() trims it anyway), instead of being joined and trimmed.
@@ -49,7 +49,7 @@ export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode
       const gt = text.indexOf('>', lt);
       if (gt < 0) throw new ParseError('broken XML: it ends inside a closing tag');
       // Compared in place: cutting out the name of every closing tag cost a string each.
-      if (stack.length === 1 || !(text.startsWith(top.name, lt + 2) && isSpace(text, lt + 2 + top.name.length, gt))) {
+      if (stack.length === 1 || !(textAt(text, lt + 2, top.name) && isSpace(text, lt + 2 + top.name.length, gt))) {
         throw new ParseError(`broken XML: </${text.slice(lt + 2, gt).trim()}> closes <${top.name || 'nothing'}>`);
       }
       stack.pop();
@@ -59,20 +59,18 @@ export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode
       let nameEnd = lt + 1;
       for (let c = text.charCodeAt(nameEnd); c > 0x20 && c !== 0x2f /* / */ && c !== 0x3e /* > */; c = text.charCodeAt(++nameEnd));
       if (nameEnd >= text.length) throw new ParseError('broken XML: it ends inside a tag');
-      const open: Open = { name: nameAt(text, lt + 1, nameEnd), node: {}, text: '', hasChildren: false, hasAttributes: false };
+      const open: Open = { name: nameAt(text, lt + 1, nameEnd), node: null, text: '' };
       let at = nameEnd;
       if (text.charCodeAt(at) <= 0x20) {
         for (;;) {
           ATTRIBUTE.lastIndex = at;
           const m = ATTRIBUTE.exec(text);
           if (!m) break;
-          open.node[`@_${m[1]}`] = decode(m[2] ?? m[3] ?? '');
-          open.hasAttributes = true;
+          (open.node ??= {})[`@_${m[1]}`] = decode(m[2] ?? m[3] ?? '');
           at = ATTRIBUTE.lastIndex;
         }
         while (at < text.length && text.charCodeAt(at) <= 0x20) at++;
       }
-      top.hasChildren = true;
       if (text.charCodeAt(at) === 0x3e /* > */) {
         stack.push(open);
         i = at + 1;
@@ -96,7 +94,7 @@ function nameAt(text: string, from: number, to: number): string {
   const length = to - from;
   const key = text.charCodeAt(from) * 1024 + Math.min(length, 1023);
   const known = knownNames.get(key);
-  if (known) for (const name of known) if (name.length === length && text.startsWith(name, from)) return name;
+  if (known) for (const name of known) if (name.length === length && textAt(text, from, name)) return name;
   const name = text.slice(from, to);
   // Bounded: a hostile answer with endless new or huge names does not grow the cache.
   if (knownCount >= 2048 || length > 64) return name;
@@ -105,12 +103,6 @@ function nameAt(text: string, from: number, to: number): string {
   knownNames.set(key, [...(known ?? []), internal]);
   knownCount++;
   return internal;
-}
-
-/** Whether text[from, to) is only white space (XML's, and the other control characters). */
-function isSpace(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) if (text.charCodeAt(k) > 0x20) return false;
-  return true;
 }
 
 function skipPast(text: string, marker: string, from: number): number {
@@ -123,18 +115,19 @@ function skipPast(text: string, marker: string, from: number): number {
 function close(element: Open, parent: Open, arrays: ReadonlySet<string>): void {
   const text = element.text.trim();
   let value: XmlValue;
-  if (!element.hasChildren && !element.hasAttributes) value = decode(text);
+  if (element.node === null) value = decode(text);
   else {
     if (text) element.node['#text'] = decode(text);
     value = element.node;
   }
-  const existing = parent.node[element.name];
+  const siblings = (parent.node ??= {});
+  const existing = siblings[element.name];
   if (arrays.has(element.name)) {
     if (Array.isArray(existing)) existing.push(value);
-    else parent.node[element.name] = [value];
-  } else if (existing === undefined) parent.node[element.name] = value;
+    else siblings[element.name] = [value];
+  } else if (existing === undefined) siblings[element.name] = value;
   else if (Array.isArray(existing)) existing.push(value);
-  else parent.node[element.name] = [existing, value];
+  else siblings[element.name] = [existing, value];
 }
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
