@@ -84,10 +84,11 @@ test('the release history from the hosts, and a rollback to an earlier release a
 
 test('pause a deploy, kill the console, and resume the interrupted deploy from its record', async ({ page }, testInfo) => {
   // A console of its own (same fleet, its own data folder) on a copy of the fleet file whose app
-  // bakes 3 s, so the deploy can be caught between its waves.
+  // bakes 3 s, so the deploy can be caught between its waves, and whose lock beats every second and
+  // is stale after 3 s without a beat, so the dead console's lock goes stale quickly.
   const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
   const slowFile = path.join(path.dirname(fleetFile), 'fleet-slow.yaml');
-  fs.writeFileSync(slowFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    bake: 3s'));
+  fs.writeFileSync(slowFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    bake: 3s\n    lock: { heartbeat: 1s, stale_after: 3s }'));
   const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-recovery-'));
   const start = () => startConsole({ repoRoot: process.cwd(), fleetFile: slowFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
   let console1: RunningConsole | null = await start();
@@ -122,6 +123,13 @@ test('pause a deploy, kill the console, and resume the interrupted deploy from i
     // What the hosts say: the canary on the new release, production still on its own, both locked by the dead run.
     await expect(page.locator('[data-testid="version-row"][data-host="host-3"]')).toHaveAttribute('data-drift', 'true');
     await expect(page.getByTestId('host-lock')).toHaveCount(2);
+    // Its heartbeat stopped with it: once 3 s have passed without one, Releases (asked again) says stale.
+    await expect(async () => {
+      await page.getByTestId('nav-deploys').click();
+      await page.getByTestId('nav-releases').click();
+      await expect(page.locator('[data-testid="host-lock"][data-lease="stale"]')).toHaveCount(2, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(page.getByTestId('host-lock').first()).toContainText(/locked by \S+@\S+ pid \d+ since \S+ \(deploy shop \d{14}\), last heartbeat \d+ s ago \(stale\)/);
     await record.getByTestId('record-recover').click();
     await expect(record.getByTestId('record-confirm')).toContainText('runs on host-1; not on host-3');
     await expect(record.getByTestId('record-confirm')).toContainText('is taken over');

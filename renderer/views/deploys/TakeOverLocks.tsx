@@ -3,7 +3,7 @@ import { describeLock } from '../../../shared/deploy/lock';
 import type { DeployProgress } from '../../state/deployProgress';
 import { InlineConfirm } from './InlineConfirm';
 
-// After a deploy stopped at preflight on locks others hold: "Take over the lock and deploy…", then
+// After a deploy stopped at preflight on locks others hold: "Take over the … lock and deploy…", then
 // what holds each host. Stale locks (their holder stopped beating) take one confirmation; a live
 // one — its deploy may be running right now — only once the app's name is typed.
 export function TakeOverLocks({ app, locks, onTakeOver }: { app: string; locks: DeployProgress['locks']; onTakeOver(takeOver: true | 'stale'): void }): ReactNode {
