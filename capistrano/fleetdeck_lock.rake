@@ -9,9 +9,12 @@
 # (mkdir is atomic: of two takers exactly one gets it) with a one-line `holder` file. Before
 # deploy:starting (and before deploy:rollback) this takes it on every host; if any host's lock is
 # held (by a Fleetdeck console or another cap run), the run stops before changing anything, gives
-# back what it took and names the holder. Like Fleetdeck, it never decides a lock is stale by
-# itself: a lock left by a run that died is taken over on purpose (in Fleetdeck, or with
-# `cap <stage> fleetdeck:unlock` for a lock a dead cap run left). The lock is given back after
+# back what it took and names the holder (and, for a Fleetdeck deploy, how long ago its console
+# last refreshed the lock's `heartbeat`). This plugin writes no heartbeat: Fleetdeck ages a cap
+# lock from when it was taken and calls it stale only after the app's `lock:
+# stale_without_heartbeat` (default 1 h). cap never takes a lock over by itself: a lock left by a
+# run that died is taken over on purpose (in Fleetdeck, or with `cap <stage> fleetdeck:unlock` for
+# a lock a dead cap run left). The lock is given back after
 # deploy:finished, after deploy:failed, and when cap exits for any other reason (a rollback that
 # fails does not run deploy:failed), but only on hosts where the holder is still this run.
 
@@ -24,8 +27,8 @@ def fleetdeck_lock_held_message(held)
   way_out = if by_capistrano
               "if it died, remove its lock with `cap #{fetch(:stage)} fleetdeck:unlock`"
             else
-              'if that console died, take the lock over in Fleetdeck (Deploys: "Take over the lock and deploy", ' \
-                'or Releases: "Resume or roll back…")'
+              "if that console died, take the lock over in Fleetdeck once its heartbeat is stale " \
+                '(Deploys: "Take over the stale lock and deploy…", or Releases: "Resume or roll back…")'
             end
   ["Fleetdeck's deploy lock is held, so this cap run stopped before changing anything:",
    *held.map { |host, holder| "  #{host}: #{deploy_path}/.fleetdeck/lock is held by #{holder}" },
@@ -63,7 +66,9 @@ namespace :fleetdeck do
       out = capture(
         "mkdir -p #{dir.dirname} && if mkdir #{dir} 2>/dev/null; " \
         "then printf '%s\\n' #{holder.shellescape} > #{dir}/holder && echo taken; " \
-        "else echo \"held $(head -c 500 #{dir}/holder 2>/dev/null || echo unknown)\"; fi"
+        "else b=$(cat #{dir}/heartbeat 2>/dev/null || true); " \
+        "case \"$b\" in ''|*[!0-9]*) a='' ;; *) a=\", last heartbeat $(($(date +%s) - b)) s ago\" ;; esac; " \
+        "echo \"held $(head -c 500 #{dir}/holder 2>/dev/null || echo unknown)$a\"; fi"
       )
       fleetdeck_mutex.synchronize { out == "taken" ? taken << host.hostname : held[host.hostname] = out.delete_prefix("held ") }
     end

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { hostPaths } from './fleet/layout';
 import { SAMPLE_APP_PORT } from './fleet/sampleApp';
 import { startConsole, type RunningConsole } from './startConsole';
 
 // Deploys of the sample app from the Deploys view to the real test fleet's app hosts (host-1 in
 // staging, host-3 in production): the plan, the production confirmation, a good release, and a
-// broken one rolled back by its failed health gate.
+// broken one rolled back by its failed health gate; Releases, rollbacks, a killed console's deploy
+// resumed, stages, and taking over stale and live locks.
 
 const url = (): string => process.env.FLEETDECK_URL!;
 const app = async (address: string): Promise<string> => (await fetch(`http://${address}:${SAMPLE_APP_PORT}/`, { signal: AbortSignal.timeout(3000) })).text();
@@ -84,10 +86,11 @@ test('the release history from the hosts, and a rollback to an earlier release a
 
 test('pause a deploy, kill the console, and resume the interrupted deploy from its record', async ({ page }, testInfo) => {
   // A console of its own (same fleet, its own data folder) on a copy of the fleet file whose app
-  // bakes 3 s, so the deploy can be caught between its waves.
+  // bakes 3 s, so the deploy can be caught between its waves, and whose lock beats every second and
+  // is stale after 3 s without a beat, so the dead console's lock goes stale quickly.
   const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
   const slowFile = path.join(path.dirname(fleetFile), 'fleet-slow.yaml');
-  fs.writeFileSync(slowFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    bake: 3s'));
+  fs.writeFileSync(slowFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    bake: 3s\n    lock: { heartbeat: 1s, stale_after: 3s }'));
   const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-recovery-'));
   const start = () => startConsole({ repoRoot: process.cwd(), fleetFile: slowFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
   let console1: RunningConsole | null = await start();
@@ -122,6 +125,13 @@ test('pause a deploy, kill the console, and resume the interrupted deploy from i
     // What the hosts say: the canary on the new release, production still on its own, both locked by the dead run.
     await expect(page.locator('[data-testid="version-row"][data-host="host-3"]')).toHaveAttribute('data-drift', 'true');
     await expect(page.getByTestId('host-lock')).toHaveCount(2);
+    // Its heartbeat stopped with it: once 3 s have passed without one, Releases (asked again) says stale.
+    await expect(async () => {
+      await page.getByTestId('nav-deploys').click();
+      await page.getByTestId('nav-releases').click();
+      await expect(page.locator('[data-testid="host-lock"][data-lease="stale"]')).toHaveCount(2, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(page.getByTestId('host-lock').first()).toContainText(/locked by \S+@\S+ pid \d+ since \S+ \(deploy shop \d{14}\), last heartbeat \d+ s ago \(stale\)/);
     await record.getByTestId('record-recover').click();
     await expect(record.getByTestId('record-confirm')).toContainText('runs on host-1; not on host-3');
     await expect(record.getByTestId('record-confirm')).toContainText('is taken over');
@@ -194,6 +204,51 @@ test('with stages, a deploy goes to staging only, and Promote ships that release
   } finally {
     staged.stop();
   }
+});
+
+test('a stale lock is taken over after one confirmation, a live one only after typing the app\'s name', async ({ page }) => {
+  const appDir = (host: string): string => path.join(hostPaths(path.dirname(process.env.FLEETDECK_FLEET_FILE!), host).home, 'apps', 'shop', '.fleetdeck');
+  /** A lock another console holds on `host`, its heartbeat `age` seconds old on this (the host's) clock. */
+  const lockBy = (host: string, holder: string, age: number): void => {
+    fs.mkdirSync(path.join(appDir(host), 'lock'), { recursive: true });
+    fs.writeFileSync(path.join(appDir(host), 'lock', 'holder'), `${holder}\n`);
+    fs.writeFileSync(path.join(appDir(host), 'lock', 'heartbeat'), `${Math.floor(Date.now() / 1000) - age}\n`);
+  };
+  const deploy = async (): Promise<void> => {
+    await page.waitForTimeout(1100); // a new release id
+    await page.getByTestId('deploy-ref').fill('v4');
+    await page.getByTestId('deploy-confirm').fill('production');
+    await page.getByTestId('deploy-go').click();
+    await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'failed', { timeout: 60_000 });
+  };
+  const gone = 'bob@gone pid 9 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)';
+  await page.goto(url());
+  await page.getByTestId('nav-deploys').click();
+
+  lockBy('host-1', gone, 600);
+  await deploy();
+  await expect(page.getByTestId('deploy-done')).toContainText(`locked by ${gone}, last heartbeat 10 min ago (stale)`);
+  await expect(page.getByTestId('deploy-takeover')).toHaveText('Take over the stale lock and deploy…');
+  await page.getByTestId('deploy-takeover').click();
+  await expect(page.getByTestId('takeover-confirm')).toContainText(`host-1: locked by ${gone}, last heartbeat 10 min ago (stale)`);
+  await expect(page.getByTestId('takeover-confirm').getByTestId('confirm-name')).toHaveCount(0);
+  await page.getByTestId('takeover-go').click();
+  await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+  await expect(page.getByTestId('deploy-done')).toContainText('It took over the lock on host-1');
+  expect(fs.readFileSync(path.join(appDir('host-1'), 'takeovers.log'), 'utf8')).toContain(`took over the lock of ${gone}, last heartbeat 10 min ago (stale)`);
+
+  const busy = 'carol@desk pid 7 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100500)';
+  lockBy('host-3', busy, 0);
+  await deploy();
+  await expect(page.getByTestId('deploy-done')).toContainText(`locked by ${busy}, last heartbeat`);
+  await expect(page.getByTestId('deploy-takeover')).toHaveText('Take over the live lock and deploy…');
+  await page.getByTestId('deploy-takeover').click();
+  await expect(page.getByTestId('takeover-confirm')).toContainText('The lock on host-3 is live: its deploy may be running now.');
+  await expect(page.getByTestId('takeover-go')).toBeDisabled();
+  await page.getByTestId('takeover-confirm').getByTestId('confirm-name').fill('shop');
+  await page.getByTestId('takeover-go').click();
+  await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+  expect(fs.readFileSync(path.join(appDir('host-3'), 'takeovers.log'), 'utf8')).toMatch(/took over the lock of carol@desk .* \(live\)\n$/);
 });
 
 function untilExit(c: RunningConsole): Promise<void> {

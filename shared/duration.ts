@@ -17,3 +17,12 @@ export function parseDuration(text: string | number): number {
   }
   return parts.reduce((ms, p) => ms + Number(p[1]) * (UNIT_MS[p[2] ?? 's'] ?? 0), 0);
 }
+
+/** A span of time, briefly: "12 s", "5 min", "3 h", "2 d" (how long ago, how old). */
+export function briefDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}

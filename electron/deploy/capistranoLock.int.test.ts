@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCapProject, type CapProject } from '../../e2e/fleet/capistrano';
+import { releaseId } from '../../shared/deploy/release';
 import { DeployControl } from './deployControl';
 import { runDeploy, type DeployEvent } from './deployRunner';
 import { deployTestBed, nextSecond, stepsOf, type DeployTestBed } from './deployTestBed';
@@ -11,7 +12,7 @@ import { readHostReleases } from './releaseHistory';
 // the same two hosts (127.0.144.x): neither deploys while the other holds the lock, and cap gives
 // the lock back after a deploy that succeeded, one that failed, a rollback that failed and a Ctrl-C;
 // `cap fleetdeck:unlock` removes only a cap run's lock. Resuming a deploy whose console died
-// (takeOver 'console') takes over that console's lock, not cap's.
+// (takeOver 'console') takes over that deploy's own lock, not cap's.
 
 describe('Capistrano and Fleetdeck share the deploy lock', () => {
   let bed: DeployTestBed;
@@ -137,14 +138,16 @@ describe('Capistrano and Fleetdeck share the deploy lock', () => {
     rmSync(join(bed.appDir(1), '.fleetdeck', 'lock'), { recursive: true });
   });
 
-  it("takes over, when resuming, the lock a Fleetdeck console left", async () => {
+  it("takes over, when resuming, the lock its own Fleetdeck console left", async () => {
     await nextSecond();
-    const left = 'bob@gone pid 1 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)';
+    // Not stale yet (the console died a moment ago), but the holder names the release it resumes.
+    const release = releaseId(new Date());
+    const left = `bob@gone pid 1 since 2026-11-23T10:00:00.000Z (deploy shop ${release})`;
     for (const h of [0, 1]) {
       mkdirSync(join(bed.appDir(h), '.fleetdeck', 'lock'));
       writeFileSync(join(bed.appDir(h), '.fleetdeck', 'lock', 'holder'), `${left}\n`);
     }
-    const resumed = await runDeploy(bed.pool, { app: 'shop', spec: bed.spec(), hosts: bed.hosts, ref: 'v4', user: 'alice', takeOver: 'console' });
+    const resumed = await runDeploy(bed.pool, { app: 'shop', spec: bed.spec(), hosts: bed.hosts, kind: 'deploy', release, ref: 'v4', user: 'alice', takeOver: 'console' });
     expect(resumed.outcome).toBe('succeeded');
     expect(readFileSync(join(bed.appDir(1), '.fleetdeck', 'takeovers.log'), 'utf8')).toContain(`took over the lock of ${left}`);
     expect([lockOn(0), lockOn(1)]).toEqual([false, false]);

@@ -80,7 +80,7 @@ describe('deploys', () => {
       // The lock of a console that died can be taken over on purpose; the host records who did.
       const taken = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'v4', user: 'alice', takeOver: true });
       expect(taken.outcome).toBe('succeeded');
-      expect(readFileSync(join(appDir(2), '.fleetdeck', 'takeovers.log'), 'utf8')).toMatch(/^alice@.* took over the lock of carol@laptop\n$/);
+      expect(readFileSync(join(appDir(2), '.fleetdeck', 'takeovers.log'), 'utf8')).toMatch(/^alice@.* took over the lock of carol@laptop, taken \d+ s ago, no heartbeat \(live\)\n$/);
     } finally {
       rmSync(join(appDir(2), '.fleetdeck', 'lock'), { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { parseDuration } from '../../shared/duration';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
+import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type Lease, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
 import { deployLogLine, releaseId, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
@@ -10,6 +11,7 @@ import { Semaphore } from '../status/scheduler';
 import { expandUrl } from '../status/probes';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
+import { LockHeartbeat } from './lockHeartbeat';
 import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from './upload';
 
 // One deploy of one app: preflight → lock → prepare everywhere → waves (switch, restart, health
@@ -30,6 +32,9 @@ export type DeployEvent =
   | { type: 'wave'; index: number; hosts: string[]; state: 'running' | 'ok' | 'failed' }
   | { type: 'previous'; hosts: Record<string, string | null> }
   | { type: 'prepared'; revision: string }
+  /** Preflight found a lock this deploy may not take: who holds it, and whether it is stale. */
+  | { type: 'locked'; host: string; holder: string; lease: Lease }
+  | { type: 'note'; message: string }
   | { type: 'done'; outcome: DeployOutcome; release: string; message: string };
 
 export interface DeployRequest {
@@ -46,9 +51,9 @@ export interface DeployRequest {
    * resolving `ref` again; a dir or tarball source must still pack to this SHA-256. */
   revision?: string;
   user?: string;
-  /** Take over a lock left by someone else (a console that died mid-deploy), or ('console') only a
-   * lock a Fleetdeck console left, never a cap run's; recorded on the host. */
-  takeOver?: steps.TakeOver;
+  /** Which locks held by others it takes over (shared/deploy/lock.ts); each take-over is recorded
+   * on the host (.fleetdeck/takeovers.log), in a note and in the outcome. */
+  takeOver?: TakeOver;
   /** Each host's release before this deploy, known from an earlier run of it (resume, undo). */
   previous?: Record<string, string | null>;
   control?: DeployControl;
@@ -86,12 +91,19 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   const releasesOn: Record<string, string[]> = {};
   const previous: Record<string, string | null> = {};
   const locked: string[] = [];
+  const lock = lockSettings(req.spec.lock);
+  /** The locks preflight found that this deploy takes over, by host. */
+  const takeFrom: Record<string, steps.TakeFrom> = {};
+  const tookOver: string[] = [];
+  let heartbeat: LockHeartbeat | null = null;
   const byName = new Map(req.hosts.map((h) => [h.name, h]));
+  const holder = holderLine({ user, machine: hostname(), pid: process.pid, since: new Date(), kind, app: req.app, release });
   /** The release each host moves to: the deploy's, or for an undo the host's own previous one. */
   const targetOf = (h: string): string => (kind === 'undo' ? (previous[h] ?? '') : release);
 
-  /** Runs a script on a host as one step; `stoppable` steps first pass the pause/abort checkpoint. */
-  const step = async (host: string, name: StepName, script: string, stoppable = true): Promise<string> => {
+  /** Runs a script on a host as one step; `stoppable` steps first pass the pause/abort checkpoint.
+   * `judge` fails the step when what it printed is a reason to stop (null: fine). */
+  const step = async (host: string, name: StepName, script: string, stoppable = true, judge: (out: string) => string | null = () => null): Promise<string> => {
     if (stoppable) await control.checkpoint();
     const started = Date.now();
     onEvent({ type: 'step', host, step: name, state: 'running', output: '', ms: 0 });
@@ -100,6 +112,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     try {
       const { code } = await pool.exec(host, script, { onStdout: (c) => (out += c.toString()), onStderr: (c) => (err += c.toString()), timeoutMs: 10 * 60_000 });
       if (code !== 0) throw new StepFailure(`${name} on ${host} failed (exit ${code}): ${(err || out).trim().split('\n').slice(-3).join(' / ')}`);
+      const problem = judge(out);
+      if (problem) throw new StepFailure(`${name} on ${host} failed: ${problem}`);
       onEvent({ type: 'step', host, step: name, state: 'ok', output: out + err, ms: Date.now() - started });
       return out.trim();
     } catch (error) {
@@ -149,21 +163,35 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     (packed as PackedSource | null)?.dispose();
   }
   const stuck = await unlockAll();
-  const [outcome, said] = ending;
+  const [outcome, mainly] = ending;
+  const said = tookOver.length === 0 ? mainly : `${mainly} It took over the lock on ${tookOver.join(', ')} (.fleetdeck/takeovers.log there says whose).`;
   const message = stuck.length === 0 ? said : `${said} The deploy lock could not be removed on ${stuck.map((f) => f.host).join(', ')} (${stuck.map((f) => f.error).join('; ')}); Releases shows it, and the next deploy can take it over.`;
   onEvent({ type: 'done', outcome, release, message });
   return { outcome, release, message, previous };
 
   async function unlockAll(): Promise<HostFailure[]> {
+    await heartbeat?.stop();
     const failed: HostFailure[] = [];
-    await Promise.all(locked.map((h) => limit.run(() => step(h, 'unlock', steps.unlockScript(ctx), false).catch((e: Error) => void failed.push({ host: h, error: e.message })))));
+    await Promise.all(locked.map((h) => limit.run(() => step(h, 'unlock', steps.unlockScript(ctx, holder), false).catch((e: Error) => void failed.push({ host: h, error: e.message })))));
     return failed;
+  }
+
+  /** Why a host's lock stops this deploy (null: there is none, or it may take it over). */
+  function lockProblem(h: string, facts: LockFacts | null): string | null {
+    if (!facts) return null;
+    const lease = leaseOf(facts, lock);
+    if (takesOver(req.takeOver ?? false, facts.holder, lease, release)) {
+      takeFrom[h] = { holder: facts.holder, note: `${holder} took over the lock of ${facts.holder || 'unknown'}, ${leaseText(lease)}` };
+      return null;
+    }
+    onEvent({ type: 'locked', host: h, holder: facts.holder, lease });
+    return describeLock(facts.holder, lease);
   }
 
   async function deploy(): Promise<Ending> {
     // Preflight and lock: nothing on any host changes unless every host can take the deploy.
     const preflight = await everywhere(names, async (h) => {
-      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files, req.takeOver)));
+      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files), true, (out) => lockProblem(h, steps.parseListing(out).lock)));
       releasesOn[h] = listing.releases;
       previous[h] = req.previous?.[h] ?? (kind === 'undo' ? previousOf(listing.releases, release) : listing.current);
       if (listing.current === release && kind !== 'undo') switched.push(h);
@@ -178,10 +206,20 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       if (names.length === 0) return done('succeeded', `No host runs ${release}; nothing to undo.`);
     }
 
-    const holder = `${user}@${hostname()} pid ${process.pid} since ${new Date().toISOString()} (${kind} ${req.app} ${release})`;
     const lockFailures = await everywhere(names, async (h) => {
-      await step(h, 'lock', steps.lockScript(ctx, holder, req.takeOver));
+      const out = await step(h, 'lock', steps.lockScript(ctx, holder, takeFrom[h] ?? null));
       locked.push(h);
+      if (out) {
+        tookOver.push(h);
+        onEvent({ type: 'note', message: `${h}: ${out}` });
+      }
+    });
+    heartbeat = new LockHeartbeat({
+      pool,
+      hosts: () => locked,
+      script: steps.heartbeatScript(ctx, holder),
+      everyMs: lock.heartbeatMs,
+      onLost: (h, now) => onEvent({ type: 'note', message: `The lock on ${h} is no longer this deploy's: ${now} holds it now.` }),
     });
     if (lockFailures.length > 0) return done('failed', `Could not lock every host, nothing was changed: ${lockFailures.map((f) => f.error).join('; ')}`);
 
@@ -266,7 +304,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     // An undone release stays (it can be resumed); otherwise the release each host came from.
     const keepAlso = kind === 'undo' ? release : (previous[h] ?? null);
     const remove = releasesToRemove(releases, req.spec.keep_releases, to, keepAlso);
-    await step(h, 'cleanup', steps.finishScript(ctx, line, remove), false);
+    await step(h, 'cleanup', steps.finishScript(ctx, line, remove, holder), false);
     locked.splice(locked.indexOf(h), 1);
   }
 

@@ -25,7 +25,7 @@ export interface StartRequest {
   app: string;
   ref?: string | undefined;
   release?: string | undefined;
-  takeOver: boolean;
+  takeOver: boolean | 'stale';
   resume?: number | undefined;
   undo?: number | undefined;
   stage?: string | undefined;
@@ -135,8 +135,9 @@ export class DeployService implements Disposable {
             ...(ref !== undefined ? { ref } : {}),
             ...(revision !== undefined ? { revision } : {}),
             user,
-            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over,
-            // but not a lock Capistrano took since (its deploy may be running); the user can, on purpose.
+            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over (and
+            // any stale console's lock), but not a live one another console or Capistrano took since
+            // (its deploy may be running); the user can, on purpose.
             takeOver: req.takeOver || (record?.outcome === 'interrupted' ? 'console' : false),
             // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
             ...(record && req.promote === undefined ? { previous: record.previous } : {}),

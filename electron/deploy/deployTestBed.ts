@@ -17,6 +17,8 @@ export interface DeployTestBed {
   dir: string;
   fleet: RunningFleet;
   pool: SshPool;
+  /** Another pool to the same hosts: the connections of a second console (dispose it to make that console go away). */
+  openPool(): SshPool;
   hosts: Host[];
   commits: ReturnType<typeof sampleAppRepo>;
   /** The sample app as app "shop" of the app role, with `extra` settings over the defaults. */
@@ -43,12 +45,14 @@ export async function deployTestBed(octet: number, hosts = 4): Promise<DeployTes
   mkdirSync(join(dir, 'repo'));
   const commits = sampleAppRepo(join(dir, 'repo'));
   const byName = fleetHosts(fleet.fleetFile);
-  const pool = new SshPool({ lookup: (n) => byName.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+  const openPool = (): SshPool => new SshPool({ lookup: (n) => byName.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+  const pool = openPool();
   const appDir = (h: number): string => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
   return {
     dir,
     fleet,
     pool,
+    openPool,
     hosts: [...byName.values()],
     commits,
     spec: (extra = {}) =>

@@ -1,10 +1,11 @@
-import { CAPISTRANO_HOLDER } from '../../shared/deploy/release';
+import { parseLockFacts, type LockFacts } from '../../shared/deploy/lock';
 import { shellQuote } from '../run/runService';
 
 // The shell each deploy step runs on a host, in Capistrano's layout:
 //   <deploy_to>/releases/<id>/  current -> releases/<id>  shared/  repo/  revisions.log
-// plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder file. Capistrano
-// takes the same lock with capistrano/fleetdeck_lock.rake (its holder starts with CAPISTRANO_HOLDER).
+// plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder and heartbeat
+// files (shared/deploy/lock.ts). Capistrano takes the same lock with capistrano/fleetdeck_lock.rake
+// (its holder starts with CAPISTRANO_HOLDER; it writes no heartbeat).
 // Every value from the fleet file or the user is quoted; `~/` is the remote user's home.
 
 export function remoteDir(path: string): string {
@@ -18,24 +19,33 @@ export interface StepContext {
 
 const cd = (c: StepContext): string => `set -eu; cd ${remoteDir(c.deployTo)}`;
 
-/** Whose lock a deploy takes over: nobody's, anybody's (the user asked for it), or only a lock a
- * Fleetdeck console left ('console': resuming a deploy whose console died never takes the lock of
- * a cap run that may be deploying right now). */
-export type TakeOver = boolean | 'console';
+/** The lock's holder line as its holder file has it (first line, at most 500 bytes). */
+const HOLDER = '"$(head -n 1 .fleetdeck/lock/holder 2>/dev/null | head -c 500)"';
 
-/** The shell test that the lock is there and not to be taken over. */
-function lockedTest(takeOver: TakeOver): string | null {
-  if (takeOver === true) return null;
-  return takeOver === 'console' ? `grep -qs ${shellQuote(`^${CAPISTRANO_HOLDER}`)} .fleetdeck/lock/holder` : '[ -d .fleetdeck/lock ]';
-}
+/** Writes the host's time as the lock's heartbeat; renamed into place, so a reader never sees it half written. */
+const BEAT = 'date +%s > .fleetdeck/lock/heartbeat.tmp && mv -f .fleetdeck/lock/heartbeat.tmp .fleetdeck/lock/heartbeat';
 
-/** Creates the layout if new; fails with a message if the lock is held. Prints the current release. */
-export function preflightScript(c: StepContext, linkedFiles: readonly string[], takeOver: TakeOver = false): string {
-  const locked = lockedTest(takeOver);
+/** Prints the lock, if there is one, for parseLockFacts (shared/deploy/lock.ts): its holder, and
+ * the age on the host's own clock of its heartbeat or, without one (Capistrano's), of the lock. */
+export const LOCK_FACTS = [
+  'if [ -d .fleetdeck/lock ]; then',
+  `  printf 'lock=%s\\n' ${HOLDER}`,
+  '  now=$(date +%s); beat=$(cat .fleetdeck/lock/heartbeat 2>/dev/null || true)',
+  '  case "$beat" in',
+  `    ''|*[!0-9]*) echo "lock_age=$((now - $(stat -c %Y .fleetdeck/lock 2>/dev/null || echo "$now"))) taken" ;;`,
+  '    *) echo "lock_age=$((now - beat)) heartbeat" ;;',
+  '  esac',
+  'fi',
+].join('\n');
+
+/** Creates the layout if new; fails with a message if a linked file is missing or the disk is
+ * full. Prints the lock (LOCK_FACTS: the runner decides whether it may take it), the current
+ * release and the releases present. */
+export function preflightScript(c: StepContext, linkedFiles: readonly string[]): string {
   return [
     `mkdir -p ${remoteDir(c.deployTo)}/releases ${remoteDir(c.deployTo)}/shared ${remoteDir(c.deployTo)}/.fleetdeck`,
     cd(c),
-    ...(locked ? [`if ${locked}; then echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >&2; exit 3; fi`] : []),
+    LOCK_FACTS,
     ...linkedFiles.map((f) => `[ -e shared/${shellQuote(f)} ] || { echo "linked file shared/${f.replace(/"/g, '')} is missing" >&2; exit 4; }`),
     `df -Pk . | awk 'NR==2 { if ($4 < 102400) { print "less than 100 MB free" > "/dev/stderr"; exit 5 } }'`,
     'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
@@ -43,29 +53,44 @@ export function preflightScript(c: StepContext, linkedFiles: readonly string[], 
   ].join('\n');
 }
 
-/** What preflight prints: where current points, and the releases present, oldest first. */
-export function parseListing(out: string): { current: string | null; releases: string[] } {
+/** What preflight prints: the lock, where current points, and the releases present, oldest first. */
+export function parseListing(out: string): { current: string | null; releases: string[]; lock: LockFacts | null } {
   const lines = out.split('\n');
-  return { current: lines.find((l) => l.startsWith('current='))?.slice(8) || null, releases: lines.filter((l) => /^\d{14}$/.test(l)).sort() };
+  return { current: lines.find((l) => l.startsWith('current='))?.slice(8) || null, releases: lines.filter((l) => /^\d{14}$/.test(l)).sort(), lock: parseLockFacts(lines) };
 }
 
-/** Takes the lock; with takeOver, a lock left by someone else (a console that died) is taken and
- * the take-over written to .fleetdeck/takeovers.log; a lock it may not take makes mkdir fail. */
-export function lockScript(c: StepContext, holder: string, takeOver: TakeOver = false): string {
-  const locked = lockedTest(takeOver);
+/** A lock preflight saw and the runner may take: its holder line, and the line takeovers.log gets. */
+export interface TakeFrom {
+  holder: string;
+  note: string;
+}
+
+/** Takes the lock and writes its holder and first heartbeat. With takeFrom, the lock preflight saw
+ * is removed first, if it is still that holder's, and the take-over written to
+ * .fleetdeck/takeovers.log (and printed); any other lock makes mkdir fail. */
+export function lockScript(c: StepContext, holder: string, takeFrom: TakeFrom | null = null): string {
   return [
     cd(c),
     'mkdir -p .fleetdeck',
-    ...(takeOver
-      ? [`if [ -d .fleetdeck/lock ]${locked ? ` && ! ${locked}` : ''}; then printf '%s took over the lock of %s\\n' ${shellQuote(holder)} "$(cat .fleetdeck/lock/holder 2>/dev/null || echo unknown)" >> .fleetdeck/takeovers.log; rm -rf .fleetdeck/lock; fi`]
+    ...(takeFrom
+      ? [`if [ -d .fleetdeck/lock ] && [ ${HOLDER} = ${shellQuote(takeFrom.holder)} ]; then printf '%s\\n' ${shellQuote(takeFrom.note)} | tee -a .fleetdeck/takeovers.log; rm -rf .fleetdeck/lock; fi`]
       : []),
     `mkdir .fleetdeck/lock || { echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null)" >&2; exit 3; }`,
     `printf '%s\\n' ${shellQuote(holder)} > .fleetdeck/lock/holder`,
+    BEAT,
   ].join('\n');
 }
 
-export function unlockScript(c: StepContext): string {
-  return [cd(c), 'rm -rf .fleetdeck/lock'].join('\n');
+/** Refreshes the heartbeat while the lock is still `holder`'s; prints "lost <holder>" when it is not. */
+export function heartbeatScript(c: StepContext, holder: string): string {
+  return [cd(c), `if [ ${HOLDER} = ${shellQuote(holder)} ]; then ${BEAT}; else echo "lost "${HOLDER}; fi`].join('\n');
+}
+
+/** Removes the lock if it is still `holder`'s: one taken over meanwhile is its new holder's. */
+const unlockOwn = (holder: string): string => `if [ ${HOLDER} = ${shellQuote(holder)} ]; then rm -rf .fleetdeck/lock; fi`;
+
+export function unlockScript(c: StepContext, holder: string): string {
+  return [cd(c), unlockOwn(holder)].join('\n');
 }
 
 /** Where a release's files come from: the git mirror, or a tarball uploaded to the host. */
@@ -116,6 +141,6 @@ export function restartScript(c: StepContext, restart: string): string {
 
 /** The end of a deploy on a host, in one round trip: the revisions.log line, old releases
  * removed, the lock released. */
-export function finishScript(c: StepContext, line: string, remove: readonly string[]): string {
-  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`, ...remove.map((id) => `rm -rf releases/${shellQuote(id)}`), 'rm -rf .fleetdeck/lock'].join('\n');
+export function finishScript(c: StepContext, line: string, remove: readonly string[], holder: string): string {
+  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`, ...remove.map((id) => `rm -rf releases/${shellQuote(id)}`), unlockOwn(holder)].join('\n');
 }

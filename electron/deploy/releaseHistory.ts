@@ -1,9 +1,10 @@
+import { leaseOf, lockSettings, parseLockFacts, type Lease } from '../../shared/deploy/lock';
 import { parseLogLine, type LogEntry } from '../../shared/deploy/release';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
-import { remoteDir } from './hostSteps';
+import { LOCK_FACTS, remoteDir } from './hostSteps';
 
 // What the hosts themselves say about an app's releases: the releases present, where `current`
 // points, and the tail of revisions.log — so a deploy by another operator, or by Capistrano,
@@ -16,6 +17,8 @@ export interface HostReleases {
   log: LogEntry[];
   /** Who holds the deploy lock (.fleetdeck/lock/holder), or null when it is free. */
   lock: string | null;
+  /** How alive that lock is, by the app's `lock` settings (null when it is free). */
+  lease: Lease | null;
   error: string | null;
 }
 
@@ -26,11 +29,12 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
   const script = [
     `cd ${dir} 2>/dev/null || { echo "not deployed yet"; exit 0; }`,
     'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
-    '[ -d .fleetdeck/lock ] && echo "lock=$(head -c 500 .fleetdeck/lock/holder 2>/dev/null || echo unknown)"',
+    LOCK_FACTS,
     'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true',
     `echo ${MARK}`,
     'tail -n 50 revisions.log 2>/dev/null || true',
   ].join('\n');
+  const settings = lockSettings(spec.lock);
   const limit = new Semaphore(20);
   return Promise.all(
     hosts.map((h) =>
@@ -39,17 +43,19 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
         try {
           await pool.exec(h.name, script, { onStdout: (c) => (out += c.toString()), timeoutMs: 30_000 });
         } catch (error) {
-          return { host: h.name, current: null, releases: [], log: [], lock: null, error: (error as Error).message };
+          return { host: h.name, current: null, releases: [], log: [], lock: null, lease: null, error: (error as Error).message };
         }
         const [head = '', tail = ''] = out.split(`${MARK}\n`);
         const lines = head.split('\n').filter(Boolean);
         const current = lines.find((l) => l.startsWith('current='))?.slice(8) || null;
+        const lock = parseLockFacts(lines);
         return {
           host: h.name,
           current,
           releases: lines.filter((l) => /^\d{14}$/.test(l)),
           log: tail.split('\n').filter(Boolean).map(parseLogLine),
-          lock: lines.find((l) => l.startsWith('lock='))?.slice(5) ?? null,
+          lock: lock ? lock.holder || 'unknown' : null,
+          lease: lock ? leaseOf(lock, settings) : null,
           error: null,
         };
       }),

@@ -1,4 +1,5 @@
 import type { FleetProblem } from '../../shared/fleet/model';
+import { briefDuration } from '../../shared/duration';
 
 // How times, paths and problems read in the console. Times are local, 24-hour, to the second:
 // an operator compares them with logs.
@@ -40,11 +41,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** How long ago, briefly: "12 s", "5 min", "3 h", "2 d". */
 export function since(ms: number, now: number = Date.now()): string {
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 90) return `${s} s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86400)} d`;
+  return briefDuration((now - ms) / 1000);
 }
 
 /** A number for a chart axis or a table: 3 significant digits, k/M/G for big ones. */

@@ -1,4 +1,5 @@
 import type { ControlStateName, DeployEventMessage } from '../../shared/contract/deploy';
+import type { Lease } from '../../shared/deploy/lock';
 
 // A deploy as the Deploys view shows it, folded from its events (deploy.watch replays them all,
 // so a view that mounts late or after a reload builds the same picture).
@@ -22,10 +23,12 @@ export interface DeployProgress {
   steps: Record<string, Partial<Record<string, StepProgress>>>;
   waves: Record<number, 'running' | 'ok' | 'failed'>;
   notes: string[];
+  /** Locks preflight found and the deploy could not take, by host (what "Take over" would take). */
+  locks: Record<string, { holder: string; lease: Lease }>;
   done: Extract<DeployEventMessage, { type: 'done' }> | null;
 }
 
-export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, hosts: [], stage: null, promotedFrom: null, control: 'running', steps: {}, waves: {}, notes: [], done: null };
+export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, hosts: [], stage: null, promotedFrom: null, control: 'running', steps: {}, waves: {}, notes: [], locks: {}, done: null };
 
 export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProgress {
   switch (e.type) {
@@ -35,6 +38,8 @@ export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProg
       return { ...p, control: e.state };
     case 'note':
       return { ...p, notes: [...p.notes, e.message] };
+    case 'locked':
+      return { ...p, locks: { ...p.locks, [e.host]: { holder: e.holder, lease: e.lease } } };
     case 'previous':
     case 'prepared':
       return p;

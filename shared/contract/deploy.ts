@@ -9,6 +9,10 @@ export const DeployKindSchema = z.enum(['deploy', 'rollback', 'undo']);
 export const ControlStateSchema = z.enum(['running', 'paused', 'aborting', 'aborting-rollback']);
 export type ControlStateName = z.infer<typeof ControlStateSchema>;
 
+/** How alive a held deploy lock is: the age, measured on the host, of its heartbeat (or, for a lock
+ * without one, of the lock), and whether that makes it stale. */
+export const LeaseSchema = z.object({ ageSeconds: z.number(), heartbeat: z.boolean(), stale: z.boolean() });
+
 export const DeployEventSchema = z.discriminatedUnion('type', [
   /** First event of every deploy: its id for deploy.control and deploy.watch. */
   z.object({
@@ -28,6 +32,8 @@ export const DeployEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('previous'), hosts: z.record(z.string(), z.string().nullable()) }),
   /** Every host prepared the release from this revision (a git commit, or a dir/tarball's SHA-256). */
   z.object({ type: z.literal('prepared'), revision: z.string() }),
+  /** Preflight found a lock on this host that the deploy may not take (shared/deploy/lock.ts). */
+  z.object({ type: z.literal('locked'), host: z.string(), holder: z.string(), lease: LeaseSchema }),
   z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number() }),
   z.object({ type: z.literal('wave'), index: z.number().int(), hosts: z.array(z.string()), state: z.enum(['running', 'ok', 'failed']) }),
   z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
@@ -39,8 +45,9 @@ export const DeployStartSchema = z
     app: z.string().min(1),
     ref: z.string().min(1).max(200).optional(),
     release: z.string().regex(/^\d{14}$/).optional(),
-    /** Take over a lock another holder left (recorded on each host). */
-    takeOver: z.boolean().default(false),
+    /** Take over the locks of other holders (recorded on each host): 'stale' only stale ones, true
+     * any, live ones too (the view asks for the app's name first). */
+    takeOver: z.union([z.boolean(), z.literal('stale')]).default(false),
     /** Resume the recorded deploy with this id: same release, prepared hosts re-used. */
     resume: z.number().int().optional(),
     /** Undo the recorded deploy with this id: hosts on its release go back to their previous one. */
@@ -74,8 +81,10 @@ export const HostReleasesSchema = z.object({
   releases: z.array(z.string()),
   /** The last lines of the host's revisions.log, oldest first. */
   log: z.array(LogEntrySchema),
-  /** Who holds the deploy lock, or null when it is free. */
+  /** Who holds the deploy lock (its holder line), or null when it is free. */
   lock: z.string().nullable(),
+  /** The held lock's heartbeat and staleness (null when it is free). */
+  lease: LeaseSchema.nullable(),
   error: z.string().nullable(),
 });
 export type HostReleasesMessage = z.infer<typeof HostReleasesSchema>;

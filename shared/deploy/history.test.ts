@@ -24,11 +24,19 @@ describe('release history', () => {
     expect(isRecoverable(record)).toBe(true);
     expect(isRecoverable({ ...record, outcome: 'succeeded' })).toBe(false);
     expect(isRecoverable({ ...record, kind: 'rollback' })).toBe(false);
-    const locked = reports.map((r) => ({ ...r, lock: r.host === 'c' ? 'alice@laptop' : null }));
+    const own = 'alice@laptop pid 7 since 2026-01-02T00:00:00.000Z (deploy shop 20260102000000)';
+    const locked = reports.map((r) => ({ ...r, lock: r.host === 'c' ? own : null }));
     expect(recoveryPlan(record, locked)).toBe('20260102000000 runs on a; not on c (20260101000000). The lock it left on c is taken over.');
-    expect(recoveryPlan({ ...record, outcome: 'failed' }, locked)).toBe('20260102000000 runs on a; not on c (20260101000000).');
+    // A failed deploy removed its locks; one still there (its unlock failed) stops a resume, which takes over nothing.
+    expect(recoveryPlan({ ...record, outcome: 'failed' }, locked)).toMatch(/^20260102000000 runs on a; not on c \(20260101000000\)\. Another deploy holds the lock on c \(alice@laptop/);
     const cap = 'capistrano carol@laptop pid 42 since 2026-01-02T00:00:00.000Z (cap production deploy, shop)';
-    const capLocked = reports.map((r) => ({ ...r, lock: r.host === 'a' ? cap : r.host === 'c' ? 'alice@laptop' : null }));
+    const capLocked = reports.map((r) => ({ ...r, lock: r.host === 'a' ? cap : r.host === 'c' ? own : null }));
     expect(recoveryPlan(record, capLocked)).toBe(`20260102000000 runs on a; not on c (20260101000000). The lock it left on c is taken over. Capistrano holds the lock on a (${cap}): this stops at preflight until cap gives it back.`);
+    // Another console's lock: taken over only once it is stale.
+    const other = 'bob@desk pid 9 since 2026-01-02T00:05:00.000Z (deploy shop 20260102000500)';
+    const live = { ageSeconds: 5, heartbeat: true, stale: false };
+    const othersLock = (lease: typeof live) => reports.map((r) => ({ ...r, lock: r.host === 'c' ? other : null, lease: r.host === 'c' ? lease : null }));
+    expect(recoveryPlan(record, othersLock(live))).toBe(`20260102000000 runs on a; not on c (20260101000000). Another deploy holds the lock on c (locked by ${other}, last heartbeat 5 s ago (live)): this stops at preflight until it ends or its lock goes stale.`);
+    expect(recoveryPlan(record, othersLock({ ageSeconds: 120, heartbeat: true, stale: true }))).toBe('20260102000000 runs on a; not on c (20260101000000). The stale lock of another console on c is taken over.');
   });
 });

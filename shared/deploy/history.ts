@@ -1,3 +1,4 @@
+import { describeLock, parseHolder, takesOver, type Lease } from './lock';
 import { isCapistranoHolder, type LogEntry } from './release';
 
 // The release history of an app from what its hosts say: every release present on some host,
@@ -11,6 +12,8 @@ export interface HostReport {
   log: readonly LogEntry[];
   /** Who holds the deploy lock, or null when it is free. */
   lock?: string | null;
+  /** How alive that lock is (shared/deploy/lock.ts). */
+  lease?: Lease | null;
   error: string | null;
 }
 
@@ -60,6 +63,9 @@ export interface RecordFacts {
   outcome: string | null;
 }
 
+/** A lock whose liveness is not known is taken as live. */
+const LIVE: Lease = { ageSeconds: 0, heartbeat: true, stale: false };
+
 /** A deploy cut short (console killed, failed, aborted) can be resumed or undone. */
 export function isRecoverable(record: RecordFacts): boolean {
   return record.kind === 'deploy' && record.outcome !== null && ['interrupted', 'failed', 'aborted'].includes(record.outcome);
@@ -70,12 +76,19 @@ export function recoveryPlan(record: RecordFacts, reports: readonly HostReport[]
   const mine = reports.filter((r) => record.hosts.includes(r.host));
   const on = mine.filter((r) => r.current === record.release).map((r) => r.host);
   const off = mine.filter((r) => r.current !== record.release).map((r) => `${r.host} (${r.current ?? 'none'})`);
-  const locked = mine.filter((r) => r.lock && !isCapistranoHolder(r.lock)).map((r) => r.host);
-  const byCap = mine.filter((r) => r.lock && isCapistranoHolder(r.lock));
+  const held = mine.filter((r): r is HostReport & { lock: string } => Boolean(r.lock));
+  // What a resume of an interrupted deploy takes over by itself (deployService.ts): its own lock and
+  // stale ones of consoles, never a live lock of another console nor Capistrano's.
+  const taken = (r: HostReport & { lock: string }): boolean => record.outcome === 'interrupted' && takesOver('console', r.lock, r.lease ?? LIVE, record.release);
+  const own = held.filter((r) => taken(r) && parseHolder(r.lock)?.release === record.release).map((r) => r.host);
+  const stale = held.filter((r) => taken(r) && !own.includes(r.host)).map((r) => r.host);
+  const byCap = held.filter((r) => !taken(r) && isCapistranoHolder(r.lock));
+  const byOthers = held.filter((r) => !taken(r) && !isCapistranoHolder(r.lock));
   return [
     `${record.release} runs on ${on.join(', ') || 'no host'}; ${off.length ? `not on ${off.join(', ')}` : 'every host has it'}.`,
-    // Only an interrupted deploy's own lock is taken over by resuming it (deployService.ts), never Capistrano's.
-    locked.length && record.outcome === 'interrupted' ? `The lock it left on ${locked.join(', ')} is taken over.` : '',
+    own.length ? `The lock it left on ${own.join(', ')} is taken over.` : '',
+    stale.length ? `The stale lock of another console on ${stale.join(', ')} is taken over.` : '',
     byCap.length ? `Capistrano holds the lock on ${byCap.map((r) => `${r.host} (${r.lock})`).join(', ')}: this stops at preflight until cap gives it back.` : '',
+    byOthers.length ? `Another deploy holds the lock on ${byOthers.map((r) => `${r.host} (${r.lease ? describeLock(r.lock, r.lease) : r.lock})`).join(', ')}: this stops at preflight until it ends or its lock goes stale.` : '',
   ].filter(Boolean).join(' ');
 }

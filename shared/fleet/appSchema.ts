@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../duration';
 
 // An app in the fleet file's `apps:`: where it lives on its hosts, where its code comes from, and
 // how a deploy ships it (waves, gates, what to keep). Checked when the file loads, with lines.
@@ -30,5 +31,13 @@ export const AppSchema = z.strictObject({
   /** Environments that are stages of this app, in deploy order (staging before production). */
   stages: z.array(z.string().min(1)).optional(),
   notify: z.strictObject({ webhook: z.string().regex(/^https?:\/\//) }).optional(),
+  /** The deploy lock (shared/deploy/lock.ts): how often a deploy refreshes its heartbeat on each
+   * locked host; after how long without one a lock is stale (taken over after one confirmation,
+   * a live one only after the app's name is typed); and, for a lock that has no heartbeat
+   * (Capistrano's), after how long since it was taken. */
+  lock: z
+    .strictObject({ heartbeat: DurationText.default('15s'), stale_after: DurationText.default('45s'), stale_without_heartbeat: DurationText.default('1h') })
+    .refine((l) => parseDuration(l.stale_after) >= 2 * parseDuration(l.heartbeat), { message: 'stale_after must be at least twice heartbeat (a beat can be late)', path: ['stale_after'] })
+    .prefault({}),
 });
 export type AppSpec = z.output<typeof AppSchema>;

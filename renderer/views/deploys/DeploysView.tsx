@@ -4,6 +4,7 @@ import type { AppSummary } from '../../../shared/fleet/model';
 import { controlsFor, progressTitle, type DeployProgress, type StepProgress } from '../../state/deployProgress';
 import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';
+import { TakeOverLocks } from './TakeOverLocks';
 import { useAppDeploy } from './useAppDeploy';
 import { useProductionName } from './useProductionName';
 import { useStageHosts } from './useStageHosts';
@@ -34,7 +35,7 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   const targets = progress.id !== null ? progress.hosts : stageHosts;
   const waves = planWaves(targets, app.waves as WaveSpec[]);
   const needs = useProductionName(targets);
-  const go = (takeOver = false): void => start({ takeOver, ...(stage !== null ? { stage } : {}), ...(ref.trim() ? { ref: ref.trim() } : {}) });
+  const go = (takeOver: boolean | 'stale' = false): void => start({ takeOver, ...(stage !== null ? { stage } : {}), ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (
     <section className="deploy-panel" aria-label={`Deploy ${app.name}`}>
@@ -108,12 +109,10 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
         <p className={`deploy-done deploy-${progress.done.outcome.replace(' ', '-')}`} data-testid="deploy-done" data-outcome={progress.done.outcome}>
           <strong>{progress.done.outcome}</strong> — {progressTitle(progress)}: {progress.done.message}
           {/* Taking over repeats a plain deploy; a promotion is started again from Releases. */}
-          {progress.done.outcome === 'failed' && /locked by/.test(progress.done.message) && !progress.promotedFrom ? (
+          {progress.done.outcome === 'failed' && Object.keys(progress.locks).length > 0 && !progress.promotedFrom ? (
             <>
               {' '}
-              <button type="button" className="button button-danger" data-testid="deploy-takeover" onClick={() => go(true)}>
-                Take over the lock and deploy
-              </button>
+              <TakeOverLocks app={app.name} locks={progress.locks} onTakeOver={go} />
             </>
           ) : null}
         </p>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/contract/deploy';
 import { releaseRows } from '../../../shared/deploy/history';
+import { describeLock } from '../../../shared/deploy/lock';
 import { stageDrift } from '../../../shared/deploy/stages';
 import type { AppSummary } from '../../../shared/fleet/model';
 import { useAppStore, useClient } from '../../state/react';
@@ -79,9 +80,9 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
                 {r.error ? <span className="state-text state-critical">{r.error}</span> : (r.current ?? 'none')}
                 {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts{stageOf.has(r.host) ? ` in ${stageOf.get(r.host)}` : ''} run {expectedOf.get(r.host)}</span> : null}
                 {r.lock ? (
-                  <span className="state-text state-warning host-lock" data-testid="host-lock" title={`locked by ${r.lock}`}>
+                  <span className={`state-text ${r.lease?.stale ? 'state-critical' : 'state-warning'} host-lock`} data-testid="host-lock" data-lease={r.lease?.stale ? 'stale' : 'live'}>
                     {' '}
-                    · locked by {r.lock}
+                    · {r.lease ? describeLock(r.lock, r.lease) : `locked by ${r.lock}`}
                   </span>
                 ) : null}
               </td>
