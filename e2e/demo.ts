@@ -19,7 +19,8 @@ console.log('demo: building the console…');
 if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
 console.log(`demo: starting ${values.hosts} test hosts in ${dir}…`);
-const fleet = await fleetUp({ hosts: Number(values.hosts), dir, sampleApp: true });
+// The sample app deploys to staging first; Releases then offers to promote it to production.
+const fleet = await fleetUp({ hosts: Number(values.hosts), dir, sampleApp: true, appStages: ['staging', 'production'] });
 console.log(`demo: fleet file ${fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
 
 // The demo keeps its history beside its fleet, not in the user's Fleetdeck folder.

@@ -45,6 +45,8 @@ export interface FleetOptions {
   /** The sample app (e2e/fleet/sampleApp.ts) as app "shop" of the app role, from a git
    * repository the fleet creates in <dir>/sample-app. */
   sampleApp?: boolean;
+  /** The sample app's stages, e.g. ['staging', 'production'] (the demo's). */
+  appStages?: string[];
   /** HAProxy on the production lb host in front of the production app hosts (default true;
    *  fleets of 3 hosts or more have an lb). */
   haproxy?: boolean;
@@ -201,7 +203,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
 
     const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null }), 0o600);
+    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null }), 0o600);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);
 

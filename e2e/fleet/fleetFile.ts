@@ -18,6 +18,8 @@ export interface FleetFileInput {
   interval?: string | null;
   /** The sample app's git repository: adds app "shop" on the app role. */
   appRepo?: string | null;
+  /** The app's stages (deploy to the first, promote to the next), when it has them. */
+  appStages?: string[] | null;
 }
 
 /** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
@@ -72,6 +74,7 @@ export function renderFleetYaml(input: FleetFileInput): string {
       `    health: { http: "http://{address}:${SAMPLE_APP_PORT}/health", within: 10s }`,
       '    waves: [1, "50%", "100%"]',
       '    keep_releases: 3',
+      ...(input.appStages ? [`    stages: [${input.appStages.map(scalar).join(', ')}]`] : []),
     );
   }
   return lines.join('\n') + '\n';

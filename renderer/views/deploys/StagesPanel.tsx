@@ -21,7 +21,10 @@ export function StagesPanel({ app, byStage, reports, records, launch }: { app: A
           <strong>{s.stage}</strong> runs <span className="mono" data-testid="stage-runs">{s.running.join(', ') || 'nothing yet'}</span>{' '}
           <span className="muted">on {s.hosts.join(', ') || 'no host'}</span>{' '}
           {!s.promote ? null : confirming === s.stage ? (
-            <PromoteConfirm app={app} state={s} promote={s.promote} toHosts={byStage.get(s.promote.to) ?? []} reports={reports} onCancel={() => setConfirming(null)} launch={launch} />
+            // On a line of its own: the plan is a sentence, and it read as part of the stage's line.
+            <div className="stage-confirm">
+              <PromoteConfirm app={app} state={s} promote={s.promote} toHosts={byStage.get(s.promote.to) ?? []} reports={reports} onCancel={() => setConfirming(null)} launch={launch} />
+            </div>
           ) : (
             <button type="button" className="button" data-testid="promote" onClick={() => setConfirming(s.stage)}>
               Promote {s.promote.record.release} to {s.promote.to}
@@ -39,7 +42,7 @@ function PromoteConfirm({ app, state, promote, toHosts, reports, onCancel, launc
   const currentOf = new Map(reports.map((r) => [r.host, r.current]));
   const waves = planWaves([...toHosts], app.waves as WaveSpec[]);
   const what = [
-    `${record.release} (revision ${record.revision?.slice(0, 10)}${record.ref ? `, ${record.ref}` : ''}) as ${state.stage} runs it, to ${to}:`,
+    `Promote ${record.release} (revision ${record.revision?.slice(0, 10)}${record.ref ? `, ${record.ref}` : ''}), as ${state.stage} runs it, to ${to}:`,
     toHosts.map((h) => `${h}: ${currentOf.get(h) ?? 'none'} → ${record.release}`).join('; '),
     `in ${waves.length} wave${waves.length === 1 ? '' : 's'} (${waves.map((w) => w.join(', ')).join(' | ')}).`,
   ].join(' ');
