@@ -7,13 +7,18 @@ export type ControlState = 'running' | 'paused' | 'aborting' | 'aborting-rollbac
 export type ControlAction = 'pause' | 'resume' | 'abort' | 'abort-rollback';
 
 export class Aborted extends Error {
-  constructor(readonly rollback: boolean) {
-    super(rollback ? 'aborted by the user, switched hosts go back' : 'aborted by the user');
+  constructor(
+    readonly rollback: boolean,
+    /** Why, in the outcome's words: "Aborted by the user" unless the runner stopped itself. */
+    readonly why = 'Aborted by the user',
+  ) {
+    super(rollback ? `${why}, switched hosts go back` : why);
   }
 }
 
 export class DeployControl {
   private current: ControlState = 'running';
+  private why: string | undefined;
   private wake = new Set<() => void>();
 
   constructor(private readonly onChange: (state: ControlState) => void = () => undefined) {}
@@ -22,8 +27,9 @@ export class DeployControl {
     return this.current;
   }
 
-  /** Applies a button; false when it means nothing now (resume while running, pause after abort). */
-  act(action: ControlAction): boolean {
+  /** Applies a button; false when it means nothing now (resume while running, pause after abort).
+   * `why` words an abort the deploy asks of itself (its lock was taken over). */
+  act(action: ControlAction, why?: string): boolean {
     const aborting = this.current === 'aborting' || this.current === 'aborting-rollback';
     const next: ControlState | null =
       action === 'pause' ? (this.current === 'running' ? 'paused' : null)
@@ -32,6 +38,7 @@ export class DeployControl {
       : action === 'abort' ? 'aborting'
       : 'aborting-rollback';
     if (!next) return false;
+    if (next === 'aborting' || next === 'aborting-rollback') this.why = why;
     this.current = next;
     this.onChange(next);
     for (const wake of [...this.wake]) wake();
@@ -67,7 +74,7 @@ export class DeployControl {
   }
 
   private throwIfAborted(): void {
-    if (this.aborting()) throw new Aborted(this.current === 'aborting-rollback');
+    if (this.aborting()) throw new Aborted(this.current === 'aborting-rollback', this.why);
   }
 
   /** Calls fn on every change of state until the returned function is called. */

@@ -115,17 +115,19 @@ describe('deploy lock heartbeat and stale leases', () => {
     expect(readFileSync(join(bed.appDir(1), '.fleetdeck', 'takeovers.log'), 'utf8')).toMatch(new RegExp(`took over the lock of ${escape(other)}, last heartbeat \\d+ s ago \\(live\\)\\n$`));
   });
 
-  it('tells a deploy whose lock was taken over meanwhile, and its unlock leaves the new holder\'s lock', async () => {
+  it('stops a deploy whose lock was taken over meanwhile, says why, and its unlock leaves the new holder\'s lock', async () => {
     await nextSecond();
     const events: DeployEvent[] = [];
-    const { control, run } = await pausedDeploy(bed.pool, events);
+    const { run } = await pausedDeploy(bed.pool, events);
     const newHolder = 'bob@desk pid 9 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)';
     rmSync(join(bed.appDir(1), '.fleetdeck', 'lock'), { recursive: true });
     mkdirSync(join(bed.appDir(1), '.fleetdeck', 'lock'));
     writeFileSync(lockFile(1, 'holder'), `${newHolder}\n`);
     await until(() => events.some((e) => e.type === 'note' && e.message === `The lock on host-2 is no longer this deploy's: ${newHolder} holds it now.`));
-    control.act('abort');
-    expect((await run).outcome).toBe('aborted');
+    // Paused, and never resumed: the deploy stops by itself.
+    const result = await run;
+    expect(result.outcome).toBe('aborted');
+    expect(result.message).toMatch(`Stopped because ${newHolder} took over the lock on host-2.`);
     expect(stepsOf(events, 'unlock')).toEqual(expect.arrayContaining(['host-1', 'host-2']));
     expect(existsSync(lockFile(0, 'holder'))).toBe(false);
     expect(readFileSync(lockFile(1, 'holder'), 'utf8')).toBe(`${newHolder}\n`);

@@ -154,10 +154,10 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       await unlockAll();
       throw error;
     }
-    if (error.rollback && kind !== 'undo') ending = done('aborted', `Aborted by the user; ${await rollBack(switched)}`);
+    if (error.rollback && kind !== 'undo') ending = done('aborted', `${error.why}; ${await rollBack(switched)}`);
     else {
       const moved = switched.filter((h) => previous[h] !== release);
-      ending = done('aborted', `Aborted by the user. ${moved.length > 0 ? `${plural(moved.length, 'host')} run ${release} (${moved.join(', ')}); the others kept their release.` : 'No host was switched.'}`);
+      ending = done('aborted', `${error.why}. ${moved.length > 0 ? `${plural(moved.length, 'host')} run ${release} (${moved.join(', ')}); the others kept their release.` : 'No host was switched.'}`);
     }
   } finally {
     (packed as PackedSource | null)?.dispose();
@@ -219,7 +219,12 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       hosts: () => locked,
       script: steps.heartbeatScript(ctx, holder),
       everyMs: lock.heartbeatMs,
-      onLost: (h, now) => onEvent({ type: 'note', message: `The lock on ${h} is no longer this deploy's: ${now} holds it now.` }),
+      // Someone took the lock on purpose: going on would be two deploys at once. Stop at the next
+      // step (hosts already switched are restarted on their new release) and touch nothing more.
+      onLost: (h, now) => {
+        onEvent({ type: 'note', message: `The lock on ${h} is no longer this deploy's: ${now} holds it now.` });
+        control.act('abort', `Stopped because ${now} took over the lock on ${h}`);
+      },
     });
     if (lockFailures.length > 0) return done('failed', `Could not lock every host, nothing was changed: ${lockFailures.map((f) => f.error).join('; ')}`);
 
