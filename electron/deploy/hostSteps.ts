@@ -5,7 +5,7 @@ import { shellQuote } from '../run/runService';
 //   <deploy_to>/releases/<id>/  current -> releases/<id>  shared/  repo/  revisions.log
 // plus <deploy_to>/.fleetdeck/lock (a directory: mkdir is atomic) with its holder and heartbeat
 // files (shared/deploy/lock.ts). Capistrano takes the same lock with capistrano/fleetdeck_lock.rake
-// (its holder starts with CAPISTRANO_HOLDER; it writes no heartbeat).
+// (its holder starts with "capistrano ", shared/deploy/lock.ts isCapistranoHolder; it writes no heartbeat).
 // Every value from the fleet file or the user is quoted; `~/` is the remote user's home.
 
 export function remoteDir(path: string): string {

@@ -20,12 +20,6 @@ interface Tracked {
   group: string;
 }
 
-/** The string kept from the last poll when the new one says the same: the new one can then go at
- * once instead of being kept (and moved by the collector) until the next poll. */
-function kept(before: string | undefined, now: string): string {
-  return before === now ? before : now;
-}
-
 function sameCheck(status: CheckStatus, check: Observed): boolean {
   return status.reason === check.reason && status.name === check.name && status.source === check.source && status.maxAttempts === check.maxAttempts;
 }
@@ -55,11 +49,11 @@ export class HostHealth {
       // nothing new for the collector to move.
       if (!before || before.memory !== memory || before.group !== group || !sameCheck(before.status, check)) {
         const status: CheckStatus = {
-          id: before?.status.id ?? check.id,
+          id: check.id,
           source: check.source,
-          name: kept(before?.status.name, check.name),
+          name: check.name,
           state: memory.state,
-          reason: kept(before?.status.reason, check.reason),
+          reason: check.reason,
           hard: memory.hard,
           attempt: memory.attempt,
           maxAttempts: check.maxAttempts,

@@ -1,5 +1,5 @@
 import { connect, IdleConnections, type Connection, type Endpoint } from './httpConnections';
-import { HttpFramingError, HttpResponseReader, HttpTooLargeError, type BodySink } from './httpResponse';
+import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
 
 // One HTTP GET for a status source, bounded every way a host can misbehave: a total deadline
 // (a server that sends nothing, or one byte a minute, still ends), a size cap (a 50 MB or endless
@@ -108,6 +108,8 @@ class Exchange {
   private connection: Connection | null = null;
   private detach: () => void = () => undefined;
   private reader: HttpResponseReader | null = null;
+  /** The body as text, when no sink of the caller's takes it. */
+  private text: TextBody | null = null;
   private settled = false;
 
   constructor(
@@ -133,7 +135,8 @@ class Exchange {
 
   private send(connection: Connection, reused: boolean): void {
     const { socket } = connection;
-    const reader = new HttpResponseReader(this.options.maxBytes, this.options.sink ?? this.options.encoding);
+    this.text = this.options.sink ? null : new TextBody(this.options.encoding);
+    const reader = new HttpResponseReader(this.options.maxBytes, this.options.sink ?? this.text!);
     this.connection = connection;
     this.reader = reader;
     // A kept-alive connection the server closed just before this request is not the host's fault:
@@ -177,7 +180,7 @@ class Exchange {
       this.reject(new GetFailure('auth', `${this.target.label} refused the credentials (HTTP ${status}): check user and password in the fleet file`));
       return;
     }
-    this.resolve({ status, body: reader.body(), latencyMs: performance.now() - this.started });
+    this.resolve({ status, body: this.text?.value() ?? '', latencyMs: performance.now() - this.started });
   }
 
   private fail(error: GetFailure): void {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HttpFramingError, HttpResponseReader, HttpTooLargeError } from './httpResponse';
+import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody } from './httpResponse';
 
 // Every response is also fed split at every byte boundary (and one byte at a time), because the
 // socket cuts the stream wherever it likes.
 
 function readAll(raw: string, options: { max?: number; cuts?: number[]; close?: boolean; encoding?: 'utf8' | 'latin1' } = {}): HttpResponseReader {
   const bytes = Buffer.from(raw, options.encoding ?? 'latin1');
-  const reader = new HttpResponseReader(options.max ?? 1 << 20, options.encoding ?? 'latin1');
+  const reader = new HttpResponseReader(options.max ?? 1 << 20, new TextBody(options.encoding ?? 'latin1'));
   let from = 0;
   for (const cut of [...(options.cuts ?? []), bytes.length]) {
     // As the socket does: one buffer for every read, overwritten by the next.
@@ -26,7 +26,7 @@ function everySplit(raw: string, check: (reader: HttpResponseReader) => void, cl
   check(readAll(raw, { cuts: Array.from({ length: length - 1 }, (_, i) => i + 1), close, encoding }));
 }
 
-const body = (r: HttpResponseReader): string => r.body();
+const body = (r: HttpResponseReader): string => (r.sink as TextBody).value();
 
 describe('HttpResponseReader', () => {
   it('reads a Content-Length body and keeps an HTTP/1.1 connection', () => {
@@ -79,7 +79,7 @@ describe('HttpResponseReader', () => {
     const r = readAll('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
     expect([r.status, body(r)]).toEqual([200, 'ok']);
     const empty = readAll('HTTP/1.1 204 No Content\r\n\r\n');
-    expect([empty.done, empty.status, empty.body()]).toEqual([true, 204, '']);
+    expect([empty.done, empty.status, body(empty)]).toEqual([true, 204, '']);
   });
 
   it('joins repeated headers', () => {

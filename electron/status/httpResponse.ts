@@ -1,11 +1,12 @@
+import { StringDecoder } from 'node:string_decoder';
+
 // Reads one HTTP/1.x response from the bytes of a socket, as they arrive: the status line and
 // headers, then a body delimited by Content-Length, by chunked transfer coding, or by the end of
 // the connection. It is the half of an HTTP client that status polling needs and no more (no
 // upgrades, no pipelining), written for the poller's cost: node:http spent twice the CPU of the
 // whole poll on 200 requests a second (README "Polling benchmark"). Pure: no sockets, no timers.
-// The body is decoded into a string as it arrives, or handed as bytes to a BodySink that reads it
-// as it comes (node_exporter's 57 kB answers are never a string), and no byte given to feed() is
-// kept: the client reads every socket into one shared buffer, because a fresh 64 kB buffer per
+// The body goes to a BodySink as it arrives (TextBody decodes it into a string; node_exporter's
+// reader never makes its 57 kB answer one), and no byte given to feed() is kept: the client reads every socket into one shared buffer, because a fresh 64 kB buffer per
 // read made V8 run a full garbage collection every second or two (external memory pressure).
 
 /** The answer is not HTTP, or breaks HTTP's framing. */
@@ -33,12 +34,29 @@ const CRLF_CRLF = Buffer.from('\r\n\r\n');
 
 type Phase = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'done';
 
-import { StringDecoder } from 'node:string_decoder';
-
 /** Takes a body's bytes as they arrive. `part` is valid only during the call (the socket's
  * buffer is reused): what the sink keeps, it copies. */
 export interface BodySink {
   write(part: Buffer): void;
+}
+
+/** The sink for a body read as text: decoded as it arrives (Monit writes ISO-8859-1). */
+export class TextBody implements BodySink {
+  private readonly decoder: StringDecoder;
+  private text = '';
+
+  constructor(encoding: 'utf8' | 'latin1' = 'utf8') {
+    this.decoder = new StringDecoder(encoding);
+  }
+
+  write(part: Buffer): void {
+    this.text += this.decoder.write(part);
+  }
+
+  /** The whole body, once it is in. */
+  value(): string {
+    return this.text + this.decoder.end();
+  }
 }
 
 export class HttpResponseReader {
@@ -49,23 +67,17 @@ export class HttpResponseReader {
   keepAlive = false;
   private phase: Phase = 'head';
   private pending: Buffer | null = null;
-  private readonly decoder: StringDecoder | null;
-  private readonly sink: BodySink | null;
-  private text = '';
   private size = 0;
   /** Bytes still expected: of the body (length) or of the current chunk. */
   private remaining = 0;
 
   constructor(
     private readonly maxBytes: number,
-    /** How the body's bytes become text (Monit writes ISO-8859-1), or the sink that takes them. */
-    body: 'utf8' | 'latin1' | BodySink = 'utf8',
+    /** Where the body's bytes go. */
+    readonly sink: BodySink = new TextBody(),
     /** A response to HEAD, or one the request says has no body. */
     private readonly noBody = false,
-  ) {
-    this.sink = typeof body === 'string' ? null : body;
-    this.decoder = typeof body === 'string' ? new StringDecoder(body) : null;
-  }
+  ) {}
 
   get done(): boolean {
     return this.phase === 'done';
@@ -135,11 +147,6 @@ export class HttpResponseReader {
     return this.done;
   }
 
-  /** The whole body, decoded ('' when a sink took it). */
-  body(): string {
-    return this.decoder ? this.text + this.decoder.end() : '';
-  }
-
   /** Bytes of body received. */
   get bodyBytes(): number {
     return this.size;
@@ -164,8 +171,7 @@ export class HttpResponseReader {
     if (part.length === 0) return;
     this.size += part.length;
     if (this.size > this.maxBytes) throw new HttpTooLargeError(this.size, false);
-    if (this.sink) this.sink.write(part);
-    else this.text += this.decoder!.write(part);
+    this.sink.write(part);
   }
 
   private readHead(head: string): void {

@@ -1,5 +1,5 @@
-import { describeLock, parseHolder, takesOver, type Lease } from './lock';
-import { isCapistranoHolder, type LogEntry } from './release';
+import { describeLock, isCapistranoHolder, parseHolder, takesOver, type Lease } from './lock';
+import type { LogEntry } from './release';
 
 // The release history of an app from what its hosts say: every release present on some host,
 // newest first, with where it is current and who deployed it (from revisions.log); and drift —

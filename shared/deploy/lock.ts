@@ -1,5 +1,4 @@
 import { briefDuration, parseDuration } from '../duration';
-import { isCapistranoHolder } from './release';
 
 // The deploy lock on a host, <deploy_to>/.fleetdeck/lock: its `holder` (one line, for people and
 // for this code) and its `heartbeat` (the host's own `date +%s`, refreshed by the deploy that holds
@@ -49,6 +48,12 @@ export interface Holder {
   what: string;
   /** The release a Fleetdeck deploy, rollback or undo holds it for (null: Capistrano, or not said). */
   release: string | null;
+}
+
+/** Whether a lock's holder line is one Capistrano wrote (capistrano/fleetdeck_lock.rake): it starts
+ * with "capistrano ", e.g. "capistrano carol@laptop pid 4242 since …". */
+export function isCapistranoHolder(holder: string): boolean {
+  return holder.startsWith('capistrano ');
 }
 
 /** A holder line read back; null when it is not in either form (a hand-made lock, say). */

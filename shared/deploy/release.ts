@@ -12,14 +12,6 @@ export function isReleaseId(name: string): boolean {
   return /^\d{14}$/.test(name);
 }
 
-/** How a deploy lock's holder (<deploy_to>/.fleetdeck/lock/holder) taken by Capistrano, with
- * capistrano/fleetdeck_lock.rake, begins: "capistrano carol@laptop pid 4242 since …". */
-export const CAPISTRANO_HOLDER = 'capistrano ';
-
-export function isCapistranoHolder(holder: string): boolean {
-  return holder.startsWith(CAPISTRANO_HOLDER);
-}
-
 /** A deploy line as Capistrano 3 writes it (`set :revision_log_message`'s default). */
 export function deployLogLine(o: { branch: string; revision: string; release: string; user: string }): string {
   return `Branch ${o.branch} (at ${o.revision}) deployed as release ${o.release} by ${o.user}`;
