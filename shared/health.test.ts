@@ -51,12 +51,19 @@ describe('health', () => {
     const ok = run(Array(30).fill('OK'));
     expect(ok[29]).toBe(ok[28]);
     expect(ok[29]).toMatchObject({ state: 'OK', hard: true, attempt: 0, since: 0, flapping: false });
-    // Not yet a full window: a new memory each time.
-    expect(ok[5]).not.toBe(ok[4]);
+    // From the first observation on: the window grows in place until it is full, then stays.
+    expect(ok[1]).toBe(ok[0]);
+    expect(ok[29]!.recent).toEqual(Array(21).fill('OK'));
     const down = run([...Array(21).fill('OK'), ...Array(30).fill('CRITICAL')]);
     expect(down.at(-1)).toBe(down.at(-2));
     expect(down.at(-1)).toMatchObject({ state: 'CRITICAL', hard: true, attempt: 3, since: 21_000 });
     // The same window, but more attempts allowed now (the fleet file changed): soft again, new memory.
+    // A window with a change in it is copied (its length counts for the flap percentage) until
+    // the change has left it; the old memory still says what it said.
+    const soft = run(['OK', 'CRITICAL', 'CRITICAL', 'CRITICAL', 'CRITICAL']);
+    expect(new Set(soft).size).toBe(5);
+    expect(soft[4]!.recent).toEqual(['OK', 'CRITICAL', 'CRITICAL', 'CRITICAL', 'CRITICAL']);
+    expect(soft[2]!.recent).toEqual(['OK', 'CRITICAL', 'CRITICAL']);
     const more = nextCheckStatus(down.at(-1)!, 'CRITICAL', 60_000, 5);
     expect(more).not.toBe(down.at(-1));
     expect(more).toMatchObject({ hard: false, attempt: 4 });

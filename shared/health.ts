@@ -24,7 +24,7 @@ export interface CheckMemory {
   attempt: number;
   /** When `state` began. */
   since: number;
-  /** The last observed states, newest last, for flap detection. */
+  /** The last observed states, newest last, for flap detection (grown in place while steady). */
   recent: CheckState[];
   flapping: boolean;
 }
@@ -40,8 +40,13 @@ const FLAP_LOW_PCT = 20;
  */
 export function nextCheckStatus(prev: CheckMemory | null, observed: CheckState, now: number, maxAttempts: number): CheckMemory {
   // Nearly every observation of a fleet repeats the last ones: the same memory, not a copy (at
-  // 1,000 hosts the copies were much of what the poller kept alive and the collector moved).
-  if (prev && isSteady(prev, observed, maxAttempts)) return prev;
+  // 1,000 hosts the copies were most of what the poller kept for seconds and the collector moved).
+  // Until its flap window is full, a steady check's window grows in place: the memory belongs to
+  // the one check it tracks, and a window of one state says the same at any length until it fills.
+  if (prev && isSteady(prev, observed, maxAttempts)) {
+    if (prev.recent.length < FLAP_WINDOW) prev.recent.push(observed);
+    return prev;
+  }
   const recent = [...(prev?.recent ?? []), observed].slice(-FLAP_WINDOW);
   const flapping = flapState(recent, prev?.flapping ?? false);
   if (!prev) {
@@ -56,10 +61,10 @@ export function nextCheckStatus(prev: CheckMemory | null, observed: CheckState, 
   return { state: observed, hard: attempt >= maxAttempts, attempt, since, recent, flapping };
 }
 
-/** Whether observing `observed` again leaves the memory as it is: the window full of it, not
+/** Whether observing `observed` again leaves the state as it is: the window all of it, not
  * flapping, and a problem already hard. */
 function isSteady(prev: CheckMemory, observed: CheckState, maxAttempts: number): boolean {
-  if (prev.state !== observed || prev.flapping || prev.recent.length < FLAP_WINDOW) return false;
+  if (prev.state !== observed || prev.flapping) return false;
   if (observed !== 'OK' && prev.attempt !== Math.min(maxAttempts, prev.attempt + 1)) return false;
   return prev.recent.every((state) => state === observed);
 }

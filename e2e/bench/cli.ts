@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     prometheus: !noPrometheus,
     engine: engine as 'fleetdeck' | 'raw',
     sources: sources as Array<'monit' | 'node_exporter'>,
-    profile: bool(flags, 'profile'),
+    profile: bool(flags, 'heap-profile') ? ('heap' as const) : bool(flags, 'profile') ? ('cpu' as const) : null,
     keep: bool(flags, 'keep'),
     repoRoot: repoRoot(),
   };

@@ -22,8 +22,8 @@ import { startPrometheus, PROMETHEUS_JOB, type PrometheusRun } from './prometheu
 import { UsageTracker, type Usage } from './procStats';
 import { buildChild, ChildHandle } from './pollChildHandle';
 import { benchAddress, MAX_HOSTS, renderBenchFleet, type BenchSources } from './pollFleetFile';
-import { percentile, type ChildCounters, type ChildSummary } from './pollProtocol';
-import { formatProfile, summarizeProfile } from './profileSummary';
+import { percentile, type ChildCounters, type ChildSummary, type ProfileKind } from './pollProtocol';
+import { formatHeapProfile, formatProfile, summarizeHeapProfile, summarizeProfile } from './profileSummary';
 
 export interface PollOptions {
   hosts: number;
@@ -34,13 +34,14 @@ export interface PollOptions {
   prometheus: boolean;
   engine: 'fleetdeck' | 'raw';
   sources: BenchSources;
-  profile: boolean;
+  /** V8's CPU sampler, or its allocation sampler keeping what outlived a young-generation GC. */
+  profile: ProfileKind | null;
   keep: boolean;
   repoRoot: string;
 }
 
 export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [--warmup S] [--sequential]
-           [--no-prometheus] [--engine fleetdeck|raw] [--sources monit,node_exporter] [--profile] [--keep]
+           [--no-prometheus] [--engine fleetdeck|raw] [--sources monit,node_exporter] [--profile | --heap-profile] [--keep]
   --hosts N       hosts to poll (default 1000, at most ${MAX_HOSTS}), at 127.0.50.1 … (250 per /24)
   --seconds S     the measured window (default 180), after a warm-up
   --interval S    poll and scrape interval (default 10)
@@ -50,6 +51,8 @@ export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [
   --engine raw    fetch the endpoints and discard the bodies: the HTTP floor, not Fleetdeck
   --sources L     status sources per host (default monit,node_exporter)
   --profile       profile the child (V8's sampler, as node --cpu-prof) over the window and print where its time goes
+  --heap-profile  sample the child's allocations over the window, keeping those that outlived a young-generation
+                  collection (promoted, then freed by a full one, or still alive): what makes the collector work
   --keep          keep the temp dir (configs, logs, Prometheus' TSDB)`;
 
 interface Sample {
@@ -163,7 +166,7 @@ async function runPollInner(
 
   log(`poll bench: ${o.hosts} hosts (${addresses[0]} … ${addresses[addresses.length - 1]}), interval ${o.intervalS} s, ` +
     `warm-up ${o.warmupS} s, window ${o.seconds} s, ${o.prometheus ? (o.sequential ? 'Fleetdeck then Prometheus' : 'Fleetdeck and Prometheus at the same time') : 'no Prometheus'}, ` +
-    `engine ${o.engine}${o.profile ? ', profiling' : ''}; temp dir ${dir}`);
+    `engine ${o.engine}${o.profile ? `, ${o.profile} profile` : ''}; temp dir ${dir}`);
   const bundle = await buildChild(o.repoRoot);
   check();
 
@@ -173,7 +176,7 @@ async function runPollInner(
   check();
   const nginxUsage = new UsageTracker(() => nginx.daemon.tree());
 
-  const profileFile = o.profile ? join(o.repoRoot, 'dist', 'bench', 'profiles', `poll-${o.engine}-${o.hosts}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`) : null;
+  const profileFile = o.profile ? join(o.repoRoot, 'dist', 'bench', 'profiles', `poll-${o.engine}-${o.hosts}-${new Date().toISOString().replace(/[:.]/g, '-')}.${o.profile === 'heap' ? 'heapprofile' : 'cpuprofile'}`) : null;
   if (profileFile) mkdirSync(dirname(profileFile), { recursive: true });
   const startChild = async (): Promise<{ child: ChildHandle; usage: UsageTracker }> => {
     const child = ChildHandle.start({
@@ -213,7 +216,7 @@ async function runPollInner(
     const warmStart = Date.now();
     log(`[${label}] warming up for ${o.warmupS} s …`);
     await sleepUntil(warmStart + o.warmupS * 1000, signal);
-    if (child && profileFile) await child.profileStart();
+    if (child && profileFile && o.profile) await child.profileStart(o.profile);
     const start = await sample(child, childUsage, promUsage);
     let end = start;
     let rssMaxMb = start.fleetdeck?.rssMb ?? 0;
@@ -276,7 +279,8 @@ async function runPollInner(
 
   const result = report(o, fdWindow, summary, promWindow, { scrapes: promScrapes, failed: promFailed, scrapeMs: promScrapeMs, version: promVersion });
   if (profileFile) {
-    log(formatProfile(summarizeProfile(profileFile, o.repoRoot), `${profileFile} (${Math.round(statSync(profileFile).size / 1024)} KB; open in Chrome DevTools › Performance)`));
+    const shown = `${profileFile} (${Math.round(statSync(profileFile).size / 1024)} KB; open in Chrome DevTools › ${o.profile === 'heap' ? 'Memory' : 'Performance'})`;
+    log(o.profile === 'heap' ? formatHeapProfile(summarizeHeapProfile(profileFile, o.repoRoot), shown) : formatProfile(summarizeProfile(profileFile, o.repoRoot), shown));
   }
   printTargets(result);
   // The last line: one JSON object.

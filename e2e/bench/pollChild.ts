@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
-import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage } from './pollProtocol';
+import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage, ProfileKind } from './pollProtocol';
 import { RawEngine } from './pollRawEngine';
 import { FleetdeckEngine } from './pollFleetdeckEngine';
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     if (message.type === 'stop') void stop(0);
     else if (message.type === 'counters') send({ type: 'counters', id: message.id, counters: engine ? engine.snapshot() : emptyCounters() });
     else if (message.type === 'summary' && engine) send({ type: 'summary', id: message.id, summary: engine.summary(message.sinceMs) });
-    else if (message.type === 'profile-start') profileStart().then((error) => send({ type: 'done', id: message.id, error }));
+    else if (message.type === 'profile-start') profileStart(message.kind).then((error) => send({ type: 'done', id: message.id, error }));
     else if (message.type === 'profile-stop') profileStop(message.file).then((error) => send({ type: 'done', id: message.id, error }));
   });
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   send({ type: 'ready', hosts: hosts.length });
 }
 
-// The profiler runs in this process (the same sampler as node --cpu-prof, 1 ms interval), but
+// The profilers run in this process (the CPU one is the same sampler as node --cpu-prof, 1 ms), but
 // only between the bench's start and stop, so the profile shows the steady state, not start-up.
 let session: Session | null = null;
 
@@ -66,13 +66,23 @@ function post(method: string, params?: object): Promise<unknown> {
   });
 }
 
-async function profileStart(): Promise<string | null> {
+let profiling: ProfileKind | null = null;
+
+async function profileStart(kind: ProfileKind): Promise<string | null> {
   try {
     session = new Session();
     session.connect();
-    await post('Profiler.enable');
-    await post('Profiler.setSamplingInterval', { interval: 1000 });
-    await post('Profiler.start');
+    profiling = kind;
+    if (kind === 'cpu') {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 1000 });
+      await post('Profiler.start');
+    } else {
+      // Objects freed by a scavenge cost the collector almost nothing; those it had to copy or
+      // promote are what it works for, so the profile keeps what a full collection freed.
+      await post('HeapProfiler.enable');
+      await post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+    }
     return null;
   } catch (error) {
     return (error as Error).message;
@@ -82,7 +92,7 @@ async function profileStart(): Promise<string | null> {
 async function profileStop(file: string): Promise<string | null> {
   try {
     if (!session) return 'the profiler was not started';
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    const { profile } = (await post(profiling === 'cpu' ? 'Profiler.stop' : 'HeapProfiler.stopSampling')) as { profile: unknown };
     writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
     session = null;

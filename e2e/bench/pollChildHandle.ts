@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { isRunning, readProcStat, stopProcesses, type ProcId } from '../fleet/procs';
 import { journal, logTail } from './daemons';
-import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage } from './pollProtocol';
+import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage, ProfileKind } from './pollProtocol';
 
 /** Bundles the child into dist/bench (inside the repo, so its npm imports resolve). */
 export async function buildChild(repoRoot: string): Promise<string> {
@@ -141,8 +141,8 @@ export class ChildHandle {
     return answer.summary;
   }
 
-  async profileStart(): Promise<void> {
-    const answer = await this.ask({ type: 'profile-start', id: this.nextId++ });
+  async profileStart(kind: ProfileKind): Promise<void> {
+    const answer = await this.ask({ type: 'profile-start', id: this.nextId++, kind });
     if (answer.type !== 'done' || answer.error) throw new Error(`could not start the profiler: ${answer.type === 'done' ? answer.error : answer.type}`);
   }
 

@@ -40,11 +40,14 @@ export interface ChildSummary extends ChildCounters {
   extra: Record<string, unknown>;
 }
 
+/** cpu: where the time goes; heap: which allocations outlive a young-generation collection. */
+export type ProfileKind = 'cpu' | 'heap';
+
 export type ParentMessage =
   | { type: 'counters'; id: number }
   | { type: 'summary'; id: number; sinceMs: number }
   /** V8's sampling profiler (node:inspector) for the measured window only, written to `file`. */
-  | { type: 'profile-start'; id: number }
+  | { type: 'profile-start'; id: number; kind: ProfileKind }
   | { type: 'profile-stop'; id: number; file: string }
   | { type: 'stop' };
 
