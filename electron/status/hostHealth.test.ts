@@ -49,4 +49,15 @@ describe('HostHealth', () => {
     expect(h.status(4500).stale).toBe(true);
     expect(h.status(4500).summary).toMatch(/^no fresh data since/);
   });
+
+  it('gives the latest samples, each status a copy that later polls do not change', () => {
+    const h = new HostHealth('a', 1000, true);
+    h.setSamples([{ metric: 'load1', value: 0.5 }, { metric: 'cpu_pct', value: 12.5 }]);
+    const first = h.status(1000);
+    h.setSamples([{ metric: 'load1', value: 0.75 }, { metric: 'cpu_pct', value: 20 }]);
+    expect(h.status(2000).latest).toEqual({ load1: 0.75, cpu_pct: 20 });
+    expect(first.latest).toEqual({ load1: 0.5, cpu_pct: 12.5 });
+    h.setSamples([{ metric: 'load1', value: 1 }, { metric: 'disk_used_pct:/', value: 40 }]);
+    expect(h.status(3000).latest).toEqual({ load1: 1, 'disk_used_pct:/': 40 });
+  });
 });

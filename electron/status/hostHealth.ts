@@ -26,7 +26,10 @@ function sameCheck(status: CheckStatus, check: Observed): boolean {
 
 export class HostHealth {
   private readonly checks = new Map<string, Tracked>();
-  private latest: Record<string, number> = {};
+  /** The latest samples, as names and values rewritten in place: a host reports the same
+   * metrics poll after poll, and a new record each poll lived an interval and had to be promoted. */
+  private metrics: string[] = [];
+  private values = new Float64Array(0);
   private lastPoll: number | null = null;
   /** Last time any source answered: what staleness is measured from. */
   private lastAnswer: number | null = null;
@@ -77,9 +80,17 @@ export class HostHealth {
   }
 
   setSamples(samples: readonly Sample[]): void {
+    if (samples.length !== this.metrics.length || samples.some((s, i) => s.metric !== this.metrics[i])) {
+      this.metrics = samples.map((s) => s.metric);
+      this.values = new Float64Array(samples.length);
+    }
+    samples.forEach((s, i) => (this.values[i] = s.value));
+  }
+
+  private latest(): Record<string, number> {
     const latest: Record<string, number> = {};
-    for (const s of samples) latest[s.metric] = s.value;
-    this.latest = latest;
+    this.metrics.forEach((metric, i) => (latest[metric] = this.values[i]!));
+    return latest;
   }
 
   isStale(now: number): boolean {
@@ -91,7 +102,7 @@ export class HostHealth {
     checks.sort((a, b) => compareStates(b.state, a.state) || a.id.localeCompare(b.id));
     const worst = checks[0];
     const stale = this.isStale(now);
-    const base = { host: this.name, stale, lastPoll: this.lastPoll, checks, latest: this.latest };
+    const base = { host: this.name, stale, lastPoll: this.lastPoll, checks, latest: this.latest() };
     if (!worst) {
       const summary = this.hasSources ? 'not polled yet' : 'no status source for this host in the fleet file';
       return { ...base, state: 'UNKNOWN', hard: true, summary };

@@ -14,11 +14,27 @@ const IDLE_MS = 60_000;
 
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/** What a connection tells whoever uses it now: an exchange, or the idle pool. */
+export interface ConnectionUser {
+  /** The bytes that arrived; the buffer is only valid during the call. */
+  bytes(bytes: Buffer): void;
+  /** The server ended or closed the connection. */
+  end(): void;
+  error(error: NodeJS.ErrnoException): void;
+}
+
+/** Its listeners are added once, when it opens, and call whoever `user` is at the time: adding
+ * and removing listeners for every exchange and idle period made objects that lived an interval. */
 export interface Connection {
   readonly socket: net.Socket;
-  /** Who gets the bytes that arrive; the buffer is only valid during the call. */
-  onBytes: (bytes: Buffer) => void;
+  user: ConnectionUser;
+  /** When it went back to the pool; -1 while in use (a number, never null: V8 then rewrites the
+   * field in place instead of allocating a new number each time). */
+  idleSince: number;
 }
+
+/** Nobody's: what a connection reports once let go (an error while closing must not crash). */
+export const NOBODY: ConnectionUser = { bytes: () => undefined, end: () => undefined, error: () => undefined };
 
 export interface Endpoint {
   secure: boolean;
@@ -30,37 +46,46 @@ export interface Endpoint {
 /** A new connection; nothing is sent yet. */
 export function connect(endpoint: Endpoint): Connection {
   const { hostname, port } = endpoint;
-  const connection: { socket: net.Socket | null; onBytes: (bytes: Buffer) => void } = { socket: null, onBytes: () => undefined };
+  const connection: { socket: net.Socket | null; user: ConnectionUser; idleSince: number } = { socket: null, user: NOBODY, idleSince: -1 };
+  let socket: net.Socket;
   if (endpoint.secure) {
     // Status endpoints on the fleet often have self-signed certificates; the operator chose the
     // URL in the fleet file, and nothing secret is sent but the endpoint's own password.
-    const socket = tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, rejectUnauthorized: false });
-    socket.on('data', (chunk: Buffer) => connection.onBytes(chunk));
-    connection.socket = socket;
+    socket = tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, rejectUnauthorized: false });
+    socket.on('data', (chunk: Buffer) => connection.user.bytes(chunk));
   } else {
-    connection.socket = net.connect({
+    socket = net.connect({
       host: hostname,
       port,
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buffer: Uint8Array) => {
-          connection.onBytes((buffer as Buffer).subarray(0, n));
+          connection.user.bytes((buffer as Buffer).subarray(0, n));
           return true; // false would pause the socket
         },
       },
     });
   }
+  socket.on('end', () => connection.user.end());
+  socket.on('close', () => connection.user.end());
+  socket.on('error', (error: NodeJS.ErrnoException) => connection.user.error(error));
+  connection.socket = socket;
   return connection as Connection;
 }
 
 /** Keep-alive connections waiting for their origin's next poll, newest last. */
 export class IdleConnections {
   private readonly byOrigin = new Map<string, Connection[]>();
-  /** What takes an idle connection out of the pool when it closes or times out. */
-  private readonly watches = new Map<Connection, () => void>();
+  private count = 0;
+  /** Closes connections idle too long; runs only while some are idle. */
+  private sweeper: NodeJS.Timeout | null = null;
+  /** The pool's user of each idle connection, made once per connection: it takes the connection
+   * out of the pool and closes it if the server closes it, errs, or talks out of turn. */
+  private readonly users = new WeakMap<Connection, ConnectionUser>();
 
   take(origin: string): Connection | undefined {
-    for (let connection = this.byOrigin.get(origin)?.at(-1); connection; connection = this.byOrigin.get(origin)?.at(-1)) {
+    const list = this.byOrigin.get(origin);
+    for (let connection = list?.at(-1); connection; connection = list?.at(-1)) {
       this.remove(origin, connection);
       // One the server has begun to close is of no use.
       if (connection.socket.destroyed || !connection.socket.writable) {
@@ -73,49 +98,71 @@ export class IdleConnections {
     return undefined;
   }
 
-  give(origin: string, connection: Connection): void {
+  give(origin: string, connection: Connection, now = Date.now()): void {
     const { socket } = connection;
-    if (this.watches.size >= MAX_IDLE || socket.destroyed) {
+    if (this.count >= MAX_IDLE || socket.destroyed) {
+      connection.user = NOBODY;
       socket.destroy();
       return;
     }
-    const list = this.byOrigin.get(origin) ?? [];
+    let list = this.byOrigin.get(origin);
+    if (!list) this.byOrigin.set(origin, (list = []));
     list.push(connection);
-    this.byOrigin.set(origin, list);
-    // Closed by the server, unused too long, or talking out of turn: out of the pool.
-    const watch = (): void => {
-      this.remove(origin, connection);
-      socket.destroy();
-    };
-    this.watches.set(connection, watch);
-    connection.onBytes = watch;
-    socket.on('close', watch);
-    socket.on('timeout', watch);
-    socket.on('error', watch);
-    socket.setTimeout(IDLE_MS);
+    this.count++;
+    connection.idleSince = now;
+    let user = this.users.get(connection);
+    if (!user) {
+      const drop = (): void => {
+        this.remove(origin, connection);
+        connection.user = NOBODY;
+        socket.destroy();
+      };
+      user = { bytes: drop, end: drop, error: drop };
+      this.users.set(connection, user);
+    }
+    connection.user = user;
     socket.unref();
+    this.sweeper ??= setInterval(() => this.sweep(Date.now()), IDLE_MS / 4).unref();
+  }
+
+  /** Closes the connections idle for longer than IDLE_MS. */
+  sweep(now: number): void {
+    for (const [origin, list] of [...this.byOrigin]) {
+      for (const connection of list.filter((c) => now - c.idleSince > IDLE_MS)) {
+        this.remove(origin, connection);
+        connection.user = NOBODY;
+        connection.socket.destroy();
+      }
+      // An origin's list stays while in use (no new array every poll), and goes when empty here.
+      if (list.length === 0) this.byOrigin.delete(origin);
+    }
+    if (this.count === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+
+  get size(): number {
+    return this.count;
   }
 
   closeAll(): void {
     for (const [origin, list] of [...this.byOrigin]) {
       for (const connection of [...list]) {
         this.remove(origin, connection);
+        connection.user = NOBODY;
         connection.socket.destroy();
       }
     }
+    this.sweep(Date.now());
   }
 
   private remove(origin: string, connection: Connection): void {
-    const watch = this.watches.get(connection);
-    if (!watch) return;
-    this.watches.delete(connection);
-    const { socket } = connection;
-    socket.off('close', watch);
-    socket.off('timeout', watch);
-    socket.off('error', watch);
-    socket.setTimeout(0);
+    if (connection.idleSince < 0) return;
+    connection.idleSince = -1;
+    connection.user = NOBODY;
     const list = this.byOrigin.get(origin)!;
     list.splice(list.lastIndexOf(connection), 1);
-    if (list.length === 0) this.byOrigin.delete(origin);
+    this.count--;
   }
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connect, IdleConnections } from './httpConnections';
 import { closeIdleSockets, httpGet } from './httpGet';
 
 // Fleetdeck's own HTTP client against real sockets: connections are reused while the server keeps
@@ -84,6 +85,32 @@ describe('httpGet', () => {
     expect((await get(racing.url)).body).toBe('answer 1');
     expect((await get(racing.url)).body).toBe('answer 3');
     expect(racing.connections()).toBe(2);
+  });
+
+  it('closes connections idle for more than a minute, and drops one that errs while idle', async () => {
+    const server = await serve((n) => ok(`answer ${n}`));
+    servers.push(server);
+    const { port } = new URL(server.url);
+    const open = async () => {
+      const connection = connect({ secure: false, hostname: ADDRESS, port: Number(port) });
+      await new Promise((resolve) => connection.socket.once('connect', resolve));
+      return connection;
+    };
+    const pool = new IdleConnections();
+    const [old, fresh, failing] = [await open(), await open(), await open()];
+    pool.give('a', old, Date.now() - 61_000);
+    pool.give('a', fresh);
+    pool.give('b', failing);
+    expect(pool.size).toBe(3);
+    pool.sweep(Date.now());
+    expect(old.socket.destroyed).toBe(true);
+    expect(pool.size).toBe(2);
+    failing.socket.emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    expect(failing.socket.destroyed).toBe(true);
+    expect(pool.take('b')).toBeUndefined();
+    expect(pool.take('a')).toBe(fresh);
+    expect(pool.size).toBe(0);
+    fresh.socket.destroy();
   });
 
   it('does not reuse a connection the server said it closes', async () => {

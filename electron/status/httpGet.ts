@@ -1,4 +1,4 @@
-import { connect, IdleConnections, type Connection, type Endpoint } from './httpConnections';
+import { connect, IdleConnections, NOBODY, type Connection, type Endpoint } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
 
 // One HTTP GET for a status source, bounded every way a host can misbehave: a total deadline
@@ -106,7 +106,6 @@ class Exchange {
   private readonly started = performance.now();
   private timer: NodeJS.Timeout | null = null;
   private connection: Connection | null = null;
-  private detach: () => void = () => undefined;
   private reader: HttpResponseReader | null = null;
   /** The body as text, when no sink of the caller's takes it. */
   private text: TextBody | null = null;
@@ -147,26 +146,20 @@ class Exchange {
         this.send(connect(this.target), false);
       } else this.fail(failure);
     };
-    connection.onBytes = (bytes) => {
-      try {
-        if (reader.feed(bytes)) this.finish();
-      } catch (error) {
-        this.fail(this.framingFailure(error));
-      }
-    };
     const onEnd = (): void => {
       if (reader.end()) this.finish();
       else retryOrFail(new GetFailure('closed', reader.started ? `${this.target.label} closed the connection in the middle of its answer` : `${this.target.label} closed the connection without answering`));
     };
-    const onError = (error: NodeJS.ErrnoException): void => retryOrFail(describeSocketError(error, this.target.label));
-    socket.on('end', onEnd);
-    socket.on('close', onEnd);
-    socket.on('error', onError);
-    this.detach = () => {
-      connection.onBytes = () => undefined;
-      socket.off('end', onEnd);
-      socket.off('close', onEnd);
-      socket.off('error', onError);
+    connection.user = {
+      bytes: (bytes) => {
+        try {
+          if (reader.feed(bytes)) this.finish();
+        } catch (error) {
+          this.fail(this.framingFailure(error));
+        }
+      },
+      end: onEnd,
+      error: (error) => retryOrFail(describeSocketError(error, this.target.label)),
     };
     socket.write(this.target.request, 'latin1');
   }
@@ -202,14 +195,11 @@ class Exchange {
   private release(keep: boolean): void {
     const connection = this.connection;
     if (!connection) return;
-    this.detach();
     this.connection = null;
+    // Nothing it says after this is this exchange's business (an error while closing included).
+    connection.user = NOBODY;
     if (keep) idle.give(this.target.origin, connection);
-    else {
-      // Errors after we let go (a reset while closing) must not crash the process.
-      connection.socket.on('error', () => undefined);
-      connection.socket.destroy();
-    }
+    else connection.socket.destroy();
   }
 
   private framingFailure(error: unknown): GetFailure {

@@ -7,7 +7,7 @@ import { ownString } from './ownString';
 import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
 import { httpCheck } from './sources/http';
 import { parseMonit } from './sources/monit';
-import { nodeSamples, NodeExporterReader, type NodeScrape } from './sources/nodeExporter';
+import { CounterMemory, nodeSamples, NodeExporterReader } from './sources/nodeExporter';
 import { ParseError } from './sources/parseError';
 import { parseSshProbe, SSH_PROBE_COMMAND } from './sources/sshProbe';
 
@@ -165,7 +165,7 @@ function monitProbe(host: Host, s: SourceSettings<'monit'>, context: ProbeContex
 function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, context: ProbeContext): Probe {
   const url = expandUrl(`http://{address}:${s.port}${s.path}`, host);
   const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
-  let previous: NodeScrape | null = null;
+  let previous: CounterMemory | null = null;
   return fetchingProbe('node_exporter', url, s.attempts, context, undefined, () => {
     // Read as it arrives: the answer never becomes one string.
     const reader = new NodeExporterReader();
@@ -174,7 +174,7 @@ function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, conte
       read: () => {
         const scrape = reader.end();
         const result = nodeSamples(previous, scrape, limits);
-        previous = scrape;
+        (previous ??= new CounterMemory()).remember(scrape);
         return { result, what: '' };
       },
     };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NodeExporterReader, nodeSamples, parseNodeExporter, type NodeScrape } from './nodeExporter';
+import { CounterMemory, NodeExporterReader, nodeSamples, parseNodeExporter, type NodeScrape } from './nodeExporter';
 import { ParseError } from './parseError';
 
 // Two real scrapes of node_exporter 1.5.0, 10 s apart, with one of two cores busy.
@@ -44,6 +44,18 @@ describe('node_exporter', () => {
     expect(Object.keys(v)).not.toContain('net_rx_bps:lo');
     expect(v.uptime_s).toBeGreaterThan(0);
     expect(result.checks.find((c) => c.id === 'node_exporter:scrape')).toMatchObject({ state: 'OK' });
+  });
+
+  it('keeps the counters a probe needs in place: the same rates as the whole scrape, gone devices dropped', () => {
+    const memory = new CounterMemory();
+    memory.remember(parseNodeExporter(t0));
+    const rx = memory.rx;
+    expect(values(nodeSamples(memory, parseNodeExporter(t1)))).toEqual(values(nodeSamples(parseNodeExporter(t0), parseNodeExporter(t1))));
+    const devices = [...memory.rx.keys()];
+    expect(devices.length).toBeGreaterThan(0);
+    memory.remember(parseNodeExporter(t1.split('\n').filter((line) => !line.includes(`device="${devices[0]}"`)).join('\n')));
+    expect(memory.rx).toBe(rx);
+    expect([...memory.rx.keys()]).toEqual(devices.slice(1));
   });
 
   it('gives no CPU or network rate on the first scrape or after a counter reset', () => {

@@ -6,7 +6,7 @@ import { describeForeignBody, ParseError } from './parseError';
 
 // node_exporter's Prometheus text format, read in one pass as the answer arrives, keeping only the
 // families a host card needs (a full scrape is ~60 kB; 1,000 hosts every 10 s must stay cheap).
-// Rates need the previous scrape, which the caller keeps: nodeSamples(previous, current).
+// Rates need the previous scrape's counters, which the caller keeps: nodeSamples(previous, current).
 
 export interface NodeScrape {
   /** node_time_seconds, in seconds (the exporter's clock, so rates ignore network delays). */
@@ -26,6 +26,34 @@ export interface NodeScrape {
   rx: Map<string, number>;
   tx: Map<string, number>;
   series: number;
+}
+
+/** What rates are computed from: a scrape is one, and so is the CounterMemory a probe keeps. */
+export type NodeCounters = Pick<NodeScrape, 'time' | 'cpuIdle' | 'cpuAll' | 'rx' | 'tx'>;
+
+/** The last scrape's counters of one host, overwritten in place by each scrape. Keeping the whole
+ * previous scrape (its four maps, every value) kept ~1 kB a poll alive for an interval, which V8
+ * then had to promote: this keeps five numbers and two small maps that stay. */
+export class CounterMemory implements NodeCounters {
+  time = 0;
+  cpuIdle = 0;
+  cpuAll = 0;
+  readonly rx = new Map<string, number>();
+  readonly tx = new Map<string, number>();
+
+  remember(scrape: NodeScrape): void {
+    this.time = scrape.time;
+    this.cpuIdle = scrape.cpuIdle;
+    this.cpuAll = scrape.cpuAll;
+    overwrite(this.rx, scrape.rx);
+    overwrite(this.tx, scrape.tx);
+  }
+}
+
+/** Makes `into` hold what `from` holds, keeping the keys it already has (no new strings). */
+function overwrite(into: Map<string, number>, from: Map<string, number>): void {
+  for (const key of into.keys()) if (!from.has(key)) into.delete(key);
+  for (const [key, value] of from) into.set(key, value);
 }
 
 const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
@@ -220,8 +248,8 @@ export interface NodeThresholds {
 
 export const DEFAULT_NODE_THRESHOLDS: NodeThresholds = { diskWarnPct: 85, diskCritPct: 95, memWarnPct: 90, memCritPct: 97 };
 
-/** Samples and checks from a scrape, with rates against the previous scrape of the same host. */
-export function nodeSamples(prev: NodeScrape | null, cur: NodeScrape, limits: NodeThresholds = DEFAULT_NODE_THRESHOLDS): SourceResult {
+/** Samples and checks from a scrape, with rates against the previous counters of the same host. */
+export function nodeSamples(prev: NodeCounters | null, cur: NodeScrape, limits: NodeThresholds = DEFAULT_NODE_THRESHOLDS): SourceResult {
   const samples: Sample[] = [];
   const checks: Check[] = [];
   const push = (metric: string, value: number | null): void => {
