@@ -1,6 +1,7 @@
 import { compareStates, isStale, nextCheckStatus, worstState, type CheckMemory } from '../../shared/health';
 import type { Check, Sample } from '../../shared/status/model';
 import type { CheckStatus, HostStatus, StatusEvent } from '../../shared/status/schema';
+import { ownString } from './ownString';
 
 // One host's health between polls: each check's Nagios state machine (soft/hard, flapping), the
 // latest samples, and the state changes a poll caused. No I/O: the StatusService feeds it the
@@ -49,26 +50,30 @@ export class HostHealth {
       const before = this.checks.get(check.id);
       const memory = nextCheckStatus(before?.memory ?? null, check.state, now, check.maxAttempts);
       // A check that is as it was keeps its objects: a poll of a quiet fleet then leaves behind
-      // nothing new for the collector to move.
-      if (!before || before.memory !== memory || before.group !== group || !sameCheck(before.status, check)) {
+      // nothing new for the collector to move. What is kept has strings of its own: the check's
+      // may be cut from the answer, and keeping them would keep the whole answer.
+      let tracked = before;
+      if (!tracked || tracked.memory !== memory || tracked.group !== group || !sameCheck(tracked.status, check)) {
         const status: CheckStatus = {
-          id: check.id,
+          id: ownString(check.id),
           source: check.source,
-          name: check.name,
+          name: ownString(check.name),
           state: memory.state,
-          reason: check.reason,
+          reason: ownString(check.reason),
           hard: memory.hard,
           attempt: memory.attempt,
           maxAttempts: check.maxAttempts,
           since: memory.since,
           flapping: memory.flapping,
         };
-        this.checks.set(check.id, { memory, status, group });
+        tracked = { memory, status, group };
+        this.checks.set(status.id, tracked);
       }
       const from = before?.memory.state ?? 'OK';
       const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
       if (from !== memory.state || becameHard) {
-        events.push({ at: now, host: this.name, check: check.id, checkName: check.name, from, to: memory.state, hard: memory.hard, reason: check.reason });
+        const { status } = tracked;
+        events.push({ at: now, host: this.name, check: status.id, checkName: status.name, from, to: memory.state, hard: memory.hard, reason: status.reason });
       }
     }
     for (const [id, tracked] of this.checks) if (tracked.group === group && !seen.has(id)) this.checks.delete(id);
@@ -81,7 +86,7 @@ export class HostHealth {
 
   setSamples(samples: readonly Sample[]): void {
     if (samples.length !== this.metrics.length || samples.some((s, i) => s.metric !== this.metrics[i])) {
-      this.metrics = samples.map((s) => s.metric);
+      this.metrics = samples.map((s) => ownString(s.metric));
       this.values = new Float64Array(samples.length);
     }
     samples.forEach((s, i) => (this.values[i] = s.value));

@@ -113,7 +113,9 @@ function answered(kind: SourceKind, result: SourceResult, latencyMs: number, wha
   return { checks, samples: [...result.samples.filter((s) => !s.metric.startsWith('latency_ms:')), { metric: `latency_ms:${own}`, value: latencyMs }] };
 }
 
-/** The result with every string in memory of its own, so that keeping it does not keep the answer. */
+/** The result with every string in memory of its own, so that keeping it does not keep the answer.
+ * HostHealth owns what it keeps too; copying everything here as well, while the answer is young,
+ * still measured better (0.26 against 0.51 MB/s promoted without it, for reasons not yet found). */
 function ownStrings(result: SourceResult): SourceResult {
   return {
     checks: result.checks.map((c) => ({ ...c, id: ownString(c.id), name: ownString(c.name), reason: ownString(c.reason) })),

@@ -11,6 +11,15 @@ type Node = Record<string, unknown>;
 
 const LISTS: ReadonlySet<string> = new Set(['service', 'port', 'unixsocket']);
 
+/** What no check or sample here reads, left out unparsed: half of an answer's elements (the
+ * server and platform blocks, timestamps, I/O counters, ids), a third of the time to parse it. */
+const UNREAD: ReadonlySet<string> = new Set([
+  'server', 'platform', 'servicegroups', 'collected_sec', 'collected_usec', 'status_hint', 'monitormode', 'onreboot',
+  'pendingaction', 'filedescriptors', 'timestamps', 'read', 'write', 'uid', 'euid', 'gid', 'mode', 'fstype', 'fsflags',
+  'inode', 'link', 'icmp', 'checksum', 'size', 'pid', 'ppid', 'uptime', 'threads', 'children', 'started', 'request',
+  'hardirq', 'softirq', 'steal', 'guest', 'guestnice', 'kilobyte', 'usage', 'total',
+]);
+
 const latin1 = new TextDecoder('latin1');
 
 export function parseMonit(body: Uint8Array | string): SourceResult {
@@ -25,9 +34,10 @@ export function parseMonit(body: Uint8Array | string): SourceResult {
   if (!/<\/monit>\s*$/.test(text.slice(-64))) {
     throw new ParseError('the XML ends early (truncated response, or not Monit)');
   }
-  const root = parseXmlTree(text, LISTS) as Node;
-  const monit = root.monit as Node | undefined;
-  if (!monit || typeof monit !== 'object') throw new ParseError('not Monit\'s XML: no <monit> element');
+  const root = parseXmlTree(text, LISTS, UNREAD) as Node;
+  if (root.monit === undefined) throw new ParseError('not Monit\'s XML: no <monit> element');
+  // A <monit> with nothing read in it is text, not a node: it has no services.
+  const monit = (typeof root.monit === 'object' ? root.monit : {}) as Node;
   const format2 = monit.services as Node | undefined;
   const services = (format2 ? format2.service : monit.service) as Node[] | undefined;
   if (!Array.isArray(services)) throw new ParseError('Monit reported no services');

@@ -53,7 +53,7 @@ export class CounterMemory implements NodeCounters {
 /** Makes `into` hold what `from` holds, keeping the keys it already has (no new strings). */
 function overwrite(into: Map<string, number>, from: Map<string, number>): void {
   for (const key of into.keys()) if (!from.has(key)) into.delete(key);
-  for (const [key, value] of from) into.set(key, value);
+  for (const [key, value] of from) into.set(into.has(key) ? key : ownString(key), value);
 }
 
 const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);

@@ -33,6 +33,13 @@ describe('parseXmlTree', () => {
     expect(() => parseXmlTree('<!DOCTYPE a [<!ENTITY lol "lol">]><a>&lol;</a>', new Set())).toThrow(/DOCTYPE/);
   });
 
+  it('leaves out the elements it is told to skip, with all they contain', () => {
+    const skip = new Set(['server', 'pid', 'name']);
+    const tree = parseXmlTree('<monit><server><name>vm</name><x>1</x></server><service><pid/><pid >2</pid ><names>kept</names><status>0</status></service></monit>', new Set(), skip);
+    expect(tree).toEqual({ monit: { service: { names: 'kept', status: '0' } } });
+    expect(() => parseXmlTree('<a><server><b>1</b></a>', new Set(), skip)).toThrow(/<server> is never closed/);
+  });
+
   it('says what is broken', () => {
     expect(() => parseXmlTree('<a><b></a>', new Set())).toThrow(/<\/a> closes <b>/);
     expect(() => parseXmlTree('<a><b>text', new Set())).toThrow(/<b> is never closed/);

@@ -19,8 +19,12 @@ interface Open {
 
 const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
-/** Parses `text` into a tree; `arrays` names the elements that are always lists. */
-export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode {
+const NOTHING: ReadonlySet<string> = new Set();
+
+/** Parses `text` into a tree; `arrays` names the elements that are always lists, and `skip` those
+ * left out with all they contain (read no further than to find their end, so nothing inside them
+ * is checked; none of them may contain an element of its own name). */
+export function parseXmlTree(text: string, arrays: ReadonlySet<string>, skip: ReadonlySet<string> = NOTHING): XmlNode {
   const root: Open = { name: '', node: {}, text: '' };
   const stack: Open[] = [root];
   let i = 0;
@@ -72,10 +76,13 @@ export function parseXmlTree(text: string, arrays: ReadonlySet<string>): XmlNode
         while (at < text.length && text.charCodeAt(at) <= 0x20) at++;
       }
       if (text.charCodeAt(at) === 0x3e /* > */) {
-        stack.push(open);
-        i = at + 1;
+        if (skip.has(open.name)) i = skipElement(text, open.name, at + 1);
+        else {
+          stack.push(open);
+          i = at + 1;
+        }
       } else if (text.startsWith('/>', at)) {
-        close(open, top, arrays);
+        if (!skip.has(open.name)) close(open, top, arrays);
         i = at + 2;
       } else {
         throw new ParseError(`broken XML: unexpected text in the <${open.name}> tag`);
@@ -103,6 +110,17 @@ function nameAt(text: string, from: number, to: number): string {
   knownNames.set(key, [...(known ?? []), internal]);
   knownCount++;
   return internal;
+}
+
+/** Just past the end tag of the element `name` whose content starts at `from`. */
+function skipElement(text: string, name: string, from: number): number {
+  for (let at = text.indexOf('</', from); at >= 0; at = text.indexOf('</', at + 2)) {
+    if (!textAt(text, at + 2, name)) continue;
+    let end = at + 2 + name.length;
+    while (end < text.length && text.charCodeAt(end) <= 0x20) end++;
+    if (text.charCodeAt(end) === 0x3e /* > */) return end + 1;
+  }
+  throw new ParseError(`broken XML: <${name}> is never closed`);
 }
 
 function skipPast(text: string, marker: string, from: number): number {
