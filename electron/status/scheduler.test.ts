@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { backoffDelay, MAX_BACKOFF_MS, nextSlot, phaseOf, POLL_TICK_MS, pollTimeout, Semaphore } from './scheduler';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelay, MAX_BACKOFF_MS, nextSlot, phaseOf, POLL_TICK_MS, pollTimeout, Semaphore, TickWheel } from './scheduler';
 
 describe('scheduler', () => {
   it('gives each host a stable phase inside the interval, spread across it', () => {
@@ -54,5 +54,42 @@ describe('scheduler', () => {
     expect(peak).toBe(3);
     expect(order).toHaveLength(20);
     expect(semaphore.queued).toBe(0);
+  });
+
+  describe('TickWheel', () => {
+    afterEach(() => void vi.useRealTimers());
+
+    it('runs each item at its tick, once, on the last time it was given, and not when cancelled', () => {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const ran: Array<[string, number]> = [];
+      const wheel = new TickWheel<string>((item) => ran.push([item, Date.now()]));
+      wheel.schedule('a', 1_000_250);
+      wheel.schedule('b', 1_000_250);
+      wheel.schedule('c', 1_000_500);
+      wheel.schedule('b', 1_000_800);
+      wheel.schedule('c', 1_000_050);
+      wheel.schedule('d', 1_000_300);
+      wheel.cancel('d');
+      vi.advanceTimersByTime(2_000);
+      expect(ran).toEqual([['c', 1_000_100], ['a', 1_000_300], ['b', 1_000_800]]);
+      expect(wheel.size).toBe(0);
+    });
+
+    it('takes items scheduled while it runs, and stops its timer when cleared', () => {
+      vi.useFakeTimers({ now: 0 });
+      let runs = 0;
+      const wheel = new TickWheel<string>((item) => {
+        runs++;
+        if (runs < 3) wheel.schedule(item, Date.now() + 1_000);
+      });
+      wheel.schedule('a', 100);
+      vi.advanceTimersByTime(5_000);
+      expect(runs).toBe(3);
+      wheel.schedule('a', 6_000);
+      wheel.clear();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(5_000);
+      expect(runs).toBe(3);
+    });
   });
 });

@@ -62,3 +62,75 @@ export class Semaphore {
     return this.waiting.length;
   }
 }
+
+/** Runs each item at the first whole tick at or after its time, on one timer for all of them. A
+ * timer per host made a Timeout that lived an interval every poll, and, as every delay differed by
+ * a few milliseconds, a timer list of Node's own per host too (README "Polling benchmark"). */
+export class TickWheel<T> {
+  /** Tick (counted from `origin`, so a small integer) → the items due then; stale ones skipped. */
+  private readonly buckets = new Map<number, T[]>();
+  private readonly dueAt = new Map<T, number>();
+  private readonly origin = Math.floor(Date.now() / POLL_TICK_MS);
+  private timer: NodeJS.Timeout | null = null;
+  private armedFor = Infinity;
+
+  constructor(
+    private readonly run: (item: T) => void,
+    private readonly tickMs = POLL_TICK_MS,
+  ) {}
+
+  /** Runs `item` at `at` (ms since the epoch) instead of when it was due before. */
+  schedule(item: T, at: number): void {
+    const tick = Math.ceil(at / this.tickMs) - this.origin;
+    this.dueAt.set(item, tick);
+    const bucket = this.buckets.get(tick);
+    if (bucket) bucket.push(item);
+    else this.buckets.set(tick, [item]);
+    if (tick < this.armedFor) this.arm(tick);
+  }
+
+  cancel(item: T): void {
+    this.dueAt.delete(item);
+  }
+
+  clear(): void {
+    this.dueAt.clear();
+    this.buckets.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.armedFor = Infinity;
+  }
+
+  get size(): number {
+    return this.dueAt.size;
+  }
+
+  private arm(tick: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = tick;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, (tick + this.origin) * this.tickMs - Date.now()));
+  }
+
+  private fire(): void {
+    this.timer = null;
+    this.armedFor = Infinity;
+    const now = Math.floor(Date.now() / this.tickMs) - this.origin;
+    let next = Infinity;
+    for (const tick of [...this.buckets.keys()]) {
+      if (tick > now) {
+        next = Math.min(next, tick);
+        continue;
+      }
+      const bucket = this.buckets.get(tick)!;
+      this.buckets.delete(tick);
+      for (const item of bucket) {
+        // Rescheduled or cancelled since it was put here: not this tick's.
+        if (this.dueAt.get(item) !== tick) continue;
+        this.dueAt.delete(item);
+        this.run(item);
+      }
+    }
+    // What the items scheduled while running may have armed already.
+    if (next < this.armedFor) this.arm(next);
+  }
+}

@@ -6,10 +6,10 @@ import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from './httpGet';
 import { HostHealth, type EventDraft, type Observed } from './hostHealth';
 import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
-import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore } from './scheduler';
+import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
 
-// Polls every host of the fleet and keeps its health. Owns the poll timers and the in-flight
+// Polls every host of the fleet and keeps its health. Owns the poll timer and the in-flight
 // requests; hands batches of changed hosts to listeners a few times a second, and samples and
 // events to the history once per flush (one transaction), so neither the renderer nor SQLite
 // sees one message per check.
@@ -53,7 +53,6 @@ interface Entry {
   probes: Probe[];
   health: HostHealth;
   phase: number;
-  timer: NodeJS.Timeout | null;
   inFlight: AbortController | null;
   /** Settles when the poll in flight has its answers (checkNow waits for it). It holds no value:
    * it lives until the next poll, and holding the answers kept every poll's results alive for
@@ -80,6 +79,8 @@ export class StatusService implements Disposable {
   private readonly batchListeners = new Set<(batch: StatusBatch) => void>();
   private readonly eventListeners = new Set<(event: StatusEvent) => void>();
   private readonly semaphore: Semaphore;
+  /** When each host polls next: one timer for the fleet. */
+  private readonly wheel = new TickWheel<Entry>((entry) => void this.poll(entry));
   private readonly flushTimer: NodeJS.Timeout;
   private readonly fleetSubscription: Disposable;
   private readonly history: StatusHistory | null;
@@ -160,7 +161,6 @@ export class StatusService implements Disposable {
         probes: probesFor(host, { sshExec: this.options.sshExec ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
         health,
         phase: phaseOf(host.name, host.intervalMs),
-        timer: null,
         inFlight: null,
         settled: Promise.resolve(),
         failures: 0,
@@ -181,16 +181,11 @@ export class StatusService implements Disposable {
   }
 
   private schedule(entry: Entry, at: number): void {
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = setTimeout(() => {
-      entry.timer = null;
-      void this.poll(entry);
-    }, Math.max(0, at - Date.now()));
+    this.wheel.schedule(entry, at);
   }
 
   private stop(entry: Entry): void {
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = null;
+    this.wheel.cancel(entry);
     entry.inFlight?.abort();
     entry.inFlight = null;
   }
@@ -327,6 +322,7 @@ export class StatusService implements Disposable {
     clearInterval(this.flushTimer);
     this.fleetSubscription.dispose();
     for (const entry of this.entries.values()) this.stop(entry);
+    this.wheel.clear();
     this.entries.clear();
     this.batchListeners.clear();
     this.eventListeners.clear();
