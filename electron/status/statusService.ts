@@ -53,7 +53,11 @@ interface Entry {
   probes: Probe[];
   health: HostHealth;
   phase: number;
-  inFlight: AbortController | null;
+  /** A poll is running. */
+  inFlight: boolean;
+  /** Aborted when the host leaves the fleet or changes: its polls stop, and it polls no more.
+   * One per host, not one per poll: an AbortSignal is a heavy object to make 100 times a second. */
+  stopped: AbortController;
   /** Settles when the poll in flight has its answers (checkNow waits for it). It holds no value:
    * it lives until the next poll, and holding the answers kept every poll's results alive for
    * an interval, most of what V8 had to promote (README "Polling benchmark"). */
@@ -161,7 +165,8 @@ export class StatusService implements Disposable {
         probes: probesFor(host, { sshExec: this.options.sshExec ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
         health,
         phase: phaseOf(host.name, host.intervalMs),
-        inFlight: null,
+        inFlight: false,
+        stopped: new AbortController(),
         settled: Promise.resolve(),
         failures: 0,
         stale: false,
@@ -186,8 +191,7 @@ export class StatusService implements Disposable {
 
   private stop(entry: Entry): void {
     this.wheel.cancel(entry);
-    entry.inFlight?.abort();
-    entry.inFlight = null;
+    entry.stopped.abort();
   }
 
   private async poll(entry: Entry): Promise<void> {
@@ -195,20 +199,21 @@ export class StatusService implements Disposable {
       this.stats.overruns++;
       return;
     }
-    const controller = new AbortController();
-    entry.inFlight = controller;
+    const { signal } = entry.stopped;
+    if (signal.aborted) return;
+    entry.inFlight = true;
     const timeoutMs = pollTimeout(entry.host.intervalMs);
     const started = performance.now();
     let outcomes: ProbeOutcome[];
     try {
-      const answers = this.semaphore.run(() => Promise.all(entry.probes.map((probe) => probe.poll(timeoutMs, controller.signal))));
+      const answers = this.semaphore.run(() => Promise.all(entry.probes.map((probe) => probe.poll(timeoutMs, signal))));
       entry.settled = answers.then(ignore, ignore);
       outcomes = await answers;
     } finally {
-      if (entry.inFlight === controller) entry.inFlight = null;
+      entry.inFlight = false;
     }
     // A host removed or changed while its poll ran: this entry is gone, drop the answer.
-    if (controller.signal.aborted || this.disposed || this.entries.get(entry.host.name) !== entry) return;
+    if (signal.aborted || this.disposed || this.entries.get(entry.host.name) !== entry) return;
     this.stats.polls++;
     this.stats.cycleMs.push(performance.now() - started);
     if (this.stats.cycleMs.length > 10_000) this.stats.cycleMs.splice(0, 5_000);
