@@ -34,7 +34,7 @@ export interface PollOptions {
   prometheus: boolean;
   engine: 'fleetdeck' | 'raw';
   sources: BenchSources;
-  /** V8's CPU sampler, or its allocation sampler keeping what outlived a young-generation GC. */
+  /** V8's CPU sampler, or its allocation sampler keeping what reached the old generation. */
   profile: ProfileKind | null;
   keep: boolean;
   repoRoot: string;
@@ -51,8 +51,8 @@ export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [
   --engine raw    fetch the endpoints and discard the bodies: the HTTP floor, not Fleetdeck
   --sources L     status sources per host (default monit,node_exporter)
   --profile       profile the child (V8's sampler, as node --cpu-prof) over the window and print where its time goes
-  --heap-profile  sample the child's allocations over the window, keeping those that outlived a young-generation
-                  collection (promoted, then freed by a full one, or still alive): what makes the collector work
+  --heap-profile  sample the child's allocations over the window, keeping those that reached the old generation
+                  (promoted, or put there at once by V8's pretenuring): what the full collections work on
   --keep          keep the temp dir (configs, logs, Prometheus' TSDB)`;
 
 interface Sample {

@@ -78,8 +78,9 @@ async function profileStart(kind: ProfileKind): Promise<string | null> {
       await post('Profiler.setSamplingInterval', { interval: 1000 });
       await post('Profiler.start');
     } else {
-      // Objects freed by a scavenge cost the collector almost nothing; those it had to copy or
-      // promote are what it works for, so the profile keeps what a full collection freed.
+      // Objects freed by a scavenge cost the collector almost nothing; those in the old generation
+      // (promoted, or pretenured by V8) are what full collections work for, so the profile keeps
+      // what a full collection freed as well as what is still alive.
       await post('HeapProfiler.enable');
       await post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
     }

@@ -40,7 +40,7 @@ export interface ChildSummary extends ChildCounters {
   extra: Record<string, unknown>;
 }
 
-/** cpu: where the time goes; heap: which allocations outlive a young-generation collection. */
+/** cpu: where the time goes; heap: which allocations reach the old generation. */
 export type ProfileKind = 'cpu' | 'heap';
 
 export type ParentMessage =

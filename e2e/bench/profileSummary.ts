@@ -1,6 +1,7 @@
 // Where the Fleetdeck child spends its CPU: reads a V8 .cpuprofile (node --cpu-prof), maps the
 // bundle's positions back to the TypeScript sources through the bundle's source map, and sums
-// self time by function, by source file and by npm package. Idle time is left out.
+// self time by function, by source file and by npm package. Idle time is left out. A sampling
+// heap profile is summed the same way, in kB instead of ms.
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
@@ -26,7 +27,8 @@ interface CpuProfile {
 
 export interface ProfileRow {
   what: string;
-  ms: number;
+  /** ms in a CPU profile, kB in a heap profile. */
+  amount: number;
   pct: number;
 }
 
@@ -77,7 +79,7 @@ function topRows(m: Map<string, number>, total: number, top: number, unit: numbe
   return [...m.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([what, v]) => ({ what, ms: Math.round((10 * v) / unit) / 10, pct: Math.round((1000 * v) / Math.max(1, total)) / 10 }));
+    .map(([what, v]) => ({ what, amount: Math.round((10 * v) / unit) / 10, pct: Math.round((1000 * v) / Math.max(1, total)) / 10 }));
 }
 
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
@@ -111,7 +113,6 @@ interface HeapNode {
 
 export interface HeapProfileReport {
   totalKb: number;
-  /** ms holds kB here. */
   byFunction: ProfileRow[];
   byStack: ProfileRow[];
 }
@@ -137,22 +138,23 @@ export function summarizeHeapProfile(file: string, repoRoot: string, top = 20): 
   return { totalKb: Math.round(total / 1024), byFunction: topRows(byFunction, total, top, 1024), byStack: topRows(byStack, total, top, 1024) };
 }
 
+function table(title: string, rows: ProfileRow[], unit: 'ms' | 'kB'): string {
+  return [`  ${title}:`, ...rows.map((r) => `    ${r.pct.toFixed(1).padStart(5)} %  ${r.amount.toFixed(0).padStart(7)} ${unit}  ${r.what}`)].join('\n');
+}
+
 export function formatHeapProfile(report: HeapProfileReport, file: string): string {
-  const table = (title: string, rows: ProfileRow[]) => [`  ${title}:`, ...rows.map((r) => `    ${r.pct.toFixed(1).padStart(5)} %  ${r.ms.toFixed(0).padStart(7)} kB  ${r.what}`)].join('\n');
   return [
-    `heap profile ${file}: ${report.totalKb} kB sampled that outlived a young-generation collection`,
-    table('by function', report.byFunction),
-    table('by function ← caller ← its caller', report.byStack),
+    `heap profile ${file}: ${report.totalKb} kB sampled that reached the old generation (promoted, or put there at once by V8's pretenuring)`,
+    table('by function', report.byFunction, 'kB'),
+    table('by function ← caller ← its caller', report.byStack, 'kB'),
   ].join('\n');
 }
 
 export function formatProfile(report: ProfileReport, file: string): string {
-  const table = (title: string, rows: ProfileRow[]) =>
-    [`  ${title}:`, ...rows.map((r) => `    ${r.pct.toFixed(1).padStart(5)} %  ${r.ms.toFixed(0).padStart(7)} ms  ${r.what}`)].join('\n');
   return [
     `profile ${file}: ${report.busyMs} ms busy of ${report.wallMs} ms (self time; idle left out)`,
-    table('by area (npm package, node internals, source folder)', report.byPackage),
-    table('by file', report.byFile),
-    table('by function', report.byFunction),
+    table('by area (npm package, node internals, source folder)', report.byPackage, 'ms'),
+    table('by file', report.byFile, 'ms'),
+    table('by function', report.byFunction, 'ms'),
   ].join('\n');
 }

@@ -101,7 +101,6 @@ export class IdleConnections {
   give(origin: string, connection: Connection, now = Date.now()): void {
     const { socket } = connection;
     if (this.count >= MAX_IDLE || socket.destroyed) {
-      connection.user = NOBODY;
       socket.destroy();
       return;
     }
@@ -114,7 +113,6 @@ export class IdleConnections {
     if (!user) {
       const drop = (): void => {
         this.remove(origin, connection);
-        connection.user = NOBODY;
         socket.destroy();
       };
       user = { bytes: drop, end: drop, error: drop };
@@ -125,12 +123,11 @@ export class IdleConnections {
     this.sweeper ??= setInterval(() => this.sweep(Date.now()), IDLE_MS / 4).unref();
   }
 
-  /** Closes the connections idle for longer than IDLE_MS. */
+  /** Closes the connections idle for longer than IDLE_MS (all of them at `now` = Infinity). */
   sweep(now: number): void {
     for (const [origin, list] of [...this.byOrigin]) {
       for (const connection of list.filter((c) => now - c.idleSince > IDLE_MS)) {
         this.remove(origin, connection);
-        connection.user = NOBODY;
         connection.socket.destroy();
       }
       // An origin's list stays while in use (no new array every poll), and goes when empty here.
@@ -147,16 +144,10 @@ export class IdleConnections {
   }
 
   closeAll(): void {
-    for (const [origin, list] of [...this.byOrigin]) {
-      for (const connection of [...list]) {
-        this.remove(origin, connection);
-        connection.user = NOBODY;
-        connection.socket.destroy();
-      }
-    }
-    this.sweep(Date.now());
+    this.sweep(Infinity);
   }
 
+  /** Out of the pool, told nothing more (an error while it closes must not crash). */
   private remove(origin: string, connection: Connection): void {
     if (connection.idleSince < 0) return;
     connection.idleSince = -1;

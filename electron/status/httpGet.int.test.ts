@@ -110,7 +110,10 @@ describe('httpGet', () => {
     expect(pool.take('b')).toBeUndefined();
     expect(pool.take('a')).toBe(fresh);
     expect(pool.size).toBe(0);
-    fresh.socket.destroy();
+    pool.give('a', fresh);
+    pool.closeAll();
+    expect(fresh.socket.destroyed).toBe(true);
+    expect(pool.size).toBe(0);
   });
 
   it('does not reuse a connection the server said it closes', async () => {

@@ -74,14 +74,11 @@ export class TickWheel<T> {
   private timer: NodeJS.Timeout | null = null;
   private armedFor = Infinity;
 
-  constructor(
-    private readonly run: (item: T) => void,
-    private readonly tickMs = POLL_TICK_MS,
-  ) {}
+  constructor(private readonly run: (item: T) => void) {}
 
   /** Runs `item` at `at` (ms since the epoch) instead of when it was due before. */
   schedule(item: T, at: number): void {
-    const tick = Math.ceil(at / this.tickMs) - this.origin;
+    const tick = Math.ceil(at / POLL_TICK_MS) - this.origin;
     this.dueAt.set(item, tick);
     const bucket = this.buckets.get(tick);
     if (bucket) bucket.push(item);
@@ -108,13 +105,13 @@ export class TickWheel<T> {
   private arm(tick: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = tick;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, (tick + this.origin) * this.tickMs - Date.now()));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, (tick + this.origin) * POLL_TICK_MS - Date.now()));
   }
 
   private fire(): void {
     this.timer = null;
     this.armedFor = Infinity;
-    const now = Math.floor(Date.now() / this.tickMs) - this.origin;
+    const now = Math.floor(Date.now() / POLL_TICK_MS) - this.origin;
     let next = Infinity;
     for (const tick of [...this.buckets.keys()]) {
       if (tick > now) {
