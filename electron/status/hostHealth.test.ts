@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HostHealth, type Observed } from './hostHealth';
+import type { Check } from '../../shared/status/model';
+import { HostHealth, type Reported } from './hostHealth';
 
-const check = (state: Observed['state'], id = 'monit:endpoint', reason = `it is ${state}`): Observed => ({ id, source: 'monit', name: 'Monit', state, reason, maxAttempts: 3 });
+const check = (state: Check['state'], id = 'monit:endpoint', reason = `it is ${state}`): Check => ({ id, source: 'monit', name: 'Monit', state, reason });
+/** What one source with three attempts reported. */
+const polled = (...checks: Check[]): Reported[] => [{ checks, maxAttempts: 3 }];
 
 describe('HostHealth', () => {
   it('is UNKNOWN before the first poll, and says so', () => {
@@ -11,20 +14,20 @@ describe('HostHealth', () => {
 
   it('goes soft, then hard after max attempts, then recovers, with one event per change', () => {
     const h = new HostHealth('a', 1000, true);
-    expect(h.apply('poll', [check('OK')], 1000, true)).toEqual([]);
-    const soft = h.apply('poll', [check('CRITICAL')], 2000, true);
+    expect(h.apply('poll', polled(check('OK')), 1000, true)).toEqual([]);
+    const soft = h.apply('poll', polled(check('CRITICAL')), 2000, true);
     expect(soft).toMatchObject([{ from: 'OK', to: 'CRITICAL', hard: false, host: 'a', check: 'monit:endpoint' }]);
-    expect(h.apply('poll', [check('CRITICAL')], 3000, true)).toEqual([]);
-    expect(h.apply('poll', [check('CRITICAL')], 4000, true)).toMatchObject([{ from: 'CRITICAL', to: 'CRITICAL', hard: true }]);
+    expect(h.apply('poll', polled(check('CRITICAL')), 3000, true)).toEqual([]);
+    expect(h.apply('poll', polled(check('CRITICAL')), 4000, true)).toMatchObject([{ from: 'CRITICAL', to: 'CRITICAL', hard: true }]);
     const status = h.status(4000);
     expect(status).toMatchObject({ state: 'CRITICAL', hard: true, summary: 'Monit: it is CRITICAL' });
     expect(status.checks[0]).toMatchObject({ attempt: 3, maxAttempts: 3, since: 2000 });
-    expect(h.apply('poll', [check('OK')], 5000, true)).toMatchObject([{ from: 'CRITICAL', to: 'OK', hard: true }]);
+    expect(h.apply('poll', polled(check('OK')), 5000, true)).toMatchObject([{ from: 'CRITICAL', to: 'OK', hard: true }]);
   });
 
   it('puts the worst check first and counts the others', () => {
     const h = new HostHealth('a', 1000, true);
-    h.apply('poll', [check('OK', 'a'), check('WARNING', 'b', 'disk full'), check('CRITICAL', 'c', 'down'), check('UNKNOWN', 'd')], 1000, true);
+    h.apply('poll', polled(check('OK', 'a'), check('WARNING', 'b', 'disk full'), check('CRITICAL', 'c', 'down'), check('UNKNOWN', 'd')), 1000, true);
     const s = h.status(1000);
     expect(s.checks.map((c) => c.id)).toEqual(['c', 'b', 'd', 'a']);
     expect(s.summary).toBe('Monit: down (+2 more)');
@@ -33,19 +36,33 @@ describe('HostHealth', () => {
 
   it("replaces only the reporting group's checks", () => {
     const h = new HostHealth('a', 1000, true);
-    h.apply('poll', [check('OK', 'own')], 1000, true);
-    h.apply('lb:lb-1', [check('CRITICAL', 'haproxy:lb-1:web/a')], 1000, false);
-    h.apply('poll', [check('OK', 'own')], 2000, true);
+    h.apply('poll', polled(check('OK', 'own')), 1000, true);
+    h.apply('lb:lb-1', polled(check('CRITICAL', 'haproxy:lb-1:web/a')), 1000, false);
+    h.apply('poll', polled(check('OK', 'own')), 2000, true);
     expect(h.status(2000).checks.map((c) => c.id)).toEqual(['haproxy:lb-1:web/a', 'own']);
-    h.apply('lb:lb-1', [], 3000, false);
+    h.apply('lb:lb-1', polled(), 3000, false);
     expect(h.status(3000).checks.map((c) => c.id)).toEqual(['own']);
+  });
+
+  it('reports a changed check at once, however often its status was asked before', () => {
+    const h = new HostHealth('a', 1000, true);
+    h.apply('poll', polled(check('OK', 'a'), check('OK', 'b')), 1000, true);
+    const quiet = h.status(1000);
+    expect(h.status(1500).checks).toEqual(quiet.checks);
+    h.apply('poll', polled(check('OK', 'a'), check('WARNING', 'b', 'disk full')), 2000, true);
+    expect(h.status(2000)).toMatchObject({ state: 'WARNING', summary: 'Monit: disk full' });
+    h.apply('poll', polled(check('OK', 'a'), check('WARNING', 'b', 'disk fuller')), 3000, true);
+    expect(h.status(3000).summary).toBe('Monit: disk fuller');
+    h.apply('poll', polled(check('OK', 'a')), 4000, true);
+    expect(h.status(4000)).toMatchObject({ state: 'OK', summary: '1 checks OK' });
+    expect(quiet.checks.map((c) => c.id)).toEqual(['a', 'b']);
   });
 
   it('turns stale when nothing answered for three intervals', () => {
     const h = new HostHealth('a', 1000, true);
-    h.apply('poll', [check('OK')], 1000, true);
+    h.apply('poll', polled(check('OK')), 1000, true);
     expect(h.status(3500).stale).toBe(false);
-    h.apply('poll', [check('CRITICAL')], 3600, false);
+    h.apply('poll', polled(check('CRITICAL')), 3600, false);
     expect(h.status(4500).stale).toBe(true);
     expect(h.status(4500).summary).toMatch(/^no fresh data since/);
   });

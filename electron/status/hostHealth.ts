@@ -1,5 +1,5 @@
 import { compareStates, isStale, nextCheckStatus, worstState, type CheckMemory } from '../../shared/health';
-import type { Check, Sample } from '../../shared/status/model';
+import type { Check, CheckState, Sample } from '../../shared/status/model';
 import type { CheckStatus, HostStatus, StatusEvent } from '../../shared/status/schema';
 import { ownString } from './ownString';
 
@@ -9,8 +9,9 @@ import { ownString } from './ownString';
 
 export type EventDraft = Omit<StatusEvent, 'id'>;
 
-/** A check as observed, with the attempts its source allows before the problem is hard. */
-export interface Observed extends Check {
+/** The checks one source reported, with the attempts it allows before a problem is hard. */
+export interface Reported {
+  checks: readonly Check[];
   maxAttempts: number;
 }
 
@@ -21,12 +22,25 @@ interface Tracked {
   group: string;
 }
 
-function sameCheck(status: CheckStatus, check: Observed): boolean {
-  return status.reason === check.reason && status.name === check.name && status.source === check.source && status.maxAttempts === check.maxAttempts;
+function sameCheck(status: CheckStatus, check: Check, maxAttempts: number): boolean {
+  return status.reason === check.reason && status.name === check.name && status.source === check.source && status.maxAttempts === maxAttempts;
+}
+
+/** What status() derives from the checks alone, kept until a check changes: a quiet host is
+ * reported after every poll (its samples change), and sorting its checks each time was most of
+ * the cost of a status batch. */
+interface ChecksView {
+  /** Worst first, then by id. */
+  checks: CheckStatus[];
+  state: CheckState;
+  hard: boolean;
+  summary: string;
 }
 
 export class HostHealth {
   private readonly checks = new Map<string, Tracked>();
+  /** Null after any check changed. */
+  private view: ChecksView | null = null;
   /** The latest samples, as names and values rewritten in place: a host reports the same
    * metrics poll after poll, and a new record each poll lived an interval and had to be promoted. */
   private metrics: string[] = [];
@@ -42,46 +56,56 @@ export class HostHealth {
   ) {}
 
   /** Replaces the checks reported by `group` with these; returns the state changes. */
-  apply(group: string, observed: readonly Observed[], now: number, answered: boolean): EventDraft[] {
+  apply(group: string, reports: readonly Reported[], now: number, answered: boolean): EventDraft[] {
     const events: EventDraft[] = [];
     const seen = new Set<string>();
-    for (const check of observed) {
-      seen.add(check.id);
-      const before = this.checks.get(check.id);
-      const memory = nextCheckStatus(before?.memory ?? null, check.state, now, check.maxAttempts);
-      // A check that is as it was keeps its objects: a poll of a quiet fleet then leaves behind
-      // nothing new for the collector to move. What is kept has strings of its own: the check's
-      // may be cut from the answer, and keeping them would keep the whole answer.
-      let tracked = before;
-      if (!tracked || tracked.memory !== memory || tracked.group !== group || !sameCheck(tracked.status, check)) {
-        const status: CheckStatus = {
-          id: ownString(check.id),
-          source: check.source,
-          name: ownString(check.name),
-          state: memory.state,
-          reason: ownString(check.reason),
-          hard: memory.hard,
-          attempt: memory.attempt,
-          maxAttempts: check.maxAttempts,
-          since: memory.since,
-          flapping: memory.flapping,
-        };
-        tracked = { memory, status, group };
-        this.checks.set(status.id, tracked);
-      }
-      const from = before?.memory.state ?? 'OK';
-      const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
-      if (from !== memory.state || becameHard) {
-        const { status } = tracked;
-        events.push({ at: now, host: this.name, check: status.id, checkName: status.name, from, to: memory.state, hard: memory.hard, reason: status.reason });
+    for (const { checks, maxAttempts } of reports) {
+      for (const check of checks) this.observe(group, check, maxAttempts, now, events, seen);
+    }
+    for (const [id, tracked] of this.checks) {
+      if (tracked.group === group && !seen.has(id)) {
+        this.checks.delete(id);
+        this.view = null;
       }
     }
-    for (const [id, tracked] of this.checks) if (tracked.group === group && !seen.has(id)) this.checks.delete(id);
     if (group === 'poll') {
       this.lastPoll = now;
       if (answered) this.lastAnswer = now;
     }
     return events;
+  }
+
+  private observe(group: string, check: Check, maxAttempts: number, now: number, events: EventDraft[], seen: Set<string>): void {
+    seen.add(check.id);
+    const before = this.checks.get(check.id);
+    const memory = nextCheckStatus(before?.memory ?? null, check.state, now, maxAttempts);
+    // A check that is as it was keeps its objects: a poll of a quiet fleet then leaves behind
+    // nothing new for the collector to move. What is kept has strings of its own: the check's
+    // may be cut from the answer, and keeping them would keep the whole answer.
+    let tracked = before;
+    if (!tracked || tracked.memory !== memory || tracked.group !== group || !sameCheck(tracked.status, check, maxAttempts)) {
+      const status: CheckStatus = {
+        id: ownString(check.id),
+        source: check.source,
+        name: ownString(check.name),
+        state: memory.state,
+        reason: ownString(check.reason),
+        hard: memory.hard,
+        attempt: memory.attempt,
+        maxAttempts,
+        since: memory.since,
+        flapping: memory.flapping,
+      };
+      tracked = { memory, status, group };
+      this.checks.set(status.id, tracked);
+      this.view = null;
+    }
+    const from = before?.memory.state ?? 'OK';
+    const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
+    if (from !== memory.state || becameHard) {
+      const { status } = tracked;
+      events.push({ at: now, host: this.name, check: status.id, checkName: status.name, from, to: memory.state, hard: memory.hard, reason: status.reason });
+    }
   }
 
   setSamples(samples: readonly Sample[]): void {
@@ -103,19 +127,24 @@ export class HostHealth {
   }
 
   status(now: number): HostStatus {
+    const view = (this.view ??= this.viewOfChecks());
+    const stale = this.isStale(now);
+    // Before any check there is nothing fresh or stale to speak of: the summary says why.
+    const summary = stale && view.checks.length > 0 ? `no fresh data since ${this.lastAnswer ? new Date(this.lastAnswer).toISOString() : 'start'}; ${view.summary}` : view.summary;
+    return { host: this.name, stale, lastPoll: this.lastPoll, checks: view.checks, latest: this.latest(), state: view.state, hard: view.hard, summary };
+  }
+
+  private viewOfChecks(): ChecksView {
     const checks = [...this.checks.values()].map((t) => t.status);
     checks.sort((a, b) => compareStates(b.state, a.state) || a.id.localeCompare(b.id));
     const worst = checks[0];
-    const stale = this.isStale(now);
-    const base = { host: this.name, stale, lastPoll: this.lastPoll, checks, latest: this.latest() };
     if (!worst) {
       const summary = this.hasSources ? 'not polled yet' : 'no status source for this host in the fleet file';
-      return { ...base, state: 'UNKNOWN', hard: true, summary };
+      return { checks, state: 'UNKNOWN', hard: true, summary };
     }
     const state = worstState(checks.map((c) => c.state));
     const problems = checks.filter((c) => c.state !== 'OK').length;
-    let summary = state === 'OK' ? `${checks.length} checks OK` : `${worst.name}: ${worst.reason}${problems > 1 ? ` (+${problems - 1} more)` : ''}`;
-    if (stale) summary = `no fresh data since ${this.lastAnswer ? new Date(this.lastAnswer).toISOString() : 'start'}; ${summary}`;
-    return { ...base, state, hard: checks.filter((c) => c.state === state).some((c) => c.hard), summary };
+    const summary = state === 'OK' ? `${checks.length} checks OK` : `${worst.name}: ${worst.reason}${problems > 1 ? ` (+${problems - 1} more)` : ''}`;
+    return { checks, state, hard: checks.filter((c) => c.state === state).some((c) => c.hard), summary };
   }
 }

@@ -52,11 +52,13 @@ interface Target extends Endpoint {
   request: string;
 }
 
-const targets = new Map<string, Target>();
+/** By URL, then by credentials. Both strings are the probe's own, the same every poll, so V8 has
+ * their hashes already; one key joined from the two was a new string to hash every poll. */
+const targets = new Map<string, Map<string, Target>>();
+let targetCount = 0;
 
 function targetOf(url: string, auth: string | undefined): Target {
-  const key = `${url}\n${auth ?? ''}`;
-  const known = targets.get(key);
+  const known = targets.get(url)?.get(auth ?? '');
   if (known) return known;
   let parsed: URL;
   try {
@@ -81,8 +83,14 @@ function targetOf(url: string, auth: string | undefined): Target {
       '\r\n',
   };
   // The fleet's URLs are a fixed set; the cap only matters if they change all the time.
-  if (targets.size >= 20_000) targets.clear();
-  targets.set(key, target);
+  if (targetCount >= 20_000) {
+    targets.clear();
+    targetCount = 0;
+  }
+  let byAuth = targets.get(url);
+  if (!byAuth) targets.set(url, (byAuth = new Map()));
+  byAuth.set(auth ?? '', target);
+  targetCount++;
   return target;
 }
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
+import { addMonitCheck, fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
 import { until } from '../../e2e/until';
 import type { HostStatus, StatusEvent } from '../../shared/status/schema';
 import { FleetService } from '../inventory/fleetService';
@@ -133,6 +133,19 @@ describe('StatusService against real endpoints', () => {
     expect(h1.latest['load1']).toBeGreaterThanOrEqual(0);
     expect(h1.latest['mem_used_pct']).toBeGreaterThan(0);
     expect(h1.stale).toBe(false);
+  });
+
+  it("keeps the response times Monit measures for its port checks as samples", async () => {
+    const host2 = fleet.hosts[1]!;
+    // Monit on host-2 watches host-2's node_exporter port, and times each of its checks.
+    await addMonitCheck(fleet, host2.name, 'exporter.monitrc', `check host exporter with address ${host2.address}\n  if failed port ${host2.nodeExporterPort} protocol http request /metrics then alert`);
+    const metric = `latency_ms:exporter:${host2.nodeExporterPort}`;
+    const { latency } = await until('a Monit port check response time on host-2', () => {
+      const latency = host('host-2')?.latest[metric];
+      return latency !== undefined && { latency };
+    });
+    expect(latency).toBeGreaterThanOrEqual(0);
+    expect(host('host-2')!.latest['latency_ms:monit:endpoint']).toBeGreaterThanOrEqual(0);
   });
 
   it.each([

@@ -4,7 +4,7 @@ import type { Check, Sample } from '../../shared/status/model';
 import type { HostStatus, StatusBatch, StatusEvent } from '../../shared/status/schema';
 import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from './httpGet';
-import { HostHealth, type EventDraft, type Observed } from './hostHealth';
+import { HostHealth, type EventDraft, type Reported } from './hostHealth';
 import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
 import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
@@ -230,16 +230,16 @@ export class StatusService implements Disposable {
   }
 
   private record(entry: Entry, outcomes: ProbeOutcome[], now: number): void {
-    const observed: Observed[] = [];
+    const reports: Reported[] = [];
     const samples: Sample[] = [];
     outcomes.forEach((outcome, i) => {
       const maxAttempts = entry.probes[i]?.maxAttempts ?? 3;
-      for (const check of outcome.result.checks) observed.push({ ...check, maxAttempts });
+      reports.push({ checks: outcome.result.checks, maxAttempts });
       samples.push(...outcome.result.samples);
       if (outcome.servers) this.markBackends(entry, outcome.servers, maxAttempts, now);
     });
     const answered = outcomes.some((o) => o.reachable);
-    this.pendingEvents.push(...entry.health.apply('poll', observed, now, answered));
+    this.pendingEvents.push(...entry.health.apply('poll', reports, now, answered));
     entry.health.setSamples(samples);
     if (this.history) this.pendingSamples.push({ host: entry.host.name, at: now, samples });
     this.dirty.add(entry.host.name);
@@ -247,20 +247,20 @@ export class StatusService implements Disposable {
 
   /** A load balancer's view of its backend servers becomes a check on each server's own host. */
   private markBackends(lb: Entry, servers: HaproxyServer[], maxAttempts: number, now: number): void {
-    const byHost = new Map<string, Observed[]>();
+    const byHost = new Map<string, Check[]>();
     for (const server of servers) {
       const target = this.findHost(server);
       if (!target || target === lb) continue;
       const check: Check = { id: `haproxy:${lb.host.name}:${server.backend}/${server.server}`, source: 'haproxy', name: `${lb.host.name} ${server.backend}`, state: server.state, reason: `${lb.host.name} has ${server.backend}/${server.server} ${server.status}` };
       const list = byHost.get(target.host.name) ?? [];
-      list.push({ ...check, maxAttempts });
+      list.push(check);
       byHost.set(target.host.name, list);
     }
     const group = `lb:${lb.host.name}`;
     for (const name of new Set([...lb.lbTargets, ...byHost.keys()])) {
       const target = this.entries.get(name);
       if (!target) continue;
-      this.pendingEvents.push(...target.health.apply(group, byHost.get(name) ?? [], now, false));
+      this.pendingEvents.push(...target.health.apply(group, [{ checks: byHost.get(name) ?? [], maxAttempts }], now, false));
       this.dirty.add(name);
     }
     lb.lbTargets = new Set(byHost.keys());

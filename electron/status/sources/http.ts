@@ -20,7 +20,8 @@ export interface HttpCheckOptions {
 
 export function httpCheck(answer: HttpAnswer, options: HttpCheckOptions): SourceResult {
   const base = { id: 'http:health', source: 'http' as const, name: `health ${options.url}` };
-  const samples = [{ metric: 'latency_ms:http', value: answer.latencyMs }];
+  // The latency sample is the probe's, as for every source (probes.ts, answered).
+  const samples: SourceResult['samples'] = [];
   const expected = options.expect === undefined ? null : ([] as number[]).concat(options.expect);
   const okStatus = expected ? expected.includes(answer.status) : answer.status >= 200 && answer.status < 300;
   const ms = `${Math.round(answer.latencyMs)} ms`;

@@ -8,9 +8,10 @@ export class ParseError extends Error {
 
 /** Recognises the answers people most often get from the wrong port or path. */
 export function describeForeignBody(text: string): string | null {
-  const head = text.slice(0, 512).trimStart().toLowerCase();
+  const head = text.slice(0, 512).trimStart();
   if (head.length === 0) return 'the response was empty';
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'got an HTML page (wrong port or path?)';
+  const opening = head.slice(0, 14).toLowerCase();
+  if (opening.startsWith('<!doctype html') || opening.startsWith('<html')) return 'got an HTML page (wrong port or path?)';
   if (head.startsWith('{') || head.startsWith('[')) return 'got JSON';
   // Control bytes other than whitespace mean binary data.
   if (/[\x00-\x08\x0e-\x1f]/.test(head)) return 'got binary data';
