@@ -122,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
     engine: engine as 'fleetdeck' | 'raw',
     sources: sources as Array<'monit' | 'node_exporter'>,
     profile: bool(flags, 'heap-profile') ? ('heap' as const) : bool(flags, 'profile') ? ('cpu' as const) : null,
+    history: bool(flags, 'history'),
     keep: bool(flags, 'keep'),
     repoRoot: repoRoot(),
   };

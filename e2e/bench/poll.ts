@@ -36,12 +36,14 @@ export interface PollOptions {
   sources: BenchSources;
   /** V8's CPU sampler, or its allocation sampler keeping what reached the old generation. */
   profile: ProfileKind | null;
+  /** The service writes its history (SQLite) as the console does. */
+  history: boolean;
   keep: boolean;
   repoRoot: string;
 }
 
 export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [--warmup S] [--sequential]
-           [--no-prometheus] [--engine fleetdeck|raw] [--sources monit,node_exporter] [--profile | --heap-profile] [--keep]
+           [--no-prometheus] [--engine fleetdeck|raw] [--sources monit,node_exporter] [--profile | --heap-profile] [--history] [--keep]
   --hosts N       hosts to poll (default 1000, at most ${MAX_HOSTS}), at 127.0.50.1 … (250 per /24)
   --seconds S     the measured window (default 180), after a warm-up
   --interval S    poll and scrape interval (default 10)
@@ -53,6 +55,8 @@ export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [
   --profile       profile the child (V8's sampler, as node --cpu-prof) over the window and print where its time goes
   --heap-profile  sample the child's allocations over the window, keeping those that reached the old generation
                   (promoted, or put there at once by V8's pretenuring): what the full collections work on
+  --history       also write the samples and events to a history store (SQLite), as the console does;
+                  without it the figure is the polling alone (the issue's target); with it, the console's whole cost
   --keep          keep the temp dir (configs, logs, Prometheus' TSDB)`;
 
 interface Sample {
@@ -166,7 +170,7 @@ async function runPollInner(
 
   log(`poll bench: ${o.hosts} hosts (${addresses[0]} … ${addresses[addresses.length - 1]}), interval ${o.intervalS} s, ` +
     `warm-up ${o.warmupS} s, window ${o.seconds} s, ${o.prometheus ? (o.sequential ? 'Fleetdeck then Prometheus' : 'Fleetdeck and Prometheus at the same time') : 'no Prometheus'}, ` +
-    `engine ${o.engine}${o.profile ? `, ${o.profile} profile` : ''}; temp dir ${dir}`);
+    `engine ${o.engine}${o.history ? ', with history' : ''}${o.profile ? `, ${o.profile} profile` : ''}; temp dir ${dir}`);
   const bundle = await buildChild(o.repoRoot);
   check();
 
@@ -182,7 +186,7 @@ async function runPollInner(
     const child = ChildHandle.start({
       bundle,
       dir,
-      config: { engine: o.engine, fleetFile, hosts: o.hosts, intervalMs: o.intervalS * 1000, maxRunMs: (o.warmupS + o.seconds + 60) * 1000, dataDir: join(dir, 'fleetdeck-data') },
+      config: { engine: o.engine, fleetFile, hosts: o.hosts, intervalMs: o.intervalS * 1000, maxRunMs: (o.warmupS + o.seconds + 60) * 1000, dataDir: join(dir, 'fleetdeck-data'), history: o.history },
     });
     stoppers.push({ what: 'the Fleetdeck child', stop: () => child.stop() });
     const hosts = await child.ready(60000);
@@ -343,6 +347,7 @@ function report(o: PollOptions, fd: Window, summary: ChildSummary | null, pw: Wi
     warmup_s: o.warmupS,
     mode: o.prometheus ? (o.sequential ? 'sequential' : 'concurrent') : 'fleetdeck-only',
     sources: o.sources,
+    history: o.history,
     cpu_s: r2(fdCpu),
     cpu_kernel_s: r2((fd.end.fleetdeck?.sysS ?? 0) - (fd.start.fleetdeck?.sysS ?? 0)),
     rss_hwm_mb: Math.round(fd.end.fleetdeck?.hwmMb ?? 0),

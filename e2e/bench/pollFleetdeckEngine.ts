@@ -1,8 +1,10 @@
 // The "fleetdeck" engine: the real StatusService from electron/status, fed the generated fleet,
 // polling as the console does (phases, concurrency cap, parsing, health, batched updates). The
 // bench counts what the service reports through its poll observer.
+import { mkdirSync } from 'node:fs';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
+import { HistoryStore } from '../../electron/history/historyStore';
 import { StatusService } from '../../electron/status/statusService';
 import type { ChildConfig, ChildCounters, ChildSummary, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
@@ -13,6 +15,7 @@ export class FleetdeckEngine {
   private readonly pollAt: number[] = [];
   private readonly pollMs: number[] = [];
   private service: StatusService | null = null;
+  private history: HistoryStore | null = null;
   private batches = 0;
   private batchHosts = 0;
 
@@ -21,9 +24,13 @@ export class FleetdeckEngine {
     private readonly fleet: ResolvedFleet,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
+    // As the console opens it (electron/core.ts): the same store, in the child's data dir.
+    if (this.config.history) mkdirSync(this.config.dataDir, { recursive: true });
+    this.history = this.config.history ? await HistoryStore.open(this.config.dataDir) : null;
     const snapshot: FleetSnapshot = { file: this.config.fleetFile, loadedAt: Date.now(), environments: this.fleet.environments, hosts: this.fleet.hosts, problem: null, revision: 1 };
     this.service = new StatusService({
+      history: this.history,
       fleet: { current: snapshot, onChange: () => ({ dispose: () => undefined }) },
       onPolled: (report) => {
         this.pollAt.push(Date.now());
@@ -66,5 +73,7 @@ export class FleetdeckEngine {
   async stop(): Promise<void> {
     this.service?.dispose();
     this.service = null;
+    this.history?.dispose();
+    this.history = null;
   }
 }

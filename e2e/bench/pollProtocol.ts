@@ -13,6 +13,8 @@ export interface ChildConfig {
   maxRunMs: number;
   /** Directory for the child's scratch files (history database). */
   dataDir: string;
+  /** Write samples and events to a history store in dataDir, as the console does. */
+  history: boolean;
 }
 
 export interface SourceCounts {
