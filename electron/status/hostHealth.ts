@@ -20,6 +20,8 @@ interface Tracked {
   status: CheckStatus;
   /** Who reported it: "poll" for the host's own sources, "lb:<name>" for a load balancer's view. */
   group: string;
+  /** The apply() that last reported it: one not reported by its group's latest apply is gone. */
+  seen: number;
 }
 
 function sameCheck(status: CheckStatus, check: Check, maxAttempts: number): boolean {
@@ -41,6 +43,7 @@ export class HostHealth {
   private readonly checks = new Map<string, Tracked>();
   /** Null after any check changed. */
   private view: ChecksView | null = null;
+  private applies = 0;
   /** The latest samples, as names and values rewritten in place: a host reports the same
    * metrics poll after poll, and a new record each poll lived an interval and had to be promoted. */
   private metrics: string[] = [];
@@ -58,12 +61,12 @@ export class HostHealth {
   /** Replaces the checks reported by `group` with these; returns the state changes. */
   apply(group: string, reports: readonly Reported[], now: number, answered: boolean): EventDraft[] {
     const events: EventDraft[] = [];
-    const seen = new Set<string>();
+    const stamp = ++this.applies;
     for (const { checks, maxAttempts } of reports) {
-      for (const check of checks) this.observe(group, check, maxAttempts, now, events, seen);
+      for (const check of checks) this.observe(group, check, maxAttempts, now, stamp, events);
     }
     for (const [id, tracked] of this.checks) {
-      if (tracked.group === group && !seen.has(id)) {
+      if (tracked.group === group && tracked.seen !== stamp) {
         this.checks.delete(id);
         this.view = null;
       }
@@ -75,8 +78,7 @@ export class HostHealth {
     return events;
   }
 
-  private observe(group: string, check: Check, maxAttempts: number, now: number, events: EventDraft[], seen: Set<string>): void {
-    seen.add(check.id);
+  private observe(group: string, check: Check, maxAttempts: number, now: number, stamp: number, events: EventDraft[]): void {
     const before = this.checks.get(check.id);
     const memory = nextCheckStatus(before?.memory ?? null, check.state, now, maxAttempts);
     // A check that is as it was keeps its objects: a poll of a quiet fleet then leaves behind
@@ -96,10 +98,10 @@ export class HostHealth {
         since: memory.since,
         flapping: memory.flapping,
       };
-      tracked = { memory, status, group };
+      tracked = { memory, status, group, seen: stamp };
       this.checks.set(status.id, tracked);
       this.view = null;
-    }
+    } else tracked.seen = stamp;
     const from = before?.memory.state ?? 'OK';
     const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
     if (from !== memory.state || becameHard) {
