@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const flags = parseFlags(rest);
   if (name === 'ui') {
-    const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 30), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
+    const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 60), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${UI_USAGE}`);
     return runUi(options);
   }

@@ -15,7 +15,7 @@ import { percentile } from './pollProtocol';
 
 export const UI_USAGE = `bench ui [--hosts N] [--seconds S] [--profile]
   --hosts N       hosts on the map (default 1000), every one changing state every second
-  --seconds S     how long to measure after the map is up (default 30)
+  --seconds S     how long to measure after the map is up (default 60: the p95 of 120 batches, not of 60)
   --profile       sample the page's JavaScript while measuring and print where its time goes`;
 
 export interface UiOptions {

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Area, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { compactNumber } from '../../parts/format';
+import { tickLabel, timeTicks } from '../../parts/timeTicks';
 import { useSeries, type HistoryRange } from './useSeries';
 
 // One graph of a host's history: per metric the average as a line and min–max as a band. It
@@ -44,6 +45,8 @@ export function MetricChart({ host, spec, range }: { host: string; spec: ChartSp
     }
   }
   const data = [...rows.values()].sort((a, b) => (a.t as number) - (b.t as number));
+  // Round times for the labels, about one per 70 px.
+  const axis = data.length > 0 ? timeTicks(data[0]!.t as number, data[data.length - 1]!.t as number, plotWidth / 70) : null;
   const points = series?.reduce((n, s) => n + s.points.length, 0) ?? 0;
 
   return (
@@ -65,7 +68,7 @@ export function MetricChart({ host, spec, range }: { host: string; spec: ChartSp
         {!error && series && points === 0 ? <p className="muted chart-note">No data in this range yet.</p> : null}
         {width > 0 && points > 0 ? (
           <ComposedChart width={width} height={HEIGHT} data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => tickTime(t, range)} tick={{ fontSize: 10 }} minTickGap={40} />
+            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} ticks={axis?.ticks} interval={0} tickFormatter={(t: number) => tickLabel(t, axis?.stepMs ?? 60_000)} tick={{ fontSize: 10 }} />
             <YAxis width={42} tickFormatter={compactNumber} tick={{ fontSize: 10 }} domain={[0, spec.max ?? 'auto']} />
             <Tooltip
               isAnimationActive={false}
@@ -83,10 +86,4 @@ export function MetricChart({ host, spec, range }: { host: string; spec: ChartSp
       </div>
     </figure>
   );
-}
-
-function tickTime(t: number, range: HistoryRange): string {
-  const d = new Date(t);
-  if (range === '7d' || range === '30d') return `${d.getMonth() + 1}/${d.getDate()}`;
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
