@@ -90,6 +90,29 @@ test('the host page shows checks, graphs of real history and the state changes',
   await expect(page.getByTestId('cluster-map')).toBeVisible();
 });
 
+test("a host that stops answering keeps its graphs: they come from the history, not from the last answer", async ({ page }) => {
+  await page.goto(url());
+  await expect(tile(page, 'host-3')).toHaveAttribute('data-look', 'OK', { timeout: 30_000 });
+  await tile(page, 'host-3').click();
+  const disk = page.locator('[data-testid="metric-chart"][data-metric="Disk"]');
+  const network = page.locator('[data-testid="metric-chart"][data-metric="Network"]');
+  await expect(network).not.toHaveAttribute('data-points', '0', { timeout: 20_000 });
+  await expect(disk).not.toHaveAttribute('data-points', '0');
+  await stopDaemon(fleetDir(), 'host-3', 'monit');
+  await stopDaemon(fleetDir(), 'host-3', 'node_exporter');
+  try {
+    await expect(page.locator('[data-testid="check-row"][data-check="node_exporter:scrape"]')).toContainText('refused the connection', { timeout: 20_000 });
+    await expect(page.locator('[data-testid="check-row"][data-check="monit:endpoint"]')).toContainText('refused the connection');
+    // No source answers, so the host has no latest samples; its disks and network are still drawn.
+    await expect(disk.locator('svg.recharts-surface')).toBeVisible();
+    await expect(network.locator('svg.recharts-surface')).toBeVisible();
+    await expect(disk).not.toHaveAttribute('data-points', '0');
+  } finally {
+    await fleetUp(e2eFleetOptions(fleetDir()));
+  }
+  await expect(page.getByTestId('host-state')).toHaveText('OK', { timeout: 60_000 });
+});
+
 test('screenshots of the map and a host page @screenshot', async ({ page }, testInfo) => {
   const targets = process.env.UPDATE_SCREENSHOTS ? [testInfo.outputPath(), path.join('e2e', 'screenshots')] : [testInfo.outputPath()];
   await page.goto(url());

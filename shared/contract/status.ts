@@ -14,6 +14,8 @@ export const statusRequests = {
   },
   /** A host's metrics over a range, downsampled to the chart's width. */
   'history.series': { input: SeriesQuerySchema.strict(), output: z.array(SeriesSchema) },
+  /** The metrics a host has history of, so its graphs stay when it stops answering. */
+  'history.metrics': { input: z.object({ host: z.string() }).strict(), output: z.array(z.string()) },
 } as const satisfies Record<string, RequestDef>;
 
 export const statusStreams = {

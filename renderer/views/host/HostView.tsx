@@ -30,6 +30,23 @@ export function chartSpecs(latest: Readonly<Record<string, number>>): ChartSpec[
   return specs;
 }
 
+/** The metrics the history holds for a host, asked again when the host's live metrics change. */
+function useStoredMetrics(host: string, liveKey: string): readonly string[] {
+  const client = useClient();
+  const [stored, setStored] = useState<readonly string[]>([]);
+  useEffect(() => {
+    let live = true;
+    client.call('history.metrics', { host }).then(
+      (metrics) => live && setStored(metrics),
+      () => undefined, // no history: the graphs say so themselves
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, host, liveKey]);
+  return stored;
+}
+
 export function HostView({ name }: { name: string }): ReactNode {
   const host = useAppStore((s) => s.snapshot?.hosts.find((h) => h.name === name) ?? null);
   const status = useAppStore((s) => s.statuses[name]);
@@ -37,8 +54,11 @@ export function HostView({ name }: { name: string }): ReactNode {
   const openTerminal = useAppStore((s) => s.openTerminal);
   const [range, setRange] = useState<HistoryRange>('1h');
   const metricKey = Object.keys(status?.latest ?? {}).sort().join(',');
-  // The graphs depend on which metrics exist, not on their latest values.
-  const specs = useMemo(() => chartSpecs(Object.fromEntries(metricKey.split(',').filter(Boolean).map((k) => [k, 0]))), [metricKey]);
+  const stored = useStoredMetrics(name, metricKey);
+  // The graphs depend on which metrics exist, now or in the history (a host that stopped
+  // answering has no latest samples, and its graphs are what the operator wants to see), not on
+  // their latest values.
+  const specs = useMemo(() => chartSpecs(Object.fromEntries([...metricKey.split(','), ...stored].filter(Boolean).map((k) => [k, 0]))), [metricKey, stored]);
   return (
     <div className="host-view" data-testid="host-view" data-host={name}>
       <header className="view-header host-header">
