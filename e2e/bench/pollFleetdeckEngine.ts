@@ -26,8 +26,10 @@ export class FleetdeckEngine {
 
   async start(): Promise<void> {
     // As the console opens it (electron/core.ts): the same store, in the child's data dir.
-    if (this.config.history) mkdirSync(this.config.dataDir, { recursive: true });
-    this.history = this.config.history ? await HistoryStore.open(this.config.dataDir) : null;
+    if (this.config.history) {
+      mkdirSync(this.config.dataDir, { recursive: true });
+      this.history = await HistoryStore.open(this.config.dataDir);
+    }
     const snapshot: FleetSnapshot = { file: this.config.fleetFile, loadedAt: Date.now(), environments: this.fleet.environments, hosts: this.fleet.hosts, problem: null, revision: 1 };
     this.service = new StatusService({
       history: this.history,

@@ -13,8 +13,9 @@ import type { HistoryRange } from './useSeries';
 
 const RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
 
-export function chartSpecs(latest: Readonly<Record<string, number>>): ChartSpec[] {
-  const keys = Object.keys(latest).sort();
+/** The graphs of a host that has these metrics (live or in its history). */
+export function chartSpecs(metrics: Iterable<string>): ChartSpec[] {
+  const keys = [...new Set(metrics)].sort();
   const having = (prefix: string, limit: number) => keys.filter((k) => k.startsWith(prefix)).slice(0, limit);
   const specs: ChartSpec[] = [
     { title: 'CPU', metrics: ['cpu_pct'], unit: '%', max: 100 },
@@ -58,7 +59,7 @@ export function HostView({ name }: { name: string }): ReactNode {
   // The graphs depend on which metrics exist, now or in the history (a host that stopped
   // answering has no latest samples, and its graphs are what the operator wants to see), not on
   // their latest values.
-  const specs = useMemo(() => chartSpecs(Object.fromEntries([...metricKey.split(','), ...stored].filter(Boolean).map((k) => [k, 0]))), [metricKey, stored]);
+  const specs = useMemo(() => chartSpecs([...metricKey.split(',').filter(Boolean), ...stored]), [metricKey, stored]);
   return (
     <div className="host-view" data-testid="host-view" data-host={name}>
       <header className="view-header host-header">
