@@ -17,14 +17,17 @@ export function clkTck(): number {
   return clockTicks;
 }
 
-interface Stat {
+export interface Stat {
   ppid: number;
+  /** utime + stime, in clock ticks (clkTck() per second). */
   ticks: number;
+  /** cutime + cstime: the reaped children's ticks. */
+  childTicks: number;
   sysTicks: number;
   startTime: number;
 }
 
-function readStat(pid: number): Stat | null {
+export function readStat(pid: number): Stat | null {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -38,10 +41,10 @@ function readStat(pid: number): Stat | null {
   const stime = Number(f[12]);
   const startTime = Number(f[19]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return { ppid, ticks: utime + stime, sysTicks: stime, startTime };
+  return { ppid, ticks: utime + stime, childTicks: Number(f[13]) + Number(f[14]), sysTicks: stime, startTime };
 }
 
-function readStatusKb(pid: number, field: string): number {
+export function readStatusKb(pid: number, field: string): number {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);

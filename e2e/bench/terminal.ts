@@ -1,15 +1,17 @@
 // `npm run bench -- terminal`: a terminal in browser mode (Chromium) on a test-fleet host, measured
-// end to end: a 100 MB `cat` shown by xterm.js through ssh2, the core and the WebSocket; the same
+// end to end: a 100 MB `cat` shown by xterm.js through ssh2, the core and the transport; the same
 // bytes written straight into an xterm.js in the same page (the renderer's own limit); keystroke
 // to echo; Ctrl-C during a flood until the output stops; memory with 50 terminals open.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { fleetDown, fleetUp } from '../fleet/fleet';
+import { fleetDown, fleetStatus, fleetUp } from '../fleet/fleet';
 import { startConsole } from '../startConsole';
+import { chromiumPids, coresNeeded, CpuBudget, cpuS, schedstat, type CpuSplit } from './cpuBudget';
 import { percentile } from './pollProtocol';
+import { readStatusKb } from './procStats';
 import { summarize, type CpuProfile } from './ui';
 
 export const TERMINAL_USAGE = `bench terminal [--mb N] [--terminals N] [--profile] [--trace]
@@ -30,49 +32,9 @@ const log = (line: string): void => console.error(line);
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'];
 const LINE = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ\n';
 
-/** CPU seconds (user + system) a process has used. */
-function cpuS(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Chromium's renderer processes (the page's memory and JavaScript live there). */
-function rendererPids(): number[] {
-  const pids: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('chromium') && cmd.includes('--type=renderer')) pids.push(Number(pid));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
-/** Nanoseconds a process's main thread has run, and has waited on the run queue for a CPU. */
-function schedstat(pid: number): { run: number; wait: number } {
-  try {
-    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return { run: run ?? 0, wait: wait ?? 0 };
-  } catch {
-    return { run: 0, wait: 0 };
-  }
-}
-const rendererRssMb = (): number => rendererPids().reduce((n, pid) => n + rssMb(pid), 0);
-const rendererCpuS = (): number => rendererPids().reduce((n, pid) => n + cpuS(pid), 0);
+const rssMb = (pid: number): number => readStatusKb(pid, 'VmRSS') / 1024;
+const rendererRssMb = (): number => chromiumPids('renderer').reduce((n, pid) => n + rssMb(pid), 0);
+const rendererCpuS = (): number => chromiumPids('renderer').reduce((n, pid) => n + cpuS(pid), 0);
 
 /** Text on the screen of the terminal pane of `host` (the rows xterm.js renders in the DOM). */
 const screen = (page: Page, host: string) => page.locator(`[data-testid="terminal-pane"][data-host="${host}"] .xterm-rows`).first();
@@ -91,6 +53,8 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
     const fleet = await fleetUp({ hosts: 1, dir, nodeExporter: false, firstIndex: (110 - 10) * 254, haproxy: false });
     stops.push(() => fleetDown(dir));
     const host = fleet.hosts[0]!;
+    const sshdPid = fleetStatus(dir).hosts.find((h) => h.name === host.name)?.procs.find((p) => p.kind === 'sshd' && p.alive)?.pid;
+    if (!sshdPid) throw new Error(`${host.name}: its sshd is not running`);
     const big = join(host.dir, 'home', 'big.txt');
     const lines = Math.ceil((o.mb * 1_000_000) / LINE.length);
     execFileSync('/bin/sh', ['-c', `yes '${LINE.trimEnd()}' | head -n ${lines} > '${big}'`]);
@@ -131,14 +95,16 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       }
       return result;
     };
-    const { catS, coreCpuPct, rendererCpuPct, mainRunPct, mainWaitPct } = await observed('during the cat', async () => {
+    const { catS, coreCpuPct, rendererCpuPct, mainRunPct, mainWaitPct, split } = await observed('during the cat', async () => {
       const coreCpu0 = cpuS(serve.pid!);
       const rendererCpu0 = rendererCpuS();
-      const sched0 = new Map(rendererPids().map((pid) => [pid, schedstat(pid)]));
+      const sched0 = new Map(chromiumPids('renderer').map((pid) => [pid, schedstat(pid)]));
+      const budget = new CpuBudget(serve.pid!, sshdPid);
       const t0 = Date.now();
       await page.keyboard.type('cat big.txt; echo DO""NE\n');
       await page.waitForFunction((h) => document.querySelector(`[data-testid="terminal-pane"][data-host="${h}"] .xterm-rows`)?.textContent?.includes('DONE'), host.name, { polling: 20, timeout: 600_000 });
       const seconds = (Date.now() - t0) / 1000;
+      const split = budget.end(bytes / 1e6);
       // The page's main thread (the busiest renderer's): how much of the cat it ran, and how much it
       // was ready to run but waited for a CPU that other processes had.
       const main = [...sched0].map(([pid, before]) => ({ run: schedstat(pid).run - before.run, wait: schedstat(pid).wait - before.wait })).sort((a, b) => b.run - a.run)[0];
@@ -148,6 +114,7 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
         rendererCpuPct: (100 * (rendererCpuS() - rendererCpu0)) / seconds,
         mainRunPct: main ? main.run / 1e7 / seconds : 0,
         mainWaitPct: main ? main.wait / 1e7 / seconds : 0,
+        split,
       };
     });
     const mbPerS = bytes / 1e6 / catS;
@@ -156,6 +123,7 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
     // 2. The same bytes written straight into an xterm.js in this page.
     await page.addScriptTag({ path: join(o.repoRoot, 'node_modules/@xterm/xterm/lib/xterm.js') });
     // A string, not a function: tsx's helpers (__name) do not exist in the page.
+    const localBudget = new CpuBudget(serve.pid!, sshdPid);
     const localS = await observed('writing the same bytes straight into xterm.js', async () => (await page.evaluate(`(async () => {
       const line = ${JSON.stringify(LINE)};
       const lines = ${lines};
@@ -187,7 +155,9 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       return s;
     })()`)) as number);
     const localMbPerS = bytes / 1e6 / localS;
+    const localSplit = localBudget.end(bytes / 1e6);
     log(`  xterm.js alone: ${localMbPerS.toFixed(1)} MB/s`);
+    log(describeSplit(split, localSplit, 0.8 * localMbPerS));
 
     // 3. Keystroke to echo on screen, measured in the page.
     await page.keyboard.type('clear\n');
@@ -255,6 +225,13 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       renderer_cpu_pct_during_cat: Math.round(rendererCpuPct),
       page_main_thread_run_pct: Math.round(mainRunPct),
       page_main_thread_cpu_wait_pct: Math.round(mainWaitPct),
+      machine_busy_pct_during_cat: split.machineBusyPct,
+      cpu_ms_per_mb: split.msPerMb,
+      cpu_ms_per_mb_local: localSplit.msPerMb,
+      // What the target's throughput (0.8 of the local figure) would take, at the costs per MB
+      // measured: with the test host on this machine, and without it (where it is a real server).
+      cores_for_target: coresNeeded(split, 0.8 * localMbPerS),
+      cores_for_target_remote_host: coresNeeded(split, 0.8 * localMbPerS, ['test_host']),
       echo_p50_ms: r(percentile(echoes, 50)),
       echo_p99_ms: r(percentile(echoes, 99)),
       echo_painted_p50_ms: r(percentile(painted, 50)),
@@ -273,6 +250,17 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
+}
+
+/** The cat's CPU per MB by part, and what the target's throughput would take of this machine. */
+function describeSplit(split: CpuSplit, local: CpuSplit, targetMbPerS: number): string {
+  const m = split.msPerMb;
+  const l = local.msPerMb;
+  return [
+    `  CPU per MB during the cat (machine ${split.machineBusyPct} % busy): page main thread ${m.page_main_thread} ms, rest of Chromium ${m.chromium_rest}, core ${m.core}, test host (sshd, shell, cat) ${m.test_host}, kernel and other ${m.other}`,
+    `  and writing into xterm.js alone (machine ${local.machineBusyPct} % busy): page main thread ${l.page_main_thread} ms, rest of Chromium ${l.chromium_rest}, core ${l.core}, kernel and other ${l.other}`,
+    `  at ${targetMbPerS.toFixed(1)} MB/s (0.8 of xterm.js alone) that is ${coresNeeded(split, targetMbPerS)} cores, ${coresNeeded(split, targetMbPerS, ['test_host'])} without the test host; this machine has ${cpus().length}`,
+  ].join('\n');
 }
 
 interface TraceEvent {
