@@ -48,6 +48,35 @@ test('a shell on a host from its page, another from Ctrl+K, side by side', async
   }
 });
 
+test('typing goes to the selected shell without a click: after Ctrl+K, after the split, after a click in the other pane', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"][data-host="host-2"]').dblclick();
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('#', { timeout: 15_000 });
+  await page.keyboard.press('Control+k');
+  await page.getByTestId('quick-open').getByRole('textbox').fill('host-3');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('echo "first on $FLEETDECK_HOST"\n');
+  const rows = pane(page, 'host-3').locator('.xterm-rows > div');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('first on host-3', { timeout: 15_000 });
+  // The palette's Enter did not reach the new shell: the command is on the first line, not after
+  // an empty one.
+  await expect(rows.first()).toContainText('echo "first on');
+
+  await page.getByTestId('terminal-split').click();
+  await expect(page.getByTestId('terminal-pane-title')).toHaveText([/host-2/, /host-3/]);
+  await page.keyboard.type('echo "split on $FLEETDECK_HOST"\n');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('split on host-3', { timeout: 15_000 });
+  await expect(page.getByTestId('terminal-split')).toHaveAttribute('aria-pressed', 'true');
+  await expect(pane(page, 'host-3')).toHaveAttribute('data-active', 'true');
+
+  // A click in the other pane selects its tab.
+  await pane(page, 'host-2').locator('.xterm').click();
+  await expect(page.locator('[data-testid="terminal-tab"][data-host="host-2"] [role="tab"]')).toHaveAttribute('aria-selected', 'true');
+  await expect(pane(page, 'host-2')).toHaveAttribute('data-active', 'true');
+  await page.keyboard.type('echo "clicked $FLEETDECK_HOST"\n');
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('clicked host-2', { timeout: 15_000 });
+});
+
 test('a double-click on a tile opens a shell on that host; a single click opens its page', async ({ page }) => {
   await page.goto(url());
   await page.locator('[data-testid="host-tile"][data-host="host-2"]').dblclick();

@@ -50,7 +50,12 @@ export function QuickOpen(): ReactNode {
             if (e.key === 'Escape') setOpen(false);
             else if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, matches.length - 1));
             else if (e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
-            else if (e.key === 'Enter') pick(matches[index]?.name);
+            else if (e.key === 'Enter') {
+              // Without this the Enter's keypress lands in the new shell, which has the focus by
+              // then, and runs an empty command there.
+              e.preventDefault();
+              pick(matches[index]?.name);
+            }
           }}
         />
         <ul role="listbox">

@@ -11,9 +11,24 @@ import { registerTerminal, routeInput } from './inputRouter';
 // through React state) and is acknowledged once xterm has written it, which is what lets the
 // core pause the SSH channel when the screen cannot keep up. Resizes are forwarded to the PTY.
 
-export function TerminalPane({ tab, host, record, visible }: { tab: string; host: string; record: boolean; visible: boolean }): ReactNode {
+interface TerminalPaneProps {
+  tab: string;
+  host: string;
+  record: boolean;
+  visible: boolean;
+  /** The selected tab: it has the keyboard. */
+  active: boolean;
+  /** The tabs shown, which changes with the split: the keyboard then goes back to the active shell. */
+  layout: string;
+}
+
+export function TerminalPane({ tab, host, record, visible, active, layout }: TerminalPaneProps): ReactNode {
   const client = useClient();
   const store = useAppStoreApi();
+  const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
+  const activate = useAppStore((s) => s.activateTab);
+  const split = layout.includes(' ');
+  const termRef = useRef<Terminal | null>(null);
   const joined = useAppStore((s) => s.broadcast[tab] === true);
   const groupSize = useAppStore((s) => Object.keys(s.broadcast).length);
   const box = useRef<HTMLDivElement>(null);
@@ -39,6 +54,7 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
     term.open(el);
     fitRef.current = fit;
     searchRef.current = search;
+    termRef.current = term;
     try {
       fit.fit();
     } catch {
@@ -132,6 +148,12 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
     };
   }, [client, host, generation, tab, store, record]);
 
+  // Typing goes to the selected shell: after a tab is picked, a shell opened, or the split
+  // toggled (whose button would otherwise keep the focus, and take the next Enter as a click).
+  useEffect(() => {
+    if (active && visible) termRef.current?.focus();
+  }, [active, visible, layout]);
+
   useEffect(() => {
     if (visible) {
       try {
@@ -152,7 +174,25 @@ export function TerminalPane({ tab, host, record, visible }: { tab: string; host
   };
 
   return (
-    <div className={joined ? 'terminal-pane terminal-pane-broadcast' : 'terminal-pane'} data-testid="terminal-pane" data-host={host} data-tab={tab} data-ended={ended !== null} data-broadcast={joined} hidden={!visible}>
+    <div
+      className={`terminal-pane${joined ? ' terminal-pane-broadcast' : ''}${split && active ? ' terminal-pane-active' : ''}`}
+      data-testid="terminal-pane"
+      data-host={host}
+      data-tab={tab}
+      data-active={active}
+      data-ended={ended !== null}
+      data-broadcast={joined}
+      hidden={!visible}
+      // A click in a shell of the split selects its tab, so the tab bar says where typing goes.
+      onFocus={() => {
+        if (!active) activate(tab);
+      }}
+    >
+      {split ? (
+        <div className="terminal-pane-title" data-testid="terminal-pane-title">
+          <span className={`state-dot state-${state.toLowerCase()}`} aria-label={state} /> {host}
+        </div>
+      ) : null}
       {recording ? (
         <div className="terminal-rec" data-testid="recording-note" title={`Recording to ${recording}`}>
           ● REC
