@@ -75,6 +75,12 @@ test('typing goes to the selected shell without a click: after Ctrl+K, after the
   await expect(pane(page, 'host-2')).toHaveAttribute('data-active', 'true');
   await page.keyboard.type('echo "clicked $FLEETDECK_HOST"\n');
   await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('clicked host-2', { timeout: 15_000 });
+  // A click on a tab, even the selected one, goes back to its shell.
+  for (const host of ['host-3', 'host-3']) {
+    await page.locator(`[data-testid="terminal-tab"][data-host="${host}"] [role="tab"]`).click();
+    await page.keyboard.type(`echo "tab $FLEETDECK_HOST"\n`);
+  }
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText(/tab host-3[^]*tab host-3/, { timeout: 15_000 });
 });
 
 test('a double-click on a tile opens a shell on that host; a single click opens its page', async ({ page }) => {

@@ -54,7 +54,9 @@ export class HostKeyChangedError extends SshError {
     super(
       host,
       `The host key of ${describeHost(host)} has CHANGED: now ${fingerprint}, known ${where(known)}. ` +
-        'Someone may be intercepting the connection, or the host was reinstalled. Fleetdeck refuses to connect until you remove the old key.',
+        'Someone may be intercepting the connection, or the host was reinstalled. Fleetdeck refuses to connect until the old key is removed: ' +
+        `confirm the new fingerprint with whoever runs the host, then delete ${known.map((r) => `line ${r.line} of ${r.file}`).join(' and ')}, ` +
+        'and connect again to be shown the new key to accept.',
     );
   }
 }

@@ -115,6 +115,8 @@ describe('HostKeyStore', () => {
     const error = new HostKeyChangedError({ name: 'web-1', address: web.address, port: web.port }, verdict.fingerprint, verdict.known);
     expect(error.message).toContain(`now ${keyB.sha256}`);
     expect(error.message).toContain(`known ${keyA.sha256} in ${userFile} line 2`);
+    // And says what to do about it, down to the line.
+    expect(error.message).toContain(`delete line 2 of ${userFile}`);
 
     // And it cannot be accepted over the old one: the store file is not even created.
     expect(() => store.accept(web, keyB.blob)).toThrow(new RegExp(`Will not accept ${escape(keyB.sha256)} .*changed \\(${escape(userFile)} line 2\\)`));

@@ -8,7 +8,8 @@ import { HostPicker, usePicked } from './HostPicker';
 // pausable and filterable. The newest 5,000 lines are kept.
 
 const MAX_LINES = 5000;
-const PALETTE = ['#2f64d6', '#1f8a3d', '#a86400', '#7a4fc2', '#c8302b', '#0f7c8c', '#9c3d8f', '#5c6570'];
+// Eight hues, none grey: a grey host name reads as muted, as if its lines mattered less.
+const PALETTE = ['#2f64d6', '#1f8a3d', '#a86400', '#7a4fc2', '#c8302b', '#0f7c8c', '#9c3d8f', '#8f7f00'];
 
 interface Line {
   n: number;

@@ -52,7 +52,7 @@ export function TerminalsView(): ReactNode {
     <div className="terminals">
       <div className="terminal-tabs" role="tablist" aria-label="Terminals">
         {tabs.map((t) => (
-          <TabButton key={t.id} id={t.id} host={t.host} selected={t.id === active} onSelect={() => activate(t.id)} onClose={() => close(t.id)} />
+          <TabButton key={t.id} id={t.id} host={t.host} selected={t.id === active} onSelect={() => (t.id === active ? focusShell(t.id) : activate(t.id))} onClose={() => close(t.id)} />
         ))}
         <button type="button" className="button" title="Open a shell on another host (Ctrl+K)" onClick={() => openPalette(true)}>
           +
@@ -70,6 +70,11 @@ export function TerminalsView(): ReactNode {
       </div>
     </div>
   );
+}
+
+/** A click on the selected tab means "back to that shell": the pane focuses itself when a tab is selected. */
+function focusShell(tab: string): void {
+  document.querySelector<HTMLElement>(`[data-testid="terminal-pane"][data-tab="${CSS.escape(tab)}"] .xterm-helper-textarea`)?.focus();
 }
 
 function RecordToggle(): ReactNode {
