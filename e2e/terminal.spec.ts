@@ -83,6 +83,27 @@ test('typing goes to the selected shell without a click: after Ctrl+K, after the
   await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText(/tab host-3[^]*tab host-3/, { timeout: 15_000 });
 });
 
+test('Ctrl+Tab and Ctrl+Shift+Tab in a shell go to the next and previous tab', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  for (const host of ['host-1', 'host-2', 'host-3']) {
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('quick-open').getByRole('textbox').fill(host);
+    await page.keyboard.press('Enter');
+    await expect(pane(page, host).locator('.xterm-rows')).toContainText('#', { timeout: 15_000 });
+  }
+  const selected = page.locator('[data-testid="terminal-tab"]:has([role="tab"][aria-selected="true"])');
+  await expect(selected).toHaveAttribute('data-host', 'host-3');
+  await page.keyboard.press('Control+Tab');
+  await expect(selected).toHaveAttribute('data-host', 'host-1');
+  await page.keyboard.press('Control+Shift+Tab');
+  await page.keyboard.press('Control+Shift+Tab');
+  await expect(selected).toHaveAttribute('data-host', 'host-2');
+  // The shell in front has the keyboard, and no Tab reached any shell.
+  await page.keyboard.type('echo "now on $FLEETDECK_HOST"\n');
+  await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('now on host-2', { timeout: 15_000 });
+});
+
 test('a double-click on a tile opens a shell on that host; a single click opens its page', async ({ page }) => {
   await page.goto(url());
   await page.locator('[data-testid="host-tile"][data-host="host-2"]').dblclick();

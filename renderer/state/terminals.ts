@@ -28,6 +28,8 @@ export interface TerminalsSlice {
   openTerminal(host: string): void;
   closeTab(id: string): void;
   activateTab(id: string): void;
+  /** Brings the next tab (step 1) or the previous one (-1) to the front, round the ends. */
+  cycleTab(step: 1 | -1): void;
   toggleSplit(): void;
   questionAsked(question: SshQuestion): void;
   questionAnswered(id: number): void;
@@ -35,6 +37,15 @@ export interface TerminalsSlice {
 }
 
 let nextTab = 1;
+
+/** The tab `step` places after `active` in the tab bar, round the ends (null without tabs). */
+export function tabAfter(tabs: readonly TerminalTab[], active: string | null, step: 1 | -1): string | null {
+  if (tabs.length === 0) return null;
+  const at = tabs.findIndex((t) => t.id === active);
+  // No active tab: the first for "next", the last for "previous".
+  const from = at === -1 ? (step === 1 ? -1 : 0) : at;
+  return tabs[(from + step + tabs.length) % tabs.length]!.id;
+}
 
 /** The tabs shown: the active one, and with split the most recent other one. */
 export function visibleTabs(tabs: readonly TerminalTab[], active: string | null, split: boolean): string[] {
@@ -72,6 +83,7 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
       return { tabs, broadcast, activeTab: s.activeTab === id ? (tabs.at(-1)?.id ?? null) : s.activeTab };
     }),
   activateTab: (activeTab) => set({ activeTab }),
+  cycleTab: (step) => set((s) => ({ activeTab: tabAfter(s.tabs, s.activeTab, step) })),
   toggleSplit: () => set((s) => ({ split: !s.split })),
   questionAsked: (q) => set((s) => ({ questions: [...s.questions.filter((x) => x.id !== q.id), q] })),
   questionAnswered: (id) => set((s) => ({ questions: s.questions.filter((q) => q.id !== id) })),

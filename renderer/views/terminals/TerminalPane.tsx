@@ -112,6 +112,13 @@ export function TerminalPane({ tab, host, record, visible, active, layout }: Ter
       if (session) void client.call('terminal.resize', { session, cols, rows }).catch(() => undefined);
     });
     term.attachCustomKeyEventHandler((e) => {
+      // Ctrl+Tab and Ctrl+Shift+Tab go to the next and previous tab, as in Windows Terminal and VS
+      // Code (in the desktop app: a browser keeps Ctrl+Tab for its own tabs).
+      if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {
+        e.preventDefault();
+        if (e.type === 'keydown') store.getState().cycleTab(e.shiftKey ? -1 : 1);
+        return false;
+      }
       // Ctrl+Shift+F searches the scrollback; Ctrl+Shift+C/V copy and paste as in other terminals.
       if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
       if (e.code === 'KeyF') {
