@@ -17,6 +17,14 @@ async function typeInto(page: Page, host: string, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Ctrl+K, the host's name, Enter: and waits for the shell's prompt. */
+async function openFromPalette(page: Page, host: string): Promise<void> {
+  await page.keyboard.press('Control+k');
+  await page.getByTestId('quick-open').getByRole('textbox').fill(host);
+  await page.keyboard.press('Enter');
+  await expect(pane(page, host).locator('.xterm-rows')).toContainText('#', { timeout: 15_000 });
+}
+
 test('a shell on a host from its page, another from Ctrl+K, side by side', async ({ page }, testInfo) => {
   await page.goto(url());
   await page.locator('[data-testid="host-tile"][data-host="host-2"]').click();
@@ -86,12 +94,7 @@ test('typing goes to the selected shell without a click: after Ctrl+K, after the
 test('Ctrl+Tab and Ctrl+Shift+Tab in a shell go to the next and previous tab', async ({ page }) => {
   await page.goto(url());
   await page.locator('[data-testid="host-tile"]').first().waitFor();
-  for (const host of ['host-1', 'host-2', 'host-3']) {
-    await page.keyboard.press('Control+k');
-    await page.getByTestId('quick-open').getByRole('textbox').fill(host);
-    await page.keyboard.press('Enter');
-    await expect(pane(page, host).locator('.xterm-rows')).toContainText('#', { timeout: 15_000 });
-  }
+  for (const host of ['host-1', 'host-2', 'host-3']) await openFromPalette(page, host);
   const selected = page.locator('[data-testid="terminal-tab"]:has([role="tab"][aria-selected="true"])');
   await expect(selected).toHaveAttribute('data-host', 'host-3');
   await page.keyboard.press('Control+Tab');
@@ -144,12 +147,7 @@ test('a changed host key is refused with a warning, and the shell opens once kno
 test('broadcast: uptime typed once runs on every joined terminal, after a confirmation for production', async ({ page }) => {
   await page.goto(url());
   await page.locator('[data-testid="host-tile"]').first().waitFor();
-  for (const host of ['host-1', 'host-2', 'host-3']) {
-    await page.keyboard.press('Control+k');
-    await page.getByTestId('quick-open').getByRole('textbox').fill(host);
-    await page.keyboard.press('Enter');
-    await expect(pane(page, host).locator('.xterm-rows')).toContainText('#', { timeout: 15_000 });
-  }
+  for (const host of ['host-1', 'host-2', 'host-3']) await openFromPalette(page, host);
   const confirmations: string[] = [];
   page.on('dialog', (dialog) => {
     confirmations.push(dialog.message());
