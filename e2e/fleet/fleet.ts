@@ -289,6 +289,17 @@ export async function stopDaemon(dir: string, host: string, kind: ProcKind): Pro
   return rec.pid;
 }
 
+/**
+ * Freezes one daemon of one host and its children (SIGSTOP), or thaws them (SIGCONT): the host
+ * stops answering while the kernel still holds its connections open, which is how a link that
+ * drops every packet looks to the console (it has no firewall to ask here).
+ */
+export function freezeDaemon(dir: string, host: string, kind: ProcKind, frozen: boolean): void {
+  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === kind && isRunning(p));
+  if (!rec) throw new Error(`no running ${kind} recorded for ${host} in ${dir}`);
+  for (const proc of [rec, ...descendantsOf([rec])]) process.kill(proc.pid, frozen ? 'SIGSTOP' : 'SIGCONT');
+}
+
 /** Tells a host's Monit to re-read its control file (and monit.d/*), via SIGHUP to the recorded pid. */
 export function reloadMonit(dir: string, host: string): void {
   const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === 'monit' && isRunning(p));

@@ -143,7 +143,7 @@ export class JumpHostError extends SshError {
 export class ConnectionClosedError extends SshError {
   readonly kind = 'closed';
   constructor(host: HostRef, detail: string) {
-    super(host, `The connection to ${describeHost(host)} closed: ${detail}. The next use reconnects.`);
+    super(host, `The connection to ${describeHost(host)} closed: ${detail}.`);
   }
 }
 

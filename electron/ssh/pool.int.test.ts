@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
+import { fleetDown, fleetUp, freezeDaemon, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
 import { hostPaths } from '../../e2e/fleet/layout';
 import type { Host } from '../../shared/fleet/model';
 import { fleetHosts } from '../../e2e/fleet/fleetHosts';
-import { AuthError, HostKeyChangedError, HostKeyUnknownError, JumpHostError, UnreachableError } from './errors';
+import { AuthError, ConnectionClosedError, HostKeyChangedError, HostKeyUnknownError, JumpHostError, UnreachableError } from './errors';
 import { HostKeyStore } from './hostKeys';
 import { SshPool, type Ask, type PoolQuestion } from './pool';
 
@@ -91,6 +91,21 @@ describe('SshPool', () => {
     } finally {
       await fleetUp({ hosts: 3, dir, nodeExporter: false, firstIndex: 15240, haproxy: false });
     }
+  });
+
+  it('fails a command whose host stops answering, saying why, once its keepalives go unanswered', async () => {
+    // Keepalives every 300 ms instead of 15 s: three go unanswered in about a second.
+    const p = new SshPool({ lookup: (n) => hosts.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store-frozen') }), agent: null, idleMs: 500, keepaliveMs: 300 });
+    pools.push(p);
+    const running = p.exec('host-2', 'echo started; sleep 30', { onStdout: () => freezeDaemon(dir, 'host-2', 'sshd', true) });
+    try {
+      const error = await running.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionClosedError);
+      expect((error as Error).message).toMatch(/host-2 stopped answering \(3 keepalives over 1 s went unanswered/);
+    } finally {
+      freezeDaemon(dir, 'host-2', 'sshd', false);
+    }
+    expect((await collect(p, 'host-2', 'echo back')).out).toBe('back\n');
   });
 
   it('fails a refused login once and does not retry until something changes', async () => {

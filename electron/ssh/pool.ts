@@ -51,6 +51,8 @@ export interface PoolOptions {
   /** Close a connection this long after its last channel closed (default 60 s). */
   idleMs?: number;
   readyTimeoutMs?: number;
+  /** A keepalive after this long without traffic; three unanswered close the connection (default 15 s). */
+  keepaliveMs?: number;
   agent?: string | null;
 }
 
@@ -74,6 +76,8 @@ interface Connection {
   channels: number;
   idleTimer: NodeJS.Timeout | null;
   config: string;
+  /** Why it failed once it was up (ssh2 reports the error just before it closes it and its channels). */
+  lost: SshError | null;
 }
 
 interface Failure {
@@ -83,6 +87,19 @@ interface Failure {
   failures: number;
   keyGeneration: number;
   config: string;
+}
+
+const KEEPALIVE_MS = 15_000;
+/** Keepalives unanswered in a row before the connection counts as dead. */
+const KEEPALIVE_COUNT = 3;
+
+/** What the user is told when a working connection fails under a shell or a command. */
+function connectionLost(host: HostRef, err: Error & { level?: string }, keepaliveMs: number): ConnectionClosedError {
+  const detail =
+    err.level === 'client-timeout'
+      ? `${host.name} stopped answering (${KEEPALIVE_COUNT} keepalives over ${Math.round((KEEPALIVE_COUNT * keepaliveMs) / 1000)} s went unanswered: the host hangs, or the network drops packets)`
+      : err.message;
+  return new ConnectionClosedError(host, detail);
 }
 
 export type HostConnectionState = 'connecting' | 'connected' | 'idle-closed' | 'failed';
@@ -102,7 +119,7 @@ export class SshPool implements Disposable {
 
   /** Runs a command; resolves with its exit code once it ends (a non-zero code is not an error). */
   async exec(hostName: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.withChannel(hostName, async (client, host) => {
+    return this.withChannel(hostName, async (client, host, lost) => {
       const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
       return new Promise<ExecResult>((resolve, reject) => {
         let code: number | null = null;
@@ -122,7 +139,10 @@ export class SshPool implements Disposable {
         const finish = (): void => {
           if (timer) clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
-          resolve({ code, signal });
+          // Without an exit status because the connection failed: say why, not "no exit code".
+          const why = exited ? null : lost();
+          if (why) reject(why);
+          else resolve({ code, signal });
         };
         channel.on('exit', (c: number | null, s?: string) => {
           code = c ?? null;
@@ -150,13 +170,19 @@ export class SshPool implements Disposable {
   }
 
   /** A login shell on a PTY; the pool keeps the connection while the channel is open. */
-  async shell(hostName: string, pty: { cols: number; rows: number; term?: string }): Promise<ClientChannel> {
-    const { client, done } = await this.lease(hostName);
+  /** A shell on a PTY; `onLost` hears why, if the connection under it fails (before its 'close'). */
+  async shell(hostName: string, pty: { cols: number; rows: number; term?: string }, onLost?: (error: SshError) => void): Promise<ClientChannel> {
+    const { client, done, lost } = await this.lease(hostName);
     try {
       const channel = await new Promise<ClientChannel>((resolve, reject) =>
         client.shell({ term: pty.term ?? 'xterm-256color', cols: pty.cols, rows: pty.rows }, (err, ch) => (err ? reject(err) : resolve(ch))),
       );
-      channel.once('close', done);
+      // Registered first, so it runs before the caller's own 'close' listeners.
+      channel.once('close', () => {
+        const why = lost();
+        if (why) onLost?.(why);
+        done();
+      });
       return channel;
     } catch (error) {
       done();
@@ -183,11 +209,11 @@ export class SshPool implements Disposable {
     this.failures.delete(hostName);
   }
 
-  private async withChannel<T>(hostName: string, use: (client: Client, host: HostRef) => Promise<T>, retried = false): Promise<T> {
-    const { client, host, done } = await this.lease(hostName);
+  private async withChannel<T>(hostName: string, use: (client: Client, host: HostRef, lost: () => SshError | null) => Promise<T>, retried = false): Promise<T> {
+    const { client, host, done, lost } = await this.lease(hostName);
     let opened = false;
     try {
-      return await use(client, host).then((value) => ((opened = true), value));
+      return await use(client, host, lost).then((value) => ((opened = true), value));
     } catch (error) {
       // A pooled connection that died since its last use (sshd restarted, keepalive not yet
       // noticed) fails to open a channel: drop it and try once on a fresh connection, so the
@@ -205,7 +231,7 @@ export class SshPool implements Disposable {
   }
 
   /** A ready client for the host, counted as in use until done() is called. */
-  private async lease(hostName: string): Promise<{ client: Client; host: HostRef; done: () => void }> {
+  private async lease(hostName: string): Promise<{ client: Client; host: HostRef; done: () => void; lost: () => SshError | null }> {
     if (this.disposed) throw new Error('The SSH pool is closed.');
     const host = this.options.lookup(hostName);
     if (!host) throw new Error(`${hostName} is not in the fleet file.`);
@@ -240,6 +266,7 @@ export class SshPool implements Disposable {
     return {
       client,
       host: ref,
+      lost: () => conn.lost,
       done: () => {
         if (released) return;
         released = true;
@@ -255,13 +282,14 @@ export class SshPool implements Disposable {
   private open(host: Host, ref: HostRef, config: string): Connection {
     const client = new Client();
     const hops: Client[] = [];
-    const connection: Connection = { client, hops, channels: 0, idleTimer: null, config, ready: Promise.resolve(client) };
+    const connection: Connection = { client, hops, channels: 0, idleTimer: null, config, ready: Promise.resolve(client), lost: null };
     this.connections.set(host.name, connection);
     this.emit(host.name, 'connecting');
     connection.ready = this.connectThroughJumps(host, ref, client, hops).then(
       () => {
         this.failures.delete(host.name);
         this.emit(host.name, 'connected');
+        client.on('error', (err: Error & { level?: string }) => (connection.lost ??= connectionLost(ref, err, this.options.keepaliveMs ?? KEEPALIVE_MS)));
         client.on('close', () => {
           if (this.connections.get(host.name) === connection) this.connections.delete(host.name);
           for (const hop of hops) hop.end();
@@ -418,8 +446,8 @@ export class SshPool implements Disposable {
       username: user,
       sock: sock as ConnectConfig['sock'],
       readyTimeout: this.options.readyTimeoutMs ?? 20_000,
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 3,
+      keepaliveInterval: this.options.keepaliveMs ?? KEEPALIVE_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT,
       // Ask for a key type we can check, as ssh(1) does.
       ...(known.length > 0 ? { algorithms: { serverHostKey: preferTypes(known) } } : {}),
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {

@@ -38,6 +38,8 @@ export class TerminalService implements Disposable {
     let timer: NodeJS.Timeout | null = null;
     let lastFlush = 0;
     let exited = false;
+    // Why the connection under the shell failed, when it did (the pool says so before 'close').
+    let lost: string | null = null;
 
     const flush = (final = false): void => {
       if (timer) clearTimeout(timer);
@@ -69,7 +71,7 @@ export class TerminalService implements Disposable {
       if (channel?.isPaused() && sink.unacked < LOW_WATER) channel.resume();
     });
 
-    this.pool.shell(host, { cols: size.cols, rows: size.rows }).then(
+    this.pool.shell(host, { cols: size.cols, rows: size.rows }, (error) => (lost = error.message)).then(
       (ch) => {
         if (closed) {
           ch.close();
@@ -88,7 +90,11 @@ export class TerminalService implements Disposable {
         });
         ch.on('exit', () => (exited = true));
         ch.on('close', () =>
-          finish(exited ? `The shell on ${host} ended.` : `The connection to ${host} was lost (sshd stopped, or the network). Open the terminal again to reconnect.`, !exited),
+          finish(
+            exited ? `The shell on ${host} ended.`
+            : (lost ?? `The connection to ${host} was lost (sshd stopped, or the network). Open the terminal again to reconnect.`),
+            !exited,
+          ),
         );
       },
       (error: Error) => finish(error.message, true, isLoginRefusal(error)),
