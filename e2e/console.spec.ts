@@ -73,6 +73,13 @@ test('the console shows the fleet of the loaded file', async ({ page }) => {
   await expect(page.getByTestId('host-row')).toHaveCount(1);
   await page.getByTestId('layout-map').click();
   await expect(page.getByTestId('host-tile')).toHaveCount(1);
+  // From the keyboard: "/" to search, Enter opens the host it found.
+  await page.getByTestId('host-search').fill('');
+  await page.locator('body').click();
+  await page.keyboard.press('/');
+  await page.keyboard.type(names[1]!);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('host-view')).toHaveAttribute('data-host', names[1]!);
 });
 
 test('a broken fleet file is shown with its line, and the last good fleet stays', async ({ page }) => {

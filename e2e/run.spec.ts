@@ -28,6 +28,17 @@ test('df -h on a role, with a confirmation for production hosts', async ({ page 
   }
 });
 
+test('from the keyboard: Ctrl+4, the command, Enter, and Enter again to confirm production', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  await page.keyboard.press('Control+4');
+  await page.keyboard.type('echo "keyed on $FLEETDECK_HOST"');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-go')).toContainText('production hosts — confirm');
+  await page.keyboard.press('Enter');
+  for (const host of ['host-1', 'host-2', 'host-3']) await expect(page.locator(`[data-testid="run-row"][data-host="${host}"]`)).toContainText(`keyed on ${host}`, { timeout: 15_000 });
+});
+
 test('a failing command is marked and can be run again on the failed hosts only', async ({ page }) => {
   await page.goto(url());
   await page.getByTestId('nav-run').click();

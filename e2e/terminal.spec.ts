@@ -89,6 +89,11 @@ test('typing goes to the selected shell without a click: after Ctrl+K, after the
     await page.keyboard.type(`echo "tab $FLEETDECK_HOST"\n`);
   }
   await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText(/tab host-3[^]*tab host-3/, { timeout: 15_000 });
+  // Away to the fleet and back: the keyboard is with the shell again.
+  await page.keyboard.press('Control+1');
+  await page.keyboard.press('Control+3');
+  await page.keyboard.type('echo "returned to $FLEETDECK_HOST"\n');
+  await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('returned to host-3', { timeout: 15_000 });
 });
 
 test('Ctrl+Tab and Ctrl+Shift+Tab in a shell go to the next and previous tab', async ({ page }) => {

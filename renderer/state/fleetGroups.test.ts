@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupFleet, hostMatches, searchTerms } from './fleetGroups';
+import { firstMatch, groupFleet, hostMatches, searchTerms } from './fleetGroups';
 import { sampleHost } from './testFleet';
 
 const environments = [
@@ -63,6 +63,19 @@ describe('groupFleet', () => {
     expect(g.environments.map((e) => e.jump)).toEqual([null, 'bastion']);
     jumped[1] = { ...jumped[1]!, jump: 'other' };
     expect(groupFleet({ environments, hosts: jumped }, '').environments[1]!.jump).toBeNull();
+  });
+});
+
+describe('firstMatch', () => {
+  it('opens the host named or addressed exactly, else the first match as the fleet view lists them', () => {
+    // "app" matches stg-app-1, app-01 and lb-1 (by role): staging comes first in the file.
+    expect(firstMatch(fleet, 'app')).toBe('stg-app-1');
+    // In production, the lb role comes before app: lb-1 is listed first.
+    expect(firstMatch(fleet, 'production app')).toBe('lb-1');
+    expect(firstMatch(fleet, ' APP-01 ')).toBe('app-01');
+    expect(firstMatch(fleet, '10.0.0.2')).toBe('lb-1');
+    expect(firstMatch(fleet, 'nothing-like-it')).toBeNull();
+    expect(firstMatch(fleet, '  ')).toBeNull();
   });
 });
 

@@ -29,6 +29,19 @@ export interface FleetGroups {
   matched: number;
 }
 
+/**
+ * The host Enter in the search box opens: the one whose name or address is the search itself,
+ * else the first match in the order the fleet view shows them. null when nothing matches.
+ */
+export function firstMatch(snapshot: Pick<FleetSnapshot, 'environments' | 'hosts'>, search: string): string | null {
+  const text = search.trim().toLowerCase();
+  if (!text) return null;
+  const exact = snapshot.hosts.find((h) => h.name.toLowerCase() === text || h.address.toLowerCase() === text);
+  if (exact) return exact.name;
+  for (const env of groupFleet(snapshot, search).environments) for (const role of env.roles) if (role.hosts[0]) return role.hosts[0].name;
+  return null;
+}
+
 /** Search text → lower-case terms; a host must match every term. */
 export function searchTerms(text: string): string[] {
   return text.toLowerCase().split(/\s+/).filter(Boolean);

@@ -1,14 +1,16 @@
 import type { ReactNode } from 'react';
 import { Icon } from '../parts/Icon';
-import { useAppStore } from '../state/react';
+import { firstMatch } from '../state/fleetGroups';
+import { useAppStore, useAppStoreApi } from '../state/react';
 import { SEARCH_INPUT_ID } from './useShell';
 
 // The title and the host search. The search filters the fleet view by name, address, role,
-// environment and label; Escape clears it.
+// environment and label; Enter opens the host it names (or the first it matches); Escape clears it.
 
 export function TopBar(): ReactNode {
   const search = useAppStore((s) => s.search);
   const setSearch = useAppStore((s) => s.setSearch);
+  const store = useAppStoreApi();
   return (
     <header className="topbar">
       <div className="brand">
@@ -31,6 +33,10 @@ export function TopBar(): ReactNode {
             if (e.key === 'Escape') {
               setSearch('');
               e.currentTarget.blur();
+            } else if (e.key === 'Enter') {
+              const { snapshot, showHost } = store.getState();
+              const host = snapshot ? firstMatch(snapshot, search) : null;
+              if (host) showHost(host);
             }
           }}
         />

@@ -75,7 +75,7 @@ export function LogsPanel(): ReactNode {
           if (picked.length > 0 && path.trim()) start();
         }}
       >
-        <input className="input run-command mono" data-testid="tail-path" aria-label="Log file" value={path} onChange={(e) => setPath(e.target.value)} />
+        <input className="input run-command mono" data-testid="tail-path" aria-label="Log file" autoFocus value={path} onChange={(e) => setPath(e.target.value)} />
         <button type="submit" className="button button-primary" data-testid="tail-go" disabled={picked.length === 0}>
           Follow on {picked.length}
         </button>

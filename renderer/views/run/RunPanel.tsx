@@ -78,7 +78,7 @@ export function RunPanel(): ReactNode {
           start(picked.map((h) => h.name));
         }}
       >
-        <input className="input run-command mono" data-testid="run-command" aria-label="Command" placeholder="uptime" value={command} onChange={(e) => setCommand(e.target.value)} />
+        <input className="input run-command mono" data-testid="run-command" aria-label="Command" placeholder="uptime" autoFocus value={command} onChange={(e) => setCommand(e.target.value)} />
         <label className="muted">
           at once <input className="input run-concurrency" type="number" min={1} max={200} value={concurrency} onChange={(e) => setConcurrency(Math.max(1, Number(e.target.value) || 1))} />
         </label>

@@ -27,6 +27,7 @@ export function TerminalPane({ tab, host, record, visible, active, layout }: Ter
   const store = useAppStoreApi();
   const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
   const activate = useAppStore((s) => s.activateTab);
+  const inView = useAppStore((s) => s.view === 'terminals');
   const split = layout.includes(' ');
   const termRef = useRef<Terminal | null>(null);
   const joined = useAppStore((s) => s.broadcast[tab] === true);
@@ -155,11 +156,12 @@ export function TerminalPane({ tab, host, record, visible, active, layout }: Ter
     };
   }, [client, host, generation, tab, store, record]);
 
-  // Typing goes to the selected shell: after a tab is picked, a shell opened, or the split
-  // toggled (whose button would otherwise keep the focus, and take the next Enter as a click).
+  // Typing goes to the selected shell: after a tab is picked, a shell opened, the split toggled
+  // (whose button would otherwise keep the focus, and take the next Enter as a click), or on
+  // coming back to the Terminals view.
   useEffect(() => {
-    if (active && visible) termRef.current?.focus();
-  }, [active, visible, layout]);
+    if (active && visible && inView) termRef.current?.focus();
+  }, [active, visible, layout, inView]);
 
   useEffect(() => {
     if (visible) {
