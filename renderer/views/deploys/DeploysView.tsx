@@ -87,7 +87,7 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
               ))}
             </select>
           ) : null}
-          <input className="input mono" aria-label="Git ref" placeholder="ref (default: the app's)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
+          <input className="input mono deploy-ref" aria-label="Git ref" placeholder="git ref (blank: the app's own)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
           {needs ? <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
           <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={needs !== null && typed !== needs}>
             Deploy to {stage !== null ? `${stage}: ` : ''}
