@@ -103,6 +103,22 @@ describe('HistoryStore', () => {
     expect(store.events({ host: 'a', limit: 1 })).toEqual([{ ...base, id: 3, at: 3, host: 'a', check: 'monit:endpoint', from: 'CRITICAL', to: 'CRITICAL', hard: true }]);
   });
 
+  it('gives the checks whose latest event left them in a problem, with that event', () => {
+    const base = { checkName: 'Monit', reason: 'down', hard: false } as const;
+    store.writeEvents([
+      { ...base, at: 1, host: 'a', check: 'monit:endpoint', from: 'OK', to: 'CRITICAL' },
+      { ...base, at: 2, host: 'a', check: 'monit:endpoint', from: 'CRITICAL', to: 'CRITICAL', hard: true },
+      { ...base, at: 3, host: 'a', check: 'disk:/', from: 'OK', to: 'WARNING' },
+      { ...base, at: 4, host: 'a', check: 'disk:/', from: 'WARNING', to: 'OK', hard: true },
+      { ...base, at: 5, host: 'b', check: 'monit:endpoint', from: 'OK', to: 'UNKNOWN' },
+    ]);
+    const open = store.openProblems().sort((x, y) => x.at - y.at);
+    expect(open).toEqual([
+      { ...base, id: 2, at: 2, host: 'a', check: 'monit:endpoint', from: 'CRITICAL', to: 'CRITICAL', hard: true },
+      { ...base, id: 5, at: 5, host: 'b', check: 'monit:endpoint', from: 'OK', to: 'UNKNOWN' },
+    ]);
+  });
+
   it('keeps everything across a reopen', async () => {
     fill(5);
     store.dispose();

@@ -95,18 +95,16 @@ export class HistoryStore implements Disposable {
     const rows = q.host
       ? this.db.prepare('SELECT * FROM events WHERE host = ? ORDER BY id DESC LIMIT ?').all(q.host, q.limit)
       : this.db.prepare('SELECT * FROM events ORDER BY id DESC LIMIT ?').all(q.limit);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: Number(r.at),
-      host: String(r.host),
-      check: String(r.check_id),
-      checkName: String(r.check_name),
-      from: r.from_state as StatusEvent['from'],
-      to: r.to_state as StatusEvent['to'],
-      hard: Number(r.hard) === 1,
-      reason: String(r.reason),
-    }));
+    return rows.map(toEvent);
   }
+
+  /** The checks whose latest event left them in a problem: where the console left off before a restart. */
+  openProblems(): StatusEvent[] {
+    // SQLite takes the other columns of a MAX() aggregate from the row that has the maximum.
+    const latest = this.db.prepare('SELECT *, MAX(id) FROM events GROUP BY host, check_id').all();
+    return latest.map(toEvent).filter((e) => e.to !== 'OK');
+  }
+
 
   metrics(host: string): string[] {
     return this.db.prepare('SELECT metric FROM series WHERE host = ? ORDER BY metric').all(host).map((r) => String(r.metric));
@@ -206,4 +204,18 @@ export class HistoryStore implements Disposable {
 
 function key(host: string, metric: string): string {
   return `${host}\u0000${metric}`;
+}
+
+function toEvent(r: Record<string, unknown>): StatusEvent {
+  return {
+    id: Number(r.id),
+    at: Number(r.at),
+    host: String(r.host),
+    check: String(r.check_id),
+    checkName: String(r.check_name),
+    from: r.from_state as StatusEvent['from'],
+    to: r.to_state as StatusEvent['to'],
+    hard: Number(r.hard) === 1,
+    reason: String(r.reason),
+  };
 }

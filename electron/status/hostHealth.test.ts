@@ -25,6 +25,25 @@ describe('HostHealth', () => {
     expect(h.apply('poll', polled(check('OK')), 5000, true)).toMatchObject([{ from: 'CRITICAL', to: 'OK', hard: true }]);
   });
 
+  it('resumes from the problems open when the console stopped: a recovery meanwhile is an event, a lasting problem is not new', () => {
+    const left = (check: string, to: 'CRITICAL' | 'WARNING', hard: boolean, at: number) => ({ id: 1, at, host: 'a', check, checkName: 'Monit', from: 'OK' as const, to, hard, reason: 'down' });
+    const h = new HostHealth('a', 1000, true);
+    h.resume([left('recovered', 'CRITICAL', true, 500), left('lasting', 'CRITICAL', true, 600), left('soft', 'WARNING', false, 700), { ...left('other host', 'CRITICAL', true, 1), host: 'b' }]);
+    const events = h.apply('poll', polled(check('OK', 'recovered'), check('CRITICAL', 'lasting'), check('WARNING', 'soft'), check('CRITICAL', 'other host')), 10_000, true);
+    // Recovered while the console was away: said at once. Still CRITICAL: hard since before, no
+    // event. Soft before: its second attempt, no event. The other host's problem is not this host's.
+    expect(events).toMatchObject([
+      { check: 'recovered', from: 'CRITICAL', to: 'OK', hard: true },
+      { check: 'other host', from: 'OK', to: 'CRITICAL', hard: false },
+    ]);
+    expect(events).toHaveLength(2);
+    const byId = Object.fromEntries(h.status(10_000).checks.map((c) => [c.id, c]));
+    expect(byId.lasting).toMatchObject({ state: 'CRITICAL', hard: true, attempt: 3, since: 600 });
+    expect(byId.soft).toMatchObject({ state: 'WARNING', hard: false, attempt: 2, since: 700 });
+    // Resumed once: a check that comes and goes later starts afresh.
+    expect(h.apply('poll', polled(check('OK', 'lasting')), 11_000, true)).toMatchObject([{ check: 'lasting', from: 'CRITICAL', to: 'OK' }]);
+  });
+
   it('puts the worst check first and counts the others', () => {
     const h = new HostHealth('a', 1000, true);
     h.apply('poll', polled(check('OK', 'a'), check('WARNING', 'b', 'disk full'), check('CRITICAL', 'c', 'down'), check('UNKNOWN', 'd')), 1000, true);

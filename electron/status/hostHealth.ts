@@ -41,6 +41,8 @@ interface ChecksView {
 
 export class HostHealth {
   private readonly checks = new Map<string, Tracked>();
+  /** Problems open when the console last stopped (resume()): a check's first report continues from its own. */
+  private readonly resumed = new Map<string, { state: CheckState; hard: boolean; since: number }>();
   /** Null after any check changed. */
   private view: ChecksView | null = null;
   private applies = 0;
@@ -57,6 +59,15 @@ export class HostHealth {
     public intervalMs: number,
     private readonly hasSources: boolean,
   ) {}
+
+  /**
+   * Starts from the problems the history says were open (the latest event of each check), so that
+   * the first report after a restart is compared with them: a recovery while the console was away
+   * is an event, and a problem still there is neither new nor soft again.
+   */
+  resume(open: readonly StatusEvent[]): void {
+    for (const e of open) if (e.host === this.name && e.to !== 'OK') this.resumed.set(e.check, { state: e.to, hard: e.hard, since: e.at });
+  }
 
   /** Replaces the checks reported by `group` with these; returns the state changes. */
   apply(group: string, reports: readonly Reported[], now: number, answered: boolean): EventDraft[] {
@@ -80,7 +91,8 @@ export class HostHealth {
 
   private observe(group: string, check: Check, maxAttempts: number, now: number, stamp: number, events: EventDraft[]): void {
     const before = this.checks.get(check.id);
-    const memory = nextCheckStatus(before?.memory ?? null, check.state, now, maxAttempts);
+    const previous = before?.memory ?? this.resumedMemory(check.id, maxAttempts);
+    const memory = nextCheckStatus(previous, check.state, now, maxAttempts);
     // A check that is as it was keeps its objects: a poll of a quiet fleet then leaves behind
     // nothing new for the collector to move. What is kept has strings of its own: the check's
     // may be cut from the answer, and keeping them would keep the whole answer.
@@ -102,12 +114,20 @@ export class HostHealth {
       this.checks.set(status.id, tracked);
       this.view = null;
     } else tracked.seen = stamp;
-    const from = before?.memory.state ?? 'OK';
-    const becameHard = memory.hard && !(before?.memory.hard ?? false) && memory.state !== 'OK';
+    const from = previous?.state ?? 'OK';
+    const becameHard = memory.hard && !(previous?.hard ?? false) && memory.state !== 'OK';
     if (from !== memory.state || becameHard) {
       const { status } = tracked;
       events.push({ at: now, host: this.name, check: status.id, checkName: status.name, from, to: memory.state, hard: memory.hard, reason: status.reason });
     }
+  }
+
+  /** A resumed problem as the memory its check would have had (taken once: later reports have their own). */
+  private resumedMemory(id: string, maxAttempts: number): CheckMemory | null {
+    const open = this.resumed.get(id);
+    if (!open) return null;
+    this.resumed.delete(id);
+    return { state: open.state, hard: open.hard, attempt: open.hard ? maxAttempts : 1, since: open.since, recent: [open.state], flapping: false };
   }
 
   setSamples(samples: readonly Sample[]): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonitCheck, fleetDown, fleetUp, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
 import { until } from '../../e2e/until';
 import type { HostStatus, StatusEvent } from '../../shared/status/schema';
+import { HistoryStore } from '../history/historyStore';
 import { FleetService } from '../inventory/fleetService';
 import { StatusService } from './statusService';
 
@@ -213,6 +214,34 @@ describe('StatusService against real endpoints', () => {
     await until('recovery', () => endpoint('host-2')?.state === 'OK', 60_000);
     const recovery = await until('the recovery event', () => events.filter((e) => e.host === 'host-2' && e.check === 'monit:endpoint')[2]);
     expect(recovery).toMatchObject({ from: 'CRITICAL', to: 'OK', hard: true });
+  });
+
+  it('takes up where the last run left off: a problem that cleared meanwhile is a recovery, one that lasts is not new', async () => {
+    // The history of a console that stopped with host-1's Monit down and "refused" unreachable.
+    mkdirSync(join(dir, 'restarted'));
+    const history = await HistoryStore.open(join(dir, 'restarted'), { maintainEveryMs: null });
+    const left = { checkName: 'Monit', reason: 'refused the connection', from: 'CRITICAL', to: 'CRITICAL', hard: true } as const;
+    const leftAt = Date.now() - 3_600_000;
+    history.writeEvents([
+      { ...left, at: leftAt, host: 'host-1', check: 'monit:endpoint' },
+      { ...left, at: leftAt, host: 'refused', check: 'monit:endpoint' },
+    ]);
+    const restarted = new StatusService({ fleet: fleetService, flushMs: 100, history });
+    const seen: StatusEvent[] = [];
+    restarted.onEvent((e) => seen.push(e));
+    try {
+      const recovery = await until('the recovery event', () => seen.find((e) => e.host === 'host-1' && e.check === 'monit:endpoint'));
+      expect(recovery).toMatchObject({ from: 'CRITICAL', to: 'OK', hard: true });
+      const lasting = await until('the unreachable host polled', () => restarted.host('refused')?.checks.find((c) => c.id === 'monit:endpoint'));
+      expect(lasting).toMatchObject({ state: 'CRITICAL', hard: true, since: leftAt });
+      // Still down as it was: no new "OK -> CRITICAL" for it after a few more polls.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(seen.filter((e) => e.host === 'refused')).toEqual([]);
+      expect(history.events({ host: 'host-1', limit: 1 })[0]).toMatchObject({ from: 'CRITICAL', to: 'OK' });
+    } finally {
+      restarted.dispose();
+      history.dispose();
+    }
   });
 
   it('sends batches of changed hosts only, never every host every time', () => {

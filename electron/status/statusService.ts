@@ -19,6 +19,8 @@ export interface StatusHistory {
   writeSamples(rows: { host: string; at: number; metric: string; value: number }[]): void;
   writeEvents(events: EventDraft[]): StatusEvent[];
   events(q: { host?: string; limit: number }): StatusEvent[];
+  /** The checks left in a problem by the latest event of each, e.g. before the console restarted. */
+  openProblems(): StatusEvent[];
 }
 
 export interface FleetSource {
@@ -88,6 +90,9 @@ export class StatusService implements Disposable {
   private readonly flushTimer: NodeJS.Timeout;
   private readonly fleetSubscription: Disposable;
   private readonly history: StatusHistory | null;
+  /** Problems the history says were open when the console last stopped, by host: each host's
+   * health starts from them, so a recovery while the console was away is still an event. */
+  private readonly leftOpen = new Map<string, StatusEvent[]>();
   private readonly random: () => number;
   private disposed = false;
   /** Counters for the benchmark and the status bar. */
@@ -96,6 +101,7 @@ export class StatusService implements Disposable {
   constructor(private readonly options: StatusServiceOptions) {
     tuneHeapForPolling();
     this.history = options.history ?? null;
+    for (const event of this.readOpenProblems()) this.leftOpen.set(event.host, [...(this.leftOpen.get(event.host) ?? []), event]);
     this.random = options.random ?? Math.random;
     this.semaphore = new Semaphore(options.concurrency ?? 64);
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 500);
@@ -144,6 +150,16 @@ export class StatusService implements Disposable {
     return this.host(name);
   }
 
+  private readOpenProblems(): StatusEvent[] {
+    try {
+      return this.history?.openProblems() ?? [];
+    } catch (error) {
+      // A broken history costs the continuity of states, not the console.
+      console.error(`Fleetdeck: could not read the open problems from the status history: ${(error as Error).message}`);
+      return [];
+    }
+  }
+
   private sync(snapshot: FleetSnapshot): void {
     if (this.disposed) return;
     const names = new Set<string>();
@@ -158,6 +174,8 @@ export class StatusService implements Disposable {
       if (entry) this.stop(entry);
       // A changed host keeps its health (no storm of events on every edit of the file).
       const health = entry && (entry.host.status.length > 0) === (host.status.length > 0) ? entry.health : new HostHealth(host.name, host.intervalMs, host.status.length > 0);
+      if (!entry) health.resume(this.leftOpen.get(host.name) ?? []);
+      this.leftOpen.delete(host.name);
       health.intervalMs = host.intervalMs;
       const fresh: Entry = {
         host,
