@@ -61,7 +61,7 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
   await page.getByTestId('nav-fleet').click();
   await expect(tile(page, 'host-3')).toHaveAttribute('data-look', 'OK', { timeout: 60_000 });
   await page.getByTestId('nav-events').click();
-  await expect(page.locator('[data-testid="event-row"][data-host="host-3"][data-to="OK"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="event-row"][data-host="host-3"][data-to="OK"]').first()).toContainText('recovered');
   await expect.poll(() => notified(page), { timeout: 10_000 }).toContain('host-3 recovered');
 });
 

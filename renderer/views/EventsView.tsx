@@ -1,5 +1,5 @@
 import { useDeferredValue, useState, type ReactNode } from 'react';
-import type { CheckStateName } from '../../shared/status/schema';
+import type { CheckStateName, StatusEvent } from '../../shared/status/schema';
 import { Badge } from '../parts/Badge';
 import { useAppStore } from '../state/react';
 
@@ -50,7 +50,7 @@ export function EventsView(): ReactNode {
               <td>{e.checkName}</td>
               <td>
                 <span className={`state-text state-${e.from.toLowerCase()}`}>{e.from}</span> → <span className={`state-text state-${e.to.toLowerCase()}`}>{e.to}</span>{' '}
-                {e.hard ? <Badge tone="critical">hard</Badge> : <Badge>soft</Badge>}
+                <ChangeBadge to={e.to} hard={e.hard} />
               </td>
               <td className="check-reason">{e.reason}</td>
             </tr>
@@ -59,4 +59,11 @@ export function EventsView(): ReactNode {
       </table>
     </div>
   );
+}
+
+/** A recovery says so in green; a hard problem takes its state's colour; a soft one stays grey. */
+function ChangeBadge({ to, hard }: { to: StatusEvent['to']; hard: boolean }): ReactNode {
+  if (to === 'OK') return <Badge tone="ok">recovered</Badge>;
+  if (!hard) return <Badge>soft</Badge>;
+  return <Badge tone={to === 'WARNING' ? 'warning' : to === 'UNKNOWN' ? 'unknown' : 'critical'}>hard</Badge>;
 }
