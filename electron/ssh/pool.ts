@@ -169,8 +169,10 @@ export class SshPool implements Disposable {
     });
   }
 
-  /** A login shell on a PTY; the pool keeps the connection while the channel is open. */
-  /** A shell on a PTY; `onLost` hears why, if the connection under it fails (before its 'close'). */
+  /**
+   * A login shell on a PTY; the pool keeps the connection while the channel is open. `onLost`
+   * hears why, if the connection under it fails (just before the channel's 'close').
+   */
   async shell(hostName: string, pty: { cols: number; rows: number; term?: string }, onLost?: (error: SshError) => void): Promise<ClientChannel> {
     const { client, done, lost } = await this.lease(hostName);
     try {

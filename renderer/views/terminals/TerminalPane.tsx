@@ -18,17 +18,18 @@ interface TerminalPaneProps {
   visible: boolean;
   /** The selected tab: it has the keyboard. */
   active: boolean;
+  /** Shown beside another: then titled with its host. */
+  split: boolean;
   /** The tabs shown, which changes with the split: the keyboard then goes back to the active shell. */
   layout: string;
 }
 
-export function TerminalPane({ tab, host, record, visible, active, layout }: TerminalPaneProps): ReactNode {
+export function TerminalPane({ tab, host, record, visible, active, split, layout }: TerminalPaneProps): ReactNode {
   const client = useClient();
   const store = useAppStoreApi();
   const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
   const activate = useAppStore((s) => s.activateTab);
   const inView = useAppStore((s) => s.view === 'terminals');
-  const split = layout.includes(' ');
   const termRef = useRef<Terminal | null>(null);
   const joined = useAppStore((s) => s.broadcast[tab] === true);
   const groupSize = useAppStore((s) => Object.keys(s.broadcast).length);

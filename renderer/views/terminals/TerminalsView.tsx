@@ -65,7 +65,7 @@ export function TerminalsView(): ReactNode {
       </div>
       <div className={shown.length > 1 ? 'terminal-panes terminal-panes-split' : 'terminal-panes'}>
         {tabs.map((t) => (
-          <TerminalPane key={t.id} tab={t.id} host={t.host} record={t.record} visible={shown.includes(t.id)} active={t.id === active} layout={shown.join(' ')} />
+          <TerminalPane key={t.id} tab={t.id} host={t.host} record={t.record} visible={shown.includes(t.id)} active={t.id === active} split={shown.length > 1} layout={shown.join(' ')} />
         ))}
       </div>
     </div>
