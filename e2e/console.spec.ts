@@ -82,6 +82,24 @@ test('the console shows the fleet of the loaded file', async ({ page }) => {
   await expect(page.getByTestId('host-view')).toHaveAttribute('data-host', names[1]!);
 });
 
+test('every view opens straight from its address, before the fleet has arrived, without an error', async ({ page }) => {
+  // A view is drawn at once from the URL's hash, before the core has sent the fleet: the Deploys
+  // view once made React re-render without end there (a selector that returned a new [] each time).
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  for (const view of ['fleet', 'events', 'terminals', 'run', 'deploys', 'releases']) {
+    // A page load each time, not a change of hash within the loaded page.
+    await page.goto('about:blank');
+    await page.goto(`${url()}#/${view}`);
+    await expect(page.getByTestId(`nav-${view}`)).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('main')).not.toBeEmpty();
+  }
+  await page.goto('about:blank');
+  await page.goto(`${url()}#/deploys`);
+  await expect(page.getByTestId('deploy-ref')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test('a broken fleet file is shown with its line, and the last good fleet stays', async ({ page }) => {
   const good = fs.readFileSync(fleetFile(), 'utf8');
   await page.goto(url());

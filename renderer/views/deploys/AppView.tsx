@@ -7,10 +7,17 @@ import { useAppStore } from '../../state/react';
 // The frame of the Deploys and Releases views: the fleet file's apps to choose from, or what to
 // write in the fleet file when it names none.
 
+/** One empty list for every render before the fleet arrives: a selector that returned a new []
+ * each time made React re-render without end ("Maximum update depth exceeded"). */
+const NO_APPS: readonly AppSummary[] = [];
+
 export function AppView({ title, icon, testId, children }: { title: string; icon: IconName; testId: string; children: (app: AppSummary) => ReactNode }): ReactNode {
-  const apps = useAppStore((s) => s.snapshot?.apps ?? []);
+  const apps = useAppStore((s) => s.snapshot?.apps ?? NO_APPS);
+  const loaded = useAppStore((s) => s.snapshot !== null);
   const [selected, setSelected] = useState<string | null>(null);
   const app = apps.find((a) => a.name === selected) ?? apps[0];
+  // Not "no app" before the fleet file has even arrived.
+  if (!loaded) return null;
   if (!app) {
     return (
       <EmptyState icon={icon} title="No app in the fleet file">
