@@ -22,6 +22,8 @@ describe('the sample app', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-app-'));
+    // The hosts live below an ES-module project, as the demo's do (its fleet is in the repo).
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     fleet = await fleetUp({ hosts: 1, dir, nodeExporter: false, firstIndex: (115 - 10) * 254, haproxy: false });
     mkdirSync(join(dir, 'repo'));
     commits = sampleAppRepo(join(dir, 'repo'));

@@ -55,6 +55,10 @@ export function sampleAppRepo(dir: string): Record<(typeof SAMPLE_APP_VERSIONS)[
       writeFileSync(join(dir, 'server.js'), server(version, !version.includes('broken')));
       writeFileSync(join(dir, 'bin', 'restart'), RESTART, { mode: 0o755 });
       writeFileSync(join(dir, 'VERSION'), `${version}\n`);
+      // CommonJS said outright: a release unpacked below an ES-module project (the demo keeps its
+      // fleet in the repo, whose package.json says "type": "module") is otherwise loaded as ESM,
+      // where require() does not exist, and every deploy fails its health check.
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'sample-app', version: version.replace(/^v(\d+).*/, '$1.0.0'), private: true, type: 'commonjs' }, null, 2)}\n`);
       git('add', '-A');
       git('commit', '-q', '-m', `sample app ${version}`);
       git('tag', version);
