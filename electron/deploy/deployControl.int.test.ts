@@ -27,8 +27,17 @@ describe('deploy control and faults', () => {
   });
   afterAll(() => bed?.dispose());
 
+  it('a first deploy that fails its health check leaves the canary on it, and says there was nothing to go back to', async () => {
+    const result = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'v3-broken', user: 'alice', control: new DeployControl() }, () => undefined);
+    expect(result.outcome).toBe('rolled back');
+    expect(result.message).toContain(`host-1 had no earlier release to go back to and stays on ${result.release}; hosts not yet switched kept theirs.`);
+    expect(result.message).not.toMatch(/0 switched hosts/);
+    expect(current(0)).toBe(`releases/${result.release}`);
+  });
+
   let first = '';
   it('pause holds the next step until resume; the deploy then ends as usual', async () => {
+    await nextSecond();
     const control = new DeployControl();
     const events: DeployEvent[] = [];
     let pausedAt = -1;

@@ -365,15 +365,18 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   /** Every switched host back to its own previous release (or left as is if it had none). */
   async function rollBack(hosts: readonly string[]): Promise<string> {
     const movable = hosts.filter((h) => previous[h] && previous[h] !== release);
+    // A first deploy has nothing to go back to: say so, rather than "0 hosts went back".
+    const stuck = hosts.filter((h) => !previous[h]);
     const failures = await everywhere(movable, async (h) => {
       await step(h, 'rollback', steps.switchScript({ ...ctx, release: previous[h]! }), false);
       if (req.spec.restart) await step(h, 'rollback', steps.restartScript(ctx, req.spec.restart), false);
       // Back is only back when the old release answers again.
       await healthGate(h, 'rollback');
     });
-    return failures.length === 0
-      ? `${plural(movable.length, 'switched host')} went back to their previous release; the others kept theirs.`
-      : `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
+    if (failures.length > 0) return `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
+    const went = movable.length > 0 ? `${plural(movable.length, 'switched host')} went back to their previous release` : null;
+    const stayed = stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${stuck.length === 1 ? 'stays' : 'stay'} on ${release}` : null;
+    return `${[went, stayed].filter(Boolean).join('; ')}; hosts not yet switched kept theirs.`;
   }
 }
 
