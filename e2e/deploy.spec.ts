@@ -175,6 +175,13 @@ test('with stages, a deploy goes to staging only, and Promote ships that release
     await expect(page.getByTestId('deploy-done')).toContainText(`deploy ${release} to staging`);
     expect(await app(address(1))).toContain('sample app v4');
     expect(await app(address(3)).catch(() => 'not running')).not.toContain('sample app v4');
+    // The next deploy's confirmation follows the stage picked now, not the hosts of the run shown.
+    await page.getByTestId('deploy-stage').selectOption('production');
+    await expect(page.getByTestId('deploy-go')).toContainText('Deploy to production');
+    await expect(page.getByTestId('deploy-go')).toBeDisabled();
+    await expect(page.getByTestId('deploy-confirm')).toHaveAttribute('placeholder', 'type "production" to confirm');
+    await page.getByTestId('deploy-stage').selectOption('staging');
+    await expect(page.getByTestId('deploy-confirm')).toHaveCount(0);
 
     await page.getByTestId('nav-releases').click();
     const staging = page.locator('[data-testid="stage"][data-stage="staging"]');

@@ -32,9 +32,12 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   const { progress, error, start, act } = useAppDeploy(app.name);
   const running = progress.id !== null && progress.done === null;
   const stageHosts = (stage !== null ? byStage?.get(stage) : null) ?? app.hosts;
+  // The table shows the run in progress (or the last one, with its results); the form and its
+  // confirmation are about the next deploy, to the stage picked now. Taking the confirmation from
+  // the table's hosts let a production deploy go without one after a staging run.
   const targets = progress.id !== null ? progress.hosts : stageHosts;
   const waves = planWaves(targets, app.waves as WaveSpec[]);
-  const needs = useProductionName(targets);
+  const needs = useProductionName(stageHosts);
   const go = (takeOver: boolean | 'stale' = false): void => start({ takeOver, ...(stage !== null ? { stage } : {}), ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (
@@ -88,7 +91,7 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
             </select>
           ) : null}
           <input className="input mono deploy-ref" aria-label="Git ref" placeholder="git ref (blank: the app's own)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
-          {needs ? <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
+          {needs ? <input className="input confirm-name" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
           <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={needs !== null && typed !== needs}>
             Deploy to {stage !== null ? `${stage}: ` : ''}
             {stageHosts.length} hosts in {planWaves(stageHosts, app.waves as WaveSpec[]).length} waves

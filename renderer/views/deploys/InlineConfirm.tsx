@@ -10,7 +10,7 @@ export function InlineConfirm({ what, needs, onCancel, testId, children }: { wha
     <span className="rollback-confirm" data-testid={testId}>
       {what}{' '}
       {needs ? (
-        <input className="input" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="confirm-name" />
+        <input className="input confirm-name" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="confirm-name" autoFocus />
       ) : null}{' '}
       <fieldset className="inline-actions" disabled={needs !== null && typed !== needs}>
         {children}
