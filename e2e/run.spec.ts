@@ -35,6 +35,11 @@ test('from the keyboard: Ctrl+4, the command, Enter, and Enter again to confirm 
   await page.keyboard.type('echo "keyed on $FLEETDECK_HOST"');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-go')).toContainText('production hosts — confirm');
+  // A changed command asks again.
+  await page.keyboard.type(' ');
+  await expect(page.getByTestId('run-go')).toHaveText('Run on 3');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-go')).toContainText('production hosts — confirm');
   await page.keyboard.press('Enter');
   for (const host of ['host-1', 'host-2', 'host-3']) await expect(page.locator(`[data-testid="run-row"][data-host="${host}"]`)).toContainText(`keyed on ${host}`, { timeout: 15_000 });
 });

@@ -50,6 +50,8 @@ export function RunPanel(): ReactNode {
   const run = useRef<Subscription | null>(null);
   useEffect(() => () => run.current?.close(), []);
   const production = productionHosts(picked);
+  // A confirmation is for this command on these hosts: a change asks again.
+  useEffect(() => setConfirming(false), [command, criteria]);
 
   const start = (hosts: string[], retry = false): void => {
     run.current?.close();
