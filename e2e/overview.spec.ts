@@ -88,6 +88,13 @@ test('the host page shows checks, graphs of real history and the state changes',
   await expect(page.locator('[data-testid="metric-chart"][data-metric="Load"] svg.recharts-surface')).toBeVisible({ timeout: 15_000 });
   await page.getByTestId('host-back').click();
   await expect(page.getByTestId('cluster-map')).toBeVisible();
+  // From the keyboard: Enter on a focused tile opens the page, Escape goes back.
+  await tile(page, 'host-2').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('host-view')).toHaveAttribute('data-host', 'host-2');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('host-view')).toHaveCount(0);
+  await expect(page.getByTestId('cluster-map')).toBeVisible();
 });
 
 test("a host that stops answering keeps its graphs: they come from the history, not from the last answer", async ({ page }) => {

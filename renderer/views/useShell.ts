@@ -12,22 +12,28 @@ function isEditable(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 }
 
-/** Ctrl/Cmd+1..4 switch views; "/" jumps to the host search. */
+/** Ctrl/Cmd+1..6 switch views; "/" jumps to the host search; Escape closes a host's page. */
 export function useViewShortcuts(): void {
   const store = useAppStoreApi();
   useEffect(() => {
     const mac = isMacPlatform();
     const onKey = (e: KeyboardEvent): void => {
-      const view = viewForChord(e, mac);
-      if (view) {
+      const chosen = viewForChord(e, mac);
+      if (chosen) {
         e.preventDefault();
-        store.getState().showView(view);
+        store.getState().showView(chosen);
         return;
       }
       if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isEditable(e.target)) {
         e.preventDefault();
         document.getElementById(SEARCH_INPUT_ID)?.focus();
+        return;
       }
+      // Escape leaves a host's page for the fleet, as its "← Fleet" button does. Not from a text
+      // field (a terminal is one: Escape belongs to the shell there) and not when something else,
+      // a dialog or the palette, took it first.
+      const { view, openHost, showHost } = store.getState();
+      if (e.key === 'Escape' && !e.defaultPrevented && view === 'fleet' && openHost !== null && !isEditable(e.target)) showHost(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
