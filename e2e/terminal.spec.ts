@@ -107,7 +107,7 @@ test('Ctrl+Tab and Ctrl+Shift+Tab in a shell go to the next and previous tab', a
   await page.keyboard.press('Control+Shift+Tab');
   await page.keyboard.press('Control+Shift+Tab');
   await expect(selected).toHaveAttribute('data-host', 'host-2');
-  // The shell in front has the keyboard, and no Tab reached any shell.
+  // The shell in front has the keyboard.
   await page.keyboard.type('echo "now on $FLEETDECK_HOST"\n');
   await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('now on host-2', { timeout: 15_000 });
 });

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { clkTck, processTree, readStat } from './procStats';
 
 /** CPU seconds a process has used (user + system, all threads), with `children` its reaped children's too. */
-export function cpuS(pid: number, children = false): number {
+function cpuS(pid: number, children = false): number {
   const stat = readStat(pid);
   return stat ? (stat.ticks + (children ? stat.childTicks : 0)) / clkTck() : 0;
 }
@@ -27,11 +27,11 @@ export function chromiumPids(kind?: 'renderer'): number[] {
   return pids;
 }
 
-/** Nanoseconds a process's main thread has run, and has waited on the run queue for a CPU. */
-export function schedstat(pid: number): { run: number; wait: number } {
+/** Seconds a process's main thread has run, and has waited on the run queue for a CPU. */
+function schedstat(pid: number): { run: number; wait: number } {
   try {
     const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return { run: run ?? 0, wait: wait ?? 0 };
+    return { run: (run ?? 0) / 1e9, wait: (wait ?? 0) / 1e9 };
   } catch {
     return { run: 0, wait: 0 };
   }
@@ -50,6 +50,9 @@ function machineS(): { busy: number; total: number } {
 export interface CpuSplit {
   /** Percent of all cores busy during the phase. */
   machineBusyPct: number;
+  /** CPU seconds of the phase: the core, Chromium's renderer processes, and the page's main
+   * thread's time run and time spent ready but waiting for a CPU. */
+  seconds: { core: number; renderers: number; mainRun: number; mainWait: number };
   /** CPU milliseconds per MB shown, by part; `other` is the machine's busy time no part above accounts for. */
   msPerMb: { page_main_thread: number; chromium_rest: number; core: number; test_host: number; other: number };
 }
@@ -57,12 +60,14 @@ export interface CpuSplit {
 interface Snapshot {
   machine: { busy: number; total: number };
   chromium: number;
-  mainThreads: Map<number, number>;
+  renderers: number;
+  /** Each renderer's main thread, in seconds. */
+  mainThreads: Map<number, { run: number; wait: number }>;
   core: number;
   testHost: number;
 }
 
-/** Measures one phase: `start()` before, `end(mb)` after; the test host is the tree under its sshd. */
+/** Measures one phase: made before it, `end(mb)` after; the test host is the tree under its sshd. */
 export class CpuBudget {
   private readonly start: Snapshot;
 
@@ -77,7 +82,12 @@ export class CpuBudget {
     const end = this.snapshot();
     const s = this.start;
     // The page's main thread is the busiest renderer main thread of the phase.
-    const main = Math.max(0, ...[...end.mainThreads].map(([pid, ns]) => (ns - (s.mainThreads.get(pid) ?? ns)) / 1e9));
+    const main = [...end.mainThreads]
+      .map(([pid, t]) => {
+        const before = s.mainThreads.get(pid) ?? t;
+        return { run: t.run - before.run, wait: t.wait - before.wait };
+      })
+      .reduce((a, b) => (b.run > a.run ? b : a), { run: 0, wait: 0 });
     const chromium = end.chromium - s.chromium;
     const core = end.core - s.core;
     const testHost = end.testHost - s.testHost;
@@ -85,9 +95,10 @@ export class CpuBudget {
     const perMb = (seconds: number): number => Math.round((seconds * 1000 * 10) / mb) / 10;
     return {
       machineBusyPct: Math.round((100 * busy) / (end.machine.total - s.machine.total)),
+      seconds: { core, renderers: end.renderers - s.renderers, mainRun: main.run, mainWait: main.wait },
       msPerMb: {
-        page_main_thread: perMb(main),
-        chromium_rest: perMb(chromium - main),
+        page_main_thread: perMb(main.run),
+        chromium_rest: perMb(chromium - main.run),
         core: perMb(core),
         test_host: perMb(testHost),
         other: perMb(Math.max(0, busy - chromium - core - testHost)),
@@ -96,11 +107,12 @@ export class CpuBudget {
   }
 
   private snapshot(): Snapshot {
-    const chromium = chromiumPids();
+    const renderers = chromiumPids('renderer');
     return {
       machine: machineS(),
-      chromium: chromium.reduce((n, pid) => n + cpuS(pid), 0),
-      mainThreads: new Map(chromiumPids('renderer').map((pid) => [pid, schedstat(pid).run])),
+      chromium: chromiumPids().reduce((n, pid) => n + cpuS(pid), 0),
+      renderers: renderers.reduce((n, pid) => n + cpuS(pid), 0),
+      mainThreads: new Map(renderers.map((pid) => [pid, schedstat(pid)])),
       core: cpuS(this.corePid),
       // The sshd's sessions, shells and commands; a `cat` that has exited is in its shell's cutime.
       testHost: processTree(this.sshdPid).reduce((n, pid) => n + cpuS(pid, true), 0),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { fleetDown, fleetStatus, fleetUp } from '../fleet/fleet';
 import { startConsole } from '../startConsole';
-import { chromiumPids, coresNeeded, CpuBudget, cpuS, schedstat, type CpuSplit } from './cpuBudget';
+import { chromiumPids, coresNeeded, CpuBudget, type CpuSplit } from './cpuBudget';
 import { percentile } from './pollProtocol';
 import { readStatusKb } from './procStats';
 import { summarize, type CpuProfile } from './ui';
@@ -34,7 +34,6 @@ const LINE = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJK
 
 const rssMb = (pid: number): number => readStatusKb(pid, 'VmRSS') / 1024;
 const rendererRssMb = (): number => chromiumPids('renderer').reduce((n, pid) => n + rssMb(pid), 0);
-const rendererCpuS = (): number => chromiumPids('renderer').reduce((n, pid) => n + cpuS(pid), 0);
 
 /** Text on the screen of the terminal pane of `host` (the rows xterm.js renders in the DOM). */
 const screen = (page: Page, host: string) => page.locator(`[data-testid="terminal-pane"][data-host="${host}"] .xterm-rows`).first();
@@ -95,28 +94,20 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
       }
       return result;
     };
-    const { catS, coreCpuPct, rendererCpuPct, mainRunPct, mainWaitPct, split } = await observed('during the cat', async () => {
-      const coreCpu0 = cpuS(serve.pid!);
-      const rendererCpu0 = rendererCpuS();
-      const sched0 = new Map(chromiumPids('renderer').map((pid) => [pid, schedstat(pid)]));
+    const { catS, split } = await observed('during the cat', async () => {
       const budget = new CpuBudget(serve.pid!, sshdPid);
       const t0 = Date.now();
       await page.keyboard.type('cat big.txt; echo DO""NE\n');
       await page.waitForFunction((h) => document.querySelector(`[data-testid="terminal-pane"][data-host="${h}"] .xterm-rows`)?.textContent?.includes('DONE'), host.name, { polling: 20, timeout: 600_000 });
-      const seconds = (Date.now() - t0) / 1000;
-      const split = budget.end(bytes / 1e6);
-      // The page's main thread (the busiest renderer's): how much of the cat it ran, and how much it
-      // was ready to run but waited for a CPU that other processes had.
-      const main = [...sched0].map(([pid, before]) => ({ run: schedstat(pid).run - before.run, wait: schedstat(pid).wait - before.wait })).sort((a, b) => b.run - a.run)[0];
-      return {
-        catS: seconds,
-        coreCpuPct: (100 * (cpuS(serve.pid!) - coreCpu0)) / seconds,
-        rendererCpuPct: (100 * (rendererCpuS() - rendererCpu0)) / seconds,
-        mainRunPct: main ? main.run / 1e7 / seconds : 0,
-        mainWaitPct: main ? main.wait / 1e7 / seconds : 0,
-        split,
-      };
+      return { catS: (Date.now() - t0) / 1000, split: budget.end(bytes / 1e6) };
     });
+    // The page's main thread: how much of the cat it ran, and how much it was ready to run but
+    // waited for a CPU that other processes had.
+    const pctOfCat = (seconds: number): number => (100 * seconds) / catS;
+    const coreCpuPct = pctOfCat(split.seconds.core);
+    const rendererCpuPct = pctOfCat(split.seconds.renderers);
+    const mainRunPct = pctOfCat(split.seconds.mainRun);
+    const mainWaitPct = pctOfCat(split.seconds.mainWait);
     const mbPerS = bytes / 1e6 / catS;
     log(`  ${mbPerS.toFixed(1)} MB/s (${catS.toFixed(1)} s; the core used ${coreCpuPct.toFixed(0)} % of a core, the page ${rendererCpuPct.toFixed(0)} %; its main thread ran ${mainRunPct.toFixed(0)} % of the time and waited for a CPU ${mainWaitPct.toFixed(0)} %)`);
 

@@ -282,8 +282,7 @@ export function fleetStatus(dir: string): FleetStatus {
  * with the same options starts it again. Returns the pid that was stopped.
  */
 export async function stopDaemon(dir: string, host: string, kind: ProcKind): Promise<number> {
-  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === kind && isRunning(p));
-  if (!rec) throw new Error(`no running ${kind} recorded for ${host} in ${dir}`);
+  const rec = runningDaemon(dir, host, kind);
   const left = await stopProcesses([rec, ...descendantsOf([rec])]);
   if (left.length > 0) throw new Error(`could not stop ${kind} of ${host} (pid ${rec.pid})`);
   return rec.pid;
@@ -295,16 +294,20 @@ export async function stopDaemon(dir: string, host: string, kind: ProcKind): Pro
  * drops every packet looks to the console (it has no firewall to ask here).
  */
 export function freezeDaemon(dir: string, host: string, kind: ProcKind, frozen: boolean): void {
-  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === kind && isRunning(p));
-  if (!rec) throw new Error(`no running ${kind} recorded for ${host} in ${dir}`);
+  const rec = runningDaemon(dir, host, kind);
   for (const proc of [rec, ...descendantsOf([rec])]) process.kill(proc.pid, frozen ? 'SIGSTOP' : 'SIGCONT');
 }
 
 /** Tells a host's Monit to re-read its control file (and monit.d/*), via SIGHUP to the recorded pid. */
 export function reloadMonit(dir: string, host: string): void {
-  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === 'monit' && isRunning(p));
-  if (!rec) throw new Error(`no running Monit recorded for ${host} in ${dir}`);
-  process.kill(rec.pid, 'SIGHUP');
+  process.kill(runningDaemon(dir, host, 'monit').pid, 'SIGHUP');
+}
+
+/** The state's record of a host's running daemon of that kind; throws if there is none. */
+function runningDaemon(dir: string, host: string, kind: ProcKind): ProcRecord {
+  const rec = readState(resolve(dir))?.procs.find((p) => p.host === host && p.kind === kind && isRunning(p));
+  if (!rec) throw new Error(`no running ${kind} recorded for ${host} in ${dir}`);
+  return rec;
 }
 
 /**

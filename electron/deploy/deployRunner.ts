@@ -374,10 +374,19 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       await healthGate(h, 'rollback');
     });
     if (failures.length > 0) return `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
-    const went = movable.length > 0 ? `${plural(movable.length, 'switched host')} went back to their previous release` : null;
-    const stayed = stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${stuck.length === 1 ? 'stays' : 'stay'} on ${release}` : null;
-    return `${[went, stayed].filter(Boolean).join('; ')}; hosts not yet switched kept theirs.`;
+    return rollbackSummary(movable.length, stuck, release);
   }
+}
+
+/** What a rollback did: `moved` hosts went back, `stuck` ones had no earlier release to go to. */
+export function rollbackSummary(moved: number, stuck: readonly string[], release: string): string {
+  const parts = [
+    moved > 0 ? `${plural(moved, 'switched host')} went back to their previous release` : null,
+    stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${stuck.length === 1 ? 'stays' : 'stay'} on ${release}` : null,
+  ].filter((part) => part !== null);
+  // A wave that failed before its first switch: nothing to go back from.
+  if (parts.length === 0) return 'no host had been switched, so none went back.';
+  return `${parts.join('; ')}; hosts not yet switched kept theirs.`;
 }
 
 /** The newest release older than `release` on a host: where an undo takes it. */

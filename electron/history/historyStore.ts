@@ -105,7 +105,6 @@ export class HistoryStore implements Disposable {
     return latest.map(toEvent).filter((e) => e.to !== 'OK');
   }
 
-
   metrics(host: string): string[] {
     return this.db.prepare('SELECT metric FROM series WHERE host = ? ORDER BY metric').all(host).map((r) => String(r.metric));
   }

@@ -101,7 +101,11 @@ export class StatusService implements Disposable {
   constructor(private readonly options: StatusServiceOptions) {
     tuneHeapForPolling();
     this.history = options.history ?? null;
-    for (const event of this.readOpenProblems()) this.leftOpen.set(event.host, [...(this.leftOpen.get(event.host) ?? []), event]);
+    for (const event of this.readOpenProblems()) {
+      const list = this.leftOpen.get(event.host);
+      if (list) list.push(event);
+      else this.leftOpen.set(event.host, [event]);
+    }
     this.random = options.random ?? Math.random;
     this.semaphore = new Semaphore(options.concurrency ?? 64);
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 500);

@@ -17,6 +17,9 @@ export interface TerminalsSlice {
   activeTab: string | null;
   /** Split: the active tab and the one before it side by side. */
   split: boolean;
+  /** Counts the times the active shell should take the keyboard: a tab picked (even the one in
+   * front), the split toggled, a tab closed. The pane in front focuses itself on each. */
+  focusRequests: number;
   questions: readonly SshQuestion[];
   paletteOpen: boolean;
   /** New terminals are recorded. */
@@ -59,6 +62,7 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
   tabs: [],
   activeTab: null,
   split: false,
+  focusRequests: 0,
   questions: [],
   paletteOpen: false,
   broadcast: {},
@@ -80,11 +84,11 @@ export const createTerminalsSlice: SliceCreator<TerminalsSlice> = (set) => ({
       const tabs = s.tabs.filter((t) => t.id !== id);
       const broadcast = { ...s.broadcast };
       delete broadcast[id];
-      return { tabs, broadcast, activeTab: s.activeTab === id ? (tabs.at(-1)?.id ?? null) : s.activeTab };
+      return { tabs, broadcast, activeTab: s.activeTab === id ? (tabs.at(-1)?.id ?? null) : s.activeTab, focusRequests: s.focusRequests + 1 };
     }),
-  activateTab: (activeTab) => set({ activeTab }),
+  activateTab: (activeTab) => set((s) => ({ activeTab, focusRequests: s.focusRequests + 1 })),
   cycleTab: (step) => set((s) => ({ activeTab: tabAfter(s.tabs, s.activeTab, step) })),
-  toggleSplit: () => set((s) => ({ split: !s.split })),
+  toggleSplit: () => set((s) => ({ split: !s.split, focusRequests: s.focusRequests + 1 })),
   questionAsked: (q) => set((s) => ({ questions: [...s.questions.filter((x) => x.id !== q.id), q] })),
   questionAnswered: (id) => set((s) => ({ questions: s.questions.filter((q) => q.id !== id) })),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),

@@ -44,20 +44,21 @@ export function RunPanel(): ReactNode {
   const picked = usePicked(criteria);
   const [command, setCommand] = useState('');
   const [concurrency, setConcurrency] = useState(10);
-  const [confirming, setConfirming] = useState(false);
+  // A production confirmation is for one command on one set of hosts: a change asks again.
+  const [confirmedFor, setConfirmedFor] = useState<string | null>(null);
   const [rows, dispatch] = useReducer(reduce, []);
   const [running, setRunning] = useState(false);
   const run = useRef<Subscription | null>(null);
   useEffect(() => () => run.current?.close(), []);
   const production = productionHosts(picked);
-  // A confirmation is for this command on these hosts: a change asks again.
-  useEffect(() => setConfirming(false), [command, criteria]);
+  const asked = JSON.stringify([command, picked.map((h) => h.name)]);
+  const confirming = confirmedFor === asked;
 
   const start = (hosts: string[], retry = false): void => {
     run.current?.close();
     dispatch({ type: 'start', hosts });
     setRunning(true);
-    setConfirming(false);
+    setConfirmedFor(null);
     run.current = client.subscribe('run.start', { hosts, command, concurrency, retry }, {
       onEvent: (event) => {
         dispatch({ type: 'event', event });
@@ -76,7 +77,7 @@ export function RunPanel(): ReactNode {
         onSubmit={(e) => {
           e.preventDefault();
           if (!command.trim() || picked.length === 0) return;
-          if (production.length > 0 && !confirming) return setConfirming(true);
+          if (production.length > 0 && !confirming) return setConfirmedFor(asked);
           start(picked.map((h) => h.name));
         }}
       >

@@ -5,6 +5,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useAppStore, useAppStoreApi, useClient } from '../../state/react';
+import { HostStateDot } from './HostStateDot';
 import { registerTerminal, routeInput } from './inputRouter';
 
 // One shell on one host in xterm.js. Output goes from the stream straight into xterm (never
@@ -20,16 +21,14 @@ interface TerminalPaneProps {
   active: boolean;
   /** Shown beside another: then titled with its host. */
   split: boolean;
-  /** The tabs shown, which changes with the split: the keyboard then goes back to the active shell. */
-  layout: string;
 }
 
-export function TerminalPane({ tab, host, record, visible, active, split, layout }: TerminalPaneProps): ReactNode {
+export function TerminalPane({ tab, host, record, visible, active, split }: TerminalPaneProps): ReactNode {
   const client = useClient();
   const store = useAppStoreApi();
-  const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
   const activate = useAppStore((s) => s.activateTab);
   const inView = useAppStore((s) => s.view === 'terminals');
+  const focusRequests = useAppStore((s) => s.focusRequests);
   const termRef = useRef<Terminal | null>(null);
   const joined = useAppStore((s) => s.broadcast[tab] === true);
   const groupSize = useAppStore((s) => Object.keys(s.broadcast).length);
@@ -157,12 +156,12 @@ export function TerminalPane({ tab, host, record, visible, active, split, layout
     };
   }, [client, host, generation, tab, store, record]);
 
-  // Typing goes to the selected shell: after a tab is picked, a shell opened, the split toggled
-  // (whose button would otherwise keep the focus, and take the next Enter as a click), or on
-  // coming back to the Terminals view.
+  // Typing goes to the selected shell: after a tab is picked (even the one in front), a shell
+  // opened, the split toggled (whose button would otherwise keep the focus, and take the next
+  // Enter as a click), or on coming back to the Terminals view.
   useEffect(() => {
     if (active && visible && inView) termRef.current?.focus();
-  }, [active, visible, layout, inView]);
+  }, [active, visible, inView, focusRequests]);
 
   useEffect(() => {
     if (visible) {
@@ -200,7 +199,7 @@ export function TerminalPane({ tab, host, record, visible, active, split, layout
     >
       {split ? (
         <div className="terminal-pane-title" data-testid="terminal-pane-title">
-          <span className={`state-dot state-${state.toLowerCase()}`} aria-label={state} /> {host}
+          <HostStateDot host={host} /> {host}
         </div>
       ) : null}
       {recording ? (

@@ -4,6 +4,7 @@ import { Kbd } from '../../parts/Kbd';
 import { useAppStore } from '../../state/react';
 import { productionHosts } from '../../state/pickHosts';
 import { visibleTabs } from '../../state/terminals';
+import { HostStateDot } from './HostStateDot';
 import { RecordingsPanel } from './RecordingsPanel';
 import { RememberedLoginsPanel } from './RememberedLoginsPanel';
 import { TerminalPane } from './TerminalPane';
@@ -52,7 +53,7 @@ export function TerminalsView(): ReactNode {
     <div className="terminals">
       <div className="terminal-tabs" role="tablist" aria-label="Terminals">
         {tabs.map((t) => (
-          <TabButton key={t.id} id={t.id} host={t.host} selected={t.id === active} onSelect={() => (t.id === active ? focusShell(t.id) : activate(t.id))} onClose={() => close(t.id)} />
+          <TabButton key={t.id} id={t.id} host={t.host} selected={t.id === active} onSelect={() => activate(t.id)} onClose={() => close(t.id)} />
         ))}
         <button type="button" className="button" title="Open a shell on another host (Ctrl+K)" onClick={() => openPalette(true)}>
           +
@@ -65,16 +66,11 @@ export function TerminalsView(): ReactNode {
       </div>
       <div className={shown.length > 1 ? 'terminal-panes terminal-panes-split' : 'terminal-panes'}>
         {tabs.map((t) => (
-          <TerminalPane key={t.id} tab={t.id} host={t.host} record={t.record} visible={shown.includes(t.id)} active={t.id === active} split={shown.length > 1} layout={shown.join(' ')} />
+          <TerminalPane key={t.id} tab={t.id} host={t.host} record={t.record} visible={shown.includes(t.id)} active={t.id === active} split={shown.length > 1} />
         ))}
       </div>
     </div>
   );
-}
-
-/** A click on the selected tab means "back to that shell": the pane focuses itself when a tab is selected. */
-function focusShell(tab: string): void {
-  document.querySelector<HTMLElement>(`[data-testid="terminal-pane"][data-tab="${CSS.escape(tab)}"] .xterm-helper-textarea`)?.focus();
 }
 
 function RecordToggle(): ReactNode {
@@ -89,7 +85,6 @@ function RecordToggle(): ReactNode {
 
 function TabButton({ id, host, selected, onSelect, onClose }: { id: string; host: string; selected: boolean; onSelect: () => void; onClose: () => void }): ReactNode {
   // The tab shows its host's health, like the map does, and whether it receives broadcast input.
-  const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
   const joined = useAppStore((s) => s.broadcast[id] === true);
   const toggle = useAppStore((s) => s.toggleBroadcast);
   const hostInfo = useAppStore((s) => s.snapshot?.hosts.find((h) => h.name === host));
@@ -101,7 +96,7 @@ function TabButton({ id, host, selected, onSelect, onClose }: { id: string; host
   return (
     <span className={`terminal-tab${selected ? ' terminal-tab-selected' : ''}${joined ? ' terminal-tab-broadcast' : ''}`} data-testid="terminal-tab" data-host={host} data-tab={id} data-broadcast={joined}>
       <button type="button" role="tab" aria-selected={selected} onClick={onSelect}>
-        <span className={`state-dot state-${state.toLowerCase()}`} aria-label={state} /> {host}
+        <HostStateDot host={host} /> {host}
       </button>
       <button type="button" className="terminal-tab-cast" data-testid="broadcast-toggle" aria-pressed={joined} title={joined ? 'Stop sending broadcast input here' : 'Join the broadcast: input typed in any joined terminal goes to all of them'} onClick={join}>
         {joined ? '◉' : '○'}
