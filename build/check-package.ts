@@ -109,7 +109,7 @@ function main(): void {
     const strays = [...entries].filter(
       (file) =>
         !file.startsWith('node_modules/') &&
-        !/^e2e\/screenshots\/[^/]+\.png$/.test(file) &&
+        !/^e2e\/screenshots(\/[^/]+\.png)?$/.test(file) &&
         (/^(electron|renderer|shared|e2e|build)\//.test(file) || file.endsWith('.map') || /\.tsx?$/.test(file)),
     );
     check(strays.length === 0, `app.asar holds sources or source maps: ${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`);
