@@ -75,8 +75,9 @@ export function missingOnThisMachine(packages: readonly DebianPackage[]): Debian
   if (packages.length === 0) return [];
   const result = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...packages.map((p) => p.name)], { encoding: 'utf8' });
   if (result.error) return null;
-  // "ii " is installed; anything else (rc: removed with its config, un: unknown) is not.
-  const installed = new Set(result.stdout.split('\n').filter((line) => / ii\s*$/.test(line)).map((line) => line.split(' ')[0]));
+  // The abbreviation's second letter is the state: "ii" and "hi" (held) are installed; "rc"
+  // (removed, config left) and "un" (unknown) are not.
+  const installed = new Set(result.stdout.split('\n').filter((line) => /^\S+ .i/.test(line)).map((line) => line.split(' ')[0]));
   return packages.filter((p) => !installed.has(p.name));
 }
 
