@@ -65,6 +65,43 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
   await expect.poll(() => notified(page), { timeout: 10_000 }).toContain('host-3 recovered');
 });
 
+test('opening the page notifies nothing about problems of the past, only about changes while it is open', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const hardEvent = (p: Page, host: string, to: string) => p.locator(`[data-testid="event-row"][data-host="${host}"][data-to="${to}"]`).first();
+  // An old problem: host-1's Monit goes down (hard) and comes back, before the page below opens.
+  await page.goto(url());
+  await expect(tile(page, 'host-1')).toHaveAttribute('data-look', 'OK', { timeout: 30_000 });
+  await stopDaemon(fleetDir(), 'host-1', 'monit');
+  try {
+    await page.getByTestId('nav-events').click();
+    await expect(page.locator('[data-testid="event-row"][data-host="host-1"][data-to="CRITICAL"][data-hard="true"]').first()).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await fleetUp(e2eFleetOptions(fleetDir()));
+  }
+  await expect(hardEvent(page, 'host-1', 'OK')).toBeVisible({ timeout: 60_000 });
+
+  const fresh = await browser.newPage();
+  try {
+    await recordNotifications(fresh);
+    await fresh.goto(url());
+    await fresh.getByTestId('nav-events').click();
+    // The history with host-1's problem has loaded into the page.
+    await expect(hardEvent(fresh, 'host-1', 'CRITICAL')).toBeVisible();
+    // A change while the page is open notifies; it must be the first and only notification, since
+    // host-2 needs several polls to go hard while the old events would have notified right away.
+    await stopDaemon(fleetDir(), 'host-2', 'monit');
+    try {
+      await expect.poll(() => notified(fresh), { timeout: 30_000 }).toContain('host-2: CRITICAL');
+      expect(await notified(fresh)).toEqual(['host-2: CRITICAL']);
+    } finally {
+      await fleetUp(e2eFleetOptions(fleetDir()));
+    }
+    await expect(hardEvent(fresh, 'host-2', 'OK')).toBeVisible({ timeout: 60_000 });
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('the host page shows checks, graphs of real history and the state changes', async ({ page }) => {
   await page.goto(url());
   await expect(tile(page, 'host-2')).toHaveAttribute('data-look', 'OK', { timeout: 30_000 });
