@@ -1,7 +1,8 @@
 // `npm run demo` stops everything it started on Ctrl-C (SIGINT to its process group, as a terminal
 // sends it), on SIGTERM and when its terminal closes (SIGHUP to the group), also after a deploy
-// left the sample app running on the hosts and the console busy with SSH connections.
-import { spawn, type ChildProcess } from 'node:child_process';
+// left the sample app running on the hosts and the console busy with SSH connections. And
+// `npm run fleet -- up` on the demo's dir leaves its fleet file as it was.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,16 @@ describe('npm run demo', () => {
         expect(record.outcome, record.message ?? '').toBe('succeeded');
       } finally {
         core.close();
+      }
+
+      if (signal === 'SIGINT') {
+        // `npm run fleet -- up`, as given to bring a host back, keeps the demo's fleet file: its
+        // stages stay, or a deploy "to staging" would plan production too.
+        const before = readFileSync(join(dir, 'fleet.yaml'), 'utf8');
+        expect(before).toContain('stages: [staging, production]');
+        const up = spawnSync('npm', ['run', '--silent', 'fleet', '--', 'up', '--dir', dir, '--hosts', '3'], { encoding: 'utf8' });
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(readFileSync(join(dir, 'fleet.yaml'), 'utf8')).toBe(before);
       }
 
       const recorded = readState(dir)!.procs.filter(isRunning);
