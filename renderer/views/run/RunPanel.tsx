@@ -146,7 +146,7 @@ export function RunPanel(): ReactNode {
 }
 
 /** "Run on 3 hosts", and how many of them are production ones. */
-export function runLabel(hosts: number, production: number): string {
+function runLabel(hosts: number, production: number): string {
   if (production === 0) return `Run on ${plural(hosts, 'host')}`;
   return production === hosts ? `Run on ${plural(hosts, 'production host')}` : `Run on ${plural(hosts, 'host')} (${production} in production)`;
 }
