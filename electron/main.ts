@@ -124,6 +124,19 @@ function createWindow(): BrowserWindow {
     tracking.dispose();
     if (mainWindow === window) mainWindow = null;
   });
+  // The page asks before it goes while shells are open (beforeunload); Electron shows no dialog
+  // for that by itself and would silently keep the window, so the question is asked here.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Close the open shells?',
+      detail: 'Leaving or reloading the page closes every shell.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   transport?.attach(window.webContents);
   void window.loadFile(RENDERER_FILE).catch((error: Error) => {
     console.error(`Fleetdeck: could not load ${RENDERER_FILE}: ${error.message}. Run \`npm run build\` first.`);

@@ -92,6 +92,8 @@ class Reader {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // No ~/.ssh/config at all is a new user's normal state, not an error (inventoryApi says so).
+      if (code === 'ENOENT' && includedAt === null) return;
       const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read: ${(error as Error).message}`;
       return this.problem('error', where.file, where.line, `${file} ${what}.`);
     }

@@ -35,9 +35,7 @@ export function lastGoodVersionNote(loadedAt: number): string {
   return `showing the last good version (loaded ${formatClock(loadedAt)})`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { plural } from '../../shared/text';
 
 /** How long ago, briefly: "12 s", "5 min", "3 h", "2 d". */
 export function since(ms: number, now: number = Date.now()): string {
