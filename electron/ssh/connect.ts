@@ -5,7 +5,7 @@ import { JumpHostError, unreachableFrom, type HostRef } from './errors';
 import type { HostKeyStore, HostKeyTarget } from './hostKeys';
 import { HostVerification } from './hostVerification';
 import { passphraseFor, readIdentity } from './identity';
-import { parseJumpChain } from './jumpChain';
+import { resolveJumpChain } from './jumpChain';
 import { Login } from './login';
 import type { SecretStore } from './secrets';
 
@@ -29,32 +29,45 @@ export interface HandshakeSettings {
   agent?: string | null;
 }
 
-/** Connects hop by hop: each jump host's connection carries the next one's TCP stream. */
-export async function connectThroughJumps(settings: HandshakeSettings, host: Host, ref: HostRef, client: Client, hops: Client[]): Promise<void> {
-  const chain = host.jump ? parseJumpChain(host.jump, host.user) : [];
+/**
+ * Connects hop by hop: each jump host's connection carries the next one's TCP stream. Each hop
+ * logs in as itself (jumpChain.ts: its own entry's user, port, identity and known hosts).
+ */
+export async function connectThroughJumps(settings: HandshakeSettings, host: Host, ref: HostRef, client: Client, hops: Client[], lookup: (name: string) => Host | undefined): Promise<void> {
+  const chain = resolveJumpChain(host, lookup);
   let sock: NodeJS.ReadableStream | undefined;
   for (const [i, hop] of chain.entries()) {
-    const hopRef: HostRef = { name: hop.host, address: hop.host, port: hop.port };
+    const hopRef: HostRef = { name: hop.name, address: hop.address, port: hop.port };
     const hopClient = new Client();
     hops.push(hopClient);
     try {
-      await handshake(settings, hopClient, { name: hop.host, address: hop.host, port: hop.port, knownHosts: host.knownHosts }, hopRef, hop.user, host.identity, sock);
-      const next = chain[i + 1] ?? { host: host.address, port: host.port };
-      sock = await new Promise((resolve, reject) => hopClient.forwardOut('127.0.0.1', 0, next.host, next.port, (err, stream) => (err ? reject(unreachableFrom(hopRef, err)) : resolve(stream))));
+      const login: LoginTarget = { ref: hopRef, user: hop.user, identity: hop.identity, hopTo: host.name };
+      await handshake(settings, hopClient, { name: hop.name, address: hop.address, port: hop.port, knownHosts: hop.knownHosts }, login, sock);
+      const next = chain[i + 1] ?? { address: host.address, port: host.port };
+      sock = await new Promise((resolve, reject) => hopClient.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => (err ? reject(unreachableFrom(hopRef, err)) : resolve(stream))));
     } catch (error) {
       throw new JumpHostError(ref, hopRef, i, chain.length, error as Error);
     }
   }
-  await handshake(settings, client, host, ref, host.user, host.identity, sock);
+  await handshake(settings, client, host, { ref, user: host.user, identity: host.identity }, sock);
+}
+
+/** Whom a handshake logs in as, and where; `hopTo` names the host a jump host leads to. */
+export interface LoginTarget {
+  ref: HostRef;
+  user: string;
+  identity: string | null;
+  hopTo?: string;
 }
 
 /** One SSH handshake on `client` (over `sock`, the previous hop's channel, if any): host key, then login. */
-export async function handshake(settings: HandshakeSettings, client: Client, target: HostKeyTarget, ref: HostRef, user: string, identity: string | null, sock?: NodeJS.ReadableStream): Promise<void> {
+export async function handshake(settings: HandshakeSettings, client: Client, target: HostKeyTarget, as: LoginTarget, sock?: NodeJS.ReadableStream): Promise<void> {
+  const { ref, user, identity, hopTo } = as;
   const secrets = settings.secrets ?? null;
   const privateKey = identity ? readIdentity(identity) : undefined;
-  const passphrase = privateKey && identity ? await passphraseFor(ref, identity, privateKey, secrets, settings.ask) : undefined;
+  const passphrase = privateKey && identity ? await passphraseFor(ref, identity, privateKey, secrets, settings.ask, hopTo) : undefined;
   const agent = settings.agent === undefined ? process.env.SSH_AUTH_SOCK : settings.agent ?? undefined;
-  const login = new Login({ ref, user, identity, privateKey, passphrase, agent, ask: settings.ask, secrets, hangUp: () => client.end() });
+  const login = new Login({ ref, user, identity, privateKey, passphrase, agent, ask: settings.ask, secrets, hopTo, hangUp: () => client.end() });
   const verification = new HostVerification(settings.hostKeys, target, ref, settings.ask);
   const config: ConnectConfig = {
     host: ref.address,

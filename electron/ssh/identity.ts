@@ -24,9 +24,10 @@ export function readIdentity(path: string): Buffer {
 /**
  * The passphrase of an encrypted identity file: the remembered one if it still decrypts the key
  * (else it is forgotten), or the user's answer. undefined when the key is not encrypted, or no
- * one gave a passphrase (the key is then skipped and the next method tried).
+ * one gave a passphrase (the key is then skipped and the next method tried). `hopTo`: the key is
+ * a jump host's, on the way to that host (the question says so).
  */
-export async function passphraseFor(ref: HostRef, identity: string, privateKey: Buffer, secrets: SecretStore | null, ask: Ask | undefined): Promise<string | undefined> {
+export async function passphraseFor(ref: HostRef, identity: string, privateKey: Buffer, secrets: SecretStore | null, ask: Ask | undefined, hopTo?: string): Promise<string | undefined> {
   if (!isEncryptedKey(privateKey)) return undefined;
   const target: SecretFor = { kind: 'passphrase', file: expandHome(identity) };
   const remembered = secrets ? await secrets.get(target).catch(() => null) : null;
@@ -34,7 +35,7 @@ export async function passphraseFor(ref: HostRef, identity: string, privateKey: 
     if (decrypts(privateKey, remembered)) return remembered;
     await secrets?.delete(target).catch(() => undefined);
   }
-  const answer = ask ? await ask({ kind: 'passphrase', host: ref.name, file: identity, remember: secrets?.keeping ?? null }).catch(() => null) : null;
+  const answer = ask ? await ask({ kind: 'passphrase', host: ref.name, file: identity, remember: secrets?.keeping ?? null, ...(hopTo ? { hopTo } : {}) }).catch(() => null) : null;
   if (answer === null) return undefined;
   // Remembered only once it is known to be right: it decrypts the key.
   if (answer.remember && secrets && decrypts(privateKey, answer.value)) {

@@ -19,6 +19,8 @@ export interface LoginOptions {
   agent?: string;
   ask?: Ask;
   secrets: SecretStore | null;
+  /** This is a jump host's login, on the way to that host (the questions say so). */
+  hopTo?: string;
   /** Ends the connection: the user cancelled a keyboard-interactive prompt. */
   hangUp: () => void;
 }
@@ -47,6 +49,11 @@ export class Login {
       () => next(false),
     );
   };
+
+  /** What a question adds when this is a jump host's login. */
+  private get hop(): { hopTo?: string } {
+    return this.options.hopTo ? { hopTo: this.options.hopTo } : {};
+  }
 
   /** Why the login failed, once the server or the user ended it. */
   error(): AuthError {
@@ -86,7 +93,7 @@ export class Login {
           event = { kind: 'forgotten' };
           break;
         case 'ask-password': {
-          const answer = ask ? await ask({ kind: 'password', host: ref.name, user, remember: secrets?.keeping ?? null }).catch(() => null) : null;
+          const answer = ask ? await ask({ kind: 'password', host: ref.name, user, remember: secrets?.keeping ?? null, ...this.hop }).catch(() => null) : null;
           this.password = answer?.value ?? null;
           if (answer) this.rememberPassword = answer.remember && secrets ? answer.value : null;
           event = { kind: 'answered', given: answer !== null };
@@ -121,7 +128,7 @@ export class Login {
     void (async () => {
       const answers: string[] = [];
       for (const p of prompts) {
-        const answer = ask ? await ask({ kind: 'password', host: ref.name, user: `${user} (${p.prompt.trim()})`, remember: null }).catch(() => null) : null;
+        const answer = ask ? await ask({ kind: 'password', host: ref.name, user: `${user} (${p.prompt.trim()})`, remember: null, ...this.hop }).catch(() => null) : null;
         if (answer === null) {
           // Sending '' would count as a failed login on the host (and towards a lockout): hang up instead.
           this.state = nextLoginStep(this.state, { kind: 'prompt-cancelled' }).state;

@@ -3,6 +3,7 @@ import type { Disposable } from '../../shared/disposable';
 import type { Host } from '../../shared/fleet/model';
 import { connectThroughJumps, KEEPALIVE_COUNT, KEEPALIVE_MS, type HandshakeSettings } from './connect';
 import { ConnectionClosedError, isLoginRefusal, JumpHostError, SshError, type HostRef } from './errors';
+import { resolveJumpChain, type JumpHop } from './jumpChain';
 
 export type { Ask, PoolAnswer, PoolQuestion } from './ask';
 
@@ -59,6 +60,17 @@ function connectionLost(host: HostRef, err: Error & { level?: string }, keepaliv
       ? `${host.name} stopped answering (${KEEPALIVE_COUNT} keepalives over ${Math.round((KEEPALIVE_COUNT * keepaliveMs) / 1000)} s went unanswered: the host hangs, or the network drops packets)`
       : err.message;
   return new ConnectionClosedError(host, detail);
+}
+
+/** What a connection depends on: when any of it changes (the host's entry, a jump host's), a new one is opened. */
+function connectionKey(host: Host, lookup: (name: string) => Host | undefined): string {
+  let hops: JumpHop[] | string;
+  try {
+    hops = resolveJumpChain(host, lookup);
+  } catch (error) {
+    hops = (error as Error).message; // the connection attempt reports it
+  }
+  return JSON.stringify([host.address, host.port, host.user, host.identity, host.jump, host.knownHosts, hops]);
 }
 
 export type HostConnectionState = 'connecting' | 'connected' | 'idle-closed' | 'failed';
@@ -197,7 +209,7 @@ export class SshPool implements Disposable {
     const host = this.options.lookup(hostName);
     if (!host) throw new Error(`${hostName} is not in the fleet file.`);
     const ref: HostRef = { name: host.name, address: host.address, port: host.port };
-    const config = JSON.stringify([host.address, host.port, host.user, host.identity, host.jump, host.knownHosts]);
+    const config = connectionKey(host, this.options.lookup);
 
     const failure = this.failures.get(hostName);
     if (failure) {
@@ -246,7 +258,7 @@ export class SshPool implements Disposable {
     const connection: Connection = { client, hops, channels: 0, idleTimer: null, config, ready: Promise.resolve(client), lost: null };
     this.connections.set(host.name, connection);
     this.emit(host.name, 'connecting');
-    connection.ready = connectThroughJumps(this.options, host, ref, client, hops).then(
+    connection.ready = connectThroughJumps(this.options, host, ref, client, hops, this.options.lookup).then(
       () => {
         this.failures.delete(host.name);
         this.emit(host.name, 'connected');
