@@ -33,7 +33,14 @@ export interface HandshakeSettings {
  * Connects hop by hop: each jump host's connection carries the next one's TCP stream. Each hop
  * logs in as itself (jumpChain.ts: its own entry's user, port, identity and known hosts).
  */
-export async function connectThroughJumps(settings: HandshakeSettings, host: Host, ref: HostRef, client: Client, hops: Client[], lookup: (name: string) => Host | undefined): Promise<void> {
+export async function connectThroughJumps(
+  settings: HandshakeSettings,
+  host: Host,
+  ref: HostRef,
+  client: Client,
+  hops: Client[],
+  lookup: (name: string) => Host | undefined,
+): Promise<void> {
   const chain = resolveJumpChain(host, lookup);
   let sock: NodeJS.ReadableStream | undefined;
   for (const [i, hop] of chain.entries()) {
@@ -44,7 +51,9 @@ export async function connectThroughJumps(settings: HandshakeSettings, host: Hos
       const login: LoginTarget = { ref: hopRef, user: hop.user, identity: hop.identity, hopTo: host.name };
       await handshake(settings, hopClient, { name: hop.name, address: hop.address, port: hop.port, knownHosts: hop.knownHosts }, login, sock);
       const next = chain[i + 1] ?? { address: host.address, port: host.port };
-      sock = await new Promise((resolve, reject) => hopClient.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => (err ? reject(unreachableFrom(hopRef, err)) : resolve(stream))));
+      sock = await new Promise((resolve, reject) =>
+        hopClient.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => (err ? reject(unreachableFrom(hopRef, err)) : resolve(stream))),
+      );
     } catch (error) {
       throw new JumpHostError(ref, hopRef, i, chain.length, error as Error);
     }
@@ -61,7 +70,13 @@ export interface LoginTarget {
 }
 
 /** One SSH handshake on `client` (over `sock`, the previous hop's channel, if any): host key, then login. */
-export async function handshake(settings: HandshakeSettings, client: Client, target: HostKeyTarget, as: LoginTarget, sock?: NodeJS.ReadableStream): Promise<void> {
+export async function handshake(
+  settings: HandshakeSettings,
+  client: Client,
+  target: HostKeyTarget,
+  as: LoginTarget,
+  sock?: NodeJS.ReadableStream,
+): Promise<void> {
   const { ref, user, identity, hopTo } = as;
   const secrets = settings.secrets ?? null;
   const privateKey = identity ? readIdentity(identity) : undefined;
