@@ -58,6 +58,9 @@ export interface FleetOptions {
    * with PAM. The fleet user still logs in by key everywhere.
    */
   passwordUser?: Record<string, PasswordMethod[]>;
+  /** Hosts whose sshd takes only a client key of their own (hostPaths().ownKey, which the fleet
+   *  file gives them as `identity`), not the fleet's: a bastion that refuses the others' key. */
+  ownKey?: string[];
   onProgress?: (event: FleetProgress) => void;
 }
 
@@ -113,8 +116,8 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     const haproxy = opts.haproxy === false ? null : haproxyPlan(wanted, nodeExporter);
     const lbHost = haproxy ? wanted[haproxy.lbPosition] : undefined;
     const passwordHosts = new Map(Object.entries(opts.passwordUser ?? {}).filter(([, methods]) => methods.length > 0));
-    const strangers = [...passwordHosts.keys()].filter((name) => !wantedAddress.has(name));
-    if (strangers.length > 0) throw new Error(`passwordUser names ${strangers.join(', ')}, which this fleet does not have`);
+    const unknown = [...passwordHosts.keys(), ...(opts.ownKey ?? [])].filter((name) => !wantedAddress.has(name));
+    if (unknown.length > 0) throw new Error(`passwordUser or ownKey names ${unknown.join(', ')}, which this fleet does not have`);
 
     // What is still running from before, and what of it no longer belongs to this fleet.
     const previous = readState(dir);
@@ -172,6 +175,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       mountPoint: mountPointOf(dir),
       perSourcePenalties: major > 9 || (major === 9 && minor >= 8),
       passwordUser: passwordUser ? { user: passwordUser.user, hosts: passwordHosts } : null,
+      ownKey: new Set(opts.ownKey ?? []),
       nodeExporter,
       haproxy,
       readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
@@ -204,7 +208,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
 
     const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null }), 0o600);
+    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null, ownKey: opts.ownKey ?? [] }), 0o600);
     recordOptions(dir, opts);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);

@@ -37,6 +37,11 @@ describe('renderFleetYaml', () => {
     expect(Object.keys(doc.environments)).toEqual(['staging']);
   });
 
+  it("gives a host with a key of its own that key as its identity", () => {
+    const doc = parse(renderFleetYaml({ user: 'root', monitUser: 'admin', monitPassword: 'x', nodeExporter: false, hosts: hosts(1), ownKey: ['host-1'] }));
+    expect(doc.environments.staging.roles.app).toEqual([{ name: 'host-1', address: '127.0.10.1', identity: './hosts/host-1/id_own_ed25519' }]);
+  });
+
   it('lists every host exactly once', () => {
     const doc = parse(renderFleetYaml({ user: 'root', monitUser: 'admin', monitPassword: 'x', nodeExporter: true, hosts: hosts(300) }));
     const names: string[] = [];

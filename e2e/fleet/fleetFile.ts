@@ -20,6 +20,8 @@ export interface FleetFileInput {
   appRepo?: string | null;
   /** The app's stages (deploy to the first, promote to the next), when it has them. */
   appStages?: string[] | null;
+  /** Hosts with a client key of their own (fleetUp's ownKey), which they get as `identity`. */
+  ownKey?: string[];
 }
 
 /** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
@@ -56,11 +58,12 @@ export function renderFleetYaml(input: FleetFileInput): string {
     for (const position of group.positions) {
       const host = input.hosts[position];
       if (!host) throw new Error(`no host at position ${position}`);
+      const own = input.ownKey?.includes(host.name) ? `, identity: ./hosts/${host.name}/id_own_ed25519` : '';
       if (host.name === input.lb) {
         // A host's own status list replaces the defaults', so the lb repeats them.
         const sources = [monit, ...(input.nodeExporter ? [exporter] : []), `{ haproxy: { url: "http://{address}:${HAPROXY_STATS_PORT}/stats;csv" } }`];
-        lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}, status: [ ${sources.join(', ')} ] }`);
-      } else lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address} }`);
+        lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}${own}, status: [ ${sources.join(', ')} ] }`);
+      } else lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}${own} }`);
     }
   }
   if (input.appRepo) {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { haproxyBinary, HAPROXY_STATS_PORT, renderHaproxyCfg, type HaproxyPlan } from './haproxy';
-import { ensureKey } from './keys';
+import { ensureKey, publicKey } from './keys';
 import { hostAddress, hostName, hostPaths, MONIT_PORT, NODE_EXPORTER_PORT, SSH_PORT, type HostPaths } from './layout';
 import { monitArgs, renderMonitrc } from './monit';
 import { nodeExporterArgs } from './nodeExporter';
@@ -36,6 +36,8 @@ export interface HostContext {
   monitInterval: number;
   mountPoint: string | null;
   perSourcePenalties: boolean;
+  /** Hosts that take only a client key of their own (fleetUp's ownKey option), not the fleet's. */
+  ownKey: ReadonlySet<string>;
   /** The password user's account and what each host named in fleetUp's option offers it. */
   passwordUser: { user: string; hosts: ReadonlyMap<string, PasswordMethod[]> } | null;
   nodeExporter: boolean;
@@ -130,12 +132,18 @@ export async function startHost(ctx: HostContext, position: number): Promise<Hos
   const paths: HostPaths = hostPaths(ctx.dir, host.name);
   for (const d of [paths.dir, paths.home, paths.monitDir, paths.textfileDir]) mkdirSync(d, { recursive: true });
   await ensureKey(ctx.bins.sshKeygen, paths.hostKey, `${host.name} host key (test fleet)`);
+  let authorizedKeys = ctx.authorizedKeys;
+  if (ctx.ownKey.has(host.name)) {
+    await ensureKey(ctx.bins.sshKeygen, paths.ownKey, `${host.name} own client key (test fleet)`);
+    writeIfChanged(paths.ownAuthorizedKeys, `${publicKey(`${paths.ownKey}.pub`)} ${host.name}-own\n`, 0o600);
+    authorizedKeys = paths.ownAuthorizedKeys;
+  }
 
   const sshdConfig = renderSshdConfig({
     name: host.name,
     address: host.address,
     paths,
-    authorizedKeys: ctx.authorizedKeys,
+    authorizedKeys,
     user: ctx.user,
     perSourcePenalties: ctx.perSourcePenalties,
     passwordUser: ctx.passwordUser?.hosts.has(host.name) ? { user: ctx.passwordUser.user, methods: ctx.passwordUser.hosts.get(host.name)! } : null,

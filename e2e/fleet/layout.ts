@@ -52,6 +52,9 @@ export function hostPaths(dir: string, name: string) {
     home: join(hostDir, 'home'),
     hostKey: join(hostDir, 'ssh_host_ed25519_key'),
     hostKeyPub: join(hostDir, 'ssh_host_ed25519_key.pub'),
+    /** With fleetUp's ownKey option: the only client key this host's sshd takes, and its file. */
+    ownKey: join(hostDir, 'id_own_ed25519'),
+    ownAuthorizedKeys: join(hostDir, 'authorized_keys'),
     sshdConfig: join(hostDir, 'sshd_config'),
     sshdPid: join(hostDir, 'sshd.pid'),
     sshdLog: join(hostDir, 'sshd.log'),

@@ -72,6 +72,17 @@ describe('inventory api', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 
+  it('writes out a jump host that was not picked, so that the chain still leads there', async () => {
+    fs.appendFileSync(path.join(home, '.ssh', 'config'), `Host bastion\n  HostName 10.0.0.1\n  User ops\n  Port 2200\n`);
+    const picked = await api().requests['inventory.writeFleetFile']({ hosts: ['db'], path: path.join(home, 'one.yaml') });
+    expect(picked.snapshot.hosts.map((h) => [h.name, h.jump])).toEqual([['db', 'ops@10.0.0.1:2200']]);
+    fleet.dispose();
+    fleet = new FleetService(null, { home });
+    // Picked too, the jump host keeps its name: it logs in as itself.
+    const both = await api().requests['inventory.writeFleetFile']({ hosts: ['db', 'bastion'], path: path.join(home, 'two.yaml') });
+    expect(both.snapshot.hosts.map((h) => [h.name, h.jump])).toEqual([['db', 'bastion'], ['bastion', null]]);
+  });
+
   it('writes where --fleet pointed when that file did not exist yet', async () => {
     const target = path.join(home, 'ops', 'fleet.yaml');
     fleet.dispose();

@@ -51,6 +51,7 @@ export function inventoryApi({ fleet, home, configDir }: InventoryApiDeps): ApiP
         const text = fleetFileFromImported(
           names.map((n) => known.get(n)!),
           { from: sshConfigFile, home, at: new Date() },
+          hosts,
         );
         try {
           fs.mkdirSync(path.dirname(target), { recursive: true });

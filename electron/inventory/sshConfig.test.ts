@@ -72,7 +72,7 @@ Host !db1 *
     expect(hosts.bastion!.settings.jump).toBeUndefined();
   });
 
-  it('writes out a ProxyJump chain of aliases as ssh would reach each hop', () => {
+  it('keeps a hop that has a Host block of its own by name (it logs in as that host), and writes out one that only patterns match', () => {
     write(
       '.ssh/config',
       `Host app
@@ -90,7 +90,8 @@ Host inner
 `,
     );
     const hosts = byName(readSshConfig({ home }));
-    expect(hosts.app!.settings.jump).toBe('ops@edge.example.com:2200,root@10.1.0.1:2201,plain.example.com');
+    expect(hosts.app!.settings.jump).toBe('edge,root@inner:2201,plain.example.com');
+    expect(hosts.edge).toMatchObject({ address: 'edge.example.com', settings: { user: 'ops', port: 2200 } });
   });
 
   it('follows Include with globs relative to ~/.ssh, in place', () => {

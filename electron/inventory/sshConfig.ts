@@ -217,16 +217,21 @@ class Reader {
     return imported;
   }
 
-  /** A ProxyJump chain with each hop's ssh config applied ("bastion" → "ops@10.0.0.1:2222"), as
-   * ssh does when it connects to the hop, so that the chain means the same outside this file. A
-   * hop's own ProxyJump is not followed (ssh would chain it; the chain is written out instead). */
+  /** A ProxyJump chain as the fleet can follow it. A hop that has a Host block of its own name
+   * stays as written ("bastion", "root@inner:2201"): it is imported as a host too, and the pool
+   * logs in to it as to that host, with its HostName, User, Port, IdentityFile and
+   * UserKnownHostsFile, as ssh does. A hop that only patterns match is written out with what they
+   * give ("bastion.example.com" → "ops@10.0.0.1:2222"), since no host of its name is imported; it
+   * logs in with the target's key. A hop's own ProxyJump is not followed. */
   private expandJump(chain: string): string {
+    const literal = new Set(this.hostNames.map((h) => h.name));
     return chain
       .split(',')
       .map((hop) => {
         const m = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hop.trim());
         if (!m) return hop.trim();
         const [, user, host = '', port] = m;
+        if (literal.has(host)) return `${user ? `${user}@` : ''}${host}${port ? `:${port}` : ''}`;
         const got = new Map<string, Setting>();
         for (const block of this.blocksFor(host)) for (const setting of block.settings) if (!got.has(setting.param)) got.set(setting.param, setting);
         const address = got.get('hostname')?.values[0];

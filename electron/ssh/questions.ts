@@ -1,6 +1,6 @@
 import type { Disposable } from '../../shared/disposable';
 import type { SshQuestion } from '../../shared/contract/terminal';
-import type { PoolAnswer, PoolQuestion } from './pool';
+import type { PoolAnswer, PoolQuestion } from './ask';
 
 // Questions the SSH pool asks the user (a host key to accept, a passphrase, a password), held until
 // a window answers. A window that connects later still sees the open ones; with no window for two

@@ -26,8 +26,9 @@ const Remember = z.enum(['encrypted', 'memory']).nullable();
 
 export const SshQuestionSchema = z.discriminatedUnion('kind', [
   z.object({ id: z.number(), kind: z.literal('host-key'), host: z.string(), address: z.string(), port: z.number(), keyType: z.string(), fingerprint: z.string() }),
-  z.object({ id: z.number(), kind: z.literal('passphrase'), host: z.string(), file: z.string(), remember: Remember }),
-  z.object({ id: z.number(), kind: z.literal('password'), host: z.string(), user: z.string(), remember: Remember }),
+  // hopTo: the login is a jump host's, on the way to that host.
+  z.object({ id: z.number(), kind: z.literal('passphrase'), host: z.string(), file: z.string(), remember: Remember, hopTo: z.string().optional() }),
+  z.object({ id: z.number(), kind: z.literal('password'), host: z.string(), user: z.string(), remember: Remember, hopTo: z.string().optional() }),
 ]);
 export type SshQuestion = z.infer<typeof SshQuestionSchema>;
 

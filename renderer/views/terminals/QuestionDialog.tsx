@@ -52,6 +52,11 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
             }}
           >
             <h2>{question.kind === 'password' ? `Password for ${question.user}@${question.host}` : `Passphrase for ${question.file}`}</h2>
+            {question.hopTo ? (
+              <p data-testid="question-hop">
+                For the jump host {question.host}, on the way to {question.hopTo}.
+              </p>
+            ) : null}
             <input className="input" type="password" autoFocus autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} aria-label="Secret" />
             {canRemember !== null ? (
               <label className="remember-secret">
