@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import { startCore, type Core } from '../core';
 import { newToken } from './auth';
-import { startBrowserServer, type BrowserServer } from './server';
+import { guarded, startBrowserServer, type BrowserServer } from './server';
 import { connect, openDown as openDownAt, openWebSocket as openWebSocketAt, until } from './testClient';
 
 // Browser mode over real sockets: the HTTP server, the token, the Origin check, and the contract
@@ -141,5 +142,16 @@ describe('browser mode transport', () => {
     expect(JSON.stringify(reloaded)).toContain('"user":"admin"');
     expect(JSON.stringify(c.messages)).not.toContain('monit-secret-1');
     c.ws.close();
+  });
+});
+
+describe('the last line of defence', () => {
+  it('logs an unexpected error with the request it cost, and answers that request', () => {
+    const lines: string[] = [];
+    let answered = 0;
+    const req = { method: 'GET', url: '/assets/x.js', socket: { destroy: () => undefined } } as unknown as IncomingMessage;
+    guarded((line) => lines.push(line), req, () => { throw new Error('a bug in serving'); }, () => void answered++);
+    expect(answered).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^Fleetdeck: unexpected error serving GET "\/assets\/x\.js": Error: a bug in serving/)]);
   });
 });

@@ -113,7 +113,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 }
 
 /** The last line of defence: an unexpected error is logged with the request it cost, and answered. */
-function guarded(log: (line: string) => void, req: IncomingMessage, serve: () => void, answer: () => void): void {
+export function guarded(log: (line: string) => void, req: IncomingMessage, serve: () => void, answer: () => void): void {
   try {
     serve();
   } catch (error) {
