@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
@@ -29,10 +31,42 @@ function upgradeStatus(wsUrl: string, headers: Record<string, string>): Promise<
   });
 }
 
-test('the page without the token answers 401', async ({ request }) => {
-  const res = await request.get(origin() + '/');
-  expect(res.status()).toBe(401);
-  expect(await res.text()).toContain('token');
+test('a page opened without its token says that it needs it', async ({ page }) => {
+  await page.goto(origin() + '/');
+  await expect(page.getByTestId('connection-banner')).toContainText('this console needs its token');
+});
+
+test('the token never reaches another server on 127.0.0.1, and a reload stays connected', async ({ page }) => {
+  // Another web app of this machine: cookies are per host, not per port, so it would receive any
+  // cookie of the console's. It records every request it gets.
+  const seen: { url: string; headers: http.IncomingHttpHeaders }[] = [];
+  const other = http.createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>other</title>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  try {
+    await page.goto(url());
+    await expect(page.getByTestId('status-connection')).toContainText('Connected');
+    // Out of the address bar (bookmarks, screenshots, history), and a reload still finds it.
+    expect(page.url()).not.toContain('token');
+    await page.reload();
+    await expect(page.getByTestId('status-connection')).toContainText('Connected');
+    // The browser's own requests to the other server: a navigation, and one with the cookie jar.
+    await page.goto(`${otherUrl}/navigated`);
+    await expect(page).toHaveTitle('other');
+    await page.context().request.get(`${otherUrl}/with-the-cookie-jar`);
+    expect(seen.map((r) => r.url)).toEqual(expect.arrayContaining(['/navigated', '/with-the-cookie-jar']));
+    const token = process.env.FLEETDECK_TOKEN!;
+    for (const request of seen) {
+      expect(request.headers.cookie ?? '').not.toContain(token);
+      expect(JSON.stringify(request)).not.toContain(token);
+    }
+    expect(JSON.stringify(await page.context().cookies())).not.toContain(token);
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+  }
 });
 
 test('the transport needs the token and this console’s Origin', async ({ request }) => {

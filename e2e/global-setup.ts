@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { newToken } from '../electron/browser/auth';
 import { e2eFleetOptions } from './e2eFleet';
 import { fleetDown, fleetUp } from './fleet/fleet';
 import { startConsole, type RunningConsole } from './startConsole';
@@ -8,7 +9,7 @@ import { startConsole, type RunningConsole } from './startConsole';
 // Starts a 3-host test fleet and the console in browser mode on it (the built dist/), and hands
 // the URL and token to the specs through the environment. The returned function stops both.
 
-export const E2E_TOKEN = 'e2e-token-' + Math.random().toString(36).slice(2);
+export const E2E_TOKEN = newToken();
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!fs.existsSync('dist/electron/serve.cjs') || !fs.existsSync('dist/renderer/index.html')) {

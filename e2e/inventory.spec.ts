@@ -4,13 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
+import { newToken } from '../electron/browser/auth';
 
 // A new user with no fleet file: the console, started in browser mode with HOME pointing at a
 // home of its own, offers the hosts of ~/.ssh/config (here the real hosts of the test fleet that
 // global-setup.ts started), writes a fleet file from the picked ones, shows that fleet, and finds
 // the file again at its next start.
 
-const TOKEN = 'inventory-e2e-' + Math.random().toString(36).slice(2);
+const TOKEN = newToken();
 const SERVE = path.resolve('dist/electron/serve.cjs');
 
 interface FleetHost {
@@ -55,9 +56,9 @@ function writeSshConfig(home: string, hosts: FleetHost[]): void {
 function startServe(home: string, args: string[] = []): { child: ChildProcess; url: Promise<string> } {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
   delete env.FLEETDECK_FLEET;
-  delete env.FLEETDECK_TOKEN;
   delete env.FLEETDECK_DATA_DIR;
-  const child = spawn(process.execPath, [SERVE, '--port', '0', '--token', TOKEN, ...args], { cwd: home, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  env.FLEETDECK_TOKEN = TOKEN;
+  const child = spawn(process.execPath, [SERVE, '--port', '0', ...args], { cwd: home, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -11,9 +11,10 @@ export interface RunningConsole {
 }
 
 export async function startConsole(o: { repoRoot: string; fleetFile: string; dataDir: string; token: string; env?: NodeJS.ProcessEnv }): Promise<RunningConsole> {
-  const child = spawn(process.execPath, [join(o.repoRoot, 'dist/electron/serve.cjs'), '--fleet', o.fleetFile, '--data-dir', o.dataDir, '--port', '0', '--token', o.token], {
+  // The token goes through the environment: an argument would show in `ps`.
+  const child = spawn(process.execPath, [join(o.repoRoot, 'dist/electron/serve.cjs'), '--fleet', o.fleetFile, '--data-dir', o.dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: o.env ?? process.env,
+    env: { ...(o.env ?? process.env), FLEETDECK_TOKEN: o.token },
   });
   try {
     const url = await firstUrl(child);

@@ -24,6 +24,7 @@ import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
+import { withoutSecrets } from './inventory/pageSnapshot';
 
 // The core: composes the services and implements the contract. The only place that knows them
 // all; each service owns one resource and is built here by plain constructor injection. Each
@@ -105,8 +106,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const api: CoreApi = {
     requests: {
       'app.info': async () => info,
-      'fleet.snapshot': async () => fleet.current,
-      'fleet.reload': async () => fleet.reload(),
+      'fleet.snapshot': async () => withoutSecrets(fleet.current),
+      'fleet.reload': async () => withoutSecrets(fleet.reload()),
       ...statusPart.requests,
       ...historyPart.requests,
       ...inventory.requests,
@@ -116,8 +117,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     streams: {
       'fleet.updates': (_params, sink) => {
-        sink.send(fleet.current);
-        return fleet.onChange((snapshot) => sink.send(snapshot));
+        sink.send(withoutSecrets(fleet.current));
+        return fleet.onChange((snapshot) => sink.send(withoutSecrets(snapshot)));
       },
       ...statusPart.streams,
       ...inventory.streams,

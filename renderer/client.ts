@@ -154,17 +154,45 @@ export function connectToCore(): CoreClient {
   return new CoreClient(preload ?? browserPort());
 }
 
+/** Where the page keeps browser mode's token between reloads. */
+const TOKEN_KEY = 'fleetdeck.token';
+
+/**
+ * Browser mode's token: from the page's URL the first time, then taken out of the address bar (so
+ * that it is not bookmarked, copied or shown), and kept in sessionStorage for reloads. Never a
+ * cookie: cookies are per host, so every other server on 127.0.0.1 would receive it, while
+ * sessionStorage is per origin (scheme, host and port) and per tab.
+ */
+export function takeToken(location: Location, history: History, storage: Storage | null): string | null {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl === null) return storage?.getItem(TOKEN_KEY) ?? null;
+  storage?.setItem(TOKEN_KEY, fromUrl);
+  params.delete('token');
+  const search = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+  return fromUrl;
+}
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    // Storage turned off by the browser: the token lives as long as this page.
+    return null;
+  }
+}
+
 /** Browser mode's port: the core's messages come down one long fetch (frames, shared/wire.ts),
  * read by a worker off the main thread; the page's go up a WebSocket paired to it. Both reconnect
- * together with backoff. The token comes from the page's URL (browser mode prints it) or from the
- * cookie the server set when the page was loaded. Why two channels:
+ * together with backoff, and both carry the token in their URL (takeToken). Why two channels:
  * electron/transport/browserTransport.ts. */
 export function browserPort(location: Location = window.location): CorePort {
   const messageListeners = new Set<(m: ServerMessage) => void>();
   const stateListeners = new Set<(s: PortState) => void>();
   let socket: WebSocket | null = null;
   let attempt = 0;
-  const token = new URLSearchParams(location.search).get('token');
+  const token = takeToken(location, window.history, sessionStorageOrNull());
   const query = (extra: Record<string, string>): string => {
     const params = new URLSearchParams(token ? { token, ...extra } : extra).toString();
     return params ? `?${params}` : '';

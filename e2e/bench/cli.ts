@@ -7,6 +7,7 @@ import { INVENTORY_USAGE, runInventoryBench } from './inventory';
 import { POLL_USAGE, runPoll } from './poll';
 import { HISTORY_USAGE, runHistory } from './history';
 import { DEPLOY_USAGE, runDeployBench } from './deploy';
+import { FUZZ_USAGE, runFuzz } from './fuzz';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 
@@ -16,7 +17,8 @@ ${UI_USAGE}
 ${TERMINAL_USAGE}
 ${HISTORY_USAGE}
 ${INVENTORY_USAGE}
-${DEPLOY_USAGE}`;
+${DEPLOY_USAGE}
+${FUZZ_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -99,6 +101,11 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 20, true) };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${DEPLOY_USAGE}`);
     return runDeployBench(options);
+  }
+  if (name === 'fuzz') {
+    const options = { seconds: num(flags, 'seconds', 60), seed: num(flags, 'seed', 17, true), repoRoot: repoRoot() };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${FUZZ_USAGE}`);
+    return runFuzz(options);
   }
   if (name !== 'poll') throw new Error(`unknown benchmark "${name}"\n${USAGE}`);
   if (take(flags, 'help')) {

@@ -13,6 +13,7 @@ import { chromiumPids, coresNeeded, CpuBudget, type CpuSplit } from './cpuBudget
 import { percentile } from './pollProtocol';
 import { readStatusKb } from './procStats';
 import { summarize, type CpuProfile } from './ui';
+import { newToken } from '../../electron/browser/auth';
 
 export const TERMINAL_USAGE = `bench terminal [--mb N] [--terminals N] [--profile] [--trace]
   --mb N          size of the file cat'ed (default 100)
@@ -59,7 +60,7 @@ export async function runTerminal(o: TerminalOptions): Promise<number> {
     execFileSync('/bin/sh', ['-c', `yes '${LINE.trimEnd()}' | head -n ${lines} > '${big}'`]);
     const bytes = lines * LINE.length;
 
-    const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile: fleet.fleetFile, dataDir: join(dir, 'data'), token: `bench-${Math.random().toString(36).slice(2)}` });
+    const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile: fleet.fleetFile, dataDir: join(dir, 'data'), token: newToken() });
     stops.push(() => console_.stop());
     const serve = console_.process;
     const url = console_.url;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
+import { newToken } from '../../electron/browser/auth';
 
 export const UI_USAGE = `bench ui [--hosts N] [--seconds S] [--profile]
   --hosts N       hosts on the map (default 1000), every one changing state every second
@@ -89,7 +90,7 @@ export async function runUi(o: UiOptions): Promise<number> {
     const fleetFile = join(dir, 'fleet.yaml');
     writeFileSync(fleetFile, fleetYaml(o.hosts, port));
 
-    const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile, dataDir: join(dir, 'data'), token: `bench-${Math.random().toString(36).slice(2)}` });
+    const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile, dataDir: join(dir, 'data'), token: newToken() });
     stops.push(() => console_.stop());
     const url = console_.url;
     log(`console ${url.replace(/token=.*/, 'token=…')}, ${o.hosts} hosts, health server 127.0.0.1:${port}`);

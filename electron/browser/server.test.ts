@@ -1,21 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ServerMessage } from '../../shared/protocol';
-import { decodeFrame, FrameReader, type DownFrame } from '../../shared/wire';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import { startCore, type Core } from '../core';
-import { startBrowserServer, type BrowserServer } from './server';
+import { newToken } from './auth';
+import { guarded, startBrowserServer, type BrowserServer } from './server';
+import { connect, openDown as openDownAt, openWebSocket as openWebSocketAt, until } from './testClient';
 
 // Browser mode over real sockets: the HTTP server, the token, the Origin check, and the contract
 // carried over a real down stream and WebSocket to a real core reading a real fleet file.
 
-const TOKEN = 'test-token-0123456789';
+const TOKEN = newToken();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-serve-'));
 const fleetFile = path.join(dir, 'fleet.yaml');
 const rendererDir = path.join(dir, 'renderer');
+const FLEET = 'defaults: { status: [ { monit: { user: admin, password: monit-secret-1 } } ] }\nenvironments:\n  staging: { roles: { app: ["web-[1:3]"] } }\n';
 let core: Core;
 let server: BrowserServer;
 let base: string;
@@ -24,7 +25,9 @@ beforeAll(async () => {
   fs.mkdirSync(rendererDir);
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Fleetdeck</title>');
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer');
-  fs.writeFileSync(fleetFile, 'environments:\n  staging: { roles: { app: ["web-[1:3]"] } }\n');
+  fs.symlinkSync(path.join(dir, 'secret.txt'), path.join(rendererDir, 'linked.txt'));
+  fs.symlinkSync(dir, path.join(rendererDir, 'linked-dir'));
+  fs.writeFileSync(fleetFile, FLEET);
   core = await startCore({ mode: 'browser', fleetPath: fleetFile, dataDir: path.join(dir, 'data') });
   server = await startBrowserServer({ api: core.api, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir });
   base = `http://127.0.0.1:${server.port}`;
@@ -35,87 +38,37 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Opens the down stream and gives its pairing id, and every message that comes down it. */
-async function openDown(headers: Record<string, string>, token: string) {
-  const down = new AbortController();
-  const res = await fetch(`${base}/down?token=${token}`, { headers, signal: down.signal });
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-  const reader = res.body!.getReader();
-  const frames = new FrameReader();
-  const messages: DownFrame[] = [];
-  let ended = false;
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        for (const frame of frames.push(value)) messages.push(decodeFrame(frame));
-      }
-    } catch {
-      // aborted
-    }
-    ended = true;
-  })();
-  await until('the hello frame', () => messages.length > 0);
-  const hello = messages.shift()!;
-  if (hello.t !== 'hello') throw new Error(`the first frame was ${JSON.stringify(hello)}`);
-  return { pair: hello.pair, messages: messages as ServerMessage[], abort: () => down.abort(), ended: () => ended };
-}
-
-function openWebSocket(query: string, headers: Record<string, string>): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?${query}`, { headers });
-  return new Promise<WebSocket>((resolve, reject) => {
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
-
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!done()) throw new Error(`timed out waiting for ${what}`);
-}
-
-/** A protocol client as the page is one: messages down a fetch, up a WebSocket paired to it. */
-async function connect(headers: Record<string, string> = { Origin: base }, token = TOKEN) {
-  const down = await openDown(headers, token);
-  const ws = await openWebSocket(`token=${token}&down=${down.pair}`, headers);
-  const { messages } = down;
-  const waitFor = async (match: (m: ServerMessage) => boolean): Promise<ServerMessage> => {
-    await until(`a matching message; got ${JSON.stringify(messages)}`, () => messages.some(match));
-    return messages.find(match)!;
-  };
-  return { ws, down, messages, waitFor, send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) };
-}
+const connectPage = (headers: Record<string, string> = { Origin: base }, token = TOKEN) => connect(base, token, headers);
 
 describe('browser mode HTTP', () => {
-  it('answers 401 without the token or with a wrong one', async () => {
-    expect((await fetch(`${base}/`)).status).toBe(401);
-    expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
-    expect((await fetch(`${base}/assets/x.js`)).status).toBe(401);
+  it('serves the page (the renderer, nothing secret) and never sets a cookie: the token is not one', async () => {
+    for (const page of [`${base}/`, `${base}/?token=${TOKEN}`, `${base}/hosts/web-1`]) {
+      const res = await fetch(page);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<title>Fleetdeck</title>');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
   });
 
-  it('serves the page with the token and sets a cookie that works alone', async () => {
-    const res = await fetch(`${base}/?token=${TOKEN}`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('<title>Fleetdeck</title>');
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-    expect((await fetch(`${base}/hosts/web-1`, { headers: { cookie } })).status).toBe(200);
-  });
-
-  it('never serves a file outside the renderer folder', async () => {
-    const res = await fetch(`${base}/..%2Fsecret.txt?token=${TOKEN}`);
-    expect(res.status).toBe(404);
-    expect(await res.text()).not.toContain('outside the renderer');
+  it('never serves a file outside the renderer folder, by path or by symlink', async () => {
+    for (const outside of ['/..%2Fsecret.txt', '/linked.txt', '/linked-dir/secret.txt']) {
+      const res = await fetch(`${base}${outside}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('outside the renderer');
+    }
   });
 });
+
+const openDown = (headers: Record<string, string>, token: string) => openDownAt(base, token, headers);
+const openWebSocket = (query: string, headers: Record<string, string>) => openWebSocketAt(base, query, headers);
 
 describe('browser mode transport', () => {
   it('refuses the down stream and the WebSocket without the token', async () => {
     await expect(openDown({ Origin: base }, 'nope')).rejects.toThrow('HTTP 401');
     const down = await openDown({ Origin: base }, TOKEN);
     await expect(openWebSocket(`token=nope&down=${down.pair}`, { Origin: base })).rejects.toThrow('HTTP 401');
+    await expect(openWebSocket(`down=${down.pair}`, { Origin: base })).rejects.toThrow('HTTP 401');
     down.abort();
   });
 
@@ -128,24 +81,24 @@ describe('browser mode transport', () => {
 
   it('refuses a WebSocket that names no open down stream, or one already taken', async () => {
     await expect(openWebSocket(`token=${TOKEN}`, { Origin: base })).rejects.toThrow('HTTP 409');
-    const c = await connect();
+    const c = await connectPage();
     await expect(openWebSocket(`token=${TOKEN}&down=${c.down.pair}`, { Origin: base })).rejects.toThrow('HTTP 409');
     c.ws.close();
   });
 
   it('ends the down stream when the WebSocket closes, and closes the WebSocket when the page drops the down stream', async () => {
-    const a = await connect();
+    const a = await connectPage();
     a.ws.close();
     await until('the down stream to end', a.down.ended);
 
-    const b = await connect();
+    const b = await connectPage();
     const closed = new Promise<void>((resolve) => b.ws.once('close', () => resolve()));
     b.down.abort();
     await closed;
   });
 
   it('carries calls and says clearly what is wrong with bad ones', async () => {
-    const c = await connect();
+    const c = await connectPage();
     c.send({ t: 'call', id: 1, method: 'app.info', input: {} });
     c.send({ t: 'call', id: 2, method: 'app.info', input: { surprise: 1 } });
     c.send({ t: 'call', id: 3, method: 'no.such', input: {} });
@@ -158,7 +111,7 @@ describe('browser mode transport', () => {
   });
 
   it('streams fleet updates and keeps the last good fleet when the file breaks', async () => {
-    const c = await connect();
+    const c = await connectPage();
     c.send({ t: 'open', id: 7, stream: 'fleet.updates', params: {} });
     const events = (): FleetSnapshot[] => c.messages.flatMap((m) => (m.t === 'events' && m.id === 7 ? (m.events as FleetSnapshot[]) : []));
     await c.waitFor(() => events().length >= 1);
@@ -174,5 +127,31 @@ describe('browser mode transport', () => {
     await c.waitFor(() => events().some((e) => e.problem === null && e.hosts.length === 1));
     c.send({ t: 'close', id: 7 });
     c.ws.close();
+    fs.writeFileSync(fleetFile, FLEET);
+  });
+
+  it('never sends the status sources\' passwords to the page', async () => {
+    const c = await connectPage();
+    c.send({ t: 'call', id: 1, method: 'fleet.reload', input: {} });
+    const reloaded = await c.waitFor((m) => m.t === 'result' && m.id === 1);
+    c.send({ t: 'call', id: 2, method: 'fleet.snapshot', input: {} });
+    c.send({ t: 'open', id: 3, stream: 'fleet.updates', params: {} });
+    await c.waitFor((m) => m.t === 'result' && m.id === 2);
+    await c.waitFor((m) => m.t === 'events' && m.id === 3);
+    // The source is there, with its user: only the password is left out.
+    expect(JSON.stringify(reloaded)).toContain('"user":"admin"');
+    expect(JSON.stringify(c.messages)).not.toContain('monit-secret-1');
+    c.ws.close();
+  });
+});
+
+describe('the last line of defence', () => {
+  it('logs an unexpected error with the request it cost, and answers that request', () => {
+    const lines: string[] = [];
+    let answered = 0;
+    const req = { method: 'GET', url: '/assets/x.js', socket: { destroy: () => undefined } } as unknown as IncomingMessage;
+    guarded((line) => lines.push(line), req, () => { throw new Error('a bug in serving'); }, () => void answered++);
+    expect(answered).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^Fleetdeck: unexpected error serving GET "\/assets\/x\.js": Error: a bug in serving/)]);
   });
 });

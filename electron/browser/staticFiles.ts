@@ -17,6 +17,7 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** Serves `pathname` (already percent-decoded: electron/browser/requestTarget.ts) from `root`. */
 export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): void {
   const index = path.join(root, 'index.html');
   if (!fs.existsSync(index)) {
@@ -24,24 +25,40 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     res.end(`Fleetdeck: the renderer is not built (${index} is missing). Run \`npm run build\`, then reload.\n`);
     return;
   }
-  let file = path.resolve(root, '.' + decodeURIComponent(pathname));
-  if (file !== root && !file.startsWith(root + path.sep)) {
-    res.writeHead(404).end();
+  const file = fileToServe(root, pathname);
+  if (file === null) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
     return;
   }
-  if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    if (path.extname(pathname)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
-      return;
-    }
-    file = index;
-  }
-  const isIndex = file === index;
+  const isIndex = file === fs.realpathSync(index);
   res.writeHead(200, {
     ...headers,
     'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
     // Hashed assets never change; the page itself must be fetched anew to find new ones.
     'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
   });
-  fs.createReadStream(file).pipe(res);
+  // A file that goes away between the look and the read ends this response, not the process.
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/** The real file for a path: inside the real root (symlinks resolved), index.html for the app's
+ * own routes, or null. */
+function fileToServe(root: string, pathname: string): string | null {
+  const realRoot = fs.realpathSync(root);
+  const inside = (file: string): boolean => file === realRoot || file.startsWith(realRoot + path.sep);
+  const asked = path.resolve(realRoot, '.' + pathname);
+  if (!inside(asked)) return null;
+  let real: string | null;
+  try {
+    real = fs.realpathSync(asked);
+  } catch {
+    real = null;
+  }
+  if (real !== null && !inside(real)) return null;
+  if (real === null || fs.statSync(real).isDirectory()) {
+    return path.extname(pathname) ? null : fs.realpathSync(path.join(realRoot, 'index.html'));
+  }
+  return real;
 }

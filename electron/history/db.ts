@@ -3,6 +3,8 @@
 // native module has to match Electron's ABI) and better-sqlite3 on Node 20, where it does not.
 // Both are synchronous and fast; the interface is the common part of their APIs.
 
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+
 export type SqlValue = number | string | bigint | null | Uint8Array;
 
 /** Positional values for `?`, or one object for named `$name` parameters (keys without the `$`). */
@@ -39,6 +41,7 @@ function nodeSqlite(): NodeSqlite | null {
 
 /** Opens (creating) the database file with WAL, as every Fleetdeck database is opened. */
 export async function openDatabase(path: string, options: { engine?: Database['engine'] } = {}): Promise<Database> {
+  ownerOnly(path);
   const builtin = options.engine === 'better-sqlite3' ? null : nodeSqlite();
   // better-sqlite3 is loaded only when used: inside Electron its native module would not load.
   const db = builtin ? fromNodeSqlite(builtin, path) : fromBetterSqlite((await import('better-sqlite3')).default as unknown as BetterConstructor, path);
@@ -46,6 +49,19 @@ export async function openDatabase(path: string, options: { engine?: Database['e
   // console (not necessarily a power cut), which is what "at most one poll cycle lost" needs.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   return db;
+}
+
+/**
+ * Makes the database file readable by its owner alone before SQLite opens it, as every file of the
+ * data folder is (history says which hosts exist and what ran on them). SQLite gives the -wal and
+ * -shm files it creates the mode of the database file; ones left from an earlier run are fixed too.
+ */
+function ownerOnly(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
 
 function fromNodeSqlite(sqlite: NodeSqlite, path: string): Database {

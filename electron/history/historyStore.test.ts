@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,29 @@ describe('HistoryStore', () => {
     expect(store.metrics('a')).toEqual(['cpu_pct']);
     expect(store.series({ host: 'a', metrics: ['cpu_pct'], range: '1h', points: 400 })[0]!.points).toHaveLength(30);
     expect(statSync(join(dir, 'history.sqlite')).size).toBeGreaterThan(0);
+  });
+});
+
+describe('the database files', () => {
+  // Under the common umask 022 a new file is 0644: readable by every user of the machine.
+  it('are readable by their owner only, the -wal and -shm files too, and an old 0644 file is fixed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-modes-'));
+    const old = process.umask(0o022);
+    try {
+      const file = join(dir, 'history.sqlite');
+      writeFileSync(file, '');
+      chmodSync(file, 0o644);
+      const store = await HistoryStore.open(dir, { maintainEveryMs: null });
+      store.writeSamples([{ host: 'web-1', at: 1000, metric: 'cpu_pct', value: 1 }]);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+        expect(existsSync(f), f).toBe(true);
+        expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+      }
+      store.dispose();
+    } finally {
+      process.umask(old);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

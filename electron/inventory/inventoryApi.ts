@@ -6,6 +6,7 @@ import { CoreFailure, type ApiPart } from '../transport/coreApi';
 import type { FleetService } from './fleetService';
 import { fleetFileFromImported } from './writeFleetFile';
 import { expandTilde, readSshConfig } from './sshConfig';
+import { withoutSecrets } from './pageSnapshot';
 
 // The inventory part of the contract (shared/contract/inventory.ts): without a fleet file the
 // console offers the hosts of ~/.ssh/config and writes a fleet file from the ones picked.
@@ -62,7 +63,7 @@ export function inventoryApi({ fleet, home, configDir }: InventoryApiDeps): ApiP
           if (code === 'EEXIST') throw new CoreFailure(`${target} already exists; Fleetdeck does not overwrite it.`, 'Start Fleetdeck with --fleet pointing at it, or choose another path.');
           throw new CoreFailure(`Cannot write ${target}: ${(error as Error).message}`, 'Choose a folder you can write to.');
         }
-        return { path: target, snapshot: fleet.open(target) };
+        return { path: target, snapshot: withoutSecrets(fleet.open(target)) };
       },
     },
     streams: {},

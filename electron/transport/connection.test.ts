@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServerMessage } from '../../shared/protocol';
 import { toDisposable } from '../../shared/disposable';
 import type { CoreApi, StreamSink } from './coreApi';
-import { openConnection, type Contract } from './connection';
+import { MAX_STREAMS_PER_CONNECTION, openConnection, type Contract } from './connection';
 
 // The generic connection with a contract of its own: a flow-controlled stream whose producer
 // pauses when too much is unacknowledged, as terminals will, and a request that fails.
@@ -17,11 +17,7 @@ function harness() {
   const sent: ServerMessage[] = [];
   const state = { produced: 0, paused: 0, disposed: false };
   const api = {
-    requests: {
-      'echo.fail': async ({ why }: { why: string }) => {
-        throw new Error(why);
-      },
-    },
+    requests: harnessApi().requests,
     streams: {
       'bytes.flood': ({ chunk }: { chunk: number }, sink: StreamSink<string>) => {
         const HIGH = 3 * chunk;
@@ -79,4 +75,59 @@ describe('openConnection', () => {
     expect(sent).toContainEqual(expect.objectContaining({ t: 'end', id: 6, error: expect.objectContaining({ code: 'unknown_stream' }) }));
     expect(sent).toContainEqual(expect.objectContaining({ t: 'end', id: 7, error: expect.objectContaining({ code: 'invalid_input' }) }));
   });
+
+  it('knows no request or stream by a name of Object.prototype', async () => {
+    const { sent, connection } = harness();
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    names.forEach((name, i) => {
+      connection.receive({ t: 'call', id: i, method: name, input: {} });
+      connection.receive({ t: 'open', id: 100 + i, stream: name, params: {} });
+    });
+    await tick();
+    names.forEach((_, i) => {
+      expect(sent).toContainEqual(expect.objectContaining({ t: 'result', id: i, ok: false, error: expect.objectContaining({ code: 'unknown_method' }) }));
+      expect(sent).toContainEqual(expect.objectContaining({ t: 'end', id: 100 + i, error: expect.objectContaining({ code: 'unknown_stream' }) }));
+    });
+  });
+
+  it(`refuses a stream past ${MAX_STREAMS_PER_CONNECTION} open ones, saying so, and serves it again once one closes`, async () => {
+    const { sent, connection } = harness();
+    for (let id = 1; id <= MAX_STREAMS_PER_CONNECTION + 1; id++) connection.receive({ t: 'open', id, stream: 'bytes.flood', params: { chunk: 1 } });
+    await tick();
+    const refused = sent.find((m) => m.t === 'end' && m.id === MAX_STREAMS_PER_CONNECTION + 1);
+    expect(refused).toMatchObject({ error: { code: 'failed', message: expect.stringContaining(`${MAX_STREAMS_PER_CONNECTION} streams open`) } });
+    expect(sent.filter((m) => m.t === 'end')).toHaveLength(1);
+    connection.receive({ t: 'close', id: 1 });
+    connection.receive({ t: 'open', id: 9999, stream: 'bytes.flood', params: { chunk: 1 } });
+    await tick();
+    expect(sent.some((m) => m.t === 'events' && m.id === 9999)).toBe(true);
+  });
+
+  it('answers a message that hits a bug with a failed result, logs it, and serves the next one', async () => {
+    const logged: string[] = [];
+    const broken: Contract = {
+      requests: contract.requests,
+      // A schema that throws stands for any bug on the way from a message to its handler.
+      streams: { 'bytes.flood': { ...contract.streams['bytes.flood']!, params: { safeParse: () => { throw new Error('a bug'); } } as unknown as z.ZodType } },
+    };
+    const sent: ServerMessage[] = [];
+    const connection = openConnection(harnessApi(), (m) => sent.push(m), broken, (line) => logged.push(line));
+    connection.receive({ t: 'open', id: 3, stream: 'bytes.flood', params: { chunk: 1 } });
+    connection.receive({ t: 'call', id: 4, method: 'echo.fail', input: { why: 'still serving' } });
+    await tick();
+    expect(sent).toContainEqual({ t: 'result', id: 3, ok: false, error: expect.objectContaining({ code: 'failed' }) });
+    expect(sent).toContainEqual({ t: 'result', id: 4, ok: false, error: { code: 'failed', message: 'still serving' } });
+    expect(logged).toEqual([expect.stringContaining('a bug')]);
+  });
 });
+
+function harnessApi(): CoreApi {
+  return {
+    requests: {
+      'echo.fail': async ({ why }: { why: string }) => {
+        throw new Error(why);
+      },
+    },
+    streams: { 'bytes.flood': () => toDisposable(() => undefined) },
+  } as unknown as CoreApi;
+}

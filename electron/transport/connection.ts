@@ -34,10 +34,21 @@ export interface Contract {
 type Handler = (input: unknown) => Promise<unknown>;
 type Opener = (params: unknown, sink: StreamSink<unknown>) => Disposable;
 
+/** Streams one client may have open at once: far more than any view opens (a few per terminal,
+ * host page and deploy), far fewer than would let one page tie up the core. */
+export const MAX_STREAMS_PER_CONNECTION = 256;
+
+/** `record[name]` when `name` is the record's own key: never a name inherited from
+ * Object.prototype (`__proto__`, `constructor`, `toString`), which a message may well send. */
+function own<T>(record: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
 export function openConnection(
   api: CoreApi,
   send: (message: ServerMessage) => void,
   contract: Contract = { requests, streams },
+  log: (line: string) => void = (line) => console.warn(line),
 ): Connection {
   const handlers = api.requests as unknown as Record<string, Handler | undefined>;
   const openers = api.streams as unknown as Record<string, Opener | undefined>;
@@ -51,15 +62,30 @@ export function openConnection(
   const flush = (): void => {
     flushScheduled = false;
     if (lifetime.isDisposed) return;
-    for (const [id, events] of queued) send({ t: 'events', id, events });
+    const batches = [...queued];
     queued.clear();
+    for (const [id, events] of batches) {
+      try {
+        send({ t: 'events', id, events });
+      } catch (error) {
+        // Events that cannot be sent are a bug of their stream: that stream ends, the others go on.
+        guard(() => {
+          log(`Fleetdeck: unexpected error sending events of stream ${id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          close(id);
+          end(id, { code: 'failed', message: 'The core could not send this stream\'s events; it was logged.' });
+        });
+      }
+    }
   };
 
   const openStream = (id: number, name: string, params: unknown): void => {
     if (open.has(id)) return fail(id, { code: 'invalid_message', message: `Stream id ${id} is already open.` });
-    const def = contract.streams[name];
-    const opener = openers[name];
-    if (!def || !opener) return end(id, { code: 'unknown_stream', message: `No stream named "${name}".` });
+    const def = own(contract.streams, name);
+    const opener = own(openers, name);
+    if (!def || !opener) return end(id, { code: 'unknown_stream', message: `No stream named "${name.slice(0, 100)}".` });
+    if (open.size >= MAX_STREAMS_PER_CONNECTION) {
+      return end(id, { code: 'failed', message: `This connection already has ${MAX_STREAMS_PER_CONNECTION} streams open, the most it may have: close some first.` });
+    }
     const parsed = def.params.safeParse(params);
     if (!parsed.success) return end(id, invalid(`stream ${name}`, parsed.error));
 
@@ -118,12 +144,12 @@ export function openConnection(
   };
 
   const call = async (id: number, name: string, input: unknown): Promise<void> => {
-    const def = contract.requests[name];
-    const handler = handlers[name];
-    if (!def || !handler) return fail(id, { code: 'unknown_method', message: `No request named "${name}".` });
-    const parsed = def.input.safeParse(input);
-    if (!parsed.success) return fail(id, invalid(`request ${name}`, parsed.error));
+    const def = own(contract.requests, name);
+    const handler = own(handlers, name);
+    if (!def || !handler) return fail(id, { code: 'unknown_method', message: `No request named "${name.slice(0, 100)}".` });
     try {
+      const parsed = def.input.safeParse(input);
+      if (!parsed.success) return fail(id, invalid(`request ${name}`, parsed.error));
       const output = await handler(parsed.data);
       if (!lifetime.isDisposed) send({ t: 'result', id, ok: true, output });
     } catch (error) {
@@ -131,11 +157,33 @@ export function openConnection(
     }
   };
 
+  const unexpected = (id: number, error: unknown): void => {
+    log(`Fleetdeck: unexpected error handling a message (id ${id}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    fail(id, { code: 'failed', message: 'The core hit an unexpected error handling this message; it was logged.' });
+  };
+
   const fail = (id: number, error: ApiError): void => {
     if (!lifetime.isDisposed) send({ t: 'result', id, ok: false, error });
   };
   const end = (id: number, error?: ApiError): void => {
     if (!lifetime.isDisposed) send(error ? { t: 'end', id, error } : { t: 'end', id });
+  };
+
+  const receiveMessage = (raw: unknown): void => {
+    const parsed = ClientMessageSchema.safeParse(raw);
+    if (!parsed.success) return fail(messageId(raw), invalid('message', parsed.error, 'invalid_message'));
+    const message = parsed.data;
+    switch (message.t) {
+      case 'call':
+        call(message.id, message.method, message.input).catch((error: unknown) => guard(() => unexpected(message.id, error)));
+        return;
+      case 'open':
+        return openStream(message.id, message.stream, message.params);
+      case 'close':
+        return close(message.id);
+      case 'ack':
+        return open.get(message.id)?.acked(message.weight);
+    }
   };
 
   lifetime.add(
@@ -147,28 +195,34 @@ export function openConnection(
   return {
     receive(raw) {
       if (lifetime.isDisposed) return;
-      const parsed = ClientMessageSchema.safeParse(raw);
-      if (!parsed.success) {
-        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
-        return fail(id, invalid('message', parsed.error, 'invalid_message'));
-      }
-      const message = parsed.data;
-      switch (message.t) {
-        case 'call':
-          void call(message.id, message.method, message.input);
-          return;
-        case 'open':
-          return openStream(message.id, message.stream, message.params);
-        case 'close':
-          return close(message.id);
-        case 'ack':
-          return open.get(message.id)?.acked(message.weight);
+      // The last line of defence: a message that finds a bug costs its own answer, not the core.
+      try {
+        receiveMessage(raw);
+      } catch (error) {
+        guard(() => unexpected(messageId(raw), error));
       }
     },
     dispose() {
       lifetime.dispose();
     },
   };
+}
+
+/** Runs what answers an unexpected error; if even that fails (the transport is gone), there is no
+ * one left to tell. */
+function guard(answer: () => void): void {
+  try {
+    answer();
+  } catch {
+    // nothing more to do for this message
+  }
+}
+
+/** The id a message gave, so that even a refused one can be answered; -1 when it gave none. */
+function messageId(raw: unknown): number {
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'id')) return -1;
+  const id = (raw as { id: unknown }).id;
+  return typeof id === 'number' && Number.isInteger(id) ? id : -1;
 }
 
 function invalid(what: string, error: z.ZodError, code: ApiError['code'] = 'invalid_input'): ApiError {
