@@ -67,7 +67,8 @@ describe('FrameReader', () => {
         expect(frames.map(decodeFrame)).toEqual(messages);
       }
     }
-  });
+    // Some two thousand cuts: seconds on a loaded 2-core machine, so not vitest's 5 s default.
+  }, 60_000);
 
   it('byte by byte, too, and holds a partial frame back until it is whole', () => {
     const reader = new FrameReader();
