@@ -110,7 +110,7 @@ describe('ShellStream', () => {
     t.stream.input('x');
     expect(t.calls).toEqual([]);
     // An error the closing stream reports is not shown: the tab is gone.
-    t.streams[0]!.handlers.onEnd?.({ code: 'internal', message: 'gone' });
+    t.streams[0]!.handlers.onEnd?.({ code: 'failed', message: 'gone' });
     expect(t.events.ended).not.toHaveBeenCalled();
   });
 });
