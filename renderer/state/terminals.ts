@@ -63,9 +63,8 @@ export interface TerminalsSlice {
   shells: Readonly<Record<string, ShellState>>;
   /** The tab's session (undefined without a session factory, as in unit tests of other slices). */
   sessionOf(id: string): ShellSession | undefined;
-  /** Sends input typed in `tab` to its shell, or to every shell of the broadcast group it joined;
-   * returns the tabs it went to. */
-  typed(tab: string, data: string): string[];
+  /** Sends input typed in `tab` to its shell, or to every shell of the broadcast group it joined. */
+  typed(tab: string, data: string): void;
   reconnectTab(id: string): void;
   setSearching(id: string, searching: boolean): void;
   paletteOpen: boolean;
@@ -117,7 +116,7 @@ export function createTerminalsSlice(openSession: ShellSessionFactory | null): S
     const eventsFor = (id: string): ShellSessionEvents => ({
       opened: (recording) => patchShell(id, { recording }),
       ended: (reason, loginRefused) => patchShell(id, { ended: { reason, loginRefused } }),
-      typed: (data) => void get().typed(id, data),
+      typed: (data) => get().typed(id, data),
       cycleTab: (step) => get().cycleTab(step),
       searchRequested: () => patchShell(id, { searching: true }),
     });
@@ -133,7 +132,6 @@ export function createTerminalsSlice(openSession: ShellSessionFactory | null): S
         const { broadcast } = get();
         const targets = broadcast[tab] ? Object.keys(broadcast).filter((t) => sessions.has(t)) : [tab];
         for (const t of targets) sessions.get(t)?.input(data);
-        return targets;
       },
       reconnectTab: (id) => {
         patchShell(id, { ended: null });
