@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eFleetOptions } from './e2eFleet';
@@ -94,6 +95,37 @@ test('typing goes to the selected shell without a click: after Ctrl+K, after the
   await page.keyboard.press('Control+3');
   await page.keyboard.type('echo "returned to $FLEETDECK_HOST"\n');
   await expect(pane(page, 'host-3').locator('.xterm-rows')).toContainText('returned to host-3', { timeout: 15_000 });
+});
+
+test('a shell runs on while no pane shows it: in the Recordings panel and in another view', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  await openFromPalette(page, 'host-2');
+  const rows = pane(page, 'host-2').locator('.xterm-rows');
+  // $((…)) so that only the output, not the typed line, holds the marker.
+  await typeInto(page, 'host-2', 'echo "pid=$$ marker-$((0+1))"');
+  await expect(rows).toContainText(/pid=\d+ marker-1/, { timeout: 15_000 });
+  const pid = /pid=(\d+) marker-1/.exec((await rows.textContent()) ?? '')?.[1];
+  expect(pid).toBeDefined();
+
+  // The shell prints while the Recordings panel stands where its pane was; the file says it did.
+  const away = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-away-'));
+  const printed = path.join(away, 'printed');
+  await typeInto(page, 'host-2', `sleep 1; echo "marker-$((1+1))"; touch ${printed}`);
+  await page.getByTestId('show-recordings').click();
+  await expect(page.getByTestId('recordings')).toBeVisible();
+  await expect(page.getByTestId('terminal-pane')).toHaveCount(0);
+  await expect.poll(() => fs.existsSync(printed), { timeout: 15_000 }).toBe(true);
+  await page.getByRole('button', { name: '← Terminals' }).click();
+  await expect(rows).toContainText(/pid=\d+ marker-1[^]*marker-2/);
+
+  // Away to the fleet and back: the same scrollback, the same shell.
+  await page.keyboard.press('Control+1');
+  await page.keyboard.press('Control+3');
+  await typeInto(page, 'host-2', 'echo "pid=$$ marker-$((2+1))"');
+  await expect(rows).toContainText(`pid=${pid} marker-3`, { timeout: 15_000 });
+  await expect(rows).toContainText(/marker-1[^]*marker-2[^]*marker-3/);
+  fs.rmSync(away, { recursive: true });
 });
 
 test('Ctrl+Tab and Ctrl+Shift+Tab in a shell go to the next and previous tab', async ({ page }) => {

@@ -5,6 +5,7 @@ import { startNotifier } from './notifications';
 import { bindClient } from './state/bind';
 import { ClientProvider, StoreProvider } from './state/react';
 import { createAppStore } from './state/store';
+import { TerminalSession } from './terminals/terminalSession';
 import { viewFromHash } from './state/ui';
 import { App } from './views/App';
 import './styles/tokens.css';
@@ -15,7 +16,10 @@ import './styles/terminals.css';
 // The page's entry: one client, one store, bound together for the page's lifetime, then the app.
 
 const client = connectToCore();
-const store = createAppStore({ view: viewFromHash(window.location.hash) });
+const store = createAppStore({
+  view: viewFromHash(window.location.hash),
+  openSession: (tab, events) => new TerminalSession(client, tab, events),
+});
 bindClient(client, store);
 startNotifier(store);
 

@@ -3,7 +3,7 @@ import { createConnectionSlice, type ConnectionSlice } from './connection';
 import { createFleetSlice, type FleetSlice } from './fleet';
 import { createInventorySlice, type InventorySlice } from './inventory';
 import { createStatusSlice, type StatusSlice } from './status';
-import { createTerminalsSlice, type TerminalsSlice } from './terminals';
+import { createTerminalsSlice, type ShellSessionFactory, type TerminalsSlice } from './terminals';
 import { createUiSlice, type ViewId } from './ui';
 import type { UiSlice } from './ui';
 
@@ -16,6 +16,8 @@ export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
 export interface StoreOptions {
   view?: ViewId;
+  /** Creates each terminal tab's shell (the page's TerminalSession); without it tabs have none. */
+  openSession?: ShellSessionFactory;
 }
 
 export function createAppStore(options: StoreOptions = {}): AppStore {
@@ -23,7 +25,7 @@ export function createAppStore(options: StoreOptions = {}): AppStore {
     ...createConnectionSlice(...a),
     ...createFleetSlice(...a),
     ...createStatusSlice(...a),
-    ...createTerminalsSlice(...a),
+    ...createTerminalsSlice(options.openSession ?? null)(...a),
     ...createUiSlice(options.view ?? 'fleet')(...a),
     ...createInventorySlice(...a),
   }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tabAfter, visibleTabs, type TerminalTab } from './terminals';
+import { createAppStore } from './store';
+import { tabAfter, visibleTabs, type ShellSessionEvents, type TerminalTab } from './terminals';
 
 const tabs: TerminalTab[] = ['t1', 't2', 't3'].map((id, i) => ({ id, host: `host-${i + 1}`, record: false }));
 
@@ -26,5 +27,60 @@ describe('visibleTabs', () => {
     expect(visibleTabs(tabs, 't3', true)).toEqual(['t2', 't3']);
     expect(visibleTabs(tabs.slice(0, 1), 't1', true)).toEqual(['t1']);
     expect(visibleTabs(tabs, null, true)).toEqual([]);
+  });
+});
+
+describe('terminal sessions in the store', () => {
+  /** A store whose sessions record what they got. */
+  function storeWithSessions() {
+    const got: Record<string, string> = {};
+    const disposed: string[] = [];
+    const events: Record<string, ShellSessionEvents> = {};
+    const store = createAppStore({
+      openSession: (tab, on) => {
+        got[tab.host] = '';
+        events[tab.host] = on;
+        const none = { dispose: () => undefined };
+        return { input: (d) => (got[tab.host] += d), reconnect: () => undefined, attach: () => none, fitToBox: () => undefined, focus: () => undefined, findNext: () => undefined, dispose: () => disposed.push(tab.host) };
+      },
+    });
+    for (const host of ['a', 'b', 'c']) store.getState().openTerminal(host);
+    const id = (host: string): string => store.getState().tabs.find((t) => t.host === host)!.id;
+    return { store, got, disposed, events, id };
+  }
+
+  it('sends typed input to its own shell, or to every joined one when broadcasting', () => {
+    const { store, got, events, id } = storeWithSessions();
+    events.a!.typed('x');
+    store.getState().toggleBroadcast(id('a'));
+    store.getState().toggleBroadcast(id('b'));
+    events.a!.typed('y');
+    // A terminal outside the group types only into itself.
+    events.c!.typed('z');
+    expect(got).toEqual({ a: 'xy', b: 'y', c: 'z' });
+  });
+
+  it('disposes a tab’s session when the tab closes, which leaves the broadcast group', () => {
+    const { store, got, disposed, events, id } = storeWithSessions();
+    for (const host of ['a', 'b']) store.getState().toggleBroadcast(id(host));
+    store.getState().closeTab(id('b'));
+    expect(disposed).toEqual(['b']);
+    expect(store.getState().sessionOf(id('a'))).toBeDefined();
+    events.a!.typed('q');
+    expect(got).toMatchObject({ a: 'q', b: '' });
+  });
+
+  it('keeps what a shell reports for its pane, and forgets it with the tab', () => {
+    const { store, events, id } = storeWithSessions();
+    const a = id('a');
+    events.a!.opened('/rec/a.cast');
+    events.a!.ended('connection lost', false);
+    expect(store.getState().shells[a]).toEqual({ recording: '/rec/a.cast', ended: { reason: 'connection lost', loginRefused: false }, searching: false });
+    store.getState().reconnectTab(a);
+    expect(store.getState().shells[a]!.ended).toBeNull();
+    store.getState().closeTab(a);
+    // A closed tab's session has nothing more to say.
+    events.a!.ended('closed', false);
+    expect(store.getState().shells[a]).toBeUndefined();
   });
 });

@@ -25,7 +25,6 @@ export function App(): ReactNode {
   useLeaveWarning();
   useQuickOpenShortcut();
   const disconnected = useAppStore((s) => s.connection.status === 'disconnected');
-  const view = useAppStore((s) => s.view);
   return (
     <div className="shell">
       <TopBar />
@@ -35,9 +34,6 @@ export function App(): ReactNode {
         <CurrentFleetProblem />
         <div className={disconnected ? 'view view-stale' : 'view'}>
           <CurrentView />
-          <div className="terminals-host" hidden={view !== 'terminals'}>
-            <TerminalsView />
-          </div>
         </div>
       </main>
       <StatusBar />
@@ -53,6 +49,7 @@ function CurrentView(): ReactNode {
   if (view === 'events') return <EventsView />;
   if (view === 'run') return <RunView />;
   if (view === 'deploys') return <DeploysView />;
-  if (view === 'terminals') return null; // always mounted below, so shells live on in other views
+  // The shells are the store's: they run on, scrollback and all, while another view is shown.
+  if (view === 'terminals') return <TerminalsView />;
   return <ReleasesView />;
 }

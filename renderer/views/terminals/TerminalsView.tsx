@@ -9,8 +9,8 @@ import { RecordingsPanel } from './RecordingsPanel';
 import { RememberedLoginsPanel } from './RememberedLoginsPanel';
 import { TerminalPane } from './TerminalPane';
 
-// Terminal tabs, one shell each; split shows two side by side. Every tab stays mounted while it
-// is open, so a shell in a hidden tab keeps running and keeps its scrollback.
+// Terminal tabs, one shell each; split shows two side by side. The shells are the store's (one
+// session per tab): panes come and go with this view and its panels, the shells run on.
 
 export function TerminalsView(): ReactNode {
   const tabs = useAppStore((s) => s.tabs);
@@ -66,7 +66,7 @@ export function TerminalsView(): ReactNode {
       </div>
       <div className={shown.length > 1 ? 'terminal-panes terminal-panes-split' : 'terminal-panes'}>
         {tabs.map((t) => (
-          <TerminalPane key={t.id} tab={t.id} host={t.host} record={t.record} visible={shown.includes(t.id)} active={t.id === active} split={shown.length > 1} />
+          <TerminalPane key={t.id} tab={t.id} host={t.host} visible={shown.includes(t.id)} active={t.id === active} split={shown.length > 1} />
         ))}
       </div>
     </div>
