@@ -6,6 +6,7 @@ import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, 
 import { deployLogLine, releaseId, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
+import { agree, plural } from '../../shared/words';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
 import { expandUrl } from '../status/probes';
@@ -41,6 +42,8 @@ export interface DeployRequest {
   app: string;
   spec: AppSpec;
   hosts: Host[];
+  /** The waves to run, as a rollback's plan has them (default: the app's waves over `hosts`). */
+  waves?: string[][];
   /** Default: 'rollback' when a release is given, else 'deploy'. */
   kind?: DeployKind;
   /** deploy: the new release's id (a resumed deploy passes its own); rollback: where to go; undo: what to take away. */
@@ -76,7 +79,6 @@ class StepFailure extends Error {}
 /** A host on which a phase failed, and why. */
 type HostFailure = { host: string; error: string };
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: DeployEvent) => void = () => undefined): Promise<DeployResult> {
   const user = req.user ?? userInfo().username;
@@ -90,6 +92,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   /** The releases on each host when preflight looked (the lock keeps others from adding any). */
   const releasesOn: Record<string, string[]> = {};
   const previous: Record<string, string | null> = {};
+  /** The releases a rollback archived on each host (Capistrano's layout after its rollback). */
+  const archived: Record<string, string[]> = {};
   const locked: string[] = [];
   const lock = lockSettings(req.spec.lock);
   /** The locks preflight found that this deploy takes over, by host. */
@@ -247,7 +251,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       if (revisions.size === 1 && revision) onEvent({ type: 'prepared', revision });
     }
 
-    const waves = planWaves(names, req.spec.waves as WaveSpec[]);
+    const waves = req.waves ?? planWaves(names, req.spec.waves as WaveSpec[]);
     const already = new Set(switched);
     for (const [index, wave] of waves.entries()) {
       onEvent({ type: 'wave', index, hosts: wave, state: 'running' });
@@ -273,7 +277,9 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
 
     await everywhere(names, (h) => cleanup(h));
     const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${release} is live on ${plural(names.length, 'host')}`;
-    return done('succeeded', `${what}.`);
+    const left = [...new Set(Object.values(archived).flat())].sort();
+    const archivedText = left.length === 0 ? '' : ` As Capistrano's own rollback does, the ${agree(left.length, 'release', 'releases')} it left (${left.join(', ')}) ${agree(left.length, 'was', 'were')} archived as rolled-back-release-<id>.tar.gz in ${req.spec.deploy_to} and removed, so \`cap deploy:rollback\` goes further back; to go forward again, deploy ${agree(left.length, 'its', 'their')} ref anew.`;
+    return done('succeeded', `${what}.${archivedText}`);
   }
 
   /** Sends a packed source to a host as the upload step; what prepare then unpacks. */
@@ -297,7 +303,10 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     }
   }
 
-  /** revisions.log, old releases removed (never the current one nor the one before it), unlocked. */
+  /** revisions.log, old releases removed (never the current one nor the one before it), unlocked.
+   * A rollback leaves the layout as Capistrano's rollback would: the releases newer than the one it
+   * went back to are archived (rolled-back-release-<id>.tar.gz) and removed, and the one it went to
+   * is the newest by mtime, so `cap deploy:rollback` (which picks by mtime) goes further back. */
   async function cleanup(h: string): Promise<void> {
     const source = req.spec.source;
     const to = targetOf(h);
@@ -305,11 +314,14 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       kind === 'deploy'
         ? deployLogLine({ branch: req.ref ?? ('git' in source ? source.ref : (packed?.label ?? 'local')), revision: (revisionOf[h] ?? '').slice(0, 40), release, user })
         : rollbackLogLine({ user, release: to });
-    const releases = [...new Set([...(releasesOn[h] ?? []), ...(kind === 'deploy' ? [release] : [])])];
+    const present = [...new Set([...(releasesOn[h] ?? []), ...(kind === 'deploy' ? [release] : [])])];
+    const archive = kind === 'rollback' ? present.filter((r) => r > to) : [];
+    if (archive.length > 0) archived[h] = archive;
+    const releases = present.filter((r) => !archive.includes(r));
     // An undone release stays (it can be resumed); otherwise the release each host came from.
     const keepAlso = kind === 'undo' ? release : (previous[h] ?? null);
     const remove = releasesToRemove(releases, req.spec.keep_releases, to, keepAlso);
-    await step(h, 'cleanup', steps.finishScript(ctx, line, remove, holder), false);
+    await step(h, 'cleanup', steps.finishScript(ctx, line, remove, holder, kind === 'rollback' ? { archive, newest: to } : null), false);
     locked.splice(locked.indexOf(h), 1);
   }
 
@@ -381,8 +393,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
 /** What a rollback did: `moved` hosts went back, `stuck` ones had no earlier release to go to. */
 export function rollbackSummary(moved: number, stuck: readonly string[], release: string): string {
   const parts = [
-    moved > 0 ? `${plural(moved, 'switched host')} went back to their previous release` : null,
-    stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${stuck.length === 1 ? 'stays' : 'stay'} on ${release}` : null,
+    moved > 0 ? `${plural(moved, 'switched host')} went back to ${agree(moved, 'its', 'their')} previous release` : null,
+    stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${agree(stuck.length, 'stays', 'stay')} on ${release}` : null,
   ].filter((part) => part !== null);
   // A wave that failed before its first switch: nothing to go back from.
   if (parts.length === 0) return 'no host had been switched, so none went back.';

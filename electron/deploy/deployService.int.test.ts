@@ -73,10 +73,9 @@ describe('deploy service', () => {
     fleetService?.reload();
   };
   const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const events: DeployEventMessage[] = [];
-      const id = deploys.start(params);
-      deploys.watch(id, (e) => events.push(e), () => resolve(events));
+      deploys.start(params).then((id) => deploys.watch(id, (e) => events.push(e), () => resolve(events)), reject);
     });
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
   const appDir = (h: number) => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
@@ -98,7 +97,7 @@ describe('deploy service', () => {
     const id = (events[0] as { id: number }).id;
     await new Promise<void>((resolve) => deploys.watch(id, (e) => again.push(e), resolve));
     expect(again).toEqual(events);
-    expect(() => deploys.start({ app: 'nope', takeOver: false })).toThrow(/There is no app "nope"/);
+    await expect(deploys.start({ app: 'nope', takeOver: false })).rejects.toThrow(/There is no app "nope"/);
   });
 
   it("a restarted host whose own status checks fail does not pass the gate: the canary goes back", async () => {
@@ -110,7 +109,7 @@ describe('deploy service', () => {
       const end = done(events);
       expect(end.outcome).toBe('rolled back');
       expect(end.message).toMatch(/health of host-1 failed: .*its status checks say .*monit/i);
-      expect(end.message).toMatch(/1 switched host went back to their previous release/);
+      expect(end.message).toMatch(/1 switched host went back to its previous release/);
       expect(readlinkSync(join(appDir(0), 'current'))).toBe(good);
       // host-3, in production, was never touched.
       expect(events.some((e) => e.type === 'step' && e.host === 'host-3' && e.step === 'switch')).toBe(false);

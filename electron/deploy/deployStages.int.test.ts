@@ -61,10 +61,9 @@ describe('staged deploys', () => {
   });
 
   const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const events: DeployEventMessage[] = [];
-      const id = deploys.start(params);
-      deploys.watch(id, (e) => events.push(e), () => resolve(events));
+      deploys.start(params).then((id) => deploys.watch(id, (e) => events.push(e), () => resolve(events)), reject);
     });
   const started = (events: DeployEventMessage[]) => events[0] as Extract<DeployEventMessage, { type: 'started' }>;
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
@@ -96,12 +95,12 @@ describe('staged deploys', () => {
     expect(record).toMatchObject({ kind: 'deploy', release, stage: 'production', promotedFrom: 'staging', revision: bed.commits.v4, outcome: 'succeeded', hosts: ['host-3'] });
 
     // Production is the last stage: nothing to promote it to.
-    expect(() => deploys.start({ app: 'shop', promote: record!.id, takeOver: false })).toThrow(/production is the last stage of shop/);
+    await expect(deploys.start({ app: 'shop', promote: record!.id, takeOver: false })).rejects.toThrow(/production is the last stage of shop/);
   });
 
-  it('refuses a stage the app does not name, before anything is recorded', () => {
+  it('refuses a stage the app does not name, before anything is recorded', async () => {
     const before = records.list('shop').length;
-    expect(() => deploys.start({ app: 'shop', stage: 'qa', takeOver: false })).toThrow('"qa" is not a stage of app "shop"; its stages are staging, production.');
+    await expect(deploys.start({ app: 'shop', stage: 'qa', takeOver: false })).rejects.toThrow('"qa" is not a stage of app "shop"; its stages are staging, production.');
     expect(records.list('shop')).toHaveLength(before);
   });
 

@@ -140,7 +140,11 @@ export function restartScript(c: StepContext, restart: string): string {
 }
 
 /** The end of a deploy on a host, in one round trip: the revisions.log line, old releases
- * removed, the lock released. */
-export function finishScript(c: StepContext, line: string, remove: readonly string[], holder: string): string {
-  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`, ...remove.map((id) => `rm -rf releases/${shellQuote(id)}`), unlockOwn(holder)].join('\n');
+ * removed, the lock released. After a rollback, as Capistrano's deploy:cleanup_rollback does, the
+ * releases left behind are archived in deploy_to and removed, and `newest` (the release gone back
+ * to) is touched: Capistrano's rollback picks the release before the newest by mtime. */
+export function finishScript(c: StepContext, line: string, remove: readonly string[], holder: string, rollback: { archive: readonly string[]; newest: string } | null = null): string {
+  const archive = (rollback?.archive ?? []).map((id) => `tar -czf ${shellQuote(`rolled-back-release-${id}.tar.gz`)} releases/${shellQuote(id)} && rm -rf releases/${shellQuote(id)}`);
+  const touch = rollback ? [`touch releases/${shellQuote(rollback.newest)}`] : [];
+  return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`, ...archive, ...touch, ...remove.map((id) => `rm -rf releases/${shellQuote(id)}`), unlockOwn(holder)].join('\n');
 }
