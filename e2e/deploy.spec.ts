@@ -109,6 +109,8 @@ test('pause a deploy, kill the console, and resume the interrupted deploy from i
     await page.getByTestId('deploy-confirm').fill('production');
     await page.getByTestId('deploy-go').click();
     await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"] [data-step="health"]')).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+    // The running gate shows its time against its limit (within 10 s, then the 3 s bake).
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"] [data-step="health"]')).toContainText(/health \d+ s of \d+ s…/);
     await page.getByTestId('deploy-pause').click();
     await expect(page.getByTestId('deploy-controls')).toHaveAttribute('data-control', 'paused');
     await expect(page.getByTestId('deploy-resume')).toBeVisible();

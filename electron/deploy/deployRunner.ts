@@ -29,7 +29,7 @@ export type DeployKind = 'deploy' | 'rollback' | 'undo';
 export type DeployOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted';
 
 export type DeployEvent =
-  | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number }
+  | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number; limitMs?: number }
   | { type: 'wave'; index: number; hosts: string[]; state: 'running' | 'ok' | 'failed' }
   | { type: 'previous'; hosts: Record<string, string | null> }
   | { type: 'prepared'; revision: string }
@@ -122,7 +122,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       return out.trim();
     } catch (error) {
       const message = error instanceof StepFailure ? error.message : `${name} on ${host} failed: ${(error as Error).message}`;
-      onEvent({ type: 'step', host, step: name, state: 'failed', output: out + err + message, ms: Date.now() - started });
+      // What the script printed, once; the failure's own sentence only when it printed nothing.
+      onEvent({ type: 'step', host, step: name, state: 'failed', output: out + err || message, ms: Date.now() - started });
       throw new StepFailure(message);
     }
   };
@@ -193,6 +194,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   }
 
   async function deploy(): Promise<Ending> {
+    const badRef = await refProblem();
+    if (badRef) return done('failed', `Preflight failed, nothing was changed: ${badRef}`);
     // Preflight and lock: nothing on any host changes unless every host can take the deploy.
     const preflight = await everywhere(names, async (h) => {
       const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files), true, (out) => lockProblem(h, steps.parseListing(out).lock)));
@@ -282,6 +285,22 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     return done('succeeded', `${what}.${archivedText}`);
   }
 
+  /** Why the git ref to deploy is not one the source has (null: it is, or the run ships a known
+   * revision, or the ref is a commit id, which only a fetch can check). Asked once, from the first host. */
+  async function refProblem(): Promise<string | null> {
+    const source = req.spec.source;
+    if (kind !== 'deploy' || !('git' in source) || req.revision !== undefined || names.length === 0) return null;
+    const ref = req.ref ?? source.ref;
+    if (/^[0-9a-f]{7,40}$/.test(ref)) return null;
+    try {
+      await step(names[0]!, 'preflight', steps.refCheckScript(source.git, ref));
+      return null;
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      return error.message;
+    }
+  }
+
   /** Sends a packed source to a host as the upload step; what prepare then unpacks. */
   async function upload(h: string, local: PackedSource): Promise<steps.PrepareSource> {
     const remote = sftpPath(ctx.deployTo, release);
@@ -336,8 +355,15 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     const url = health ? expandUrl(health.http, h) : null;
     const within = parseDuration(health?.within ?? '30s');
     const started = Date.now();
-    onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0 });
+    onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0, limitMs: within });
     let last = '';
+    let toldAt = started;
+    /** The gate's time so far, about once a second, so the view can show it waiting. */
+    const tell = (output: string, limitMs: number): void => {
+      if (Date.now() - toldAt < 1000) return;
+      toldAt = Date.now();
+      onEvent({ type: 'step', host, step: as, state: 'running', output, ms: toldAt - started, limitMs });
+    };
     const ok = async (): Promise<boolean> => {
       if (url) {
         try {
@@ -360,11 +386,14 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
         onEvent({ type: 'step', host, step: as, state: 'failed', output: last, ms: Date.now() - started });
         throw new StepFailure(`health of ${host} failed: ${last} (waited ${Math.round(within / 1000)} s)`);
       }
+      tell(last, within);
       // Soon after a restart the app is often a few ms from listening: look again quickly.
       await sleep(req.hostGate ? 500 : Date.now() - started < 2000 ? 100 : 250);
     }
     const bake = parseDuration(req.spec.bake);
     if (bake > 0 && as === 'health') {
+      toldAt = 0;
+      tell(`${last}; baking ${Math.round(bake / 1000)} s before looking again`, Date.now() - started + bake);
       await sleep(bake);
       if (!(await ok())) {
         onEvent({ type: 'step', host, step: as, state: 'failed', output: `${last} after the bake time`, ms: Date.now() - started });

@@ -148,3 +148,14 @@ export function finishScript(c: StepContext, line: string, remove: readonly stri
   const touch = rollback ? [`touch releases/${shellQuote(rollback.newest)}`] : [];
   return [cd(c), `printf '%s\\n' ${shellQuote(line)} >> revisions.log`, ...archive, ...touch, ...remove.map((id) => `rm -rf releases/${shellQuote(id)}`), unlockOwn(holder)].join('\n');
 }
+
+/** Asks the git server, from a host (with the host's own access to it), whether `ref` names a
+ * branch, tag or other ref there: a bad ref is found in preflight, before any host is locked. */
+export function refCheckScript(git: string, ref: string): string {
+  return [
+    'set -eu',
+    `if out=$(git ls-remote --exit-code -- ${shellQuote(git)} ${shellQuote(ref)} 2>&1); then :; else`,
+    `  code=$?; if [ "$code" = 2 ]; then echo ${shellQuote(`${ref} is not a branch or tag of ${git}`)} >&2; else printf '%s\\n' "$out" | tail -n 3 >&2; fi; exit 7`,
+    'fi',
+  ].join('\n');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
-import { controlsFor, foldDeploy, NO_DEPLOY, progressHeader } from './deployProgress';
+import { controlsFor, foldDeploy, NO_DEPLOY, progressHeader, stepBadge } from './deployProgress';
 
 const fold = (events: DeployEventMessage[]) => events.reduce(foldDeploy, NO_DEPLOY);
 const started: DeployEventMessage = { type: 'started', id: 7, app: 'shop', kind: 'deploy', release: '20261123040000', hosts: ['a', 'b'], stage: null, promotedFrom: null, ref: 'v4', waves: [['a'], ['b']] };
@@ -20,6 +20,12 @@ describe('deploy progress', () => {
     expect(p.notes).toHaveLength(1);
     expect(p.done?.outcome).toBe('succeeded');
     expect(controlsFor(p)).toEqual({ pause: false, resume: false, abort: false, abortRollback: false });
+  });
+
+  it('shows a running health gate with its time so far and its limit', () => {
+    const p = fold([started, { type: 'step', host: 'a', step: 'health', state: 'running', output: 'http://a/health: refused', ms: 3200, limitMs: 10_000 }]);
+    expect(stepBadge('health', p.steps['a']!['health']!)).toBe('health 3 s of 10 s…');
+    expect(stepBadge('switch', { state: 'ok', ms: 1234, output: '' })).toBe('switch ✓ 1.2 s');
   });
 
   it('says what is deployed where, with the waves the core runs', () => {

@@ -9,6 +9,8 @@ export interface StepProgress {
   state: 'running' | 'ok' | 'failed';
   ms: number;
   output: string;
+  /** A running health gate: how long it may take. */
+  limitMs?: number;
 }
 
 export interface DeployProgress {
@@ -54,7 +56,7 @@ export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProg
       return { ...p, done: e };
     case 'step': {
       const host = p.steps[e.host] ?? {};
-      return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: { state: e.state, ms: e.ms, output: e.output } } } };
+      return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: { state: e.state, ms: e.ms, output: e.output, ...(e.limitMs !== undefined ? { limitMs: e.limitMs } : {}) } } } };
     }
   }
 }
@@ -81,4 +83,10 @@ export function controlsFor(p: DeployProgress): { pause: boolean; resume: boolea
     abort: live && !aborting,
     abortRollback: live && p.control !== 'aborting-rollback' && p.kind !== 'undo',
   };
+}
+
+/** A step's badge text: "health 3 s of 10 s…" while a gate waits, "✓ 1.2 s", "✗". */
+export function stepBadge(name: string, s: StepProgress): string {
+  if (s.state === 'running') return s.limitMs !== undefined ? `${name} ${Math.round(s.ms / 1000)} s of ${Math.round(s.limitMs / 1000)} s…` : `${name} …`;
+  return s.state === 'ok' ? `${name} ✓ ${(s.ms / 1000).toFixed(1)} s` : `${name} ✗`;
 }

@@ -38,7 +38,9 @@ export const DeployEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('prepared'), revision: z.string() }),
   /** Preflight found a lock on this host that the deploy may not take (shared/deploy/lock.ts). */
   z.object({ type: z.literal('locked'), host: z.string(), holder: z.string(), lease: LeaseSchema }),
-  z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number() }),
+  /** A step's state; a running health gate repeats it about once a second with the time so far
+   * (`ms`) and how long it may take (`limitMs`). */
+  z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number(), limitMs: z.number().optional() }),
   z.object({ type: z.literal('wave'), index: z.number().int(), hosts: z.array(z.string()), state: z.enum(['running', 'ok', 'failed']) }),
   z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
 ]);

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
 import { plural } from '../../../shared/words';
-import { controlsFor, progressHeader, progressTitle, type DeployProgress, type StepProgress } from '../../state/deployProgress';
+import { controlsFor, progressHeader, progressTitle, stepBadge, type DeployProgress, type StepProgress } from '../../state/deployProgress';
 import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';
 import { TakeOverLocks } from './TakeOverLocks';
@@ -180,7 +180,7 @@ function HostSteps({ host, steps }: { host: string; steps: Partial<Record<string
         const s = steps?.[name];
         return s ? (
           <span key={name} className={`deploy-step deploy-step-${s.state}`} data-step={name} data-state={s.state} title={s.output}>
-            {name} {s.state === 'running' ? '…' : s.state === 'ok' ? `✓ ${(s.ms / 1000).toFixed(1)} s` : '✗'}
+            {stepBadge(name, s)}
           </span>
         ) : null;
       })}
