@@ -313,6 +313,34 @@ test('a stale lock is taken over after one confirmation, a live one only after t
   expect(fs.readFileSync(path.join(appDir('host-3'), 'takeovers.log'), 'utf8')).toMatch(/took over the lock of carol@desk .* \(live\)\n$/);
 });
 
+test('while the fleet file is broken, Deploys and Releases say so and nothing starts from the last good version', async ({ page }) => {
+  const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
+  const brokenFile = path.join(path.dirname(fleetFile), 'fleet-broken.yaml');
+  const good = fs.readFileSync(fleetFile, 'utf8');
+  fs.writeFileSync(brokenFile, good);
+  const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-broken-'));
+  const own = await startConsole({ repoRoot: process.cwd(), fleetFile: brokenFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
+  try {
+    await page.goto(own.url);
+    await page.getByTestId('nav-deploys').click();
+    await page.getByTestId('deploy-confirm').fill('production');
+    await expect(page.getByTestId('deploy-go')).toBeEnabled();
+    await expect(page.getByTestId('fleet-problem')).toHaveCount(0);
+    fs.writeFileSync(brokenFile, `${good}  broken: [\n`);
+    await expect(page.getByTestId('fleet-problem')).toContainText('fleet-broken.yaml line');
+    await expect(page.getByTestId('fleet-problem')).toContainText('nothing starts here');
+    await expect(page.getByTestId('deploy-go')).toBeDisabled();
+    await page.getByTestId('nav-releases').click();
+    await expect(page.getByTestId('fleet-problem')).toBeVisible();
+    await page.getByTestId('rollback').first().click();
+    await expect(page.getByTestId('rollback-plan')).toContainText('The fleet file is broken');
+    fs.writeFileSync(brokenFile, good);
+    await expect(page.getByTestId('fleet-problem')).toHaveCount(0);
+  } finally {
+    own.stop();
+  }
+});
+
 function untilExit(c: RunningConsole): Promise<void> {
   return new Promise((resolve) => (c.process.exitCode !== null || c.process.signalCode !== null ? resolve() : c.process.once('exit', () => resolve())));
 }

@@ -13,6 +13,7 @@ import { expandUrl } from '../status/probes';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
 import { LockHeartbeat } from './lockHeartbeat';
+import { rollbackSummary } from './rollbackSummary';
 import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from './upload';
 
 // One deploy of one app: preflight → lock → prepare everywhere → waves (switch, restart, health
@@ -417,17 +418,6 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     if (failures.length > 0) return `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
     return rollbackSummary(movable.length, stuck, release);
   }
-}
-
-/** What a rollback did: `moved` hosts went back, `stuck` ones had no earlier release to go to. */
-export function rollbackSummary(moved: number, stuck: readonly string[], release: string): string {
-  const parts = [
-    moved > 0 ? `${plural(moved, 'switched host')} went back to ${agree(moved, 'its', 'their')} previous release` : null,
-    stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${agree(stuck.length, 'stays', 'stay')} on ${release}` : null,
-  ].filter((part) => part !== null);
-  // A wave that failed before its first switch: nothing to go back from.
-  if (parts.length === 0) return 'no host had been switched, so none went back.';
-  return `${parts.join('; ')}; hosts not yet switched kept theirs.`;
 }
 
 /** The newest release older than `release` on a host: where an undo takes it. */

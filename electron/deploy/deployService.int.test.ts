@@ -13,7 +13,7 @@ import { SshPool } from '../ssh/pool';
 import { StatusService } from '../status/statusService';
 import { DeployRecords } from './deployRecords';
 import { DeployService } from './deployService';
-import { nextSecond } from './deployTestBed';
+import { nextSecond, runWatched } from './deployTestBed';
 
 // The DeployService as the console runs it, on the test fleet's own fleet file (app "shop" on
 // host-1 in staging and host-3 in production, 127.0.122.x): records in SQLite, the webhook told
@@ -72,11 +72,7 @@ describe('deploy service', () => {
     writeFileSync(fleet.fleetFile, readFileSync(fleet.fleetFile, 'utf8').replace('    keep_releases: 3\n', `    keep_releases: 3\n    notify: { webhook: "http://127.0.0.1:${port}${path}" }\n`));
     fleetService?.reload();
   };
-  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve, reject) => {
-      const events: DeployEventMessage[] = [];
-      deploys.start(params).then((id) => deploys.watch(id, (e) => events.push(e), () => resolve(events)), reject);
-    });
+  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> => runWatched(deploys, params);
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
   const appDir = (h: number) => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
 

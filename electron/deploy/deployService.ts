@@ -69,6 +69,7 @@ export class DeployService implements Disposable {
    * hosts now, named by a fingerprint of its content. */
   async planRollback(app: string, release: string, stage: string | null): Promise<RollbackPlanMessage> {
     const { fleet, pool, records } = this.options;
+    this.refuseBrokenFleet();
     const spec = fleet.appSpec(app);
     if (!spec) throw new CoreFailure(`There is no app "${app}" in the fleet file.`);
     if (stage !== null) {
@@ -86,6 +87,7 @@ export class DeployService implements Disposable {
   }
 
   async start(req: StartRequest): Promise<number> {
+    this.refuseBrokenFleet();
     const spec = this.options.fleet.appSpec(req.app);
     if (!spec) throw new CoreFailure(`There is no app "${req.app}" in the fleet file.`);
     this.refuseSecond(req.app);
@@ -96,6 +98,16 @@ export class DeployService implements Disposable {
     }
     this.refuseSecond(req.app);
     return this.launch(req, spec, plan);
+  }
+
+  /** Nothing starts while the fleet file on disk is broken: the last good version the console
+   * still shows may no longer be what the file means (a host taken out, waves changed), and
+   * fixing the file takes a moment, after which the console reloads it by itself. */
+  private refuseBrokenFleet(): void {
+    const problem = this.options.fleet.current.problem;
+    if (!problem) return;
+    const place = problem.line > 0 ? `${problem.file} line ${problem.line}, column ${problem.column}` : problem.file;
+    throw new CoreFailure(`The fleet file is broken (${place}: ${problem.message}); nothing was started.`, 'Fix the file and save it: the console reloads it by itself. Deploys do not run on the last good version, which may no longer be what the file means.');
   }
 
   private refuseSecond(app: string): void {

@@ -8,7 +8,7 @@ import { HistoryStore } from '../history/historyStore';
 import { FleetService } from '../inventory/fleetService';
 import { DeployRecords } from './deployRecords';
 import { DeployService } from './deployService';
-import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
+import { deployTestBed, nextSecond, runWatched, type DeployTestBed } from './deployTestBed';
 
 // Staged deploys on real hosts (127.0.140.x: host-1 in staging, host-3 in production): a deploy
 // goes to the first stage only, and a promotion ships that release — same id, same revision, even
@@ -60,11 +60,7 @@ describe('staged deploys', () => {
     await bed?.dispose();
   });
 
-  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve, reject) => {
-      const events: DeployEventMessage[] = [];
-      deploys.start(params).then((id) => deploys.watch(id, (e) => events.push(e), () => resolve(events)), reject);
-    });
+  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> => runWatched(deploys, params);
   const started = (events: DeployEventMessage[]) => events[0] as Extract<DeployEventMessage, { type: 'started' }>;
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
   const revisionOn = (h: number, app = 'shop'): string => readFileSync(join(bed.appDir(h), '..', app, 'current', 'REVISION'), 'utf8').trim();

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
@@ -7,7 +7,7 @@ import { HistoryStore } from '../history/historyStore';
 import { FleetService } from '../inventory/fleetService';
 import { DeployRecords } from './deployRecords';
 import { DeployService } from './deployService';
-import { deployTestBed, nextSecond, stepsOf, type DeployTestBed } from './deployTestBed';
+import { deployTestBed, nextSecond, runWatched, stepsOf, type DeployTestBed } from './deployTestBed';
 
 // A rollback's confirmation and its run are one plan (127.0.151.x: host-1 and host-2 in staging,
 // host-4 in production): for each stage layout, the hosts the plan shows are exactly the hosts the
@@ -40,11 +40,7 @@ describe('rollback plans', () => {
     await bed?.dispose();
   });
 
-  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve, reject) => {
-      const events: DeployEventMessage[] = [];
-      deploys.start(params).then((id) => deploys.watch(id, (e) => events.push(e), () => resolve(events)), reject);
-    });
+  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> => runWatched(deploys, params);
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
   const touched = (events: DeployEventMessage[]): string[] => [...new Set(events.flatMap((e) => (e.type === 'step' ? [e.host] : [])))].sort();
   const deploy = async (app: string, extra: Record<string, unknown> = {}): Promise<string> => {
@@ -102,5 +98,20 @@ describe('rollback plans', () => {
     await expect(run({ app: 'plain', release: first, plan: plan.id, takeOver: false })).rejects.toThrow('The hosts of plain changed since this rollback was planned; nothing was started.');
     expect(readlinkSync(join(bed.appDir(0), '..', 'plain', 'current'))).toBe(`releases/${third}`);
     await expect(deploys.planRollback('plain', third, null)).rejects.toThrow(`Every host already runs ${third}; there is nothing to roll back.`);
+  });
+
+  it('starts and plans nothing while the fleet file is broken, saying where', async () => {
+    const good = readFileSync(bed.fleet.fleetFile, 'utf8');
+    writeFileSync(bed.fleet.fleetFile, `${good}  broken: [\n`);
+    fleet.reload();
+    try {
+      expect(fleet.current.problem).not.toBeNull();
+      await expect(run({ app: 'plain', takeOver: false })).rejects.toThrow(/^The fleet file is broken \(.*fleet\.yaml line \d+, column \d+: .*\); nothing was started\.$/);
+      await expect(deploys.planRollback('plain', '20260101000000', null)).rejects.toThrow(/^The fleet file is broken/);
+    } finally {
+      writeFileSync(bed.fleet.fleetFile, good);
+      fleet.reload();
+    }
+    expect(fleet.current.problem).toBeNull();
   });
 });

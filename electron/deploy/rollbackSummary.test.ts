@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollbackSummary } from './deployRunner';
+import { rollbackSummary } from './rollbackSummary';
 
 describe('rollbackSummary', () => {
   it('says which hosts went back, which had nothing to go back to, and when none had switched', () => {

@@ -6,7 +6,7 @@ import { lastGoodVersionNote, problemPlace } from '../parts/format';
 // The fleet file on disk is broken; the hosts below are from its last good version. Prominent,
 // never blocking: the console keeps working while the user fixes the file.
 
-export function FleetProblemBanner({ problem, loadedAt }: { problem: FleetProblem; loadedAt: number }): ReactNode {
+export function FleetProblemBanner({ problem, loadedAt, meanwhile }: { problem: FleetProblem; loadedAt: number; meanwhile?: string }): ReactNode {
   return (
     <Banner
       tone="warning"
@@ -17,7 +17,7 @@ export function FleetProblemBanner({ problem, loadedAt }: { problem: FleetProble
         </>
       }
     >
-      Fix the file and save it: the console reloads it by itself. <span className="mono muted">{problem.file}</span>
+      Fix the file and save it: the console reloads it by itself.{meanwhile ? ` ${meanwhile}` : ''} <span className="mono muted">{problem.file}</span>
     </Banner>
   );
 }

@@ -40,6 +40,8 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   // The waves of the run shown are the core's (a rollback's plan goes stage by stage).
   const waves = progress.id === null ? nextWaves : (progress.plannedWaves ?? planWaves(progress.hosts, app.waves as WaveSpec[]));
   const needs = useProductionName(stageHosts);
+  // The core starts nothing while the fleet file is broken (AppView's banner says why).
+  const broken = useAppStore((s) => s.snapshot?.problem != null);
   const go = (takeOver: boolean | 'stale' = false): void => start({ takeOver, ...(stage !== null ? { stage } : {}), ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (
@@ -91,7 +93,7 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
           className="run-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!needs || typed === needs) go();
+            if (!broken && (!needs || typed === needs)) go();
           }}
         >
           {app.stages ? (
@@ -103,7 +105,7 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
           ) : null}
           <input className="input mono deploy-ref" aria-label="Git ref" placeholder="git ref (blank: the app's own)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
           {needs ? <input className="input confirm-name" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
-          <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={needs !== null && typed !== needs}>
+          <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={broken || (needs !== null && typed !== needs)}>
             Deploy to {stage !== null ? `${stage}: ` : ''}
             {plural(stageHosts.length, 'host')} in {plural(nextWaves.length, 'wave')}
           </button>
