@@ -3,7 +3,7 @@ import { parseDuration } from '../../shared/duration';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type Lease, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
-import { deployLogLine, releaseId, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
+import { deployLogLine, releaseId, releaseOrigin, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
 import { agree, plural } from '../../shared/words';
@@ -49,6 +49,8 @@ export interface DeployRequest {
   kind?: DeployKind;
   /** deploy: the new release's id (a resumed deploy passes its own); rollback: where to go; undo: what to take away. */
   release?: string;
+  /** A rollback: the release named with its ref and revision, for the outcome ("… (v2 c44beba) is live"). */
+  releaseName?: string;
   /** The git ref to deploy (default: the app's). */
   ref?: string;
   /** Ship exactly this revision (a promotion, a resume): git checks out this commit rather than
@@ -280,7 +282,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     }
 
     await everywhere(names, (h) => cleanup(h));
-    const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${release} is live on ${plural(names.length, 'host')}`;
+    const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${shippedName()} is live on ${plural(names.length, 'host')}`;
     const left = [...new Set(Object.values(archived).flat())].sort();
     const archivedText = left.length === 0 ? '' : ` As Capistrano's own rollback does, the ${agree(left.length, 'release', 'releases')} it left (${left.join(', ')}) ${agree(left.length, 'was', 'were')} archived as rolled-back-release-<id>.tar.gz in ${req.spec.deploy_to} and removed, so \`cap deploy:rollback\` goes further back; to go forward again, deploy ${agree(left.length, 'its', 'their')} ref anew.`;
     return done('succeeded', `${what}.${archivedText}`);
@@ -300,6 +302,16 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       if (!(error instanceof StepFailure)) throw error;
       return error.message;
     }
+  }
+
+  /** The release as people know it: "20261207101010 (v2 c44beba)" for a new one, the plan's name for a rollback. */
+  function shippedName(): string {
+    if (kind !== 'deploy') return req.releaseName ?? release;
+    const source = req.spec.source;
+    const revisions = new Set(names.map((h) => revisionOf[h]));
+    const revision = revisions.size === 1 ? ([...revisions][0] ?? null) : null;
+    const origin = releaseOrigin({ ref: req.ref ?? ('git' in source ? source.ref : (packed?.label ?? null)), revision });
+    return origin ? `${release} (${origin})` : release;
   }
 
   /** Sends a packed source to a host as the upload step; what prepare then unpacks. */

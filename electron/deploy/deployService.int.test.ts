@@ -87,7 +87,7 @@ describe('deploy service', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(told).toHaveLength(2);
     expect(told[0]).toMatch(new RegExp(`^Deploy of shop ${end.release} started by .+@.+ on 2 hosts\\.$`));
-    expect(told[1]).toMatch(new RegExp(`^Deploy of shop ${end.release}: succeeded\\. shop ${end.release} is live on 2 hosts\\.$`));
+    expect(told[1]).toMatch(new RegExp(`^Deploy of shop ${end.release}: succeeded\\. shop ${end.release} \\(v2 [0-9a-f]{7}\\) is live on 2 hosts\\.$`));
     // A window that comes back after the end still sees the whole deploy.
     const again: DeployEventMessage[] = [];
     const id = (events[0] as { id: number }).id;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { ControlStateName, DeployEventMessage, RollbackPlanMessage } from '../../shared/contract/deploy';
-import { releaseFacts, releaseId } from '../../shared/deploy/release';
+import { releaseFacts, releaseId, releaseName } from '../../shared/deploy/release';
 import { planRollback, plannedHosts } from '../../shared/deploy/rollbackPlan';
 import { planWaves, type WaveSpec } from '../../shared/deploy/waves';
 import { nextStage, stageProblem } from '../../shared/deploy/stages';
@@ -184,7 +184,7 @@ export class DeployService implements Disposable {
             app: req.app,
             spec,
             hosts,
-            ...(plan && waves ? { waves } : {}),
+            ...(plan && waves ? { waves, releaseName: releaseName(release, plan.facts) } : {}),
             kind,
             release,
             ...(ref !== undefined ? { ref } : {}),
