@@ -13,7 +13,8 @@ import { SshPool } from '../ssh/pool';
 import { StatusService } from '../status/statusService';
 import { DeployRecords } from './deployRecords';
 import { DeployService } from './deployService';
-import { nextSecond, runWatched } from './deployTestBed';
+import { runWatched } from './deployServiceBed';
+import { nextSecond } from './deployTestBed';
 
 // The DeployService as the console runs it, on the test fleet's own fleet file (app "shop" on
 // host-1 in staging and host-3 in production, 127.0.122.x): records in SQLite, the webhook told

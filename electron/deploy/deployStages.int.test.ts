@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_APP_PORT } from '../../e2e/fleet/sampleApp';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
-import { HistoryStore } from '../history/historyStore';
-import { FleetService } from '../inventory/fleetService';
-import { DeployRecords } from './deployRecords';
-import { DeployService } from './deployService';
-import { deployTestBed, nextSecond, runWatched, type DeployTestBed } from './deployTestBed';
+import type { FleetService } from '../inventory/fleetService';
+import type { DeployRecords } from './deployRecords';
+import type { DeployService } from './deployService';
+import { deployServiceBed, runWatched, type DeployServiceBed } from './deployServiceBed';
+import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
 
 // Staged deploys on real hosts (127.0.140.x: host-1 in staging, host-3 in production): a deploy
 // goes to the first stage only, and a promotion ships that release — same id, same revision, even
@@ -18,8 +18,8 @@ import { deployTestBed, nextSecond, runWatched, type DeployTestBed } from './dep
 
 describe('staged deploys', () => {
   let bed: DeployTestBed;
+  let service: DeployServiceBed;
   let fleet: FleetService;
-  let history: HistoryStore;
   let records: DeployRecords;
   let deploys: DeployService;
 
@@ -46,17 +46,11 @@ describe('staged deploys', () => {
         '',
       ].join('\n'),
     );
-    fleet = new FleetService(bed.fleet.fleetFile);
-    if (fleet.current.problem) throw new Error(fleet.current.problem.message);
-    mkdirSync(join(bed.dir, 'data'));
-    history = await HistoryStore.open(join(bed.dir, 'data'), { maintainEveryMs: null });
-    records = new DeployRecords(history.db);
-    deploys = new DeployService({ pool: bed.pool, fleet, records, status: null });
+    service = await deployServiceBed(bed);
+    ({ fleet, records, deploys } = service);
   });
   afterAll(async () => {
-    deploys?.dispose();
-    history?.dispose();
-    fleet?.dispose();
+    service?.dispose();
     await bed?.dispose();
   });
 

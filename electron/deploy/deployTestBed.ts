@@ -10,7 +10,6 @@ import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
 import type { DeployEvent } from './deployRunner';
-import type { DeployService } from './deployService';
 
 // What the deploy integration tests (and the deploy benchmark) stand on: real test hosts at 127.0.<octet>.x, the
 // sample app's git repository, a pool that logs in to them, and ways to look at the hosts.
@@ -84,10 +83,3 @@ export const nextSecond = (): Promise<void> => new Promise((r) => setTimeout(r, 
 
 /** The hosts on which `step` reached `state`, in order. */
 export const stepsOf = (events: ReadonlyArray<DeployEvent | DeployEventMessage>, step: string, state = 'ok'): string[] => events.flatMap((e) => (e.type === 'step' && e.step === step && e.state === state ? [e.host] : []));
-
-/** Starts a deploy in the service and resolves with all its events once it has ended. */
-export const runWatched = (deploys: DeployService, params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-  new Promise((resolve, reject) => {
-    const events: DeployEventMessage[] = [];
-    deploys.start(params).then((id) => deploys.watch(id, (e) => events.push(e), () => resolve(events)), reject);
-  });

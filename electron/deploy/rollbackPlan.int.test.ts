@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
 import { plannedHosts } from '../../shared/deploy/rollbackPlan';
-import { HistoryStore } from '../history/historyStore';
-import { FleetService } from '../inventory/fleetService';
-import { DeployRecords } from './deployRecords';
-import { DeployService } from './deployService';
-import { deployTestBed, nextSecond, runWatched, stepsOf, type DeployTestBed } from './deployTestBed';
+import type { FleetService } from '../inventory/fleetService';
+import type { DeployRecords } from './deployRecords';
+import type { DeployService } from './deployService';
+import { deployServiceBed, runWatched, type DeployServiceBed } from './deployServiceBed';
+import { deployTestBed, nextSecond, stepsOf, type DeployTestBed } from './deployTestBed';
 
 // A rollback's confirmation and its run are one plan (127.0.151.x: host-1 and host-2 in staging,
 // host-4 in production): for each stage layout, the hosts the plan shows are exactly the hosts the
@@ -16,8 +16,9 @@ import { deployTestBed, nextSecond, runWatched, stepsOf, type DeployTestBed } fr
 
 describe('rollback plans', () => {
   let bed: DeployTestBed;
+  let service: DeployServiceBed;
   let fleet: FleetService;
-  let history: HistoryStore;
+  let records: DeployRecords;
   let deploys: DeployService;
 
   beforeAll(async () => {
@@ -27,16 +28,11 @@ describe('rollback plans', () => {
     const app = (name: string, stages: string | null): string[] => [`  ${name}:`, '    roles: [app]', `    deploy_to: ~/apps/${name}`, `    source: { dir: ${JSON.stringify(join(bed.dir, 'site'))} }`, '    waves: [1, "100%"]', ...(stages ? [`    stages: ${stages}`] : [])];
     // The first app has no stages; the others are not first in `apps:`.
     appendFileSync(bed.fleet.fleetFile, ['apps:', ...app('plain', null), ...app('staged', '[staging, production]'), ...app('single', '[production]'), ''].join('\n'));
-    fleet = new FleetService(bed.fleet.fleetFile);
-    if (fleet.current.problem) throw new Error(fleet.current.problem.message);
-    mkdirSync(join(bed.dir, 'data'));
-    history = await HistoryStore.open(join(bed.dir, 'data'), { maintainEveryMs: null });
-    deploys = new DeployService({ pool: bed.pool, fleet, records: new DeployRecords(history.db), status: null });
+    service = await deployServiceBed(bed);
+    ({ fleet, records, deploys } = service);
   });
   afterAll(async () => {
-    deploys?.dispose();
-    history?.dispose();
-    fleet?.dispose();
+    service?.dispose();
     await bed?.dispose();
   });
 
@@ -71,7 +67,7 @@ describe('rollback plans', () => {
 
   it('staging and production after a promotion: only the staging hosts that moved on, not production', async () => {
     const first = await deploy('staged');
-    const [promotable] = new DeployRecords(history.db).list('staged');
+    const [promotable] = records.list('staged');
     await nextSecond();
     expect(done(await run({ app: 'staged', promote: promotable!.id, takeOver: false })).outcome).toBe('succeeded');
     const second = await deploy('staged');
