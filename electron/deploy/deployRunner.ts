@@ -1,5 +1,4 @@
 import { hostname, userInfo } from 'node:os';
-import { parseDuration } from '../../shared/duration';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type Lease, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
@@ -9,9 +8,9 @@ import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves'
 import { agree, plural } from '../../shared/words';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
-import { expandUrl } from '../status/probes';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
+import { healthGate } from './healthGate';
 import { LockHeartbeat } from './lockHeartbeat';
 import { rollbackSummary } from './rollbackSummary';
 import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from './upload';
@@ -270,7 +269,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
           // `current` on one release and the old one still running.
           if (req.spec.restart) await step(h, 'restart', steps.restartScript(ctx, req.spec.restart), false);
         }
-        await healthGate(h);
+        await gate(h);
       });
       if (failures.length > 0 && waveFailed(failures.length, wave.length, req.spec.max_failures as number | `${number}%`)) {
         onEvent({ type: 'wave', index, hosts: wave, state: 'failed' });
@@ -357,63 +356,9 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     locked.splice(locked.indexOf(h), 1);
   }
 
-  /** The app's health URL must answer as expected, and the host's own status checks pass, within
-   * `within`; then again after the bake time. A rollback's gate cannot be aborted. */
-  async function healthGate(host: string, as: StepName = 'health'): Promise<void> {
-    const health = req.spec.health;
-    if (!health && (!req.hostGate || as !== 'health')) return;
-    const stoppable = as !== 'rollback';
-    const sleep = (ms: number): Promise<void> => (stoppable ? control.wait(ms) : new Promise((r) => setTimeout(r, ms)));
-    const h = byName.get(host)!;
-    const url = health ? expandUrl(health.http, h) : null;
-    const within = parseDuration(health?.within ?? '30s');
-    const started = Date.now();
-    onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0, limitMs: within });
-    let last = '';
-    let toldAt = started;
-    /** The gate's time so far, about once a second, so the view can show it waiting. */
-    const tell = (output: string, limitMs: number): void => {
-      if (Date.now() - toldAt < 1000) return;
-      toldAt = Date.now();
-      onEvent({ type: 'step', host, step: as, state: 'running', output, ms: toldAt - started, limitMs });
-    };
-    const ok = async (): Promise<boolean> => {
-      if (url) {
-        try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-          last = `${url} answered ${res.status}`;
-          const good = health?.expect !== undefined ? res.status === health.expect : res.status >= 200 && res.status < 300;
-          if (!good) return false;
-        } catch (error) {
-          last = `${url}: ${(error as Error).message}`;
-          return false;
-        }
-      }
-      // Going back is gated on the app only: the host's own checks may be why it goes back.
-      const problem = req.hostGate && as === 'health' ? await req.hostGate(host) : null;
-      if (problem) last = `${last ? `${last}, but ` : ''}${problem}`;
-      return problem === null;
-    };
-    while (!(await ok())) {
-      if (Date.now() - started > within) {
-        onEvent({ type: 'step', host, step: as, state: 'failed', output: last, ms: Date.now() - started });
-        throw new StepFailure(`health of ${host} failed: ${last} (waited ${Math.round(within / 1000)} s)`);
-      }
-      tell(last, within);
-      // Soon after a restart the app is often a few ms from listening: look again quickly.
-      await sleep(req.hostGate ? 500 : Date.now() - started < 2000 ? 100 : 250);
-    }
-    const bake = parseDuration(req.spec.bake);
-    if (bake > 0 && as === 'health') {
-      toldAt = 0;
-      tell(`${last}; baking ${Math.round(bake / 1000)} s before looking again`, Date.now() - started + bake);
-      await sleep(bake);
-      if (!(await ok())) {
-        onEvent({ type: 'step', host, step: as, state: 'failed', output: `${last} after the bake time`, ms: Date.now() - started });
-        throw new StepFailure(`health of ${host} failed during the bake: ${last}`);
-      }
-    }
-    onEvent({ type: 'step', host, step: as, state: 'ok', output: last, ms: Date.now() - started });
+  /** The host's health gate (healthGate.ts), reported as this deploy's steps. */
+  function gate(host: string, as: 'health' | 'rollback' = 'health'): Promise<void> {
+    return healthGate({ spec: req.spec, host: byName.get(host)!, as, control, ...(req.hostGate ? { hostGate: req.hostGate } : {}), onEvent });
   }
 
   /** Every switched host back to its own previous release (or left as is if it had none). */
@@ -425,7 +370,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       await step(h, 'rollback', steps.switchScript({ ...ctx, release: previous[h]! }), false);
       if (req.spec.restart) await step(h, 'rollback', steps.restartScript(ctx, req.spec.restart), false);
       // Back is only back when the old release answers again.
-      await healthGate(h, 'rollback');
+      await gate(h, 'rollback');
     });
     if (failures.length > 0) return `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
     return rollbackSummary(movable.length, stuck, release);
