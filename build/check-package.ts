@@ -107,9 +107,17 @@ function main(): void {
     for (const name of ['react', 'vite', 'typescript', 'electron']) check(!has(`node_modules/${name}/package.json`), `app.asar holds ${name}`);
 
     const strays = [...entries].filter(
-      (file) => !file.startsWith('node_modules/') && (/^(electron|renderer|shared|e2e|build)\//.test(file) || file.endsWith('.map') || /\.tsx?$/.test(file)),
+      (file) =>
+        !file.startsWith('node_modules/') &&
+        !/^e2e\/screenshots(\/[^/]+\.png)?$/.test(file) &&
+        (/^(electron|renderer|shared|e2e|build)\//.test(file) || file.endsWith('.map') || /\.tsx?$/.test(file)),
     );
     check(strays.length === 0, `app.asar holds sources or source maps: ${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`);
+
+    // Help opens these with another program, so they must be outside the archive too.
+    for (const file of ['README.md', 'docs/fleet-file.md', 'e2e/screenshots/fleet-light.png']) {
+      check(has(file) && fs.existsSync(path.join(`${archive}.unpacked`, file)), `${file} (for Help) is not in app.asar.unpacked`);
+    }
 
     // The bundles' imports must resolve to packaged modules (catches code importing a devDependency).
     for (const bundle of ['main', 'preload', 'launch', 'serve']) {

@@ -62,6 +62,14 @@ test('the console shows the fleet of the loaded file', async ({ page }) => {
   await expect(page.getByTestId('host-row')).toHaveCount(names.length);
   for (const name of names) await expect(page.locator(`[data-testid="host-row"][data-host="${name}"]`)).toBeVisible();
   await expect(page.locator('[data-testid="env-section"][data-env="production"]')).toBeVisible();
+  // Each row says how the host is, and its name and "shell" stand apart.
+  for (const name of names) await expect(page.locator(`[data-testid="host-row"][data-host="${name}"] [data-testid="host-health"]`)).toHaveAttribute('data-state', 'OK', { timeout: 30_000 });
+  const first = page.locator(`[data-testid="host-row"][data-host="${names[0]}"]`);
+  await expect(first.locator('.host-name')).toHaveText(`${names[0]} shell`);
+  const nameBox = (await first.locator('.host-name .name').boundingBox())!;
+  const shellBox = (await first.getByTestId('host-shell').boundingBox())!;
+  expect(shellBox.x - (nameBox.x + nameBox.width)).toBeGreaterThanOrEqual(6);
+  await page.screenshot({ path: '/tmp/nm-list.png' });
 
   // The other views say what they are for instead of showing nothing.
   for (const view of ['events', 'terminals', 'deploys', 'releases']) {
@@ -110,6 +118,18 @@ test('a broken fleet file is shown with its line, and the last good fleet stays'
     await expect(banner).toBeVisible({ timeout: 10_000 });
     await expect(banner).toContainText(/line \d+/);
     await expect(page.getByTestId('host-tile')).toHaveCount(3);
+    // A misspelt key: where it is, and the key it probably meant.
+    fs.writeFileSync(fleetFile(), good.replace(/^defaults:\n/m, 'defaults:\n  intervall: 5s\n'));
+    await expect(banner).toContainText('unknown key "intervall" (did you mean "interval"?)', { timeout: 10_000 });
+    await expect(banner).toContainText(/line 4, column 3/);
+    // On every view, not only the fleet's, with the file and that the last good version is shown.
+    for (const view of ['events', 'terminals', 'run', 'deploys', 'releases']) {
+      await page.getByTestId(`nav-${view}`).click();
+      await expect(banner).toBeVisible();
+      await expect(banner).toContainText('showing the last good version');
+      await expect(banner).toContainText(fleetFile());
+    }
+    await page.screenshot({ path: '/tmp/nm-fleet-problem.png' });
   } finally {
     fs.writeFileSync(fleetFile(), good);
   }

@@ -1,5 +1,9 @@
 // `npm run demo`: a 5-host test fleet on loopback plus the console in browser mode on it.
-// Ctrl-C stops the console and every process of the fleet.
+// Ctrl-C, SIGTERM and a closed terminal (SIGHUP) stop the console and every process of the fleet.
+//
+// package.json runs this with `node --import tsx`, not the tsx CLI: the CLI relays a signal to its
+// child and, when the child does not acknowledge it within a few milliseconds (it is busy stopping
+// daemons), kills it with SIGKILL, which cut the fleet's shutdown short and left every daemon running.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,34 +15,80 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '.fleet' },
     port: { type: 'string', default: process.env.FLEETDECK_PORT ?? '7400' },
     host: { type: 'string' },
+    /** Host i at hostAddress(first-index + i); default 0, 127.0.10.1 upward. */
+    'first-index': { type: 'string', default: '0' },
   },
 });
 const dir = path.resolve(values.dir);
 
-console.log('demo: building the console…');
-if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
-
-console.log(`demo: starting ${values.hosts} test hosts in ${dir}…`);
-// The sample app deploys to staging first; Releases then offers to promote it to production.
-const fleet = await fleetUp({ hosts: Number(values.hosts), dir, sampleApp: true, appStages: ['staging', 'production'] });
-console.log(`demo: fleet file ${fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
-
-// The demo keeps its history beside its fleet, not in the user's Fleetdeck folder.
-const args = ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', values.port];
-if (values.host) args.push('--host', values.host);
-const serve = spawn(process.execPath, args, { stdio: 'inherit' });
-console.log('demo: open the Fleetdeck URL the console prints. Ctrl-C stops the console and the fleet.');
+// After the terminal closed, writing to it fails (EIO): that must not stop the shutdown.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+const say = (line: string): void => {
+  try {
+    console.log(line);
+  } catch {
+    // no terminal left to tell
+  }
+};
 
 let stopping = false;
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    if (serve.exitCode === null) serve.kill('SIGTERM');
-    const { stopped } = await fleetDown(dir);
-    console.log(`demo: stopped the console and ${stopped} fleet processes.`);
+/** fleetUp holds the fleet dir's lock: a signal while it runs stops the fleet once it returns. */
+let starting = true;
+let stopWhenStarted: (() => void) | null = null;
+let serve: ReturnType<typeof spawn> | null = null;
+
+/** Stops the console and the fleet once; a second Ctrl-C (npm forwards the terminal's own one
+ * again) or the console's exit while this runs must not cut it short. */
+async function stop(code: number, why: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`demo: ${why}; stopping the console and the fleet…`);
+  if (starting) await new Promise<void>((resolve) => (stopWhenStarted = resolve));
+  try {
+    await stopConsole();
+    const { stopped, children } = await fleetDown(dir);
+    say(`demo: stopped the console and ${stopped} fleet processes${children ? ` (and ${children} of their children)` : ''}.`);
+  } catch (error) {
+    say(`demo: could not stop everything: ${error instanceof Error ? error.message : String(error)} (npm run fleet -- down --dir ${dir} tries again)`);
+    code = code || 1;
   }
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-serve.on('exit', (code) => void stop(code ?? 0));
+
+/** SIGTERM to the console and a wait for it to go (SIGKILL after 5 s), so "stopped" is true. */
+async function stopConsole(): Promise<void> {
+  const child = serve;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await gone;
+  clearTimeout(timer);
+}
+// Handlers first, so a signal during the build or while the fleet starts stops what was started.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0, `${signal} received`));
+
+say('demo: building the console…');
+if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+
+say(`demo: starting ${values.hosts} test hosts in ${dir}…`);
+// The sample app deploys to staging first; Releases then offers to promote it to production.
+let fleet: Awaited<ReturnType<typeof fleetUp>> | null = null;
+try {
+  fleet = await fleetUp({ hosts: Number(values.hosts), dir, firstIndex: Number(values['first-index']), sampleApp: true, appStages: ['staging', 'production'] });
+} catch (error) {
+  say(`demo: the fleet did not start: ${error instanceof Error ? error.message : String(error)}`);
+  void stop(1, 'stopping what did start');
+} finally {
+  starting = false;
+  (stopWhenStarted as (() => void) | null)?.();
+}
+if (fleet && !stopping) {
+  say(`demo: fleet file ${fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
+  // The demo keeps its history beside its fleet, not in the user's Fleetdeck folder.
+  const args = ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', values.port];
+  if (values.host) args.push('--host', values.host);
+  serve = spawn(process.execPath, args, { stdio: 'inherit' });
+  serve.on('exit', (code) => void stop(code ?? 0, 'the console exited'));
+  say('demo: open the Fleetdeck URL the console prints. Ctrl-C stops the console and the fleet.');
+}

@@ -127,6 +127,23 @@ test('without a fleet file, the hosts of ~/.ssh/config become one', async ({ pag
   }
 });
 
+test('a user with no ~/.ssh/config yet is told so plainly, not shown an error', async ({ page }) => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-inventory-e2e-'));
+  const serve = startServe(home);
+  try {
+    await page.goto(await serve.url);
+    const offer = page.getByTestId('ssh-offer');
+    await expect(offer.getByTestId('ssh-offer-none')).toContainText('No ssh config yet');
+    await expect(offer.getByTestId('ssh-offer-none')).toContainText(path.join(home, '.ssh', 'config'));
+    await expect(offer.getByTestId('ssh-offer-problems')).toHaveCount(0);
+    await expect(offer.locator('[role="alert"]')).toHaveCount(0);
+    await page.screenshot({ path: '/tmp/nm-no-ssh-config.png' });
+  } finally {
+    await stop(serve.child);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('a fleet file imports an Ansible inventory, notes a clash, and follows edits of the inventory', async ({ page }) => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-inventory-e2e-'));
   const [a, b, c] = testFleetHosts() as [FleetHost, FleetHost, FleetHost];

@@ -63,6 +63,58 @@ test('the map shows every host OK, then a stopped Monit as CRITICAL with its rea
   await page.getByTestId('nav-events').click();
   await expect(page.locator('[data-testid="event-row"][data-host="host-3"][data-to="OK"]').first()).toContainText('recovered');
   await expect.poll(() => notified(page), { timeout: 10_000 }).toContain('host-3 recovered');
+  // A soft problem confirmed as hard reads so, not "CRITICAL → CRITICAL hard".
+  const events = page.getByTestId('events-view');
+  await expect(events.locator('[data-testid="event-row"][data-host="host-3"]', { hasText: 'CRITICAL: soft → hard' }).first()).toBeVisible();
+  await expect(events).not.toContainText('CRITICAL → CRITICAL');
+  // The host page lists its state changes as a table: time, check, change, reason.
+  await page.getByTestId('nav-fleet').click();
+  await tile(page, 'host-3').click();
+  const timeline = page.getByTestId('host-timeline');
+  await expect(timeline.locator('thead th')).toHaveText(['Time', 'Check', 'Change', 'Reason']);
+  const confirmed = timeline.getByTestId('timeline-event').filter({ hasText: 'soft → hard' }).filter({ hasText: 'Monit' }).first();
+  await expect(confirmed.locator('td')).toHaveCount(4);
+  await expect(confirmed.locator('td').nth(1)).toHaveText('Monit');
+  await expect(confirmed.locator('td').nth(3)).toContainText('refused the connection');
+  await timeline.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/tmp/nm-host-timeline.png' });
+});
+
+test('opening the page notifies nothing about problems of the past, only about changes while it is open', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const hardEvent = (p: Page, host: string, to: string) => p.locator(`[data-testid="event-row"][data-host="${host}"][data-to="${to}"]`).first();
+  // An old problem: host-1's Monit goes down (hard) and comes back, before the page below opens.
+  await page.goto(url());
+  await expect(tile(page, 'host-1')).toHaveAttribute('data-look', 'OK', { timeout: 30_000 });
+  await stopDaemon(fleetDir(), 'host-1', 'monit');
+  try {
+    await page.getByTestId('nav-events').click();
+    await expect(page.locator('[data-testid="event-row"][data-host="host-1"][data-to="CRITICAL"][data-hard="true"]').first()).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await fleetUp(e2eFleetOptions(fleetDir()));
+  }
+  await expect(hardEvent(page, 'host-1', 'OK')).toBeVisible({ timeout: 60_000 });
+
+  const fresh = await browser.newPage();
+  try {
+    await recordNotifications(fresh);
+    await fresh.goto(url());
+    await fresh.getByTestId('nav-events').click();
+    // The history with host-1's problem has loaded into the page.
+    await expect(hardEvent(fresh, 'host-1', 'CRITICAL')).toBeVisible();
+    // A change while the page is open notifies; it must be the first and only notification, since
+    // host-2 needs several polls to go hard while the old events would have notified right away.
+    await stopDaemon(fleetDir(), 'host-2', 'monit');
+    try {
+      await expect.poll(() => notified(fresh), { timeout: 30_000 }).toContain('host-2: CRITICAL');
+      expect(await notified(fresh)).toEqual(['host-2: CRITICAL']);
+    } finally {
+      await fleetUp(e2eFleetOptions(fleetDir()));
+    }
+    await expect(hardEvent(fresh, 'host-2', 'OK')).toBeVisible({ timeout: 60_000 });
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('the host page shows checks, graphs of real history and the state changes', async ({ page }) => {
@@ -76,16 +128,41 @@ test('the host page shows checks, graphs of real history and the state changes',
   await expect(page.locator('[data-testid="check-row"][data-check="monit:endpoint"]')).toContainText('answered with');
   await expect(page.locator('[data-testid="check-row"][data-check="node_exporter:memory"]')).toContainText('% used');
   await expect(page.locator('[data-testid="check-row"][data-check="haproxy:app/host-3"]')).toContainText('UP');
+  // One backend: "1 server", not "1 servers".
+  await expect(page.locator('[data-testid="check-row"][data-check="haproxy:endpoint"] .check-reason')).toHaveText('answered with 1 server');
+  // Deploys are reached from their own views; no button that is always disabled.
+  await expect(view.getByRole('button', { name: 'Releases on this host' })).toHaveCount(0);
   // Graphs with points from the history database (CPU needs two scrapes).
   const cpu = page.locator('[data-testid="metric-chart"][data-metric="CPU"]');
   await expect(cpu).not.toHaveAttribute('data-points', '0', { timeout: 20_000 });
   await expect(cpu.locator('svg.recharts-surface')).toBeVisible();
   await expect(page.locator('[data-testid="metric-chart"][data-metric="Memory"] svg.recharts-surface')).toBeVisible();
+  // Bands of min–max only where there is one series: the network's four made a grey wash.
+  await expect(cpu.locator('.recharts-area')).toHaveCount(1);
+  const network = page.locator('[data-testid="metric-chart"][data-metric="Network"]');
+  await expect(network).not.toHaveAttribute('data-points', '0', { timeout: 20_000 });
+  await expect(network.locator('.recharts-line').nth(1)).toBeAttached(); // rx and tx of lo at least
+  await expect(network.locator('.recharts-area')).toHaveCount(0);
+  await network.scrollIntoViewIfNeeded();
+  await network.screenshot({ path: '/tmp/nm-network.png' });
   for (const range of ['6h', '24h', '7d', '30d']) {
     await page.getByTestId(`range-${range}`).click();
     await expect(page.getByTestId(`range-${range}`)).toHaveAttribute('aria-pressed', 'true');
   }
   await expect(page.locator('[data-testid="metric-chart"][data-metric="Load"] svg.recharts-surface')).toBeVisible({ timeout: 15_000 });
+  // The 24 h graph spans 24 hours however little history there is, with whole-hour labels that
+  // all lie inside the chart.
+  await page.getByTestId('range-24h').click();
+  await expect(cpu).toHaveAttribute('data-span-ms', String(24 * 3600_000));
+  const labels = cpu.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
+  await expect(labels.first()).toHaveText(/^\d\d:00$/);
+  expect(await labels.count()).toBeGreaterThanOrEqual(3);
+  const chartBox = (await cpu.locator('svg.recharts-surface').boundingBox())!;
+  for (const label of await labels.all()) {
+    const box = (await label.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(chartBox.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(chartBox.x + chartBox.width);
+  }
   await page.getByTestId('host-back').click();
   await expect(page.getByTestId('cluster-map')).toBeVisible();
   // From the keyboard: Enter on a focused tile opens the page, Escape goes back.

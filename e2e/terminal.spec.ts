@@ -112,6 +112,44 @@ test('Ctrl+Tab and Ctrl+Shift+Tab in a shell go to the next and previous tab', a
   await expect(pane(page, 'host-2').locator('.xterm-rows')).toContainText('now on host-2', { timeout: 15_000 });
 });
 
+test('the view shortcuts Ctrl+1..6 work while a shell has the keyboard', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  await openFromPalette(page, 'host-1');
+  const current = page.locator('[data-testid^="nav-"][aria-current="page"]');
+  // xterm turns Ctrl+3, Ctrl+4 and Ctrl+6 into control characters for the shell; Ctrl+1, 2 and 5 it leaves.
+  for (const [key, view] of [['4', 'run'], ['6', 'releases'], ['1', 'fleet'], ['2', 'events'], ['5', 'deploys'], ['3', 'terminals']] as const) {
+    await page.getByTestId('nav-terminals').click();
+    await pane(page, 'host-1').locator('.xterm').click();
+    await expect(pane(page, 'host-1').locator('textarea')).toBeFocused();
+    await page.keyboard.press(`Control+${key}`);
+    await expect(current).toHaveAttribute('data-testid', `nav-${view}`);
+  }
+  // The shell got none of them: what is typed now runs as typed.
+  await typeInto(page, 'host-1', 'echo "clean on $FLEETDECK_HOST"');
+  await expect(pane(page, 'host-1').locator('.xterm-rows')).toContainText('clean on host-1', { timeout: 15_000 });
+});
+
+test('leaving or reloading the page with shells open asks first', async ({ page }) => {
+  await page.goto(url());
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss();
+  });
+  // Without shells the page goes without a question.
+  await page.reload();
+  expect(dialogs).toEqual([]);
+  await page.locator('[data-testid="host-tile"]').first().waitFor();
+  await openFromPalette(page, 'host-2');
+  await typeInto(page, 'host-2', 'true');
+  // Dismissed: the page stays, and so does its shell.
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => dialogs).toEqual(['beforeunload']);
+  await expect(pane(page, 'host-2')).toBeVisible();
+});
+
 test('a double-click on a tile opens a shell on that host; a single click opens its page', async ({ page }) => {
   await page.goto(url());
   await page.locator('[data-testid="host-tile"][data-host="host-2"]').dblclick();

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, safeStorage, screen, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, screen, session, shell, type WebContents } from 'electron';
 import pkg from '../package.json' with { type: 'json' };
 import { startCore, type Core } from './core';
 import { locateFleetFile } from './inventory/locate';
-import { installApplicationMenu } from './menu';
+import { menuTemplate, type ShippedDoc } from './menu';
 import { openSafeStorageSecrets } from './ssh/safeStorageSecrets';
 import { startIpcTransport, type IpcTransport } from './transport/ipc';
 import { placeWindow, readWindowState, trackWindowState } from './window-state';
@@ -54,14 +54,14 @@ function openInBrowser(url: string): void {
   else console.warn(`Fleetdeck: not opening ${parsed.protocol} link.`);
 }
 
-function openReadme(): void {
+function openDoc(doc: ShippedDoc): void {
   const homepage = (pkg as { homepage?: string }).homepage;
-  if (homepage) return openInBrowser(homepage);
-  // Packaged, README.md is unpacked from app.asar (build/electron-builder.yml) so that another
-  // program can read it.
-  const readme = path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'README.md');
-  void shell.openPath(readme).then((error) => {
-    if (error) console.warn(`Fleetdeck: could not open ${readme}: ${error}`);
+  if (homepage && doc === 'README.md') return openInBrowser(homepage);
+  // Packaged, README.md and docs/ are unpacked from app.asar (build/electron-builder.yml) so that
+  // another program can read them.
+  const file = path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), doc);
+  void shell.openPath(file).then((error) => {
+    if (error) console.warn(`Fleetdeck: could not open ${file}: ${error}`);
   });
 }
 
@@ -124,6 +124,19 @@ function createWindow(): BrowserWindow {
     tracking.dispose();
     if (mainWindow === window) mainWindow = null;
   });
+  // The page asks before it goes while shells are open (beforeunload); Electron shows no dialog
+  // for that by itself and would silently keep the window, so the question is asked here.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Close the open shells?',
+      detail: 'Leaving or reloading the page closes every shell.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   transport?.attach(window.webContents);
   void window.loadFile(RENDERER_FILE).catch((error: Error) => {
     console.error(`Fleetdeck: could not load ${RENDERER_FILE}: ${error.message}. Run \`npm run build\` first.`);
@@ -156,7 +169,7 @@ async function start(): Promise<void> {
   if (!secrets) console.warn('Fleetdeck: no OS keychain for safeStorage; passwords and passphrases will not be remembered.');
   core = await startCore({ mode: 'electron', fleetPath, dataDir: app.getPath('userData'), secrets });
   transport = startIpcTransport(core.api, { rendererFile: RENDERER_FILE });
-  installApplicationMenu({ appName: app.name, isMac: process.platform === 'darwin', openReadme });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ appName: app.name, isMac: process.platform === 'darwin', openDoc })));
   mainWindow = createWindow();
 }
 

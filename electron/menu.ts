@@ -1,15 +1,21 @@
-import { Menu, type MenuItemConstructorOptions } from 'electron';
+import type { MenuItemConstructorOptions } from 'electron';
 
-// The application menu: the platform's usual roles, and Help → the README.
+// The application menu: the platform's usual roles, and Help → the user's guide (README.md) and
+// the rest of the documentation (docs/), both shipped beside the app (build/electron-builder.yml).
+// Only types come from electron here, so that the template can be tested in plain Node; main.ts
+// installs it.
+
+/** A document shipped with the app, relative to its root: the user's guide or the docs folder. */
+export type ShippedDoc = 'README.md' | 'docs';
 
 export interface MenuOptions {
   appName: string;
   isMac: boolean;
-  /** Opens the README (in the OS browser or viewer). */
-  openReadme: () => void;
+  /** Opens a shipped document with the program the OS picks for it. */
+  openDoc: (doc: ShippedDoc) => void;
 }
 
-export function menuTemplate({ appName, isMac, openReadme }: MenuOptions): MenuItemConstructorOptions[] {
+export function menuTemplate({ appName, isMac, openDoc }: MenuOptions): MenuItemConstructorOptions[] {
   const appMenu: MenuItemConstructorOptions = {
     label: appName,
     submenu: [
@@ -53,10 +59,12 @@ export function menuTemplate({ appName, isMac, openReadme }: MenuOptions): MenuI
       ],
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: `${appName} README`, click: openReadme }] },
+    {
+      role: 'help',
+      submenu: [
+        { label: `${appName} User's Guide`, click: () => openDoc('README.md') },
+        { label: 'More Documentation (deploys, fleet file, architecture)', click: () => openDoc('docs') },
+      ],
+    },
   ];
-}
-
-export function installApplicationMenu(options: MenuOptions): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(options)));
 }

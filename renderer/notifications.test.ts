@@ -31,10 +31,25 @@ describe('notifications', () => {
     const store = createAppStore();
     const shown: string[] = [];
     const stop = startNotifier(store, (t) => shown.push(t.title));
-    for (let i = 0; i < 50; i++) store.getState().statusEventReceived(ev(`h${i}`, 'CRITICAL', true));
+    store.getState().statusChangesReceived(Array.from({ length: 50 }, (_, i) => ev(`h${i}`, 'CRITICAL', true)));
     expect(shown).toEqual([]);
     vi.advanceTimersByTime(3000);
     expect(shown).toEqual(['50 hosts have hard problems']);
+    stop();
+    vi.useRealTimers();
+  });
+
+  it('stay quiet about the history loaded when the page opens, and tell what happens after', () => {
+    vi.useFakeTimers();
+    const store = createAppStore();
+    const shown: string[] = [];
+    const stop = startNotifier(store, (t) => shown.push(t.title));
+    store.getState().eventsLoaded([ev('host-4', 'CRITICAL', true), ev('host-4', 'OK', true, 'CRITICAL')]);
+    vi.advanceTimersByTime(3000);
+    expect(shown).toEqual([]);
+    store.getState().statusChangesReceived([ev('host-2', 'CRITICAL', true)]);
+    vi.advanceTimersByTime(3000);
+    expect(shown).toEqual(['host-2: CRITICAL']);
     stop();
     vi.useRealTimers();
   });

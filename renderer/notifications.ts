@@ -36,17 +36,17 @@ function list(names: readonly string[]): string {
   return names.length <= 6 ? names.join(', ') : `${names.slice(0, 6).join(', ')} and ${names.length - 6} more`;
 }
 
-/** Watches the store's events and shows notifications while the page may (permission granted). */
+/**
+ * Watches the state changes that arrive while the page is open and shows notifications while the
+ * page may (permission granted). The history loaded on connect is old news: a problem that
+ * recovered before the page opened must not notify as if it had just happened.
+ */
 export function startNotifier(store: AppStore, show: (text: NotificationText) => void = showDesktopNotification): () => void {
-  let seen = Math.max(0, ...store.getState().events.map((e) => e.id));
   let gathered: StatusEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.events === previous.events) return;
-    const fresh = state.events.filter((e) => e.id > seen);
-    if (fresh.length === 0) return;
-    seen = Math.max(seen, ...fresh.map((e) => e.id));
-    gathered.push(...fresh);
+    if (state.liveEvents === previous.liveEvents || state.liveEvents.length === 0) return;
+    gathered.push(...state.liveEvents);
     timer ??= setTimeout(() => {
       timer = null;
       const text = notificationFor(gathered);

@@ -3,12 +3,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fleetDown, fleetStatus, fleetUp, type FleetProgress } from './fleet';
+import { readRecordedOptions, upOptions } from './recordedOptions';
 
 const USAGE = `usage:
-  fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--concurrency C] [--monit-interval S]
+  fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--stages a,b] [--concurrency C] [--monit-interval S]
   fleet down [--dir D]
   fleet status [--dir D]
-The default dir is .fleet in the repo root; the default host count is 3.`;
+The default dir is .fleet in the repo root. On a dir brought up before (e.g. by npm run demo), up
+keeps what it was brought up with (hosts, addresses, the sample app's stages) unless a flag says
+otherwise; on a new dir it starts 3 hosts with the sample app.`;
 
 interface Args {
   command: string;
@@ -63,7 +66,15 @@ const show = (path: string) => {
 };
 
 async function up(flags: Args['flags'], dir: string): Promise<void> {
-  const hosts = intFlag(flags, 'hosts') ?? 3;
+  // On a dir brought up before (the demo's), its stages, addresses and interval stay as they were
+  // unless a flag says otherwise: the fleet file's apps must not change under a running console.
+  const stages = flags.get('stages');
+  if (stages === true) throw new Error('--stages needs a value');
+  const wanted = upOptions(
+    { hosts: intFlag(flags, 'hosts'), firstIndex: intFlag(flags, 'first-index'), nodeExporter: flags.get('no-node-exporter') === true ? false : undefined, appStages: stages?.split(',').filter(Boolean) },
+    readRecordedOptions(dir),
+  );
+  const hosts = wanted.hosts;
   const started = Date.now();
   // Each host on its own line for small fleets; a progress line every ~5% for big ones.
   const step = hosts <= 20 ? 1 : Math.ceil(hosts / 20);
@@ -77,12 +88,9 @@ async function up(flags: Args['flags'], dir: string): Promise<void> {
     }
   };
   console.log(`starting ${hosts} host(s) in ${show(dir)} …`);
-  // With the sample app, as `npm run demo` starts it, so that either keeps the other's fleet file.
-  const options: Parameters<typeof fleetUp>[0] = { hosts, dir, nodeExporter: flags.get('no-node-exporter') !== true, sampleApp: true, onProgress };
-  const firstIndex = intFlag(flags, 'first-index');
+  const options: Parameters<typeof fleetUp>[0] = { ...wanted, dir, onProgress };
   const concurrency = intFlag(flags, 'concurrency');
   const monitInterval = intFlag(flags, 'monit-interval');
-  if (firstIndex !== undefined) options.firstIndex = firstIndex;
   if (concurrency !== undefined) options.concurrency = concurrency;
   if (monitInterval !== undefined) options.monitInterval = monitInterval;
   const fleet = await fleetUp(options);

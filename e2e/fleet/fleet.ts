@@ -14,6 +14,7 @@ import { ensurePackages, opensshVersion } from './packages';
 import { ensurePasswordUser, PASSWORD_USER, type PasswordMethod } from './passwordUser';
 import { forEachLimit } from './pool';
 import { roleGroups } from './roles';
+import { recordOptions } from './recordedOptions';
 import { sampleAppRepo, stopSampleApps } from './sampleApp';
 import { descendantsOf, isRunning, stopProcesses } from './procs';
 import { acquireLock, journalSpawn, readState, removeState, writeState, type FleetState, type ProcKind, type ProcRecord } from './state';
@@ -204,6 +205,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
     writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null }), 0o600);
+    recordOptions(dir, opts);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);
 

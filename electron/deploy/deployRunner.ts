@@ -5,7 +5,7 @@ import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, 
 import { deployLogLine, releaseId, releaseOrigin, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
-import { agree, plural } from '../../shared/words';
+import { agree, plural } from '../../shared/text';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
 import { Aborted, DeployControl } from './deployControl';
@@ -196,11 +196,17 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   }
 
   async function deploy(): Promise<Ending> {
+    const recorded = steps.previousProblem(req.previous);
+    if (recorded) return done('failed', recorded);
     const badRef = await refProblem();
     if (badRef) return done('failed', `Preflight failed, nothing was changed: ${badRef}`);
     // Preflight and lock: nothing on any host changes unless every host can take the deploy.
     const preflight = await everywhere(names, async (h) => {
-      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files), true, (out) => lockProblem(h, steps.parseListing(out).lock)));
+      const judge = (out: string): string | null => {
+        const seen = steps.parseListing(out);
+        return seen.currentProblem ?? lockProblem(h, seen.lock);
+      };
+      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files), true, judge));
       releasesOn[h] = listing.releases;
       previous[h] = req.previous?.[h] ?? (kind === 'undo' ? previousOf(listing.releases, release) : listing.current);
       if (listing.current === release && kind !== 'undo') switched.push(h);

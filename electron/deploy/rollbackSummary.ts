@@ -1,4 +1,4 @@
-import { agree, plural } from '../../shared/words';
+import { agree, plural } from '../../shared/text';
 
 // How a deploy that went back says what happened to its hosts (the end of its message).
 

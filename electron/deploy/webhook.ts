@@ -1,4 +1,4 @@
-import { plural } from '../../shared/words';
+import { plural } from '../../shared/text';
 import { deployTitle } from '../../shared/deploy/release';
 
 // The app's webhook (fleet file `notify: { webhook: … }`): one Slack-compatible JSON message

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Disposable } from '../../shared/disposable';
-import type { Series, SeriesQuery, StatusEvent } from '../../shared/status/schema';
+import { HISTORY_RANGE_S, type Series, type SeriesQuery, type StatusEvent } from '../../shared/status/schema';
 import { openDatabase, type Database, type SqlValue } from './db';
 import { migrate } from './migrations';
 
@@ -17,7 +17,6 @@ export const TIERS = {
 /** More series than this per host are not stored (a host with hundreds of disks stays bounded). */
 export const MAX_SERIES_PER_HOST = 64;
 const EVENTS_KEEP_MS = 90 * 86400_000;
-const RANGE_S: Record<SeriesQuery['range'], number> = { '1h': 3600, '6h': 6 * 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
 
 export interface SampleRow {
   host: string;
@@ -116,7 +115,7 @@ export class HistoryStore implements Disposable {
    */
   series(q: SeriesQuery): Series[] {
     const nowS = Math.floor(this.now() / 1000);
-    const rangeS = RANGE_S[q.range];
+    const rangeS = HISTORY_RANGE_S[q.range];
     const tier = rangeS <= TIERS.raw.keepS ? 'raw' : rangeS <= TIERS['1m'].keepS ? '1m' : '10m';
     const bucketS = Math.max(TIERS[tier].stepS || 1, Math.ceil(rangeS / q.points));
     const startS = nowS - rangeS;

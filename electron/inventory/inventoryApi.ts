@@ -31,6 +31,7 @@ export function inventoryApi({ fleet, home, configDir }: InventoryApiDeps): ApiP
         const result = readSshConfig({ home });
         return {
           file: sshConfigFile,
+          exists: fs.existsSync(sshConfigFile),
           hosts: result.hosts.map((h) => importedToHost(h, localUser)),
           problems: result.problems,
           defaultFleetFile: defaultFleetFile(),

@@ -71,7 +71,15 @@ environments:
   it('points a misspelt key at the key itself', () => {
     const p = problem('environments:\n  staging:\n    roles:\n      app:\n        - name: a\n          usr: root\n');
     expect(p).toMatchObject({ line: 6, column: 11 });
-    expect(p.message).toMatch(/unknown key "usr"/);
+    expect(p.message).toMatch(/unknown key "usr" \(did you mean "user"\?\)/);
+  });
+
+  it('hints the known key nearest to a misspelt one at each level, and none when nothing is near', () => {
+    expect(problem('defaults:\n  intervall: 5s\nenvironments: { s: { roles: { app: [a] } } }\n').message).toMatch(/did you mean "interval"\?/);
+    expect(problem('enviroments: { s: { roles: { app: [a] } } }\n').message).toMatch(/did you mean "environments"\?/);
+    expect(problem('environments: { s: { roles: { app: [ { name: a, adress: 127.0.0.1 } ] } } }\n').message).toMatch(/did you mean "address"\?/);
+    expect(problem('environments: { s: { roles: { app: [a] } } }\napps: { shop: { roles: [app], deploy_to: /srv/shop, source: { git: x }, restart: x, helth: { http: x } } }\n').message).toMatch(/did you mean "health"\?/);
+    expect(problem('environments: { s: { roles: { app: [a] } } }\nzebra: 1\n').message).not.toMatch(/did you mean/);
   });
 
   it('points a wrong type at the value', () => {

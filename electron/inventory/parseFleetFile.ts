@@ -4,6 +4,8 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { z } from 'zod';
 import type { FleetProblem } from '../../shared/fleet/model';
 import { FleetFileSchema } from '../../shared/fleet/schema';
+import { keysAt } from '../../shared/fleet/schemaKeys';
+import { closestWord } from '../../shared/text';
 import { FleetResolveError, resolveFleet, type ResolvedFleet, type YamlPath } from '../../shared/fleet/resolve';
 import { readImports } from './imports';
 
@@ -76,7 +78,10 @@ function resolvePath(p: string, dir: string, home: string): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
   if (issue.code === 'unrecognized_keys') {
-    return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const known = keysAt(FleetFileSchema, issue.path);
+    const hints = issue.keys.map((k) => closestWord(k, known)).filter((k): k is string => k !== null);
+    const hint = hints.length > 0 ? ` (did you mean ${hints.map((k) => `"${k}"`).join(', ')}?)` : '';
+    return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${hint}`;
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}missing (required)`;
   return `${where}${issue.message}`;

@@ -6,7 +6,7 @@ import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type
 // body is cut off, not buffered), and errors worded for the operator. Keep-alive connections so
 // a poll every few seconds does not pay a TCP handshake each time. The HTTP is our own
 // (httpResponse.ts, httpConnections.ts) over node:net and node:tls: node:http cost more CPU
-// than all the rest of polling 1,000 hosts, undici more still (README "Polling benchmark").
+// than all the rest of polling 1,000 hosts, undici more still (docs/decisions/0001-own-http-get.md).
 
 export interface GetOptions {
   /** Total time for connect, headers and body. */

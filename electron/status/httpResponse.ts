@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 // headers, then a body delimited by Content-Length, by chunked transfer coding, or by the end of
 // the connection. It is the half of an HTTP client that status polling needs and no more (no
 // upgrades, no pipelining), written for the poller's cost: node:http spent twice the CPU of the
-// whole poll on 200 requests a second (README "Polling benchmark"). Pure: no sockets, no timers.
+// whole poll on 200 requests a second (docs/benchmarks.md, "Polling"). Pure: no sockets, no timers.
 // The body goes to a BodySink as it arrives (TextBody decodes it into a string; node_exporter's
 // reader never makes its 57 kB answer one), and no byte given to feed() is kept: the client reads every socket into one shared buffer, because a fresh 64 kB buffer per
 // read made V8 run a full garbage collection every second or two (external memory pressure).

@@ -3,6 +3,7 @@ import type { Check, CheckState, Sample, SourceKind, SourceResult } from '../../
 import { SOURCE_SETTINGS, type SourceSettings } from '../../shared/status/sourceSettings';
 import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
 import type { BodySink } from './httpResponse';
+import { plural } from '../../shared/text';
 import { ownString } from './ownString';
 import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
 import { httpCheck } from './sources/http';
@@ -188,7 +189,7 @@ function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeCo
   return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), () => ({
     read: (body) => {
       const { result, servers } = parseHaproxyCsv(body);
-      return { result, servers, what: `answered with ${servers.length} servers` };
+      return { result, servers, what: `answered with ${plural(servers.length, 'server')}` };
     },
   }));
 }

@@ -4,7 +4,7 @@
 
 /** Phases are whole ticks: hosts due in the same tick start together, so the process wakes once
  * for them and their answers come back together. One wake-up per host cost 2.5 times the CPU on
- * the benchmark's VM (README "Polling benchmark"); 100 ms keeps the load spread all the same. */
+ * the benchmark's VM (docs/benchmarks.md, "Polling"); 100 ms keeps the load spread all the same. */
 export const POLL_TICK_MS = 100;
 
 /** A stable offset in [0, intervalMs) from the host's name (FNV-1a), a whole number of ticks. */
@@ -65,7 +65,7 @@ export class Semaphore {
 
 /** Runs each item at the first whole tick at or after its time, on one timer for all of them. A
  * timer per host made a Timeout that lived an interval every poll, and, as every delay differed by
- * a few milliseconds, a timer list of Node's own per host too (README "Polling benchmark"). */
+ * a few milliseconds, a timer list of Node's own per host too (docs/benchmarks.md, "Polling"). */
 export class TickWheel<T> {
   /** Tick (counted from `origin`, so a small integer) → the items due then; stale ones skipped. */
   private readonly buckets = new Map<number, T[]>();

@@ -62,7 +62,7 @@ interface Entry {
   stopped: AbortController;
   /** Settles when the poll in flight has its answers (checkNow waits for it). It holds no value:
    * it lives until the next poll, and holding the answers kept every poll's results alive for
-   * an interval, most of what V8 had to promote (README "Polling benchmark"). */
+   * an interval, most of what V8 had to promote (docs/benchmarks.md, "Polling"). */
   settled: Promise<void>;
   failures: number;
   stale: boolean;

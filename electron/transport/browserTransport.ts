@@ -12,7 +12,7 @@ import { openConnection } from './connection';
 // every message from the core as frames (shared/wire.ts), then a WebSocket that carries its own
 // messages up, paired to the down stream by the id in the stream's first frame. Why two: Chromium
 // spends about five times more CPU per byte receiving WebSocket messages than reading a fetch
-// body, and terminal output is most of the bytes (README, "Terminal benchmark"). One stream down
+// body, and terminal output is most of the bytes (docs/decisions/0002-fetch-stream-down-websocket-up.md). One stream down
 // keeps every message in order. It knows nothing of the features; who may connect is decided by
 // `authorize`.
 

@@ -35,8 +35,7 @@ export function lastGoodVersionNote(loadedAt: number): string {
   return `showing the last good version (loaded ${formatClock(loadedAt)})`;
 }
 
-/** Counts in words live in shared/ so the core's texts agree the same way. */
-export { agree, plural } from '../../shared/words';
+export { agree, plural } from '../../shared/text';
 
 /** How long ago, briefly: "12 s", "5 min", "3 h", "2 d". */
 export function since(ms: number, now: number = Date.now()): string {

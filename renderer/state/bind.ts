@@ -37,7 +37,7 @@ export function bindClient(client: CoreLink, store: AppStore, now: () => number 
     // A batch of state changes arrives as one transport message of many events: gather them
     // and update the store once, not once per event.
     keepOpen('status.changes', (event) => {
-      if (pendingEvents.push(event) === 1) queueMicrotask(() => state().eventsLoaded(pendingEvents.splice(0)));
+      if (pendingEvents.push(event) === 1) queueMicrotask(() => state().statusChangesReceived(pendingEvents.splice(0)));
     });
     keepOpen('ssh.questions', (question) => state().questionAsked(question));
   };

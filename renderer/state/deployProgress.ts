@@ -1,6 +1,6 @@
 import type { ControlStateName, DeployEventMessage } from '../../shared/contract/deploy';
 import type { Lease } from '../../shared/deploy/lock';
-import { plural } from '../../shared/words';
+import { plural } from '../../shared/text';
 
 // A deploy as the Deploys view shows it, folded from its events (deploy.watch replays them all,
 // so a view that mounts late or after a reload builds the same picture).

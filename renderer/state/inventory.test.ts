@@ -5,6 +5,7 @@ import { sampleHost } from './testFleet';
 
 const offer: SshConfigHosts = {
   file: '/home/u/.ssh/config',
+  exists: true,
   hosts: ['a', 'b', 'c'].map((name) => sampleHost({ name, environment: 'ssh-config', roles: ['hosts'] })),
   problems: [],
   defaultFleetFile: '/home/u/.config/Fleetdeck/fleet.yaml',

@@ -20,6 +20,15 @@ describe('pickHosts', () => {
     expect(pickHosts(hosts, statuses, { ...NO_CRITERIA, text: 'stg' }).map((h) => h.name)).toEqual(['stg-app-1']);
   });
 
+  it('takes a hand-picked list of names and patterns, by commas or spaces', () => {
+    const names = (text: string) => pickHosts(hosts, statuses, { ...NO_CRITERIA, text }).map((h) => h.name);
+    expect(names('app-1, db-1')).toEqual(['app-1', 'db-1']);
+    expect(names('stg-app-1 db-1')).toEqual(['stg-app-1', 'db-1']);
+    expect(names('*-1')).toEqual(['stg-app-1', 'app-1', 'db-1']);
+    expect(names('app-?')).toEqual(['app-1']);
+    expect(names('web-*')).toEqual([]);
+  });
+
   it('knows production hosts by environment or label', () => {
     expect(productionHosts([...hosts, sampleHost({ name: 'x', environment: 'eu', labels: { env: 'prod' } })]).map((h) => h.name)).toEqual(['app-1', 'db-1', 'x']);
   });

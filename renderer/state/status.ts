@@ -13,8 +13,13 @@ export interface StatusSlice {
   stateVersion: number;
   /** Newest first. */
   events: readonly StatusEvent[];
+  /** The last batch of changes that happened while the page was open (the live stream), as
+   * opposed to the history loaded on connect: only these are news worth a notification. */
+  liveEvents: readonly StatusEvent[];
   statusBatchReceived(batch: StatusBatch): void;
-  statusEventReceived(event: StatusEvent): void;
+  /** State changes as they happen (the status.changes stream). */
+  statusChangesReceived(events: readonly StatusEvent[]): void;
+  /** The event history (status.events), old news. */
   eventsLoaded(events: readonly StatusEvent[]): void;
 }
 
@@ -60,11 +65,12 @@ export const createStatusSlice: SliceCreator<StatusSlice> = (set) => ({
   statuses: {},
   stateVersion: 0,
   events: [],
+  liveEvents: [],
   statusBatchReceived: (batch) =>
     set((s) => {
       const { statuses, stateChanged } = applyBatch(s.statuses, batch);
       return { statuses, stateVersion: stateChanged ? s.stateVersion + 1 : s.stateVersion };
     }),
-  statusEventReceived: (event) => set((s) => ({ events: mergeEvents(s.events, [event]) })),
+  statusChangesReceived: (events) => set((s) => ({ events: mergeEvents(s.events, events), liveEvents: events })),
   eventsLoaded: (events) => set((s) => ({ events: mergeEvents(s.events, events) })),
 });

@@ -4,6 +4,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DeploysView } from './deploys/DeploysView';
 import { ReleasesView } from './deploys/ReleasesView';
 import { EventsView } from './EventsView';
+import { CurrentFleetProblem } from './FleetProblemBanner';
 import { RunView } from './run/RunView';
 import { FleetView } from './FleetView';
 import { NavBar } from './NavBar';
@@ -12,7 +13,7 @@ import { QuestionDialog } from './terminals/QuestionDialog';
 import { QuickOpen, useQuickOpenShortcut } from './terminals/QuickOpen';
 import { TerminalsView } from './terminals/TerminalsView';
 import { TopBar } from './TopBar';
-import { useDocumentTitle, useViewHash, useViewShortcuts } from './useShell';
+import { useDocumentTitle, useLeaveWarning, useViewHash, useViewShortcuts } from './useShell';
 
 // The console's frame: the top bar (title, host search), the navigation on the left, the current
 // view, and the status bar (the core, the fleet file). Later views slot into CurrentView.
@@ -21,6 +22,7 @@ export function App(): ReactNode {
   useViewShortcuts();
   useViewHash();
   useDocumentTitle();
+  useLeaveWarning();
   useQuickOpenShortcut();
   const disconnected = useAppStore((s) => s.connection.status === 'disconnected');
   const view = useAppStore((s) => s.view);
@@ -30,6 +32,7 @@ export function App(): ReactNode {
       <NavBar />
       <main className="content" id="main" aria-busy={disconnected}>
         <ConnectionBanner />
+        <CurrentFleetProblem />
         <div className={disconnected ? 'view view-stale' : 'view'}>
           <CurrentView />
           <div className="terminals-host" hidden={view !== 'terminals'}>

@@ -51,6 +51,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
         <table className="hosts" id={bodyId} aria-labelledby={headingId}>
           <colgroup>
             <col className="col-name" />
+            <col className="col-health" />
             <col className="col-address" />
             <col className="col-user" />
             <col className="col-roles" />
@@ -59,6 +60,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
           <thead>
             <tr>
               <th scope="col">Host</th>
+              <th scope="col">Health</th>
               <th scope="col">Address</th>
               <th scope="col">User</th>
               <th scope="col">Roles</th>
@@ -68,7 +70,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
           {group.roles.map((r) => (
             <tbody key={r.role} data-role={r.role}>
               <tr className="role-row">
-                <th scope="rowgroup" colSpan={5}>
+                <th scope="rowgroup" colSpan={6}>
                   {r.role} <span className="muted num">{r.hosts.length + r.also.length}</span>
                 </th>
               </tr>
@@ -77,7 +79,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
               ))}
               {r.also.length > 0 ? (
                 <tr className="host-also">
-                  <td colSpan={5} className="muted">
+                  <td colSpan={6} className="muted">
                     Also in this role:{' '}
                     {r.also.map((h, i) => (
                       <span key={h.name}>
@@ -90,7 +92,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
               ) : null}
               {r.hosts.length + r.also.length === 0 ? (
                 <tr className="host-none">
-                  <td colSpan={5} className="muted">
+                  <td colSpan={6} className="muted">
                     No hosts in this role.
                   </td>
                 </tr>

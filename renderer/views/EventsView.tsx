@@ -1,6 +1,6 @@
 import { useDeferredValue, useState, type ReactNode } from 'react';
-import type { CheckStateName, StatusEvent } from '../../shared/status/schema';
-import { Badge } from '../parts/Badge';
+import type { CheckStateName } from '../../shared/status/schema';
+import { EventTable } from './EventTable';
 import { useAppStore } from '../state/react';
 
 // The latest state changes of the whole fleet, newest first, live. Soft changes are marked: they
@@ -28,42 +28,7 @@ export function EventsView(): ReactNode {
         </select>
       </header>
       {events.length === 0 ? <p className="muted">No state changes yet. When a check changes state, it is listed here.</p> : null}
-      <table className="events">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Host</th>
-            <th scope="col">Check</th>
-            <th scope="col">Change</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((e) => (
-            <tr key={e.id} data-testid="event-row" data-host={e.host} data-to={e.to} data-hard={e.hard}>
-              <td className="num">{new Date(e.at).toLocaleString()}</td>
-              <td>
-                <button type="button" className="link" onClick={() => showHost(e.host)}>
-                  {e.host}
-                </button>
-              </td>
-              <td>{e.checkName}</td>
-              <td>
-                <span className={`state-text state-${e.from.toLowerCase()}`}>{e.from}</span> → <span className={`state-text state-${e.to.toLowerCase()}`}>{e.to}</span>{' '}
-                <ChangeBadge to={e.to} hard={e.hard} />
-              </td>
-              <td className="check-reason">{e.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <EventTable events={shown} onHost={showHost} rowTestId="event-row" />
     </div>
   );
-}
-
-/** A recovery says so in green; a hard problem takes its state's colour; a soft one stays grey. */
-function ChangeBadge({ to, hard }: { to: StatusEvent['to']; hard: boolean }): ReactNode {
-  if (to === 'OK') return <Badge tone="ok">recovered</Badge>;
-  if (!hard) return <Badge>soft</Badge>;
-  return <Badge tone={to === 'WARNING' ? 'warning' : to === 'UNKNOWN' ? 'unknown' : 'critical'}>hard</Badge>;
 }

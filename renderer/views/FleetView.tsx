@@ -6,7 +6,6 @@ import { useAppStore } from '../state/react';
 import { EnvironmentSection } from './EnvironmentSection';
 import { BrokenFleetFile, EmptyFleet, NoFleetFile, NoMatch, WaitingForFleet } from './FleetEmptyStates';
 import { FleetNotes } from './FleetNotes';
-import { FleetProblemBanner } from './FleetProblemBanner';
 import { HostView } from './host/HostView';
 import { ClusterMapView } from './map/ClusterMapView';
 
@@ -48,7 +47,6 @@ function FleetOverview(): ReactNode {
           </span>
         ) : null}
       </header>
-      {snapshot?.problem && snapshot.loadedAt !== null ? <FleetProblemBanner problem={snapshot.problem} loadedAt={snapshot.loadedAt} /> : null}
       {phase === 'loaded' && snapshot?.notes ? <FleetNotes notes={snapshot.notes} /> : null}
       <FleetBody phase={phase} />
       {phase === 'loaded' && snapshot && layout === 'map' ? <ClusterMapView snapshot={snapshot} /> : null}

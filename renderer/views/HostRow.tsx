@@ -2,6 +2,7 @@ import { memo, type ReactNode } from 'react';
 import type { Host } from '../../shared/fleet/model';
 import { Badge } from '../parts/Badge';
 import { useAppStore } from '../state/react';
+import { HostStateDot } from './terminals/HostStateDot';
 
 // One host of the fleet: name, where to connect, as whom, its roles and labels. Rows re-render
 // only when a new snapshot replaces their host. A jump host the whole environment shares is shown
@@ -13,7 +14,7 @@ export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; en
   return (
     <tr className="host" data-testid="host-row" data-host={host.name}>
       <td className="host-name">
-        <span className="name">{host.name}</span>
+        <span className="name">{host.name}</span>{' '}
         <button type="button" className="link host-shell" data-testid="host-shell" title={`Open a shell on ${host.name}`} onClick={() => openTerminal(host.name)}>
           shell
         </button>
@@ -22,6 +23,9 @@ export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; en
             via {host.jump}
           </span>
         ) : null}
+      </td>
+      <td className="host-health">
+        <HostHealth host={host.name} />
       </td>
       <td className="mono host-address" title={`${host.address}:${host.port}`}>
         {host.address}
@@ -43,3 +47,15 @@ export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; en
     </tr>
   );
 });
+
+/** The host's state as the map shows it; a row re-renders only when its own host's state changes. */
+function HostHealth({ host }: { host: string }): ReactNode {
+  const state = useAppStore((s) => s.statuses[host]?.state ?? 'PENDING');
+  const soft = useAppStore((s) => s.statuses[host]?.hard === false && s.statuses[host]?.state !== 'OK');
+  return (
+    <span data-testid="host-health" data-state={state}>
+      <HostStateDot host={host} /> <span className={`state-text state-${state.toLowerCase()}`}>{state}</span>
+      {soft ? <span className="muted"> soft</span> : null}
+    </span>
+  );
+}

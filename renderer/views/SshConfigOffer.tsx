@@ -59,7 +59,11 @@ function OfferList(): ReactNode {
 
   return (
     <>
-      {data.hosts.length === 0 ? (
+      {!data.exists ? (
+        <p className="muted" data-testid="ssh-offer-none">
+          No ssh config yet: <code className="mono">{data.file}</code> does not exist. Hosts you add there show up here, or write a fleet file by hand.
+        </p>
+      ) : data.hosts.length === 0 ? (
         data.problems.some((p) => p.severity === 'error') ? null : (
           <p data-testid="ssh-offer-none">{data.file} names no hosts (only patterns, or nothing).</p>
         )

@@ -62,3 +62,19 @@ export function useDocumentTitle(): void {
     document.title = `${disconnected ? '(reconnecting) ' : ''}${label} · Fleetdeck`;
   }, [label, disconnected]);
 }
+
+/** While shells are open, leaving or reloading the page asks first: a reload closes every shell
+ * (their sessions end with the page's connection). */
+export function useLeaveWarning(): void {
+  const shells = useAppStore((s) => s.tabs.length);
+  useEffect(() => {
+    if (shells === 0) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent): void => {
+      e.preventDefault();
+      // Older Chromium (and Electron) ask only when returnValue is set.
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [shells]);
+}

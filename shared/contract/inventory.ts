@@ -9,6 +9,8 @@ import type { RequestDef } from './defs';
 export const SshConfigHostsSchema = z.object({
   /** The ssh config read (~/.ssh/config of the core's user). */
   file: z.string(),
+  /** False for a user who has no ssh config yet (not an error). */
+  exists: z.boolean(),
   hosts: z.array(HostSchema),
   /** Errors (a host skipped, an include unreadable) and notes (a Match block skipped). */
   problems: z.array(ImportProblemSchema),

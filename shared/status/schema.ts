@@ -67,6 +67,8 @@ export const StatusEventSchema = z.object({
 export type StatusEvent = z.infer<typeof StatusEventSchema>;
 
 export const HISTORY_RANGES = ['1h', '6h', '24h', '7d', '30d'] as const;
+/** How far back each range reaches, in seconds: what the core queries and what a chart's time axis spans. */
+export const HISTORY_RANGE_S: Record<(typeof HISTORY_RANGES)[number], number> = { '1h': 3600, '6h': 6 * 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
 
 export const SeriesQuerySchema = z.object({
   host: z.string(),

@@ -3,11 +3,9 @@ import type { AppSummary } from '../../../shared/fleet/model';
 import { EmptyState } from '../../parts/EmptyState';
 import type { IconName } from '../../parts/Icon';
 import { useAppStore } from '../../state/react';
-import { FleetProblemBanner } from '../FleetProblemBanner';
 
 // The frame of the Deploys and Releases views: the fleet file's apps to choose from, or what to
-// write in the fleet file when it names none; and, while the file on disk is broken, that nothing
-// starts until it is fixed (the core refuses too).
+// write in the fleet file when it names none.
 
 /** One empty list for every render before the fleet arrives: a selector that returned a new []
  * each time made React re-render without end ("Maximum update depth exceeded"). */
@@ -16,8 +14,6 @@ const NO_APPS: readonly AppSummary[] = [];
 export function AppView({ title, icon, testId, children }: { title: string; icon: IconName; testId: string; children: (app: AppSummary) => ReactNode }): ReactNode {
   const apps = useAppStore((s) => s.snapshot?.apps ?? NO_APPS);
   const loaded = useAppStore((s) => s.snapshot !== null);
-  const problem = useAppStore((s) => s.snapshot?.problem ?? null);
-  const loadedAt = useAppStore((s) => s.snapshot?.loadedAt ?? null);
   const selected = useAppStore((s) => s.deployApp);
   const selectApp = useAppStore((s) => s.selectApp);
   const app = apps.find((a) => a.name === selected) ?? apps[0];
@@ -43,7 +39,6 @@ export function AppView({ title, icon, testId, children }: { title: string; icon
           ))}
         </select>
       </header>
-      {problem && loadedAt !== null ? <FleetProblemBanner problem={problem} loadedAt={loadedAt} meanwhile="Until then nothing starts here: a deploy or rollback on the last good version may not be what the file now means." /> : null}
       {children(app)}
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
-import { plural } from '../../../shared/words';
+import { plural } from '../../../shared/text';
 import { controlsFor, progressHeader, progressTitle, stepBadge, type DeployProgress, type StepProgress } from '../../state/deployProgress';
 import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { RollbackPlanMessage } from '../../../shared/contract/deploy';
 import { releaseName } from '../../../shared/deploy/release';
 import { plannedHosts } from '../../../shared/deploy/rollbackPlan';
-import { plural } from '../../../shared/words';
+import { plural } from '../../../shared/text';
 import { useClient } from '../../state/react';
 import { InlineConfirm } from './InlineConfirm';
 import { useProductionName } from './useProductionName';

@@ -4,7 +4,7 @@ import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import { stageStates, type StageState } from '../../../shared/deploy/stages';
 import type { AppSummary } from '../../../shared/fleet/model';
 import { factsOf, releaseOrigin, type ReleaseFacts } from '../../../shared/deploy/release';
-import { plural } from '../../../shared/words';
+import { plural } from '../../../shared/text';
 import { InlineConfirm } from './InlineConfirm';
 import { useProductionName } from './useProductionName';
 

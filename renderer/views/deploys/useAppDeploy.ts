@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { DeployEventMessage } from '../../../shared/contract/deploy';
 import { deployTitle } from '../../../shared/deploy/release';
-import { plural } from '../../../shared/words';
+import { plural } from '../../../shared/text';
 import type { RequestInput } from '../../../shared/api';
 import type { Subscription } from '../../client';
 import { foldDeploy, NO_DEPLOY, type DeployProgress } from '../../state/deployProgress';

@@ -4,12 +4,12 @@ import { Badge } from '../../parts/Badge';
 import { formatClock, since } from '../../parts/format';
 import { useAppStore, useClient } from '../../state/react';
 import { mergeEvents } from '../../state/status';
+import { EventTable } from '../EventTable';
 import { MetricChart, type ChartSpec } from './MetricChart';
 import type { HistoryRange } from './useSeries';
 
 // One host: who it is, its current checks with their reasons and since when, its history as
-// graphs over a chosen range, and its state changes. "Open shell" and "Releases on this host"
-// start here once terminals and deploys exist.
+// graphs over a chosen range, and its state changes, and "Open shell".
 
 const RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
 
@@ -91,9 +91,6 @@ export function HostView({ name }: { name: string }): ReactNode {
         <span className="host-actions">
           <button type="button" className="button" data-testid="open-shell" onClick={() => openTerminal(name)}>
             Open shell
-          </button>
-          <button type="button" className="button" disabled title="Deploys are not in this version yet">
-            Releases on this host
           </button>
         </span>
       </header>
@@ -179,15 +176,7 @@ function HostTimeline({ name }: { name: string }): ReactNode {
     <section className="host-timeline" aria-label="State changes" data-testid="host-timeline">
       <h2>State changes</h2>
       {events.length === 0 ? <p className="muted">None recorded.</p> : null}
-      <ol>
-        {events.slice(0, 100).map((e) => (
-          <li key={e.id} data-testid="timeline-event">
-            <span className={`state-dot state-${e.to.toLowerCase()}`} aria-hidden="true" />
-            <time dateTime={new Date(e.at).toISOString()}>{new Date(e.at).toLocaleString()}</time> <strong>{e.checkName}</strong> {e.from} → {e.to}{' '}
-            <span className="muted">{e.hard ? 'hard' : 'soft'}</span> <span className="muted">{e.reason}</span>
-          </li>
-        ))}
-      </ol>
+      {events.length > 0 ? <EventTable events={events.slice(0, 100)} rowTestId="timeline-event" /> : null}
     </section>
   );
 }

@@ -45,10 +45,16 @@ export function HostPicker({ criteria, onChange, picked }: { criteria: HostCrite
         <option>UNKNOWN</option>
         <option>OK</option>
       </select>
-      <input className="input" aria-label="Name" placeholder="name or address" value={criteria.text} onChange={(e) => set({ text: e.target.value })} />
-      <span className="muted" data-testid="picked-count" title={picked.map((h) => h.name).join(', ')}>
-        {plural(picked.length, 'host')}
-      </span>
+      <input className="input host-names" aria-label="Names" data-testid="pick-names" placeholder="names or patterns: host-1, web-*" value={criteria.text} onChange={(e) => set({ text: e.target.value })} />
+      {picked.length === 0 && hosts.length > 0 ? (
+        <span className="state-text state-warning" data-testid="picked-count" role="status">
+          No host matches{criteria.text.trim() ? ` “${criteria.text.trim()}”` : ' these choices'}
+        </span>
+      ) : (
+        <span className="muted" data-testid="picked-count" title={picked.map((h) => h.name).join(', ')}>
+          {plural(picked.length, 'host')}
+        </span>
+      )}
     </fieldset>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Subscription } from '../../client';
 import { NO_CRITERIA } from '../../state/pickHosts';
+import { plural } from '../../parts/format';
 import { useClient } from '../../state/react';
 import { HostPicker, usePicked } from './HostPicker';
 
@@ -23,11 +24,20 @@ export function hostColour(host: string): string {
   return PALETTE[h % PALETTE.length]!;
 }
 
+/**
+ * A file every Debian and Ubuntu host has and any login may read (0644): dpkg's log of package
+ * changes, which follows an apt upgrade across the fleet. /var/log/syslog, the usual choice, is
+ * absent on Debian 12 and later, which log to the journal unless rsyslog is installed.
+ */
+const DEFAULT_LOG = '/var/log/dpkg.log';
+/** Offered as the path is typed; the first three exist only where their daemon is installed. */
+const COMMON_LOGS = ['/var/log/syslog', '/var/log/auth.log', '/var/log/nginx/error.log', '/var/log/nginx/access.log', DEFAULT_LOG];
+
 export function LogsPanel(): ReactNode {
   const client = useClient();
   const [criteria, setCriteria] = useState(NO_CRITERIA);
   const picked = usePicked(criteria);
-  const [path, setPath] = useState('/var/log/syslog');
+  const [path, setPath] = useState(DEFAULT_LOG);
   const [lines, setLines] = useState<Line[]>([]);
   const [paused, setPaused] = useState(false);
   const [filter, setFilter] = useState('');
@@ -75,9 +85,14 @@ export function LogsPanel(): ReactNode {
           if (picked.length > 0 && path.trim()) start();
         }}
       >
-        <input className="input run-command mono" data-testid="tail-path" aria-label="Log file" autoFocus value={path} onChange={(e) => setPath(e.target.value)} />
+        <input className="input run-command mono" data-testid="tail-path" aria-label="Log file" list="common-logs" autoFocus value={path} onChange={(e) => setPath(e.target.value)} />
+        <datalist id="common-logs">
+          {COMMON_LOGS.map((file) => (
+            <option key={file} value={file} />
+          ))}
+        </datalist>
         <button type="submit" className="button button-primary" data-testid="tail-go" disabled={picked.length === 0}>
-          Follow on {picked.length}
+          Follow on {plural(picked.length, 'host')}
         </button>
         <button type="button" className="button" data-testid="tail-pause" aria-pressed={paused} onClick={() => (paused ? resume() : setPaused(true))}>
           {paused ? `Resume (${heldCount} new)` : 'Pause'}
@@ -87,7 +102,11 @@ export function LogsPanel(): ReactNode {
         </button>
         <input className="input" aria-label="Filter lines" placeholder="filter" value={filter} onChange={(e) => setFilter(e.target.value)} />
       </form>
-      {ended.length > 0 ? <p className="muted">{ended.join(' · ')}</p> : null}
+      {ended.length > 0 ? (
+        <p className="muted" data-testid="tail-ended">
+          {ended.join(' · ')}
+        </p>
+      ) : null}
       <div className="log-lines mono" data-testid="log-lines" role="log">
         {shown.map((l) => (
           <div key={l.n} className="log-line" data-host={l.host}>

@@ -4,7 +4,9 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { isMacPlatform } from '../../parts/Kbd';
 import { useAppStore, useAppStoreApi, useClient } from '../../state/react';
+import { viewForChord } from '../../state/ui';
 import { HostStateDot } from './HostStateDot';
 import { registerTerminal, routeInput } from './inputRouter';
 
@@ -112,7 +114,12 @@ export function TerminalPane({ tab, host, record, visible, active, split }: Term
     const resize = term.onResize(({ cols, rows }) => {
       if (session) void client.call('terminal.resize', { session, cols, rows }).catch(() => undefined);
     });
+    const mac = isMacPlatform();
     term.attachCustomKeyEventHandler((e) => {
+      // The console's view shortcuts (Ctrl/Cmd+1..6) work here as everywhere: xterm would send
+      // Ctrl+3, 4 and 6 to the shell (as ESC, FS and RS) and stop the event. Declined here, the
+      // event goes on to the window's shortcut handler (useViewShortcuts).
+      if (viewForChord(e, mac)) return false;
       // Ctrl+Tab and Ctrl+Shift+Tab go to the next and previous tab, as in Windows Terminal and VS
       // Code (in the desktop app: a browser keeps Ctrl+Tab for its own tabs).
       if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {

@@ -1,0 +1,103 @@
+// `npm run demo` stops everything it started on Ctrl-C (SIGINT to its process group, as a terminal
+// sends it), on SIGTERM and when its terminal closes (SIGHUP to the group), also after a deploy
+// left the sample app running on the hosts and the console busy with SSH connections. And
+// `npm run fleet -- up` on the demo's dir leaves its fleet file as it was.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectCore } from './coreClient';
+import { fleetDown } from './fleet/fleet';
+import { readState } from './fleet/state';
+import { isRunning, readProcStat, type ProcId } from './fleet/procs';
+import { until, untilAsync } from './until';
+
+const FIRST_INDEX = (161 - 10) * 254; // 127.0.161.x: clear of the demo's 127.0.10.x and the other tests'
+
+let dir = '';
+let demo: ChildProcess | null = null;
+
+afterEach(async () => {
+  // Only a safety net for a failed test: the demo's group, then whatever the fleet recorded.
+  if (demo?.pid) {
+    try {
+      process.kill(-demo.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (dir) {
+    await fleetDown(dir).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+/** Every process whose command line or working folder is in the demo's dir: daemons, the
+ * console, the sample app the deploy started, the demo itself. */
+function processesOf(folder: string): ProcId[] {
+  const found: ProcId[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let cmdline = '';
+    let cwd = '';
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      // gone, or not ours to read
+    }
+    const proc = { pid: Number(entry), startTime: readProcStat(Number(entry))?.startTime ?? null };
+    if ((cmdline.includes(folder) || cwd.startsWith(folder)) && isRunning(proc)) found.push(proc);
+  }
+  return found;
+}
+
+describe('npm run demo', () => {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    it(`stops the console and every fleet process on ${signal} to its process group, after a deploy`, async () => {
+      dir = mkdtempSync(join(tmpdir(), 'fleetdeck-demo-'));
+      // Its own process group, as a terminal's foreground job is.
+      demo = spawn('npm', ['run', '--silent', 'demo', '--', '--dir', dir, '--hosts', '3', '--port', '0', '--first-index', String(FIRST_INDEX)], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      demo.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      demo.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const outputEnded = new Promise<void>((resolve) => demo!.stdout!.once('close', () => resolve()));
+      const pageUrl = await until('the console URL', () => /Fleetdeck: (http:\/\/\S+)/.exec(out)?.[1], 90_000);
+
+      const core = await connectCore(pageUrl);
+      try {
+        const { id } = await core.call('deploy.start', { app: 'shop', ref: 'v2' });
+        const record = await untilAsync('the deploy to finish', async () => (await core.call('deploy.history', { app: 'shop' })).find((r) => r.id === id && r.finishedAt !== null), 90_000);
+        expect(record.outcome, record.message ?? '').toBe('succeeded');
+      } finally {
+        core.close();
+      }
+
+      if (signal === 'SIGINT') {
+        // `npm run fleet -- up`, as given to bring a host back, keeps the demo's fleet file: its
+        // stages stay, or a deploy "to staging" would plan production too.
+        const before = readFileSync(join(dir, 'fleet.yaml'), 'utf8');
+        expect(before).toContain('stages: [staging, production]');
+        const up = spawnSync('npm', ['run', '--silent', 'fleet', '--', 'up', '--dir', dir, '--hosts', '3'], { encoding: 'utf8' });
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(readFileSync(join(dir, 'fleet.yaml'), 'utf8')).toBe(before);
+      }
+
+      const recorded = readState(dir)!.procs.filter(isRunning);
+      const started = processesOf(dir);
+      expect(recorded.length).toBeGreaterThanOrEqual(10);
+      for (const proc of recorded) expect(started.map((p) => p.pid)).toContain(proc.pid);
+
+      process.kill(-demo.pid!, signal);
+      // The demo (and the console sharing its stdout) have exited once the pipe closes.
+      await outputEnded;
+      expect(out).toMatch(/demo: stopped the console and \d+ fleet processes/);
+      expect(started.filter(isRunning)).toEqual([]);
+      expect(processesOf(dir)).toEqual([]);
+    }, 240_000);
+  }
+});
