@@ -63,13 +63,20 @@ test('the release history from the hosts, and a rollback to an earlier release a
   await expect(rows.first()).toContainText('host-1, host-3');
   await expect(rows.first()).toContainText('v4');
   const v2 = rows.last();
-  await expect(v2).toContainText('v2');
+  await expect(v2.getByTestId('release-origin')).toHaveText(/^v2 [0-9a-f]{7}$/);
+  // v3-broken failed its health gate and never got a revisions.log line: its record still names it.
+  await expect(rows.nth(1).getByTestId('release-origin')).toHaveText(/^v3-broken [0-9a-f]{7}$/);
+  await expect(page.getByTestId('deploy-history').locator('th')).toContainText(['Started', 'What', 'Release', 'Made from']);
   await v2.getByTestId('rollback').click();
-  await expect(v2).toContainText('host-1:');
+  // The core's plan: each host, its wave, from which release to which (with ref and revision).
+  const plan = page.getByTestId('rollback-plan');
+  await expect(plan.getByTestId('plan-host')).toHaveCount(2);
+  await expect(plan.locator('[data-testid="plan-host"][data-host="host-1"]')).toContainText(/v4 [0-9a-f]{7}\).*v2 [0-9a-f]{7}\)/);
+  await expect(plan.locator('[data-testid="plan-host"][data-host="host-3"]')).toHaveAttribute('data-wave', '2');
   // Production hosts: the rollback waits for the environment's name, as a deploy does.
-  await expect(v2.getByTestId('rollback-confirm')).toBeDisabled();
-  await v2.getByTestId('confirm-name').fill('production');
-  await v2.getByTestId('rollback-confirm').click();
+  await expect(plan.getByTestId('rollback-confirm')).toBeDisabled();
+  await plan.getByTestId('confirm-name').fill('production');
+  await plan.getByTestId('rollback-confirm').click();
   // The rollback is shown live under Deploys, in the same waves and gates.
   await expect(page.getByTestId('deploys-view')).toBeVisible();
   await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
@@ -102,6 +109,8 @@ test('pause a deploy, kill the console, and resume the interrupted deploy from i
     await page.getByTestId('deploy-confirm').fill('production');
     await page.getByTestId('deploy-go').click();
     await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"] [data-step="health"]')).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+    // The running gate shows its time against its limit (within 10 s, then the 3 s bake).
+    await expect(page.locator('[data-testid="deploy-host"][data-host="host-1"] [data-step="health"]')).toContainText(/health \d+ s of \d+ s…/);
     await page.getByTestId('deploy-pause').click();
     await expect(page.getByTestId('deploy-controls')).toHaveAttribute('data-control', 'paused');
     await expect(page.getByTestId('deploy-resume')).toBeVisible();
@@ -158,12 +167,15 @@ test('with stages, a deploy goes to staging only, and Promote ships that release
   // A console of its own on a copy of the fleet file whose app names its stages.
   const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
   const stagedFile = path.join(path.dirname(fleetFile), 'fleet-stages.yaml');
-  fs.writeFileSync(stagedFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    stages: [staging, production]'));
+  // Another app comes first in `apps:`: every view must follow shop, the app picked and deployed.
+  const blog = '  blog:\n    roles: [app]\n    deploy_to: ~/apps/blog\n    source: { dir: ./blog }\n';
+  fs.writeFileSync(stagedFile, fs.readFileSync(fleetFile, 'utf8').replace('    keep_releases: 3', '    keep_releases: 3\n    stages: [staging, production]').replace('apps:\n', `apps:\n${blog}`));
   const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-stages-'));
   const staged = await startConsole({ repoRoot: process.cwd(), fleetFile: stagedFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
   try {
     await page.goto(staged.url);
     await page.getByTestId('nav-deploys').click();
+    await page.getByTestId('app-select').selectOption('shop');
     await expect(page.getByTestId('deploy-stage')).toHaveValue('staging');
     await expect(page.getByTestId('deploy-wave')).toHaveCount(1);
     await expect(page.getByTestId('deploy-wave')).toContainText('host-1');
@@ -208,6 +220,49 @@ test('with stages, a deploy goes to staging only, and Promote ships that release
     await expect(page.getByTestId('promote')).toHaveCount(0);
     await expect(page.getByTestId('record-kind').first()).toHaveText('promote staging → production');
     await page.screenshot({ path: testInfo.outputPath('releases-stages.png') });
+
+    // Staging moves on; rolling back to the promoted release moves staging only (production runs it
+    // already): the confirmation's plan says so, asks for no production name, and the run does just that.
+    await page.getByTestId('nav-deploys').click();
+    await page.waitForTimeout(1100); // a new release id
+    await page.getByTestId('deploy-ref').fill('v2');
+    await page.getByTestId('deploy-go').click();
+    await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+    await page.getByTestId('nav-releases').click();
+    await expect(page.getByTestId('app-select')).toHaveValue('shop');
+    await page.locator(`[data-testid="release-row"][data-release="${release}"]`).getByTestId('rollback').click();
+    const plan = page.getByTestId('rollback-plan');
+    await expect(plan.getByTestId('plan-host')).toHaveCount(1);
+    await expect(plan.locator('[data-testid="plan-host"][data-host="host-1"]')).toHaveAttribute('data-stage', 'staging');
+    await expect(plan.locator('[data-testid="plan-host"][data-host="host-1"]')).toContainText(`${release} (v4 `);
+    await expect(plan.getByTestId('plan-unchanged')).toHaveText(`Not touched (already on ${release}): host-3.`);
+    await expect(plan.getByTestId('confirm-name')).toHaveCount(0);
+    await expect(plan.getByTestId('rollback-confirm')).toHaveText('Roll back 1 host');
+    await page.screenshot({ path: testInfo.outputPath('rollback-plan.png'), fullPage: true });
+    const productionLog = path.join(hostPaths(path.dirname(fleetFile), 'host-3').home, 'apps', 'shop', 'revisions.log');
+    const before = fs.readFileSync(productionLog, 'utf8');
+    await plan.getByTestId('rollback-confirm').click();
+    // Deploys shows this rollback of shop, not the first app.
+    await expect(page.getByTestId('deploys-view')).toBeVisible();
+    await expect(page.getByTestId('app-select')).toHaveValue('shop');
+    await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
+    await expect(page.getByTestId('deploy-what')).toContainText(`rollback ${release} on 1 host: host-1`);
+    await expect(page.getByTestId('deploy-host')).toHaveCount(1);
+    expect(fs.readFileSync(productionLog, 'utf8')).toBe(before);
+    expect(await app(address(1))).toContain('sample app v4');
+
+    // Releases asks the hosts again on Refresh, without leaving the view.
+    await page.getByTestId('nav-releases').click();
+    const lockDir = path.join(path.dirname(productionLog), '.fleetdeck', 'lock');
+    await expect(page.locator('[data-testid="version-row"][data-host="host-3"] [data-testid="host-lock"]')).toHaveCount(0);
+    fs.mkdirSync(lockDir, { recursive: true });
+    fs.writeFileSync(path.join(lockDir, 'holder'), 'dave@laptop pid 1 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)\n');
+    try {
+      await page.getByTestId('releases-refresh').click();
+      await expect(page.locator('[data-testid="version-row"][data-host="host-3"] [data-testid="host-lock"]')).toContainText('dave@laptop');
+    } finally {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+    }
   } finally {
     staged.stop();
   }
@@ -256,6 +311,34 @@ test('a stale lock is taken over after one confirmation, a live one only after t
   await page.getByTestId('takeover-go').click();
   await expect(page.getByTestId('deploy-done')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 60_000 });
   expect(fs.readFileSync(path.join(appDir('host-3'), 'takeovers.log'), 'utf8')).toMatch(/took over the lock of carol@desk .* \(live\)\n$/);
+});
+
+test('while the fleet file is broken, Deploys and Releases say so and nothing starts from the last good version', async ({ page }) => {
+  const fleetFile = process.env.FLEETDECK_FLEET_FILE!;
+  const brokenFile = path.join(path.dirname(fleetFile), 'fleet-broken.yaml');
+  const good = fs.readFileSync(fleetFile, 'utf8');
+  fs.writeFileSync(brokenFile, good);
+  const dataDir = fs.mkdtempSync(path.join(path.dirname(fleetFile), 'data-broken-'));
+  const own = await startConsole({ repoRoot: process.cwd(), fleetFile: brokenFile, dataDir, token: process.env.FLEETDECK_TOKEN! });
+  try {
+    await page.goto(own.url);
+    await page.getByTestId('nav-deploys').click();
+    await page.getByTestId('deploy-confirm').fill('production');
+    await expect(page.getByTestId('deploy-go')).toBeEnabled();
+    await expect(page.getByTestId('fleet-problem')).toHaveCount(0);
+    fs.writeFileSync(brokenFile, `${good}  broken: [\n`);
+    await expect(page.getByTestId('fleet-problem')).toContainText('fleet-broken.yaml line');
+    await expect(page.getByTestId('fleet-problem')).toContainText('nothing starts here');
+    await expect(page.getByTestId('deploy-go')).toBeDisabled();
+    await page.getByTestId('nav-releases').click();
+    await expect(page.getByTestId('fleet-problem')).toBeVisible();
+    await page.getByTestId('rollback').first().click();
+    await expect(page.getByTestId('rollback-plan')).toContainText('The fleet file is broken');
+    fs.writeFileSync(brokenFile, good);
+    await expect(page.getByTestId('fleet-problem')).toHaveCount(0);
+  } finally {
+    own.stop();
+  }
 });
 
 function untilExit(c: RunningConsole): Promise<void> {

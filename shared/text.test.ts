@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { closestWord, plural } from './text';
+import { agree, closestWord, plural } from './text';
 
 describe('plural', () => {
   it('says one or many', () => {
     expect(plural(1, 'server')).toBe('1 server');
     expect(plural(0, 'server')).toBe('0 servers');
     expect(plural(3, 'process', 'processes')).toBe('3 processes');
+    expect(`${plural(1, 'switched host')} went back to ${agree(1, 'its', 'their')} previous release`).toBe('1 switched host went back to its previous release');
   });
 });
 

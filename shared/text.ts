@@ -2,7 +2,12 @@
 
 /** "1 host", "3 hosts"; `many` for nouns that do not just take an s. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n} ${agree(n, one, many)}`;
+}
+
+/** The word that agrees with a count of n: agree(1, 'its', 'their') is "its". */
+export function agree(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
 }
 
 /** The candidate closest to `word` by edit distance, if it is close enough to be a slip of the

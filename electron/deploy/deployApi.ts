@@ -11,10 +11,11 @@ export function deployApi(
   pool: SshPool,
   fleet: FleetService,
   records: DeployRecords | null,
-): ApiPart<'deploy.start' | 'deploy.releases' | 'deploy.history' | 'deploy.control' | 'deploy.running', 'deploy.watch'> {
+): ApiPart<'deploy.start' | 'deploy.plan' | 'deploy.releases' | 'deploy.history' | 'deploy.control' | 'deploy.running', 'deploy.watch'> {
   return {
     requests: {
-      'deploy.start': async (params) => ({ id: deploys.start(params) }),
+      'deploy.start': async (params) => ({ id: await deploys.start(params) }),
+      'deploy.plan': async ({ app, release, stage }) => deploys.planRollback(app, release, stage ?? null),
       'deploy.history': async ({ app }) => records?.list(app) ?? [],
       'deploy.releases': async ({ app }) => {
         const spec = fleet.appSpec(app);

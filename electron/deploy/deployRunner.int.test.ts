@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../shared/fleet/model';
 import type { SshPool } from '../ssh/pool';
 import { runDeploy, type DeployEvent } from './deployRunner';
-import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
+import { deployTestBed, nextSecond, stepsOf, type DeployTestBed } from './deployTestBed';
 
 // Deploys of the sample app to four real test hosts (127.0.120.x) over SSH, in Capistrano's
 // layout: waves, the health gate, automatic rollback of a broken release, rollback on request.
@@ -84,5 +84,16 @@ describe('deploys', () => {
     } finally {
       rmSync(join(appDir(2), '.fleetdeck', 'lock'), { recursive: true, force: true });
     }
+  });
+
+  it('finds a bad git ref in preflight, before any host is locked, and says it once', async () => {
+    const events: DeployEvent[] = [];
+    const result = await runDeploy(pool, { app: 'shop', spec: spec(), hosts, ref: 'no-such-ref', user: 'alice' }, (e) => events.push(e));
+    const why = `no-such-ref is not a branch or tag of ${join(dir, 'repo')}`;
+    expect(result).toMatchObject({ outcome: 'failed', message: `Preflight failed, nothing was changed: preflight on host-1 failed (exit 7): ${why}` });
+    expect(stepsOf(events, 'lock', 'running')).toEqual([]);
+    const failed = events.filter((e) => e.type === 'step' && e.state === 'failed');
+    expect(failed).toEqual([expect.objectContaining({ host: 'host-1', step: 'preflight', output: `${why}\n` })]);
+    for (let h = 0; h < 4; h++) expect(existsSync(join(appDir(h), '.fleetdeck', 'lock'))).toBe(false);
   });
 });

@@ -1,17 +1,18 @@
 import { hostname, userInfo } from 'node:os';
-import { parseDuration } from '../../shared/duration';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type Lease, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
-import { deployLogLine, releaseId, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
+import { deployLogLine, releaseId, releaseOrigin, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
+import { agree, plural } from '../../shared/text';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
-import { expandUrl } from '../status/probes';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
+import { healthGate } from './healthGate';
 import { LockHeartbeat } from './lockHeartbeat';
+import { rollbackSummary } from './rollbackSummary';
 import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from './upload';
 
 // One deploy of one app: preflight → lock → prepare everywhere → waves (switch, restart, health
@@ -28,7 +29,7 @@ export type DeployKind = 'deploy' | 'rollback' | 'undo';
 export type DeployOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted';
 
 export type DeployEvent =
-  | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number }
+  | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number; limitMs?: number }
   | { type: 'wave'; index: number; hosts: string[]; state: 'running' | 'ok' | 'failed' }
   | { type: 'previous'; hosts: Record<string, string | null> }
   | { type: 'prepared'; revision: string }
@@ -41,10 +42,14 @@ export interface DeployRequest {
   app: string;
   spec: AppSpec;
   hosts: Host[];
+  /** The waves to run, as a rollback's plan has them (default: the app's waves over `hosts`). */
+  waves?: string[][];
   /** Default: 'rollback' when a release is given, else 'deploy'. */
   kind?: DeployKind;
   /** deploy: the new release's id (a resumed deploy passes its own); rollback: where to go; undo: what to take away. */
   release?: string;
+  /** A rollback: the release named with its ref and revision, for the outcome ("… (v2 c44beba) is live"). */
+  releaseName?: string;
   /** The git ref to deploy (default: the app's). */
   ref?: string;
   /** Ship exactly this revision (a promotion, a resume): git checks out this commit rather than
@@ -76,7 +81,6 @@ class StepFailure extends Error {}
 /** A host on which a phase failed, and why. */
 type HostFailure = { host: string; error: string };
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: DeployEvent) => void = () => undefined): Promise<DeployResult> {
   const user = req.user ?? userInfo().username;
@@ -90,6 +94,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   /** The releases on each host when preflight looked (the lock keeps others from adding any). */
   const releasesOn: Record<string, string[]> = {};
   const previous: Record<string, string | null> = {};
+  /** The releases a rollback archived on each host (Capistrano's layout after its rollback). */
+  const archived: Record<string, string[]> = {};
   const locked: string[] = [];
   const lock = lockSettings(req.spec.lock);
   /** The locks preflight found that this deploy takes over, by host. */
@@ -118,7 +124,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       return out.trim();
     } catch (error) {
       const message = error instanceof StepFailure ? error.message : `${name} on ${host} failed: ${(error as Error).message}`;
-      onEvent({ type: 'step', host, step: name, state: 'failed', output: out + err + message, ms: Date.now() - started });
+      // What the script printed, once; the failure's own sentence only when it printed nothing.
+      onEvent({ type: 'step', host, step: name, state: 'failed', output: out + err || message, ms: Date.now() - started });
       throw new StepFailure(message);
     }
   };
@@ -191,6 +198,8 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   async function deploy(): Promise<Ending> {
     const recorded = steps.previousProblem(req.previous);
     if (recorded) return done('failed', recorded);
+    const badRef = await refProblem();
+    if (badRef) return done('failed', `Preflight failed, nothing was changed: ${badRef}`);
     // Preflight and lock: nothing on any host changes unless every host can take the deploy.
     const preflight = await everywhere(names, async (h) => {
       const judge = (out: string): string | null => {
@@ -253,7 +262,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       if (revisions.size === 1 && revision) onEvent({ type: 'prepared', revision });
     }
 
-    const waves = planWaves(names, req.spec.waves as WaveSpec[]);
+    const waves = req.waves ?? planWaves(names, req.spec.waves as WaveSpec[]);
     const already = new Set(switched);
     for (const [index, wave] of waves.entries()) {
       onEvent({ type: 'wave', index, hosts: wave, state: 'running' });
@@ -266,7 +275,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
           // `current` on one release and the old one still running.
           if (req.spec.restart) await step(h, 'restart', steps.restartScript(ctx, req.spec.restart), false);
         }
-        await healthGate(h);
+        await gate(h);
       });
       if (failures.length > 0 && waveFailed(failures.length, wave.length, req.spec.max_failures as number | `${number}%`)) {
         onEvent({ type: 'wave', index, hosts: wave, state: 'failed' });
@@ -278,8 +287,36 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     }
 
     await everywhere(names, (h) => cleanup(h));
-    const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${release} is live on ${plural(names.length, 'host')}`;
-    return done('succeeded', `${what}.`);
+    const what = kind === 'undo' ? `${req.app} ${release} was taken back on ${plural(names.length, 'host')}` : `${req.app} ${shippedName()} is live on ${plural(names.length, 'host')}`;
+    const left = [...new Set(Object.values(archived).flat())].sort();
+    const archivedText = left.length === 0 ? '' : ` As Capistrano's own rollback does, the ${agree(left.length, 'release', 'releases')} it left (${left.join(', ')}) ${agree(left.length, 'was', 'were')} archived as rolled-back-release-<id>.tar.gz in ${req.spec.deploy_to} and removed, so \`cap deploy:rollback\` goes further back; to go forward again, deploy ${agree(left.length, 'its', 'their')} ref anew.`;
+    return done('succeeded', `${what}.${archivedText}`);
+  }
+
+  /** Why the git ref to deploy is not one the source has (null: it is, or the run ships a known
+   * revision, or the ref is a commit id, which only a fetch can check). Asked once, from the first host. */
+  async function refProblem(): Promise<string | null> {
+    const source = req.spec.source;
+    if (kind !== 'deploy' || !('git' in source) || req.revision !== undefined || names.length === 0) return null;
+    const ref = req.ref ?? source.ref;
+    if (/^[0-9a-f]{7,40}$/.test(ref)) return null;
+    try {
+      await step(names[0]!, 'preflight', steps.refCheckScript(source.git, ref));
+      return null;
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      return error.message;
+    }
+  }
+
+  /** The release as people know it: "20261207101010 (v2 c44beba)" for a new one, the plan's name for a rollback. */
+  function shippedName(): string {
+    if (kind !== 'deploy') return req.releaseName ?? release;
+    const source = req.spec.source;
+    const revisions = new Set(names.map((h) => revisionOf[h]));
+    const revision = revisions.size === 1 ? ([...revisions][0] ?? null) : null;
+    const origin = releaseOrigin({ ref: req.ref ?? ('git' in source ? source.ref : (packed?.label ?? null)), revision });
+    return origin ? `${release} (${origin})` : release;
   }
 
   /** Sends a packed source to a host as the upload step; what prepare then unpacks. */
@@ -303,7 +340,10 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     }
   }
 
-  /** revisions.log, old releases removed (never the current one nor the one before it), unlocked. */
+  /** revisions.log, old releases removed (never the current one nor the one before it), unlocked.
+   * A rollback leaves the layout as Capistrano's rollback would: the releases newer than the one it
+   * went back to are archived (rolled-back-release-<id>.tar.gz) and removed, and the one it went to
+   * is the newest by mtime, so `cap deploy:rollback` (which picks by mtime) goes further back. */
   async function cleanup(h: string): Promise<void> {
     const source = req.spec.source;
     const to = targetOf(h);
@@ -311,61 +351,20 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       kind === 'deploy'
         ? deployLogLine({ branch: req.ref ?? ('git' in source ? source.ref : (packed?.label ?? 'local')), revision: (revisionOf[h] ?? '').slice(0, 40), release, user })
         : rollbackLogLine({ user, release: to });
-    const releases = [...new Set([...(releasesOn[h] ?? []), ...(kind === 'deploy' ? [release] : [])])];
+    const present = [...new Set([...(releasesOn[h] ?? []), ...(kind === 'deploy' ? [release] : [])])];
+    const archive = kind === 'rollback' ? present.filter((r) => r > to) : [];
+    if (archive.length > 0) archived[h] = archive;
+    const releases = present.filter((r) => !archive.includes(r));
     // An undone release stays (it can be resumed); otherwise the release each host came from.
     const keepAlso = kind === 'undo' ? release : (previous[h] ?? null);
     const remove = releasesToRemove(releases, req.spec.keep_releases, to, keepAlso);
-    await step(h, 'cleanup', steps.finishScript(ctx, line, remove, holder), false);
+    await step(h, 'cleanup', steps.finishScript(ctx, line, remove, holder, kind === 'rollback' ? { archive, newest: to } : null), false);
     locked.splice(locked.indexOf(h), 1);
   }
 
-  /** The app's health URL must answer as expected, and the host's own status checks pass, within
-   * `within`; then again after the bake time. A rollback's gate cannot be aborted. */
-  async function healthGate(host: string, as: StepName = 'health'): Promise<void> {
-    const health = req.spec.health;
-    if (!health && (!req.hostGate || as !== 'health')) return;
-    const stoppable = as !== 'rollback';
-    const sleep = (ms: number): Promise<void> => (stoppable ? control.wait(ms) : new Promise((r) => setTimeout(r, ms)));
-    const h = byName.get(host)!;
-    const url = health ? expandUrl(health.http, h) : null;
-    const within = parseDuration(health?.within ?? '30s');
-    const started = Date.now();
-    onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0 });
-    let last = '';
-    const ok = async (): Promise<boolean> => {
-      if (url) {
-        try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-          last = `${url} answered ${res.status}`;
-          const good = health?.expect !== undefined ? res.status === health.expect : res.status >= 200 && res.status < 300;
-          if (!good) return false;
-        } catch (error) {
-          last = `${url}: ${(error as Error).message}`;
-          return false;
-        }
-      }
-      // Going back is gated on the app only: the host's own checks may be why it goes back.
-      const problem = req.hostGate && as === 'health' ? await req.hostGate(host) : null;
-      if (problem) last = `${last ? `${last}, but ` : ''}${problem}`;
-      return problem === null;
-    };
-    while (!(await ok())) {
-      if (Date.now() - started > within) {
-        onEvent({ type: 'step', host, step: as, state: 'failed', output: last, ms: Date.now() - started });
-        throw new StepFailure(`health of ${host} failed: ${last} (waited ${Math.round(within / 1000)} s)`);
-      }
-      // Soon after a restart the app is often a few ms from listening: look again quickly.
-      await sleep(req.hostGate ? 500 : Date.now() - started < 2000 ? 100 : 250);
-    }
-    const bake = parseDuration(req.spec.bake);
-    if (bake > 0 && as === 'health') {
-      await sleep(bake);
-      if (!(await ok())) {
-        onEvent({ type: 'step', host, step: as, state: 'failed', output: `${last} after the bake time`, ms: Date.now() - started });
-        throw new StepFailure(`health of ${host} failed during the bake: ${last}`);
-      }
-    }
-    onEvent({ type: 'step', host, step: as, state: 'ok', output: last, ms: Date.now() - started });
+  /** The host's health gate (healthGate.ts), reported as this deploy's steps. */
+  function gate(host: string, as: 'health' | 'rollback' = 'health'): Promise<void> {
+    return healthGate({ spec: req.spec, host: byName.get(host)!, as, control, ...(req.hostGate ? { hostGate: req.hostGate } : {}), onEvent });
   }
 
   /** Every switched host back to its own previous release (or left as is if it had none). */
@@ -377,22 +376,11 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
       await step(h, 'rollback', steps.switchScript({ ...ctx, release: previous[h]! }), false);
       if (req.spec.restart) await step(h, 'rollback', steps.restartScript(ctx, req.spec.restart), false);
       // Back is only back when the old release answers again.
-      await healthGate(h, 'rollback');
+      await gate(h, 'rollback');
     });
     if (failures.length > 0) return `rolling back failed on ${failures.map((f) => f.host).join(', ')}: ${failures.map((f) => f.error).join('; ')}`;
     return rollbackSummary(movable.length, stuck, release);
   }
-}
-
-/** What a rollback did: `moved` hosts went back, `stuck` ones had no earlier release to go to. */
-export function rollbackSummary(moved: number, stuck: readonly string[], release: string): string {
-  const parts = [
-    moved > 0 ? `${plural(moved, 'switched host')} went back to their previous release` : null,
-    stuck.length > 0 ? `${stuck.join(', ')} had no earlier release to go back to and ${stuck.length === 1 ? 'stays' : 'stay'} on ${release}` : null,
-  ].filter((part) => part !== null);
-  // A wave that failed before its first switch: nothing to go back from.
-  if (parts.length === 0) return 'no host had been switched, so none went back.';
-  return `${parts.join('; ')}; hosts not yet switched kept theirs.`;
 }
 
 /** The newest release older than `release` on a host: where an undo takes it. */

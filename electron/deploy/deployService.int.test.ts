@@ -13,6 +13,7 @@ import { SshPool } from '../ssh/pool';
 import { StatusService } from '../status/statusService';
 import { DeployRecords } from './deployRecords';
 import { DeployService } from './deployService';
+import { runWatched } from './deployServiceBed';
 import { nextSecond } from './deployTestBed';
 
 // The DeployService as the console runs it, on the test fleet's own fleet file (app "shop" on
@@ -72,12 +73,7 @@ describe('deploy service', () => {
     writeFileSync(fleet.fleetFile, readFileSync(fleet.fleetFile, 'utf8').replace('    keep_releases: 3\n', `    keep_releases: 3\n    notify: { webhook: "http://127.0.0.1:${port}${path}" }\n`));
     fleetService?.reload();
   };
-  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve) => {
-      const events: DeployEventMessage[] = [];
-      const id = deploys.start(params);
-      deploys.watch(id, (e) => events.push(e), () => resolve(events));
-    });
+  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> => runWatched(deploys, params);
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
   const appDir = (h: number) => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
 
@@ -92,13 +88,13 @@ describe('deploy service', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(told).toHaveLength(2);
     expect(told[0]).toMatch(new RegExp(`^Deploy of shop ${end.release} started by .+@.+ on 2 hosts\\.$`));
-    expect(told[1]).toMatch(new RegExp(`^Deploy of shop ${end.release}: succeeded\\. shop ${end.release} is live on 2 hosts\\.$`));
+    expect(told[1]).toMatch(new RegExp(`^Deploy of shop ${end.release}: succeeded\\. shop ${end.release} \\(v2 [0-9a-f]{7}\\) is live on 2 hosts\\.$`));
     // A window that comes back after the end still sees the whole deploy.
     const again: DeployEventMessage[] = [];
     const id = (events[0] as { id: number }).id;
     await new Promise<void>((resolve) => deploys.watch(id, (e) => again.push(e), resolve));
     expect(again).toEqual(events);
-    expect(() => deploys.start({ app: 'nope', takeOver: false })).toThrow(/There is no app "nope"/);
+    await expect(deploys.start({ app: 'nope', takeOver: false })).rejects.toThrow(/There is no app "nope"/);
   });
 
   it("a restarted host whose own status checks fail does not pass the gate: the canary goes back", async () => {
@@ -110,7 +106,7 @@ describe('deploy service', () => {
       const end = done(events);
       expect(end.outcome).toBe('rolled back');
       expect(end.message).toMatch(/health of host-1 failed: .*its status checks say .*monit/i);
-      expect(end.message).toMatch(/1 switched host went back to their previous release/);
+      expect(end.message).toMatch(/1 switched host went back to its previous release/);
       expect(readlinkSync(join(appDir(0), 'current'))).toBe(good);
       // host-3, in production, was never touched.
       expect(events.some((e) => e.type === 'step' && e.host === 'host-3' && e.step === 'switch')).toBe(false);

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import type { ControlStateName, DeployEventMessage } from '../../shared/contract/deploy';
-import { releaseId } from '../../shared/deploy/release';
+import type { ControlStateName, DeployEventMessage, RollbackPlanMessage } from '../../shared/contract/deploy';
+import { releaseFacts, releaseId, releaseName } from '../../shared/deploy/release';
+import { planRollback, plannedHosts } from '../../shared/deploy/rollbackPlan';
+import { planWaves, type WaveSpec } from '../../shared/deploy/waves';
 import { nextStage, stageProblem } from '../../shared/deploy/stages';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
@@ -30,6 +33,8 @@ export interface StartRequest {
   undo?: number | undefined;
   stage?: string | undefined;
   promote?: number | undefined;
+  /** A rollback: the id of the plan its confirmation showed (refused when the hosts changed since). */
+  plan?: string | undefined;
 }
 
 interface Running {
@@ -60,13 +65,59 @@ export class DeployService implements Disposable {
 
   constructor(private readonly options: DeployServiceOptions) {}
 
-  start(req: StartRequest): number {
-    const { fleet, records } = this.options;
-    const spec = fleet.appSpec(req.app);
-    if (!spec) throw new CoreFailure(`There is no app "${req.app}" in the fleet file.`);
-    for (const r of this.running.values()) {
-      if (r.app === req.app) throw new CoreFailure(`A ${r.kind} of ${req.app} (${r.release}) is already running in this console.`, 'Watch it under Deploys, or abort it first.');
+  /** What a rollback of `app` to `release` would do (to `stage`, or every stage): read from the
+   * hosts now, named by a fingerprint of its content. */
+  async planRollback(app: string, release: string, stage: string | null): Promise<RollbackPlanMessage> {
+    const { fleet, pool, records } = this.options;
+    this.refuseBrokenFleet();
+    const spec = fleet.appSpec(app);
+    if (!spec) throw new CoreFailure(`There is no app "${app}" in the fleet file.`);
+    if (stage !== null) {
+      const problem = stageProblem(app, spec.stages, stage);
+      if (problem) throw new CoreFailure(problem);
     }
+    const hosts = appHosts(spec, fleet.current.hosts, stage ?? undefined);
+    const reports = await readHostReleases(pool, spec, hosts);
+    const body = planRollback({ app, release, stage, stages: spec.stages ?? null, hosts: hosts.map((h) => ({ name: h.name, environment: h.environment })), reports, waves: spec.waves as WaveSpec[] });
+    if ('problem' in body) throw new CoreFailure(body.problem);
+    const id = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+    const all = releaseFacts(reports.flatMap((r) => r.log), records?.list(app) ?? []);
+    const named = new Set([release, ...body.waves.flatMap((w) => w.hosts.flatMap((h) => (h.from ? [h.from] : [])))]);
+    return { id, ...body, facts: Object.fromEntries(Object.entries(all).filter(([r]) => named.has(r))) };
+  }
+
+  async start(req: StartRequest): Promise<number> {
+    this.refuseBrokenFleet();
+    const spec = this.options.fleet.appSpec(req.app);
+    if (!spec) throw new CoreFailure(`There is no app "${req.app}" in the fleet file.`);
+    this.refuseSecond(req.app);
+    // A rollback runs its plan: exactly the hosts it moves, in the waves the confirmation showed.
+    const plan = req.release !== undefined && req.undo === undefined ? await this.planRollback(req.app, req.release, req.stage ?? null) : null;
+    if (plan && req.plan !== undefined && plan.id !== req.plan) {
+      throw new CoreFailure(`The hosts of ${req.app} changed since this rollback was planned; nothing was started.`, `It would now move ${plannedHosts(plan).join(', ')} (${plan.waves.map((w) => w.hosts.map((h) => `${h.host}: ${h.from ?? 'none'} → ${h.to}`).join(', ')).join(' | ')}). Look at the new plan and confirm again.`);
+    }
+    this.refuseSecond(req.app);
+    return this.launch(req, spec, plan);
+  }
+
+  /** Nothing starts while the fleet file on disk is broken: the last good version the console
+   * still shows may no longer be what the file means (a host taken out, waves changed), and
+   * fixing the file takes a moment, after which the console reloads it by itself. */
+  private refuseBrokenFleet(): void {
+    const problem = this.options.fleet.current.problem;
+    if (!problem) return;
+    const place = problem.line > 0 ? `${problem.file} line ${problem.line}, column ${problem.column}` : problem.file;
+    throw new CoreFailure(`The fleet file is broken (${place}: ${problem.message}); nothing was started.`, 'Fix the file and save it: the console reloads it by itself. Deploys do not run on the last good version, which may no longer be what the file means.');
+  }
+
+  private refuseSecond(app: string): void {
+    for (const r of this.running.values()) {
+      if (r.app === app) throw new CoreFailure(`A ${r.kind} of ${app} (${r.release}) is already running in this console.`, 'Watch it under Deploys, or abort it first.');
+    }
+  }
+
+  private launch(req: StartRequest, spec: AppSpec, plan: RollbackPlanMessage | null): number {
+    const { fleet, records } = this.options;
     const recovered = req.resume ?? req.undo ?? req.promote;
     const record = (recovered !== undefined ? records?.get(recovered) : undefined) ?? undefined;
     if (recovered !== undefined && (!record || record.app !== req.app)) throw new CoreFailure(`There is no deploy record ${recovered} of ${req.app}.`);
@@ -79,7 +130,10 @@ export class DeployService implements Disposable {
     const ref = req.ref ?? record?.ref ?? ('git' in spec.source ? spec.source.ref : undefined);
     // A promotion or a resume ships what the record's hosts prepared, not what its ref names now.
     const revision = record && req.undo === undefined ? (record.revision ?? undefined) : undefined;
-    const hosts = appHosts(spec, fleet.current.hosts, stage ?? undefined);
+    const stageHosts = appHosts(spec, fleet.current.hosts, stage ?? undefined);
+    const hosts = plan ? stageHosts.filter((h) => plannedHosts(plan).includes(h.name)) : stageHosts;
+    if (plan && hosts.length !== plannedHosts(plan).length) throw new CoreFailure(`The fleet file changed while the rollback of ${req.app} was planned; nothing was started. Try again.`);
+    const waves = plan ? plan.waves.map((w) => w.hosts.map((h) => h.host)) : kind === 'deploy' ? planWaves(hosts.map((h) => h.name), spec.waves as WaveSpec[]) : null;
     if (hosts.length === 0) throw new CoreFailure(`App ${req.app} has no hosts${stage ? ` in ${stage}` : ''}.`);
     const user = userInfo().username;
     const id = nextId++;
@@ -105,7 +159,7 @@ export class DeployService implements Disposable {
       void postWebhook(webhook, text).then((problem) => problem && emit({ type: 'note', message: `The webhook was not told: ${problem}` }));
     };
 
-    emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name), stage, promotedFrom });
+    emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name), stage, promotedFrom, ref: kind === 'deploy' ? (ref ?? null) : null, waves });
     const facts = { app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length };
     tell(webhookText(facts));
     const status = this.options.status;
@@ -130,6 +184,7 @@ export class DeployService implements Disposable {
             app: req.app,
             spec,
             hosts,
+            ...(plan && waves ? { waves, releaseName: releaseName(release, plan.facts) } : {}),
             kind,
             release,
             ...(ref !== undefined ? { ref } : {}),

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_APP_PORT } from '../../e2e/fleet/sampleApp';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
-import { HistoryStore } from '../history/historyStore';
-import { FleetService } from '../inventory/fleetService';
-import { DeployRecords } from './deployRecords';
-import { DeployService } from './deployService';
+import type { FleetService } from '../inventory/fleetService';
+import type { DeployRecords } from './deployRecords';
+import type { DeployService } from './deployService';
+import { deployServiceBed, runWatched, type DeployServiceBed } from './deployServiceBed';
 import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
 
 // Staged deploys on real hosts (127.0.140.x: host-1 in staging, host-3 in production): a deploy
@@ -18,8 +18,8 @@ import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
 
 describe('staged deploys', () => {
   let bed: DeployTestBed;
+  let service: DeployServiceBed;
   let fleet: FleetService;
-  let history: HistoryStore;
   let records: DeployRecords;
   let deploys: DeployService;
 
@@ -46,26 +46,15 @@ describe('staged deploys', () => {
         '',
       ].join('\n'),
     );
-    fleet = new FleetService(bed.fleet.fleetFile);
-    if (fleet.current.problem) throw new Error(fleet.current.problem.message);
-    mkdirSync(join(bed.dir, 'data'));
-    history = await HistoryStore.open(join(bed.dir, 'data'), { maintainEveryMs: null });
-    records = new DeployRecords(history.db);
-    deploys = new DeployService({ pool: bed.pool, fleet, records, status: null });
+    service = await deployServiceBed(bed);
+    ({ fleet, records, deploys } = service);
   });
   afterAll(async () => {
-    deploys?.dispose();
-    history?.dispose();
-    fleet?.dispose();
+    service?.dispose();
     await bed?.dispose();
   });
 
-  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> =>
-    new Promise((resolve) => {
-      const events: DeployEventMessage[] = [];
-      const id = deploys.start(params);
-      deploys.watch(id, (e) => events.push(e), () => resolve(events));
-    });
+  const run = (params: Parameters<DeployService['start']>[0]): Promise<DeployEventMessage[]> => runWatched(deploys, params);
   const started = (events: DeployEventMessage[]) => events[0] as Extract<DeployEventMessage, { type: 'started' }>;
   const done = (events: DeployEventMessage[]) => events.find((e) => e.type === 'done') as Extract<DeployEventMessage, { type: 'done' }>;
   const revisionOn = (h: number, app = 'shop'): string => readFileSync(join(bed.appDir(h), '..', app, 'current', 'REVISION'), 'utf8').trim();
@@ -96,12 +85,12 @@ describe('staged deploys', () => {
     expect(record).toMatchObject({ kind: 'deploy', release, stage: 'production', promotedFrom: 'staging', revision: bed.commits.v4, outcome: 'succeeded', hosts: ['host-3'] });
 
     // Production is the last stage: nothing to promote it to.
-    expect(() => deploys.start({ app: 'shop', promote: record!.id, takeOver: false })).toThrow(/production is the last stage of shop/);
+    await expect(deploys.start({ app: 'shop', promote: record!.id, takeOver: false })).rejects.toThrow(/production is the last stage of shop/);
   });
 
-  it('refuses a stage the app does not name, before anything is recorded', () => {
+  it('refuses a stage the app does not name, before anything is recorded', async () => {
     const before = records.list('shop').length;
-    expect(() => deploys.start({ app: 'shop', stage: 'qa', takeOver: false })).toThrow('"qa" is not a stage of app "shop"; its stages are staging, production.');
+    await expect(deploys.start({ app: 'shop', stage: 'qa', takeOver: false })).rejects.toThrow('"qa" is not a stage of app "shop"; its stages are staging, production.');
     expect(records.list('shop')).toHaveLength(before);
   });
 

@@ -8,6 +8,7 @@ import type { Host } from '../../shared/fleet/model';
 import { fleetHosts } from '../../e2e/fleet/fleetHosts';
 import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
+import type { DeployEventMessage } from '../../shared/contract/deploy';
 import type { DeployEvent } from './deployRunner';
 
 // What the deploy integration tests (and the deploy benchmark) stand on: real test hosts at 127.0.<octet>.x, the
@@ -81,4 +82,4 @@ export async function deployTestBed(octet: number, hosts = 4): Promise<DeployTes
 export const nextSecond = (): Promise<void> => new Promise((r) => setTimeout(r, 1100));
 
 /** The hosts on which `step` reached `state`, in order. */
-export const stepsOf = (events: readonly DeployEvent[], step: string, state = 'ok'): string[] => events.flatMap((e) => (e.type === 'step' && e.step === step && e.state === state ? [e.host] : []));
+export const stepsOf = (events: ReadonlyArray<DeployEvent | DeployEventMessage>, step: string, state = 'ok'): string[] => events.flatMap((e) => (e.type === 'step' && e.step === step && e.state === state ? [e.host] : []));

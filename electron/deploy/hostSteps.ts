@@ -174,7 +174,22 @@ export function restartScript(c: StepContext, restart: string): string {
 }
 
 /** The end of a deploy on a host, in one round trip: the revisions.log line, old releases
- * removed, the lock released. */
-export function finishScript(c: StepContext, line: string, remove: readonly string[], holder: string): string {
-  return [cd(c), sh`printf '%s\\n' ${line} >> revisions.log`, ...remove.map((id) => sh`rm -rf ${releaseDir(id)}`), unlockOwn(holder)].join('\n');
+ * removed, the lock released. After a rollback, as Capistrano's deploy:cleanup_rollback does, the
+ * releases left behind are archived in deploy_to and removed, and `newest` (the release gone back
+ * to) is touched: Capistrano's rollback picks the release before the newest by mtime. */
+export function finishScript(c: StepContext, line: string, remove: readonly string[], holder: string, rollback: { archive: readonly string[]; newest: string } | null = null): string {
+  const archive = (rollback?.archive ?? []).map((id) => sh`tar -czf ${`rolled-back-release-${id}.tar.gz`} ${releaseDir(id)} && rm -rf ${releaseDir(id)}`);
+  const touch = rollback ? [sh`touch ${releaseDir(rollback.newest)}`] : [];
+  return [cd(c), sh`printf '%s\\n' ${line} >> revisions.log`, ...archive, ...touch, ...remove.map((id) => sh`rm -rf ${releaseDir(id)}`), unlockOwn(holder)].join('\n');
+}
+
+/** Asks the git server, from a host (with the host's own access to it), whether `ref` names a
+ * branch, tag or other ref there: a bad ref is found in preflight, before any host is locked. */
+export function refCheckScript(git: string, ref: string): string {
+  return [
+    'set -eu',
+    sh`if out=$(git ls-remote --exit-code -- ${git} ${ref} 2>&1); then :; else`,
+    sh`  code=$?; if [ "$code" = 2 ]; then echo ${`${ref} is not a branch or tag of ${git}`} >&2; else printf '%s\\n' "$out" | tail -n 3 >&2; fi; exit 7`,
+    'fi',
+  ].join('\n');
 }

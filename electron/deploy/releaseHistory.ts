@@ -15,6 +15,8 @@ export interface HostReleases {
   host: string;
   current: string | null;
   releases: string[];
+  /** Releases a rollback (Capistrano's or Fleetdeck's) archived as rolled-back-release-<id>.tar.gz. */
+  archived: string[];
   log: LogEntry[];
   /** Who holds the deploy lock (.fleetdeck/lock/holder), or null when it is free. */
   lock: string | null;
@@ -31,6 +33,7 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
     CURRENT_FACT,
     LOCK_FACTS,
     'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true',
+    'ls -1 | sed -n "s/^rolled-back-release-\\([0-9]\\{14\\}\\)\\.tar\\.gz$/archived=\\1/p"',
     `echo ${MARK}`,
     'tail -n 50 revisions.log 2>/dev/null || true',
   ].join('\n');
@@ -43,7 +46,7 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
         try {
           await pool.exec(h.name, script, { onStdout: (c) => (out += c.toString()), timeoutMs: 30_000 });
         } catch (error) {
-          return { host: h.name, current: null, releases: [], log: [], lock: null, lease: null, error: (error as Error).message };
+          return { host: h.name, current: null, releases: [], archived: [], log: [], lock: null, lease: null, error: (error as Error).message };
         }
         const [head = '', tail = ''] = out.split(`${MARK}\n`);
         const lines = head.split('\n').filter(Boolean);
@@ -53,6 +56,7 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
           host: h.name,
           current,
           releases: lines.filter((l) => isReleaseId(l)),
+          archived: lines.flatMap((l) => (/^archived=\d{14}$/.test(l) ? [l.slice(9)] : [])),
           log: tail.split('\n').filter(Boolean).map(parseLogLine),
           lock: lock ? lock.holder || 'unknown' : null,
           lease: lock ? leaseOf(lock, settings) : null,

@@ -1,3 +1,4 @@
+import { plural } from '../../shared/text';
 import { deployTitle } from '../../shared/deploy/release';
 
 // The app's webhook (fleet file `notify: { webhook: … }`): one Slack-compatible JSON message
@@ -17,7 +18,7 @@ export interface WebhookFacts {
 
 export function webhookText(f: WebhookFacts): string {
   const what = deployTitle(f.kind, f.app, f.release);
-  if (f.outcome === undefined) return `${what} started by ${f.user}@${f.machine} on ${f.hosts} host${f.hosts === 1 ? '' : 's'}.`;
+  if (f.outcome === undefined) return `${what} started by ${f.user}@${f.machine} on ${plural(f.hosts, 'host')}.`;
   return `${what}: ${f.outcome}. ${f.message ?? ''}`.trim();
 }
 

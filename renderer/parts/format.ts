@@ -35,7 +35,7 @@ export function lastGoodVersionNote(loadedAt: number): string {
   return `showing the last good version (loaded ${formatClock(loadedAt)})`;
 }
 
-export { plural } from '../../shared/text';
+export { agree, plural } from '../../shared/text';
 
 /** How long ago, briefly: "12 s", "5 min", "3 h", "2 d". */
 export function since(ms: number, now: number = Date.now()): string {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
-import { controlsFor, foldDeploy, NO_DEPLOY } from './deployProgress';
+import { controlsFor, foldDeploy, NO_DEPLOY, progressHeader, stepBadge } from './deployProgress';
 
 const fold = (events: DeployEventMessage[]) => events.reduce(foldDeploy, NO_DEPLOY);
-const started: DeployEventMessage = { type: 'started', id: 7, app: 'shop', kind: 'deploy', release: '20261123040000', hosts: ['a', 'b'], stage: null, promotedFrom: null };
+const started: DeployEventMessage = { type: 'started', id: 7, app: 'shop', kind: 'deploy', release: '20261123040000', hosts: ['a', 'b'], stage: null, promotedFrom: null, ref: 'v4', waves: [['a'], ['b']] };
 
 describe('deploy progress', () => {
   it('folds steps per host, waves and the end', () => {
@@ -20,6 +20,19 @@ describe('deploy progress', () => {
     expect(p.notes).toHaveLength(1);
     expect(p.done?.outcome).toBe('succeeded');
     expect(controlsFor(p)).toEqual({ pause: false, resume: false, abort: false, abortRollback: false });
+  });
+
+  it('shows a running health gate with its time so far and its limit', () => {
+    const p = fold([started, { type: 'step', host: 'a', step: 'health', state: 'running', output: 'http://a/health: refused', ms: 3200, limitMs: 10_000 }]);
+    expect(stepBadge('health', p.steps['a']!['health']!)).toBe('health 3 s of 10 s…');
+    expect(stepBadge('switch', { state: 'ok', ms: 1234, output: '' })).toBe('switch ✓ 1.2 s');
+  });
+
+  it('says what is deployed where, with the waves the core runs', () => {
+    const p = fold([started]);
+    expect(p.plannedWaves).toEqual([['a'], ['b']]);
+    expect(progressHeader(p)).toBe('deploy 20261123040000 (v4) on 2 hosts: a, b');
+    expect(progressHeader(fold([{ ...started, kind: 'rollback', ref: null, hosts: ['a'], stage: 'staging' } as DeployEventMessage]))).toBe('rollback 20261123040000 to staging on 1 host: a');
   });
 
   it('keeps the stage a promotion goes to and comes from', () => {

@@ -1,5 +1,6 @@
 import type { ControlStateName, DeployEventMessage } from '../../shared/contract/deploy';
 import type { Lease } from '../../shared/deploy/lock';
+import { plural } from '../../shared/text';
 
 // A deploy as the Deploys view shows it, folded from its events (deploy.watch replays them all,
 // so a view that mounts late or after a reload builds the same picture).
@@ -8,6 +9,8 @@ export interface StepProgress {
   state: 'running' | 'ok' | 'failed';
   ms: number;
   output: string;
+  /** A running health gate: how long it may take. */
+  limitMs?: number;
 }
 
 export interface DeployProgress {
@@ -19,6 +22,10 @@ export interface DeployProgress {
   /** The app's stage it goes to, and for a promotion the stage it comes from. */
   stage: string | null;
   promotedFrom: string | null;
+  /** A new deploy's git ref, when it has one. */
+  ref: string | null;
+  /** The waves the core runs (null: not known ahead, as for an undo). */
+  plannedWaves: string[][] | null;
   control: ControlStateName;
   steps: Record<string, Partial<Record<string, StepProgress>>>;
   waves: Record<number, 'running' | 'ok' | 'failed'>;
@@ -28,12 +35,12 @@ export interface DeployProgress {
   done: Extract<DeployEventMessage, { type: 'done' }> | null;
 }
 
-export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, hosts: [], stage: null, promotedFrom: null, control: 'running', steps: {}, waves: {}, notes: [], locks: {}, done: null };
+export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, hosts: [], stage: null, promotedFrom: null, ref: null, plannedWaves: null, control: 'running', steps: {}, waves: {}, notes: [], locks: {}, done: null };
 
 export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProgress {
   switch (e.type) {
     case 'started':
-      return { ...NO_DEPLOY, id: e.id, kind: e.kind, release: e.release, hosts: e.hosts, stage: e.stage, promotedFrom: e.promotedFrom };
+      return { ...NO_DEPLOY, id: e.id, kind: e.kind, release: e.release, hosts: e.hosts, stage: e.stage, promotedFrom: e.promotedFrom, ref: e.ref, plannedWaves: e.waves };
     case 'control':
       return { ...p, control: e.state };
     case 'note':
@@ -49,7 +56,7 @@ export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProg
       return { ...p, done: e };
     case 'step': {
       const host = p.steps[e.host] ?? {};
-      return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: { state: e.state, ms: e.ms, output: e.output } } } };
+      return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: { state: e.state, ms: e.ms, output: e.output, ...(e.limitMs !== undefined ? { limitMs: e.limitMs } : {}) } } } };
     }
   }
 }
@@ -58,6 +65,12 @@ export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProg
 export function progressTitle(p: DeployProgress): string {
   if (p.promotedFrom) return `promotion of ${p.release} from ${p.promotedFrom} to ${p.stage}`;
   return `${p.kind} ${p.release}${p.stage ? ` to ${p.stage}` : ''}`;
+}
+
+/** What is deployed where, for the view's header: "deploy 2026… (v4) to staging on 1 host: host-1". */
+export function progressHeader(p: DeployProgress): string {
+  const title = p.kind === 'deploy' && p.ref && !p.promotedFrom ? progressTitle(p).replace(`${p.release}`, `${p.release} (${p.ref})`) : progressTitle(p);
+  return `${title} on ${plural(p.hosts.length, 'host')}: ${p.hosts.join(', ')}`;
 }
 
 /** Which buttons make sense now. */
@@ -70,4 +83,10 @@ export function controlsFor(p: DeployProgress): { pause: boolean; resume: boolea
     abort: live && !aborting,
     abortRollback: live && p.control !== 'aborting-rollback' && p.kind !== 'undo',
   };
+}
+
+/** A step's badge text: "health 3 s of 10 s…" while a gate waits, "✓ 1.2 s", "✗". */
+export function stepBadge(name: string, s: StepProgress): string {
+  if (s.state === 'running') return s.limitMs !== undefined ? `${name} ${Math.round(s.ms / 1000)} s of ${Math.round(s.limitMs / 1000)} s…` : `${name} …`;
+  return s.state === 'ok' ? `${name} ✓ ${(s.ms / 1000).toFixed(1)} s` : `${name} ✗`;
 }

@@ -41,7 +41,13 @@ export interface UiSlice {
   /** The host whose page is open over the fleet view, if any. */
   openHost: string | null;
   hover: Hover | null;
+  /** The app the Deploys and Releases views show (null: the first in the fleet file). One choice for
+   * both, so a deploy started from Releases is the one Deploys shows. */
+  deployApp: string | null;
   showView(view: ViewId): void;
+  selectApp(app: string): void;
+  /** Deploys, showing `app`: where a deploy started from another view is watched. */
+  showDeploys(app: string): void;
   setSearch(text: string): void;
   toggleEnvironment(name: string): void;
   setFleetLayout(layout: FleetLayout): void;
@@ -95,6 +101,9 @@ export const createUiSlice =
     search: '',
     collapsed: {},
     showView: (view) => set({ view }),
+    deployApp: null,
+    selectApp: (deployApp) => set({ deployApp }),
+    showDeploys: (deployApp) => set({ view: 'deploys', deployApp }),
     setSearch: (text) => set((s) => ({ ...searchChanged(s, text), ...(text.trim() ? { openHost: null } : {}) })),
     toggleEnvironment: (name) => set((s) => ({ collapsed: toggled(s.collapsed, name) })),
     fleetLayout: 'map',

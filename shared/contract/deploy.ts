@@ -26,6 +26,10 @@ export const DeployEventSchema = z.discriminatedUnion('type', [
     stage: z.string().nullable(),
     /** A promotion: the stage whose release and revision it ships. */
     promotedFrom: z.string().nullable(),
+    /** A new deploy: the git ref it ships (null: a rollback, an undo, or a folder or tarball source). */
+    ref: z.string().nullable(),
+    /** The waves it runs, in order (null: worked out as it goes, as an undo's are). */
+    waves: z.array(z.array(z.string())).nullable(),
   }),
   z.object({ type: z.literal('control'), state: ControlStateSchema }),
   z.object({ type: z.literal('note'), message: z.string() }),
@@ -34,7 +38,9 @@ export const DeployEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('prepared'), revision: z.string() }),
   /** Preflight found a lock on this host that the deploy may not take (shared/deploy/lock.ts). */
   z.object({ type: z.literal('locked'), host: z.string(), holder: z.string(), lease: LeaseSchema }),
-  z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number() }),
+  /** A step's state; a running health gate repeats it about once a second with the time so far
+   * (`ms`) and how long it may take (`limitMs`). */
+  z.object({ type: z.literal('step'), host: z.string(), step: Step, state: z.enum(['running', 'ok', 'failed']), output: z.string(), ms: z.number(), limitMs: z.number().optional() }),
   z.object({ type: z.literal('wave'), index: z.number().int(), hosts: z.array(z.string()), state: z.enum(['running', 'ok', 'failed']) }),
   z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
 ]);
@@ -58,8 +64,26 @@ export const DeployStartSchema = z
     /** Promote the recorded deploy with this id (one that succeeded on a stage): the same release,
      * from the same revision, to the next stage. */
     promote: z.number().int().optional(),
+    /** A rollback: the id of the plan (deploy.plan) the user confirmed. The core plans again and
+     * refuses when the hosts changed since, so the run is the plan that was shown. */
+    plan: z.string().regex(/^[0-9a-f]{16}$/).optional(),
   })
   .strict();
+
+const ReleaseFactsSchema = z.object({ ref: z.string().nullable(), revision: z.string().nullable() });
+
+/** What a rollback will do (shared/deploy/rollbackPlan.ts), with an id for deploy.start. */
+export const RollbackPlanSchema = z.object({
+  id: z.string(),
+  app: z.string(),
+  release: z.string(),
+  stage: z.string().nullable(),
+  waves: z.array(z.object({ stage: z.string().nullable(), hosts: z.array(z.object({ host: z.string(), from: z.string().nullable(), to: z.string() })) })),
+  unchanged: z.array(z.string()),
+  /** Ref and revision of the releases the plan names, where known. */
+  facts: z.record(z.string(), ReleaseFactsSchema),
+});
+export type RollbackPlanMessage = z.infer<typeof RollbackPlanSchema>;
 
 export const deployStreams = {
   /** A deploy's events from its start, then live, ending after `done`. Watching is harmless to
@@ -79,6 +103,8 @@ export const HostReleasesSchema = z.object({
   host: z.string(),
   current: z.string().nullable(),
   releases: z.array(z.string()),
+  /** Releases a rollback archived in deploy_to (rolled-back-release-<id>.tar.gz), as Capistrano's does. */
+  archived: z.array(z.string()),
   /** The last lines of the host's revisions.log, oldest first. */
   log: z.array(LogEntrySchema),
   /** Who holds the deploy lock (its holder line), or null when it is free. */
@@ -118,6 +144,9 @@ export const deployRequests = {
   'deploy.history': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(DeployRecordSchema) },
   /** What each host of the app says: releases present, current, revisions.log. */
   'deploy.releases': { input: z.object({ app: z.string().min(1) }).strict(), output: z.array(HostReleasesSchema) },
+  /** What a rollback of `app` to `release` (to `stage`, or every stage) would do on which host: the
+   * plan its confirmation shows; deploy.start with its id runs exactly it. */
+  'deploy.plan': { input: z.object({ app: z.string().min(1), release: z.string().regex(/^\d{14}$/), stage: z.string().min(1).optional() }).strict(), output: RollbackPlanSchema },
   /** Starts a deploy of `app` (at `ref`, or the app's ref), a rollback to `release`, or the resume
    * or undo of a recorded deploy; runs to its end whoever watches. Its id is for deploy.watch. */
   'deploy.start': { input: DeployStartSchema, output: z.object({ id: z.number().int() }) },

@@ -10,8 +10,8 @@ const reports = [
 describe('release history', () => {
   it('lists every release newest first, where it is and who deployed it', () => {
     expect(releaseRows(reports)).toEqual([
-      { release: '20260102000000', presentOn: ['a', 'b'], currentOn: ['a', 'b'], revision: 'abc', deployedBy: 'alice', branch: 'main' },
-      { release: '20260101000000', presentOn: ['a', 'b', 'c'], currentOn: ['c'], revision: null, deployedBy: null, branch: null },
+      { release: '20260102000000', presentOn: ['a', 'b'], archivedOn: [], currentOn: ['a', 'b'], revision: 'abc', deployedBy: 'alice', branch: 'main' },
+      { release: '20260101000000', presentOn: ['a', 'b', 'c'], archivedOn: [], currentOn: ['c'], revision: null, deployedBy: null, branch: null },
     ]);
   });
   it('flags hosts that run another release than most', () => {

@@ -9,6 +9,8 @@ export interface HostReport {
   host: string;
   current: string | null;
   releases: readonly string[];
+  /** Releases a rollback archived (rolled-back-release-<id>.tar.gz) and removed from releases/. */
+  archived?: readonly string[];
   log: readonly LogEntry[];
   /** Who holds the deploy lock, or null when it is free. */
   lock?: string | null;
@@ -20,6 +22,8 @@ export interface HostReport {
 export interface ReleaseRow {
   release: string;
   presentOn: string[];
+  /** Hosts where a rollback archived it: gone from releases/, kept as a tarball. */
+  archivedOn: string[];
   currentOn: string[];
   revision: string | null;
   deployedBy: string | null;
@@ -30,11 +34,12 @@ export function releaseRows(reports: readonly HostReport[]): ReleaseRow[] {
   const rows = new Map<string, ReleaseRow>();
   const row = (release: string): ReleaseRow => {
     let r = rows.get(release);
-    if (!r) rows.set(release, (r = { release, presentOn: [], currentOn: [], revision: null, deployedBy: null, branch: null }));
+    if (!r) rows.set(release, (r = { release, presentOn: [], archivedOn: [], currentOn: [], revision: null, deployedBy: null, branch: null }));
     return r;
   };
   for (const report of reports) {
     for (const release of report.releases) row(release).presentOn.push(report.host);
+    for (const release of report.archived ?? []) row(release).archivedOn.push(report.host);
     if (report.current) row(report.current).currentOn.push(report.host);
     for (const entry of report.log) {
       if (entry.kind !== 'deploy' || !rows.has(entry.release)) continue;

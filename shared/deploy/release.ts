@@ -52,3 +52,45 @@ export function releasesToRemove(releases: readonly string[], keep: number, curr
 export function deployTitle(kind: 'deploy' | 'rollback' | 'undo', app: string, release: string): string {
   return kind === 'deploy' ? `Deploy of ${app} ${release}` : kind === 'rollback' ? `Rollback of ${app} to ${release}` : `Undo of ${app} ${release}`;
 }
+
+/** What a release was made from: the ref asked for and the revision its hosts prepared. */
+export interface ReleaseFacts {
+  ref: string | null;
+  revision: string | null;
+}
+
+/** Each release's ref and revision, from the hosts' revisions.log lines (Capistrano's too) and the
+ * console's own deploy records (which also know releases that failed before any log line). */
+export function releaseFacts(log: readonly LogEntry[], records: ReadonlyArray<{ kind: string; release: string; ref: string | null; revision: string | null }>): Record<string, ReleaseFacts> {
+  const facts: Record<string, ReleaseFacts> = {};
+  const add = (release: string, ref: string | null, revision: string | null): void => {
+    const known = Object.hasOwn(facts, release) ? facts[release]! : (facts[release] = { ref: null, revision: null });
+    known.ref ??= ref;
+    known.revision ??= revision;
+  };
+  for (const entry of log) if (entry.kind === 'deploy') add(entry.release, entry.branch, entry.revision);
+  for (const r of records) if (r.kind === 'deploy') add(r.release, r.ref, r.revision);
+  return facts;
+}
+
+/** A revision as people read it: a git commit's (or a folder's SHA-256's) first 7 characters. */
+export function shortRevision(revision: string): string {
+  return revision.slice(0, 7);
+}
+
+/** "v2 c44beba": what a release was made from, or '' when nothing is known of it. */
+export function releaseOrigin(facts: ReleaseFacts | undefined): string {
+  return [facts?.ref, facts?.revision ? shortRevision(facts.revision) : null].filter(Boolean).join(' ');
+}
+
+/** What is known of a release (own properties only: a release name read from a host is any text). */
+export function factsOf(facts: Readonly<Record<string, ReleaseFacts>>, release: string): ReleaseFacts | undefined {
+  return Object.hasOwn(facts, release) ? facts[release] : undefined;
+}
+
+/** "20261207101010 (v2 c44beba)": a release named with what it was made from, where known. */
+export function releaseName(release: string | null, facts: Readonly<Record<string, ReleaseFacts>>): string {
+  if (release === null) return 'none';
+  const origin = releaseOrigin(factsOf(facts, release));
+  return origin ? `${release} (${origin})` : release;
+}

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { AppSummary } from '../../../shared/fleet/model';
 import { EmptyState } from '../../parts/EmptyState';
 import type { IconName } from '../../parts/Icon';
@@ -14,7 +14,8 @@ const NO_APPS: readonly AppSummary[] = [];
 export function AppView({ title, icon, testId, children }: { title: string; icon: IconName; testId: string; children: (app: AppSummary) => ReactNode }): ReactNode {
   const apps = useAppStore((s) => s.snapshot?.apps ?? NO_APPS);
   const loaded = useAppStore((s) => s.snapshot !== null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const selected = useAppStore((s) => s.deployApp);
+  const selectApp = useAppStore((s) => s.selectApp);
   const app = apps.find((a) => a.name === selected) ?? apps[0];
   // Not "no app" before the fleet file has even arrived.
   if (!loaded) return null;
@@ -32,7 +33,7 @@ export function AppView({ title, icon, testId, children }: { title: string; icon
     <div data-testid={testId}>
       <header className="view-header">
         <h1>{title}</h1>
-        <select className="input" aria-label="App" value={app.name} onChange={(e) => setSelected(e.target.value)}>
+        <select className="input" aria-label="App" value={app.name} onChange={(e) => selectApp(e.target.value)} data-testid="app-select">
           {apps.map((a) => (
             <option key={a.name}>{a.name}</option>
           ))}

@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import type { AppSummary } from '../../../shared/fleet/model';
-import { controlsFor, progressTitle, type DeployProgress, type StepProgress } from '../../state/deployProgress';
+import { plural } from '../../../shared/text';
+import { controlsFor, progressHeader, progressTitle, stepBadge, type DeployProgress, type StepProgress } from '../../state/deployProgress';
 import { useAppStore } from '../../state/react';
 import { AppView } from './AppView';
 import { TakeOverLocks } from './TakeOverLocks';
@@ -35,15 +36,27 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
   // The table shows the run in progress (or the last one, with its results); the form and its
   // confirmation are about the next deploy, to the stage picked now. Taking the confirmation from
   // the table's hosts let a production deploy go without one after a staging run.
-  const targets = progress.id !== null ? progress.hosts : stageHosts;
-  const waves = planWaves(targets, app.waves as WaveSpec[]);
+  const nextWaves = planWaves(stageHosts, app.waves as WaveSpec[]);
+  // The waves of the run shown are the core's (a rollback's plan goes stage by stage).
+  const waves = progress.id === null ? nextWaves : (progress.plannedWaves ?? planWaves(progress.hosts, app.waves as WaveSpec[]));
   const needs = useProductionName(stageHosts);
+  // The core starts nothing while the fleet file is broken (AppView's banner says why).
+  const broken = useAppStore((s) => s.snapshot?.problem != null);
   const go = (takeOver: boolean | 'stale' = false): void => start({ takeOver, ...(stage !== null ? { stage } : {}), ...(ref.trim() ? { ref: ref.trim() } : {}) });
 
   return (
     <section className="deploy-panel" aria-label={`Deploy ${app.name}`}>
-      <p className="muted">
-        {app.source} → <span className="mono">{app.deployTo}</span> on {app.hosts.length} hosts ({app.roles.join(', ')})
+      <p className="muted" data-testid="deploy-what">
+        {progress.id !== null ? (
+          <>
+            {progress.done ? 'Last run here' : 'Running'}: {progressHeader(progress)}
+          </>
+        ) : (
+          <>
+            Next: {sourceWithRef(app.source, ref.trim())} → <span className="mono">{app.deployTo}</span> on {stage !== null ? `${stage}: ` : ''}
+            {plural(stageHosts.length, 'host')} ({app.roles.join(', ')})
+          </>
+        )}
       </p>
       <table className="deploy-plan" data-testid="deploy-plan">
         <tbody>
@@ -80,7 +93,7 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
           className="run-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!needs || typed === needs) go();
+            if (!broken && (!needs || typed === needs)) go();
           }}
         >
           {app.stages ? (
@@ -92,9 +105,9 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
           ) : null}
           <input className="input mono deploy-ref" aria-label="Git ref" placeholder="git ref (blank: the app's own)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
           {needs ? <input className="input confirm-name" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
-          <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={needs !== null && typed !== needs}>
+          <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={broken || (needs !== null && typed !== needs)}>
             Deploy to {stage !== null ? `${stage}: ` : ''}
-            {stageHosts.length} hosts in {planWaves(stageHosts, app.waves as WaveSpec[]).length} waves
+            {plural(stageHosts.length, 'host')} in {plural(nextWaves.length, 'wave')}
           </button>
         </form>
       )}
@@ -122,6 +135,11 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
       ) : null}
     </section>
   );
+}
+
+/** The app's source as the next deploy takes it: "git … @ v4" when a ref is typed. */
+function sourceWithRef(source: string, ref: string): string {
+  return ref && / @ [^ ]+$/.test(source) ? source.replace(/ @ [^ ]+$/, ` @ ${ref}`) : source;
 }
 
 function Controls({ progress, act }: { progress: DeployProgress; act: ReturnType<typeof useAppDeploy>['act'] }): ReactNode {
@@ -164,7 +182,7 @@ function HostSteps({ host, steps }: { host: string; steps: Partial<Record<string
         const s = steps?.[name];
         return s ? (
           <span key={name} className={`deploy-step deploy-step-${s.state}`} data-step={name} data-state={s.state} title={s.output}>
-            {name} {s.state === 'running' ? '…' : s.state === 'ok' ? `✓ ${(s.ms / 1000).toFixed(1)} s` : '✗'}
+            {stepBadge(name, s)}
           </span>
         ) : null;
       })}

@@ -1,21 +1,22 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/contract/deploy';
 import { releaseRows } from '../../../shared/deploy/history';
 import { describeLock } from '../../../shared/deploy/lock';
+import { factsOf, releaseFacts, releaseOrigin, shortRevision } from '../../../shared/deploy/release';
 import { stageDrift } from '../../../shared/deploy/stages';
 import type { AppSummary } from '../../../shared/fleet/model';
 import { useAppStore, useClient } from '../../state/react';
 import { AppView } from './AppView';
 import { DeployRecordsTable } from './DeployRecordsTable';
-import { InlineConfirm } from './InlineConfirm';
+import { RollbackConfirm } from './RollbackConfirm';
 import { StagesPanel } from './StagesPanel';
-import { useProductionName } from './useProductionName';
 import { useStageHosts } from './useStageHosts';
 
 // An app's releases as its hosts report them (releases/, current, revisions.log, the lock — so
 // deploys by others, Capistrano included, show too), for an app with stages what each stage runs
 // and "Promote", a version grid with each host's stage and drift flagged (within its stage), "roll
-// back to this release" after a confirmation of what changes, and the console's own deploy records.
+// back to this release" after a confirmation of the core's plan (which host goes from what to what),
+// and the console's own deploy records. Refresh asks the hosts again without leaving the view.
 
 export function ReleasesView(): ReactNode {
   return (
@@ -34,34 +35,59 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
   const [confirm, setConfirm] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [records, setRecords] = useState<DeployRecordMessage[]>([]);
-  const showView = useAppStore((s) => s.showView);
-  // A rollback moves every host of the app that is not on the release.
-  const needs = useProductionName(reports?.map((r) => r.host) ?? []);
+  const [askedAt, setAskedAt] = useState<number | null>(null);
+  const showDeploys = useAppStore((s) => s.showDeploys);
   const load = useCallback(() => {
-    client.call('deploy.releases', { app }).then(setReports, (e: Error) => setError(e.message));
+    client.call('deploy.releases', { app }).then(
+      (r) => {
+        setReports(r);
+        setError(null);
+        setAskedAt(Date.now());
+      },
+      (e: Error) => setError(e.message),
+    );
     client.call('deploy.history', { app }).then(setRecords, () => undefined);
   }, [client, app]);
   useEffect(load, [load]);
-  if (error) return <p className="state-text state-critical">{error}</p>;
+  const refresh = (
+    <p className="view-actions">
+      <button type="button" className="button" data-testid="releases-refresh" onClick={load}>
+        Refresh
+      </button>{' '}
+      {askedAt ? <span className="muted">as the hosts said at {new Date(askedAt).toLocaleTimeString()}</span> : null}
+    </p>
+  );
+  if (error) {
+    return (
+      <>
+        {refresh}
+        <p className="state-text state-critical">{error}</p>
+      </>
+    );
+  }
   if (!reports) return <p className="muted">Asking the hosts…</p>;
   const rows = releaseRows(reports);
+  const facts = releaseFacts(
+    reports.flatMap((r) => r.log),
+    records,
+  );
   const { expectedOf, drifted, stageOf } = stageDrift(reports, byStage);
   /** "host-1 (staging)": where a host is, for an app with stages. */
   const where = (host: string): string => (stageOf.has(host) ? `${host} (${stageOf.get(host)})` : host);
 
-  /** Starts it in the core and shows it live under Deploys (the deploy goes on whatever the view). */
-  const launch = (params: { release?: string; resume?: number; undo?: number; promote?: number }): void => {
+  /** Starts it in the core and shows it live under Deploys, on this app (the deploy goes on whatever the view). */
+  const launch = (params: { release?: string; plan?: string; resume?: number; undo?: number; promote?: number }): void => {
     setConfirm(null);
     client.call('deploy.start', { app, takeOver: false, ...params }).then(
-      () => showView('deploys'),
+      () => showDeploys(app),
       (e: Error & { hint?: string }) => setProblem(`${e.message}${e.hint ? ` ${e.hint}` : ''}`),
     );
   };
-  const rollBack = (release: string): void => launch({ release });
 
   return (
     <>
-      {byStage ? <StagesPanel app={summary} byStage={byStage} reports={reports} records={records} launch={launch} /> : null}
+      {refresh}
+      {byStage ? <StagesPanel app={summary} byStage={byStage} reports={reports} records={records} facts={facts} launch={launch} /> : null}
       <table className="events" data-testid="version-grid">
         <thead>
           <tr>
@@ -78,6 +104,7 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
               {byStage ? <td data-testid="host-stage">{stageOf.get(r.host) ?? '—'}</td> : null}
               <td className="mono">
                 {r.error ? <span className="state-text state-critical">{r.error}</span> : (r.current ?? 'none')}
+                {r.current && releaseOrigin(factsOf(facts, r.current)) ? <span className="muted"> ({releaseOrigin(factsOf(facts, r.current))})</span> : null}
                 {drifted.includes(r.host) ? <span className="state-text state-warning"> · drift: most hosts{stageOf.has(r.host) ? ` in ${stageOf.get(r.host)}` : ''} run {expectedOf.get(r.host)}</span> : null}
                 {r.lock ? (
                   <span className={`state-text ${r.lease?.stale ? 'state-critical' : 'state-warning'} host-lock`} data-testid="host-lock" data-lease={r.lease?.stale ? 'stale' : 'live'}>
@@ -100,7 +127,7 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
         <thead>
           <tr>
             <th scope="col">Release</th>
-            <th scope="col">Revision</th>
+            <th scope="col">Made from</th>
             <th scope="col">By</th>
             <th scope="col">Current on</th>
             <th scope="col">Present on</th>
@@ -111,32 +138,44 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
           {rows.map((row) => {
             const everywhere = row.presentOn.length === reports.filter((r) => !r.error).length;
             const changes = reports.filter((r) => r.current !== row.release);
+            const origin = releaseOrigin(factsOf(facts, row.release));
             return (
-              <tr key={row.release} data-testid="release-row" data-release={row.release}>
-                <td className="mono">{row.release}</td>
-                <td className="mono">{row.revision ? `${row.branch ?? ''} ${row.revision.slice(0, 10)}` : '—'}</td>
-                <td>{row.deployedBy ?? '—'}</td>
-                <td>{row.currentOn.map(where).join(', ') || '—'}</td>
-                <td>{row.presentOn.length}</td>
-                <td>
-                  {confirm === row.release ? (
-                    <InlineConfirm what={changes.map((r) => `${r.host}: ${r.current ?? 'none'} → ${row.release}`).join('; ')} needs={needs} onCancel={() => setConfirm(null)}>
-                      <button type="button" className="button button-danger" data-testid="rollback-confirm" onClick={() => rollBack(row.release)}>
-                        Roll back {changes.length} hosts
+              <Fragment key={row.release}>
+                <tr data-testid="release-row" data-release={row.release}>
+                  <td className="mono">{row.release}</td>
+                  <td className="mono" data-testid="release-origin">{origin || (row.revision ? shortRevision(row.revision) : '—')}</td>
+                  <td>{row.deployedBy ?? '—'}</td>
+                  <td>{row.currentOn.map(where).join(', ') || '—'}</td>
+                  <td>
+                    {row.presentOn.length}
+                    {row.archivedOn.length > 0 ? (
+                      <span className="muted" data-testid="release-archived" title={`A rollback archived it as rolled-back-release-${row.release}.tar.gz and removed it from releases/ (as Capistrano's rollback does); deploy its ref again to go forward.`}>
+                        {' '}
+                        · rolled back, archived on {row.archivedOn.join(', ')}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    {changes.length > 0 && everywhere && confirm !== row.release ? (
+                      <button type="button" className="button" data-testid="rollback" onClick={() => setConfirm(row.release)}>
+                        Roll back to this release…
                       </button>
-                    </InlineConfirm>
-                  ) : changes.length > 0 && everywhere ? (
-                    <button type="button" className="button" data-testid="rollback" onClick={() => setConfirm(row.release)}>
-                      Roll back to this release
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
+                    ) : null}
+                  </td>
+                </tr>
+                {confirm === row.release ? (
+                  <tr>
+                    <td colSpan={6}>
+                      <RollbackConfirm app={app} release={row.release} onCancel={() => setConfirm(null)} launch={launch} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             );
           })}
         </tbody>
       </table>
-      <DeployRecordsTable records={records} reports={reports} launch={launch} />
+      <DeployRecordsTable records={records} reports={reports} facts={facts} launch={launch} />
     </>
   );
 }

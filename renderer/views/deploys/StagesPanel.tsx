@@ -3,6 +3,8 @@ import type { DeployRecordMessage, HostReleasesMessage } from '../../../shared/c
 import { planWaves, type WaveSpec } from '../../../shared/deploy/waves';
 import { stageStates, type StageState } from '../../../shared/deploy/stages';
 import type { AppSummary } from '../../../shared/fleet/model';
+import { factsOf, releaseOrigin, type ReleaseFacts } from '../../../shared/deploy/release';
+import { plural } from '../../../shared/text';
 import { InlineConfirm } from './InlineConfirm';
 import { useProductionName } from './useProductionName';
 
@@ -11,14 +13,15 @@ import { useProductionName } from './useProductionName';
 // every host of a stage: the same release id and revision, shipped to the next stage through the
 // same waves and gates, after a confirmation that says which host goes from what to what.
 
-export function StagesPanel({ app, byStage, reports, records, launch }: { app: AppSummary; byStage: ReadonlyMap<string, readonly string[]>; reports: readonly HostReleasesMessage[]; records: readonly DeployRecordMessage[]; launch(params: { promote: number }): void }): ReactNode {
+export function StagesPanel({ app, byStage, reports, records, facts, launch }: { app: AppSummary; byStage: ReadonlyMap<string, readonly string[]>; reports: readonly HostReleasesMessage[]; records: readonly DeployRecordMessage[]; facts: Readonly<Record<string, ReleaseFacts>>; launch(params: { promote: number }): void }): ReactNode {
   const [confirming, setConfirming] = useState<string | null>(null);
   const states = stageStates(app.stages ?? [], byStage, reports, records);
   return (
     <ul className="stage-list" data-testid="stages">
       {states.map((s) => (
         <li key={s.stage} data-testid="stage" data-stage={s.stage}>
-          <strong>{s.stage}</strong> runs <span className="mono" data-testid="stage-runs">{s.running.join(', ') || 'nothing yet'}</span>{' '}
+          <strong>{s.stage}</strong> runs <span className="mono" data-testid="stage-runs">{s.running.join(', ') || 'nothing yet'}</span>
+          {s.running.length === 1 && releaseOrigin(factsOf(facts, s.running[0]!)) ? <span className="muted mono"> ({releaseOrigin(factsOf(facts, s.running[0]!))})</span> : null}{' '}
           <span className="muted">on {s.hosts.join(', ') || 'no host'}</span>{' '}
           {!s.promote ? null : confirming === s.stage ? (
             // On a line of its own: the plan is a sentence, and it read as part of the stage's line.
@@ -44,7 +47,7 @@ function PromoteConfirm({ app, state, promote, toHosts, reports, onCancel, launc
   const what = [
     `Promote ${record.release} (revision ${record.revision?.slice(0, 10)}${record.ref ? `, ${record.ref}` : ''}), as ${state.stage} runs it, to ${to}:`,
     toHosts.map((h) => `${h}: ${currentOf.get(h) ?? 'none'} → ${record.release}`).join('; '),
-    `in ${waves.length} wave${waves.length === 1 ? '' : 's'} (${waves.map((w) => w.join(', ')).join(' | ')}).`,
+    `in ${plural(waves.length, 'wave')} (${waves.map((w) => w.join(', ')).join(' | ')}).`,
   ].join(' ');
   return (
     <InlineConfirm what={what} needs={needs} onCancel={onCancel} testId="promote-plan">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { DeployEventMessage } from '../../../shared/contract/deploy';
 import { deployTitle } from '../../../shared/deploy/release';
+import { plural } from '../../../shared/text';
 import type { RequestInput } from '../../../shared/api';
 import type { Subscription } from '../../client';
 import { foldDeploy, NO_DEPLOY, type DeployProgress } from '../../state/deployProgress';
@@ -70,6 +71,6 @@ export function useAppDeploy(app: string): {
  * per deploy (the tag), so a replay after a reload does not repeat it. */
 function notifyDeploy(app: string, e: DeployEventMessage): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  if (e.type === 'started') new Notification(`${deployTitle(e.kind, app, e.release)} started`, { body: `on ${e.hosts.length} hosts`, tag: `deploy:${app}:${e.id}` });
+  if (e.type === 'started') new Notification(`${deployTitle(e.kind, app, e.release)} started`, { body: `on ${plural(e.hosts.length, 'host')}`, tag: `deploy:${app}:${e.id}` });
   if (e.type === 'done') new Notification(`${app} ${e.release}: ${e.outcome}`, { body: e.message, tag: `deploy:${app}:${e.release}:done` });
 }
