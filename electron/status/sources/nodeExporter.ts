@@ -57,7 +57,13 @@ function overwrite(into: Map<string, number>, from: Map<string, number>): void {
   for (const [key, value] of from) into.set(into.has(key) ? key : ownString(key), value);
 }
 
-const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
+/** Whether a filesystem is one a host card shows: a real one, not under /run, /sys, /proc, /dev. */
+export function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
+  if (PSEUDO_FS.has(fstype ?? '')) return false;
+  return !(mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev'));
+}
+
+export const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
 
 /** The families read, by the code of the letter after "node_" (a line is matched without being
  * cut out first: most of a scrape's thousand lines are families no host card shows). */
@@ -218,9 +224,8 @@ function readSample(s: NodeScrape, name: string, line: SampleLine): void {
     case 'node_boot_time_seconds': s.bootTime = value; break;
     case 'node_filesystem_size_bytes':
     case 'node_filesystem_avail_bytes': {
-      if (PSEUDO_FS.has(line.label('fstype') ?? '')) break;
       const mount = line.label('mountpoint');
-      if (!mount || mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev')) break;
+      if (!mount || !isShownFilesystem(line.label('fstype'), mount)) break;
       // The scrape is kept until the next one (for rates): its keys must not keep the answer.
       (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(ownString(mount), value);
       break;
