@@ -1,4 +1,4 @@
-import type { CheckStateName, HostStatus, StatusBatch, StatusEvent } from '../../shared/status/schema';
+import type { CheckStateName, HostStatus, SourceProblem, StatusBatch, StatusEvent } from '../../shared/status/schema';
 import type { SliceCreator } from './store';
 
 // The fleet's health as the core streams it: every host's status (replaced per host, so a tile
@@ -13,6 +13,8 @@ export interface StatusSlice {
   stateVersion: number;
   /** Newest first. */
   events: readonly StatusEvent[];
+  /** Sources of the whole fleet that give no answer (a Prometheus that is down): one each. */
+  sourceProblems: readonly SourceProblem[];
   statusBatchReceived(batch: StatusBatch): void;
   statusEventReceived(event: StatusEvent): void;
   eventsLoaded(events: readonly StatusEvent[]): void;
@@ -60,10 +62,13 @@ export const createStatusSlice: SliceCreator<StatusSlice> = (set) => ({
   statuses: {},
   stateVersion: 0,
   events: [],
+  sourceProblems: [],
   statusBatchReceived: (batch) =>
     set((s) => {
       const { statuses, stateChanged } = applyBatch(s.statuses, batch);
-      return { statuses, stateVersion: stateChanged ? s.stateVersion + 1 : s.stateVersion };
+      // A batch carries the sources' problems only when they changed: the whole list then.
+      const problems = batch.problems ?? (batch.full ? [] : s.sourceProblems);
+      return { statuses, stateVersion: stateChanged ? s.stateVersion + 1 : s.stateVersion, sourceProblems: problems };
     }),
   statusEventReceived: (event) => set((s) => ({ events: mergeEvents(s.events, [event]) })),
   eventsLoaded: (events) => set((s) => ({ events: mergeEvents(s.events, events) })),

@@ -7,6 +7,7 @@ import { EnvironmentSection } from './EnvironmentSection';
 import { BrokenFleetFile, EmptyFleet, NoFleetFile, NoMatch, WaitingForFleet } from './FleetEmptyStates';
 import { FleetNotes } from './FleetNotes';
 import { FleetProblemBanner } from './FleetProblemBanner';
+import { SourceProblemBanners } from './SourceProblemBanner';
 import { HostView } from './host/HostView';
 import { ClusterMapView } from './map/ClusterMapView';
 
@@ -49,6 +50,7 @@ function FleetOverview(): ReactNode {
         ) : null}
       </header>
       {snapshot?.problem && snapshot.loadedAt !== null ? <FleetProblemBanner problem={snapshot.problem} loadedAt={snapshot.loadedAt} /> : null}
+      <SourceProblemBanners />
       {phase === 'loaded' && snapshot?.notes ? <FleetNotes notes={snapshot.notes} /> : null}
       <FleetBody phase={phase} />
       {phase === 'loaded' && snapshot && layout === 'map' ? <ClusterMapView snapshot={snapshot} /> : null}
