@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { NODE_EXPORTER_PORT } from '../../e2e/fleet/layout';
 import { prometheusYaml, scrapeJob, startTestPrometheus, type TestPrometheus } from '../../e2e/fleet/prometheus';
 import { until } from '../../e2e/until';
 import type { StatusBatch } from '../../shared/status/schema';
+import { HistoryStore } from '../history/historyStore';
 import { FleetService } from '../inventory/fleetService';
 import { StatusService } from './statusService';
 
@@ -23,6 +24,7 @@ describe('Prometheus as the status source', () => {
   let prometheus: TestPrometheus;
   let fleetService: FleetService;
   let status: StatusService;
+  let history: HistoryStore;
   const batches: StatusBatch[] = [];
   const check = (host: string, id = 'prometheus:target') => status.host(host)?.checks.find((c) => c.id === id);
 
@@ -36,12 +38,15 @@ describe('Prometheus as the status source', () => {
     const file = join(dir, 'prometheus.yaml');
     writeFileSync(file, readFileSync(fleet.fleetFile, 'utf8').replace(/\n {2}status:\n(?: {4}- .*\n)+/, `\n  interval: 1s\n  status: [ ${source} ]\n`));
     fleetService = new FleetService(file);
-    status = new StatusService({ fleet: fleetService, flushMs: 100 });
+    mkdirSync(join(dir, 'data'));
+    history = await HistoryStore.open(join(dir, 'data'), { maintainEveryMs: null });
+    status = new StatusService({ fleet: fleetService, history, flushMs: 100 });
     status.onBatch((batch) => batches.push(batch));
   });
 
   afterAll(async () => {
     status?.dispose();
+    history?.dispose();
     fleetService?.dispose();
     await prometheus?.stop();
     await fleetDown(dir);
@@ -60,6 +65,11 @@ describe('Prometheus as the status source', () => {
     });
     expect(latest.load1).toBeGreaterThanOrEqual(0);
     expect(latest.mem_used_pct).toBeGreaterThan(0);
+    // The same metric names as node_exporter's, in the same history: the host's graphs go on.
+    await until('the samples in the history', () => history.metrics('host-2').includes('cpu_pct'));
+    expect(history.metrics('host-2')).toEqual(expect.arrayContaining(['cpu_pct', 'load1', 'mem_used_pct', 'uptime_s']));
+    const [cpu] = history.series({ host: 'host-2', metrics: ['cpu_pct'], range: '1h', points: 60 });
+    expect(cpu?.points.length).toBeGreaterThan(0);
   });
 
   it('says a host Prometheus does not scrape is UNKNOWN, and where it looked', async () => {
