@@ -58,7 +58,7 @@ function overwrite(into: Map<string, number>, from: Map<string, number>): void {
 }
 
 /** Whether a filesystem is one a host card shows: a real one, not under /run, /sys, /proc, /dev. */
-export function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
+function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
   if (PSEUDO_FS.has(fstype ?? '')) return false;
   return !(mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev'));
 }
@@ -186,7 +186,7 @@ export class NodeExporterReader implements BodySink {
     const sample = this.sampleLine;
     const refused = sample.read(NON_ASCII.test(line) ? bytes.toString('utf8', offset + start, offset + end) : line, name.length);
     if (refused) this.refused ??= `${name}: ${refused}`;
-    else readSample(this.scrape, name, sample);
+    else putSample(this.scrape, name, sample.value, sample);
   }
 }
 
@@ -208,8 +208,13 @@ function endsNameAt(text: string, at: number): boolean {
   return c === 123 /* { */ || c === 32 /* space */ || c === 9 /* tab */;
 }
 
-function readSample(s: NodeScrape, name: string, line: SampleLine): void {
-  const value = line.value;
+/** Where a sample's labels are read from: a line of the text format, or a series of a query. */
+export interface SampleLabels {
+  label(key: string): string | undefined;
+}
+
+/** Puts one sample of a family the reader keeps into the scrape. */
+export function putSample(s: NodeScrape, name: string, value: number, line: SampleLabels): void {
   switch (name) {
     case 'node_cpu_seconds_total':
       s.cpuAll += value;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Check, Sample, SourceResult } from '../../../shared/status/model';
 import type { SourceSettings } from '../../../shared/status/sourceSettings';
-import { isShownFilesystem, nodeSamples, PSEUDO_FS, type NodeScrape } from './nodeExporter';
+import { nodeSamples, PSEUDO_FS, putSample, type NodeScrape } from './nodeExporter';
 import { ParseError } from './parseError';
 
 // A Prometheus that already scrapes the fleet, read as a status source: a handful of instant
@@ -189,21 +189,8 @@ function queryCheck(q: PrometheusSettings['queries'][number], value: number): Ch
 function scrapeOf(gauges: readonly PromSample[], now: number): NodeScrape {
   const scrape: NodeScrape = { time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null, memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: gauges.length };
   for (const { metric, value } of gauges) {
-    switch (metric.__name__) {
-      case 'node_load1': scrape.load1 = value; break;
-      case 'node_load5': scrape.load5 = value; break;
-      case 'node_load15': scrape.load15 = value; break;
-      case 'node_memory_MemTotal_bytes': scrape.memTotal = value; break;
-      case 'node_memory_MemAvailable_bytes': scrape.memAvailable = value; break;
-      case 'node_boot_time_seconds': scrape.bootTime = value; break;
-      case 'node_filesystem_size_bytes':
-      case 'node_filesystem_avail_bytes': {
-        const mount = metric.mountpoint;
-        if (!mount || !isShownFilesystem(metric.fstype, mount)) break;
-        (metric.__name__ === 'node_filesystem_size_bytes' ? scrape.fsSize : scrape.fsAvail).set(mount, value);
-        break;
-      }
-    }
+    const name = metric.__name__;
+    if (name !== undefined && GAUGES.includes(name)) putSample(scrape, name, value, { label: (key) => (Object.hasOwn(metric, key) ? metric[key] : undefined) });
   }
   return scrape;
 }
