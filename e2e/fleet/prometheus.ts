@@ -1,6 +1,8 @@
 // Debian's Prometheus for the integration tests: started on a loopback address of the test's
 // own, with its own config and TSDB in the test's temp dir, waited for on /-/ready, stopped by
 // pid. The same start as the benchmarks' (e2e/bench/prometheus.ts).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findBinary } from '../bench/binaries';
 import { startPrometheus } from '../bench/prometheus';
 
@@ -21,6 +23,8 @@ export interface TestPrometheus {
   url: string;
   query(promql: string): Promise<PromSeries[]>;
   targets(): Promise<PromTarget[]>;
+  /** Writes a new prometheus.yml and has Prometheus read it (SIGHUP). */
+  reload(config: string): void;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,10 @@ export async function startTestPrometheus(dir: string, listen: string, config: s
     url: run.url,
     query: async (promql) => (await api<{ result: PromSeries[] }>(`${run.url}/api/v1/query?query=${encodeURIComponent(promql)}`)).result,
     targets: async () => (await api<{ activeTargets: PromTarget[] }>(`${run.url}/api/v1/targets?state=active`)).activeTargets,
+    reload: (next) => {
+      writeFileSync(join(dir, 'prometheus', 'prometheus.yml'), next);
+      process.kill(run.daemon.main.pid, 'SIGHUP');
+    },
     stop: () => run.daemon.stop(),
   };
 }

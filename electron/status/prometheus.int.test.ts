@@ -84,6 +84,23 @@ describe('Prometheus as the status source', () => {
     expect(status.host('host-1')?.state).not.toBe('CRITICAL');
   });
 
+  it('builds the fleet from its targets, and follows them', async () => {
+    const file = join(dir, 'imported.yaml');
+    writeFileSync(file, `imports:\n  - prometheus: http://${PROMETHEUS_LISTEN}\n    environment: lab\n`);
+    const imported = new FleetService(file, { remoteIntervalMs: 300 });
+    try {
+      const names = () => imported.current.hosts.map((h) => `${h.name} ${h.environment}/${h.roles.join(',')}`).sort();
+      const [one, two, three] = fleet.hosts.map((h) => h.address);
+      await until('the targets as hosts', () => names().length === 2);
+      expect(names()).toEqual([`${one} lab/node`, `${two} lab/node`]);
+      prometheus.reload(prometheusYaml(1, [scrapeJob('node', [one, two, three].map((a) => `${a}:${NODE_EXPORTER_PORT}`))]));
+      await until('the new target as a host', () => names().length === 3, 20_000);
+      expect(imported.current.hosts.find((h) => h.address === three)).toMatchObject({ name: three, environment: 'lab', roles: ['node'] });
+    } finally {
+      imported.dispose();
+    }
+  });
+
   it('shows a Prometheus that stopped as one problem of the source, not a problem per host', async () => {
     const before = batches.length;
     await prometheus.stop();
