@@ -5,7 +5,7 @@ import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import { FLEET_FILE_MISSING, type AppSummary, type FleetSnapshot, type Host } from '../../shared/fleet/model';
 import { parseFleetFile } from './parseFleetFile';
-import { fetchTargets, type RemoteTargets } from './prometheusTargets';
+import { fetchTargets, type FollowedImport, type RemoteTargets } from './prometheusTargets';
 
 // Owns the fleet file: loads it, reloads it when it or a file it imports changes on disk, and
 // keeps the last good version when the new one is broken, so a typo never empties the console.
@@ -29,6 +29,7 @@ interface Followed {
   json: string;
   timer: NodeJS.Timeout;
   inFlight: boolean;
+  auth: string | undefined;
 }
 
 export class FleetService implements Disposable {
@@ -118,26 +119,27 @@ export class FleetService implements Disposable {
 
   /** Follows exactly these Prometheus imports: their targets are asked for now and every
    * interval, and an answer that differs from the last reloads the fleet, as a changed file does. */
-  private follow(urls: readonly string[]): void {
+  private follow(imports: readonly FollowedImport[]): void {
     for (const [url, followed] of this.followed) {
-      if (urls.includes(url)) continue;
+      if (imports.some((i) => i.url === url && i.auth === followed.auth)) continue;
       clearInterval(followed.timer);
       this.followed.delete(url);
     }
-    for (const url of urls) {
-      if (this.followed.has(url)) continue;
-      const followed: Followed = { answer: undefined, json: '', inFlight: false, timer: setInterval(() => void this.ask(url, followed), this.remoteIntervalMs) };
+    for (const target of imports) {
+      if (this.followed.has(target.url)) continue;
+      const followed: Followed = { answer: undefined, json: '', inFlight: false, auth: target.auth, timer: setInterval(() => void this.ask(target, followed), this.remoteIntervalMs) };
       followed.timer.unref();
-      this.followed.set(url, followed);
-      void this.ask(url, followed);
+      this.followed.set(target.url, followed);
+      void this.ask(target, followed);
     }
   }
 
-  private async ask(url: string, followed: Followed): Promise<void> {
+  private async ask(target: FollowedImport, followed: Followed): Promise<void> {
+    const { url } = target;
     if (followed.inFlight) return;
     followed.inFlight = true;
     try {
-      const answer = await fetchTargets(url, Math.min(10_000, this.remoteIntervalMs));
+      const answer = await fetchTargets(target, Math.min(10_000, this.remoteIntervalMs));
       // Only what hosts are made of: a target's health changing is the status's business.
       const json = JSON.stringify('error' in answer ? answer : answer.targets.map((t) => t.labels));
       if (this.followed.get(url) !== followed || json === followed.json) return;

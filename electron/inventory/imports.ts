@@ -3,7 +3,7 @@ import type { ImportedHost } from '../../shared/fleet/imported';
 import type { FleetProblem } from '../../shared/fleet/model';
 import type { ImportSpec } from '../../shared/fleet/schema';
 import { readAnsibleInventory } from './ansible';
-import { targetsToHosts, type RemoteTargets } from './prometheusTargets';
+import { targetsToHosts, type FollowedImport, type RemoteTargets } from './prometheusTargets';
 import { expandTilde, readSshConfig } from './sshConfig';
 
 // The `imports:` of a fleet file, read. An error in an imported file stops the load like an error
@@ -16,7 +16,7 @@ export interface ImportsRead {
   /** Every file read, for the watcher. */
   files: string[];
   /** Every Prometheus imported from, for FleetService to follow. */
-  urls: string[];
+  urls: FollowedImport[];
   error: FleetProblem | null;
 }
 
@@ -25,7 +25,7 @@ export function readImports(specs: readonly ImportSpec[], fleetFile: string, hom
   const dir = path.dirname(fleetFile);
   for (const spec of specs) {
     if (spec.prometheus !== undefined) {
-      out.urls.push(spec.prometheus);
+      out.urls.push({ url: spec.prometheus, auth: spec.auth && `${spec.auth.user}:${spec.auth.password}` });
       const answer = remote?.(spec.prometheus);
       if (!answer) out.notes.push({ file: spec.prometheus, line: 0, column: 0, message: 'waiting for the first answer of this Prometheus: its targets become hosts then' });
       else if ('error' in answer) out.error ??= { file: fleetFile, line: 0, column: 0, message: `the import of ${answer.error}` };

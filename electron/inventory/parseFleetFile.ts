@@ -6,7 +6,7 @@ import type { FleetProblem } from '../../shared/fleet/model';
 import { FleetFileSchema } from '../../shared/fleet/schema';
 import { FleetResolveError, resolveFleet, type ResolvedFleet, type YamlPath } from '../../shared/fleet/resolve';
 import { readImports } from './imports';
-import type { RemoteTargets } from './prometheusTargets';
+import type { FollowedImport, RemoteTargets } from './prometheusTargets';
 
 // Fleet file text → resolved fleet, or the first problem with its file, line and column.
 // Pure but for the path handling and the files named in `imports:`, which it reads; reading and
@@ -14,7 +14,7 @@ import type { RemoteTargets } from './prometheusTargets';
 
 /** `files`: the imported files read (or looked for), which a change to should reload the fleet;
  * `urls`: the Prometheus imports, whose targets are followed the same way. */
-export type ParseResult = ({ ok: true; fleet: ResolvedFleet } | { ok: false; problem: FleetProblem }) & { files: string[]; urls?: string[] };
+export type ParseResult = ({ ok: true; fleet: ResolvedFleet } | { ok: false; problem: FleetProblem }) & { files: string[]; urls?: FollowedImport[] };
 
 export interface ParseOptions {
   /** Where `~` points; default the user's home. */

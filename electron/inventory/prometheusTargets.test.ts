@@ -37,9 +37,10 @@ describe('the fleet from Prometheus', () => {
     const file = '/tmp/fleet.yaml';
     const text = `imports:\n  - prometheus: ${URL}\n    environment_label: env\n    name_label: hostname\n`;
     const waiting = parseFleetFile(text, file);
-    expect(waiting).toMatchObject({ ok: true, urls: [URL], fleet: { hosts: [], notes: [{ message: expect.stringMatching(/waiting for the first answer/) }] } });
+    expect(waiting).toMatchObject({ ok: true, urls: [{ url: URL }], fleet: { hosts: [], notes: [{ message: expect.stringMatching(/waiting for the first answer/) }] } });
     const loaded = parseFleetFile(text, file, { remote: () => ({ targets }) });
     expect(loaded.ok && loaded.fleet.hosts.map((h) => `${h.name}@${h.address}`)).toEqual(['web-1@10.0.0.1', 'db-1@fd00::2']);
+    expect(parseFleetFile(`${text}    auth: { user: fleetdeck, password: s3cret }\n`, file).urls).toEqual([{ url: URL, auth: 'fleetdeck:s3cret' }]);
     expect(parseFleetFile(text, file, { remote: () => ({ error: `Prometheus at ${URL}: refused` }) })).toMatchObject({ ok: false, problem: { message: `the import of Prometheus at ${URL}: refused` } });
   });
 });

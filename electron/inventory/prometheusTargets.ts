@@ -14,10 +14,17 @@ export type RemoteTargets = { targets: PromTarget[] } | { error: string };
 
 const MAX_TARGETS_BYTES = 64 << 20;
 
-export async function fetchTargets(url: string, timeoutMs: number): Promise<RemoteTargets> {
+/** A Prometheus import as FleetService follows it. */
+export interface FollowedImport {
+  url: string;
+  /** user:password, for basic auth. */
+  auth?: string | undefined;
+}
+
+export async function fetchTargets({ url, auth }: FollowedImport, timeoutMs: number): Promise<RemoteTargets> {
   const where = `${url.replace(/\/+$/, '')}/api/v1/targets?state=active`;
   try {
-    const answer = await httpGet(where, { timeoutMs, maxBytes: MAX_TARGETS_BYTES });
+    const answer = await httpGet(where, { timeoutMs, maxBytes: MAX_TARGETS_BYTES, auth });
     if (answer.status !== 200) return { error: `Prometheus at ${url} answered HTTP ${answer.status}` };
     return { targets: parseTargets(answer.body) };
   } catch (error) {

@@ -77,6 +77,8 @@ const Import = z
     environment_label: labelName.optional(),
     role_label: labelName.optional(),
     labels: z.array(labelName).optional(),
+    /** prometheus only: basic auth for its API. */
+    auth: z.strictObject({ user: z.string(), password: z.string().default('') }).optional(),
     /** The environment of every imported host (ssh_config: default "ssh-config"; ansible: a group
      * named like an environment, else "ansible"). */
     environment: z.string().min(1).optional(),
@@ -84,7 +86,7 @@ const Import = z
     role: z.string().min(1).optional(),
   })
   .superRefine((entry, ctx) => {
-    const prometheusOnly = (['job', 'name_label', 'environment_label', 'role_label', 'labels'] as const).find((key) => entry[key] !== undefined);
+    const prometheusOnly = (['job', 'name_label', 'environment_label', 'role_label', 'labels', 'auth'] as const).find((key) => entry[key] !== undefined);
     if ([entry.ssh_config, entry.ansible, entry.prometheus].filter((source) => source !== undefined).length !== 1) {
       ctx.addIssue({ code: 'custom', message: 'an import names one source: `ssh_config: ~/.ssh/config`, `ansible: ./inventory.ini` or `prometheus: http://prometheus:9090`' });
     } else if (entry.prometheus === undefined && prometheusOnly) {
