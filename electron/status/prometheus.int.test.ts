@@ -58,6 +58,8 @@ describe('Prometheus as the status source', () => {
     await until('host-1 scraped by Prometheus', () => check('host-1')?.state === 'OK');
     expect(check('host-1')?.reason).toBe(`scraped by Prometheus (instance="${fleet.hosts[0]!.address}:${NODE_EXPORTER_PORT}" in job "node")`);
     expect(check('host-1', 'prometheus:memory')?.reason).toMatch(/^memory \d+\.\d % used/);
+    // Fresh: what Prometheus answers counts as the host's answer.
+    expect(status.host('host-1')?.stale).toBe(false);
     // CPU and network are rates over the window: they come once Prometheus has two scrapes in it.
     const latest = await until('rates for host-2', () => {
       const values = status.host('host-2')?.latest;
