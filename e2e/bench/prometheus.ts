@@ -51,13 +51,17 @@ export async function startPrometheus(opts: {
   addresses: string[];
   intervalS: number;
   limitS: number;
+  /** A whole prometheus.yml instead of one job scraping `addresses`' node_exporters. */
+  config?: string;
+  /** host:port to listen on (the tests' own loopback addresses) instead of a free 127.0.0.1 port. */
+  listen?: string;
 }): Promise<PrometheusRun> {
   const home = join(opts.dir, 'prometheus');
   mkdirSync(join(home, 'data'), { recursive: true });
   const conf = join(home, 'prometheus.yml');
-  writeFileSync(conf, prometheusConfig(opts.addresses, opts.intervalS));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  writeFileSync(conf, opts.config ?? prometheusConfig(opts.addresses, opts.intervalS));
+  const listen = opts.listen ?? `127.0.0.1:${await freePort()}`;
+  const url = `http://${listen}`;
   const logFile = join(home, 'prometheus.log');
   const daemon = await startDaemon({
     what: 'prometheus',
@@ -67,7 +71,7 @@ export async function startPrometheus(opts: {
     args: [
       `--config.file=${conf}`,
       `--storage.tsdb.path=${join(home, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.listen-address=${listen}`,
       '--storage.tsdb.retention.time=1d',
       '--log.level=warn',
     ],

@@ -5,6 +5,7 @@ import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import { FLEET_FILE_MISSING, type AppSummary, type FleetSnapshot, type Host } from '../../shared/fleet/model';
 import { parseFleetFile } from './parseFleetFile';
+import { fetchTargets, type FollowedImport, type RemoteTargets } from './prometheusTargets';
 
 // Owns the fleet file: loads it, reloads it when it or a file it imports changes on disk, and
 // keeps the last good version when the new one is broken, so a typo never empties the console.
@@ -12,10 +13,23 @@ import { parseFleetFile } from './parseFleetFile';
 const MAX_FLEET_FILE_BYTES = 5 * 1024 * 1024;
 const RELOAD_DEBOUNCE_MS = 150;
 const WATCH_INTERVAL_MS = 500;
+/** How often a Prometheus import's targets are asked for again. */
+const REMOTE_INTERVAL_MS = 30_000;
 
 export interface FleetServiceOptions {
   /** Where `~` points in the fleet file and its imports; default the user's home. */
   home?: string | undefined;
+  /** How often a Prometheus import is asked for its targets (default 30 s). */
+  remoteIntervalMs?: number;
+}
+
+/** A Prometheus import followed: its latest answer, as JSON to tell a change. */
+interface Followed {
+  answer: RemoteTargets | undefined;
+  json: string;
+  timer: NodeJS.Timeout;
+  inFlight: boolean;
+  auth: string | undefined;
 }
 
 export class FleetService implements Disposable {
@@ -28,12 +42,15 @@ export class FleetService implements Disposable {
   private poller: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private readonly home: string;
+  private readonly followed = new Map<string, Followed>();
+  private readonly remoteIntervalMs: number;
 
   constructor(
     private file: string | null,
     options: FleetServiceOptions = {},
   ) {
     this.home = options.home ?? os.homedir();
+    this.remoteIntervalMs = options.remoteIntervalMs ?? REMOTE_INTERVAL_MS;
     this.snapshot = { file, loadedAt: null, environments: [], hosts: [], problem: null, revision: 0 };
     this.load();
   }
@@ -73,6 +90,7 @@ export class FleetService implements Disposable {
 
   dispose(): void {
     this.watch([]);
+    this.follow([]);
     if (this.debounce) clearTimeout(this.debounce);
     this.listeners.clear();
   }
@@ -96,6 +114,40 @@ export class FleetService implements Disposable {
     } else if (this.watched.size === 0 && this.poller) {
       clearInterval(this.poller);
       this.poller = null;
+    }
+  }
+
+  /** Follows exactly these Prometheus imports: their targets are asked for now and every
+   * interval, and an answer that differs from the last reloads the fleet, as a changed file does. */
+  private follow(imports: readonly FollowedImport[]): void {
+    for (const [url, followed] of this.followed) {
+      if (imports.some((i) => i.url === url && i.auth === followed.auth)) continue;
+      clearInterval(followed.timer);
+      this.followed.delete(url);
+    }
+    for (const target of imports) {
+      if (this.followed.has(target.url)) continue;
+      const followed: Followed = { answer: undefined, json: '', inFlight: false, auth: target.auth, timer: setInterval(() => void this.ask(target, followed), this.remoteIntervalMs) };
+      followed.timer.unref();
+      this.followed.set(target.url, followed);
+      void this.ask(target, followed);
+    }
+  }
+
+  private async ask(target: FollowedImport, followed: Followed): Promise<void> {
+    const { url } = target;
+    if (followed.inFlight) return;
+    followed.inFlight = true;
+    try {
+      const answer = await fetchTargets(target, Math.min(10_000, this.remoteIntervalMs));
+      // Only what hosts are made of: a target's health changing is the status's business.
+      const json = JSON.stringify('error' in answer ? answer : answer.targets.map((t) => t.labels));
+      if (this.followed.get(url) !== followed || json === followed.json) return;
+      followed.answer = answer;
+      followed.json = json;
+      this.scheduleReload();
+    } finally {
+      followed.inFlight = false;
     }
   }
 
@@ -137,8 +189,9 @@ export class FleetService implements Disposable {
       this.publish({ ...this.snapshot, revision, problem: problem(message) });
       return;
     }
-    const result = parseFleetFile(text, file, { home: this.home });
+    const result = parseFleetFile(text, file, { home: this.home, remote: (url) => this.followed.get(url)?.answer });
     this.watch([file, ...result.files]);
+    this.follow(result.urls ?? []);
     if (result.ok) {
       const { appSpecs, ...fleet } = result.fleet;
       this.specs = appSpecs;

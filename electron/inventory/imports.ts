@@ -3,6 +3,7 @@ import type { ImportedHost } from '../../shared/fleet/imported';
 import type { FleetProblem } from '../../shared/fleet/model';
 import type { ImportSpec } from '../../shared/fleet/schema';
 import { readAnsibleInventory } from './ansible';
+import { targetsToHosts, type FollowedImport, type RemoteTargets } from './prometheusTargets';
 import { expandTilde, readSshConfig } from './sshConfig';
 
 // The `imports:` of a fleet file, read. An error in an imported file stops the load like an error
@@ -14,13 +15,27 @@ export interface ImportsRead {
   notes: FleetProblem[];
   /** Every file read, for the watcher. */
   files: string[];
+  /** Every Prometheus imported from, for FleetService to follow. */
+  urls: FollowedImport[];
   error: FleetProblem | null;
 }
 
-export function readImports(specs: readonly ImportSpec[], fleetFile: string, home: string): ImportsRead {
-  const out: ImportsRead = { hosts: [], notes: [], files: [], error: null };
+export function readImports(specs: readonly ImportSpec[], fleetFile: string, home: string, remote?: (url: string) => RemoteTargets | undefined): ImportsRead {
+  const out: ImportsRead = { hosts: [], notes: [], files: [], urls: [], error: null };
   const dir = path.dirname(fleetFile);
   for (const spec of specs) {
+    if (spec.prometheus !== undefined) {
+      out.urls.push({ url: spec.prometheus, auth: spec.auth && `${spec.auth.user}:${spec.auth.password}` });
+      const answer = remote?.(spec.prometheus);
+      if (!answer) out.notes.push({ file: spec.prometheus, line: 0, column: 0, message: 'waiting for the first answer of this Prometheus: its targets become hosts then' });
+      else if ('error' in answer) out.error ??= { file: fleetFile, line: 0, column: 0, message: `the import of ${answer.error}` };
+      else {
+        const result = targetsToHosts(answer.targets, spec, spec.prometheus);
+        out.hosts.push(...result.hosts);
+        out.notes.push(...result.problems.map(({ severity: _, ...note }) => note));
+      }
+      continue;
+    }
     const source = spec.ssh_config ?? spec.ansible ?? '';
     const file = path.resolve(dir, expandTilde(source, home));
     const result = spec.ssh_config !== undefined

@@ -8,17 +8,21 @@ import { keysAt } from '../../shared/fleet/schemaKeys';
 import { closestWord } from '../../shared/text';
 import { FleetResolveError, resolveFleet, type ResolvedFleet, type YamlPath } from '../../shared/fleet/resolve';
 import { readImports } from './imports';
+import type { FollowedImport, RemoteTargets } from './prometheusTargets';
 
 // Fleet file text → resolved fleet, or the first problem with its file, line and column.
 // Pure but for the path handling and the files named in `imports:`, which it reads; reading and
 // watching the fleet file itself live in fleetService.ts.
 
-/** `files`: the imported files read (or looked for), which a change to should reload the fleet. */
-export type ParseResult = ({ ok: true; fleet: ResolvedFleet } | { ok: false; problem: FleetProblem }) & { files: string[] };
+/** `files`: the imported files read (or looked for), which a change to should reload the fleet;
+ * `urls`: the Prometheus imports, whose targets are followed the same way. */
+export type ParseResult = ({ ok: true; fleet: ResolvedFleet } | { ok: false; problem: FleetProblem }) & { files: string[]; urls?: FollowedImport[] };
 
 export interface ParseOptions {
   /** Where `~` points; default the user's home. */
   home?: string | undefined;
+  /** The latest targets of each Prometheus import (undefined before its first answer). */
+  remote?: ((url: string) => RemoteTargets | undefined) | undefined;
 }
 
 export function parseFleetFile(text: string, file: string, options: ParseOptions = {}): ParseResult {
@@ -50,9 +54,10 @@ export function parseFleetFile(text: string, file: string, options: ParseOptions
     return at(offsetOf(doc, issue), describeIssue(issue));
   }
 
-  const imports = readImports(checked.data.imports ?? [], file, home);
+  const imports = readImports(checked.data.imports ?? [], file, home, options.remote);
   files = imports.files;
-  if (imports.error) return { ok: false, problem: imports.error, files };
+  const urls = imports.urls;
+  if (imports.error) return { ok: false, problem: imports.error, files, urls };
 
   try {
     const fleet = resolveFleet(checked.data, { user: os.userInfo().username }, imports.hosts);
@@ -62,7 +67,7 @@ export function parseFleetFile(text: string, file: string, options: ParseOptions
       host.knownHosts = host.knownHosts && resolvePath(host.knownHosts, dir, home);
     }
     fleet.notes.unshift(...imports.notes);
-    return { ok: true, fleet, files };
+    return { ok: true, fleet, files, urls };
   } catch (error) {
     if (error instanceof FleetResolveError) return at(offsetAtPath(doc, error.path), error.message);
     throw error;

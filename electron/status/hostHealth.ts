@@ -82,7 +82,9 @@ export class HostHealth {
         this.view = null;
       }
     }
-    if (group === 'poll') {
+    // A host's own poll, or a source that answered for the whole fleet (Prometheus): a load
+    // balancer's view of its backends (answered false) is neither.
+    if (group === 'poll' || answered) {
       this.lastPoll = now;
       if (answered) this.lastAnswer = now;
     }

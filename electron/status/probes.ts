@@ -50,7 +50,7 @@ export function endpointCheckId(kind: SourceKind): string {
   return `${kind}:endpoint`;
 }
 
-const SOURCE_NAMES: Record<SourceKind, string> = { monit: 'Monit', node_exporter: 'node_exporter', http: 'health URL', haproxy: 'HAProxy stats', ssh: 'SSH probe' };
+const SOURCE_NAMES: Record<SourceKind, string> = { monit: 'Monit', node_exporter: 'node_exporter', http: 'health URL', haproxy: 'HAProxy stats', ssh: 'SSH probe', prometheus: 'Prometheus' };
 
 /** `{address}` in a URL stands for the host's address. */
 export function expandUrl(template: string, host: Host): string {
@@ -58,9 +58,15 @@ export function expandUrl(template: string, host: Host): string {
   return template.replaceAll('{address}', address).replaceAll('{name}', host.name);
 }
 
+/** Whether a `status:` entry is a Prometheus, which is asked for the whole fleet at once
+ * (prometheusPoller.ts), not polled per host. */
+export function isPrometheusSource(source: Host['status'][number]): boolean {
+  return Object.keys(source)[0] === 'prometheus';
+}
+
 /** The probes of a host's `status:` list; a source whose settings are wrong becomes a probe that says so. */
 export function probesFor(host: Host, context: ProbeContext): Probe[] {
-  return host.status.map((source) => {
+  return host.status.filter((source) => !isPrometheusSource(source)).map((source) => {
     const [kind, raw] = Object.entries(source)[0] as [SourceKind, unknown];
     const parsed = SOURCE_SETTINGS[kind]?.safeParse(raw ?? {});
     if (!parsed || !parsed.success) {
@@ -78,6 +84,8 @@ export function probesFor(host: Host, context: ProbeContext): Probe[] {
         return haproxyProbe(host, parsed.data as SourceSettings<'haproxy'>, context);
       case 'ssh':
         return sshProbe(host, parsed.data as SourceSettings<'ssh'>, context);
+      default:
+        return brokenSettings(kind, `${kind} is not polled per host`);
     }
   });
 }

@@ -1,11 +1,12 @@
 import type { Disposable } from '../../shared/disposable';
 import type { FleetSnapshot, Host } from '../../shared/fleet/model';
 import type { Check, Sample } from '../../shared/status/model';
-import type { HostStatus, StatusBatch, StatusEvent } from '../../shared/status/schema';
+import type { HostStatus, SourceProblem, StatusBatch, StatusEvent } from '../../shared/status/schema';
 import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from './httpGet';
 import { HostHealth, type EventDraft, type Reported } from './hostHealth';
-import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
+import { DEFAULT_MAX_BYTES, endpointCheckId, isPrometheusSource, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
+import { PrometheusPoller, type PrometheusReport } from './prometheusPoller';
 import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
 
@@ -94,6 +95,10 @@ export class StatusService implements Disposable {
    * health starts from them, so a recovery while the console was away is still an event. */
   private readonly leftOpen = new Map<string, StatusEvent[]>();
   private readonly random: () => number;
+  /** The Prometheus sources, asked for the whole fleet at once, and their problems by group. */
+  private readonly prometheus: PrometheusPoller;
+  private readonly sourceProblems = new Map<string, SourceProblem>();
+  private problemsChanged = false;
   private disposed = false;
   /** Counters for the benchmark and the status bar. */
   readonly stats = { polls: 0, overruns: 0, cycleMs: [] as number[] };
@@ -109,6 +114,7 @@ export class StatusService implements Disposable {
     this.random = options.random ?? Math.random;
     this.semaphore = new Semaphore(options.concurrency ?? 64);
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 500);
+    this.prometheus = new PrometheusPoller((report) => this.recordPrometheus(report), options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.fleetSubscription = options.fleet.onChange((snapshot) => this.sync(snapshot));
     this.sync(options.fleet.current);
   }
@@ -126,7 +132,7 @@ export class StatusService implements Disposable {
   /** Every host's status now: what a new subscriber gets first. */
   snapshot(): StatusBatch {
     const now = Date.now();
-    return { full: true, at: now, hosts: [...this.entries.values()].map((e) => e.health.status(now)), removed: [] };
+    return { full: true, at: now, hosts: [...this.entries.values()].map((e) => e.health.status(now)), removed: [], problems: [...this.sourceProblems.values()] };
   }
 
   host(name: string): HostStatus | null {
@@ -176,6 +182,8 @@ export class StatusService implements Disposable {
         continue;
       }
       if (entry) this.stop(entry);
+      // A host that no longer reads a Prometheus drops the checks it gave.
+      if (entry && !host.status.some(isPrometheusSource)) this.pendingEvents.push(...entry.health.apply('prometheus', [], Date.now(), false));
       // A changed host keeps its health (no storm of events on every edit of the file).
       const health = entry && (entry.host.status.length > 0) === (host.status.length > 0) ? entry.health : new HostHealth(host.name, host.intervalMs, host.status.length > 0);
       if (!entry) health.resume(this.leftOpen.get(host.name) ?? []);
@@ -198,6 +206,7 @@ export class StatusService implements Disposable {
       this.dirty.add(host.name);
       if (fresh.probes.length > 0) this.schedule(fresh, nextSlot(Date.now(), host.intervalMs, fresh.phase));
     }
+    this.prometheus.sync(snapshot.hosts);
     for (const [name, entry] of this.entries) {
       if (names.has(name)) continue;
       this.stop(entry);
@@ -297,6 +306,24 @@ export class StatusService implements Disposable {
     return undefined;
   }
 
+  /** A Prometheus's answer for its hosts, or its one problem. */
+  private recordPrometheus({ results, maxAttempts, problem, group }: PrometheusReport): void {
+    if (this.disposed) return;
+    const now = Date.now();
+    for (const [name, result] of results) {
+      const entry = this.entries.get(name);
+      if (!entry) continue;
+      this.pendingEvents.push(...entry.health.apply('prometheus', [{ checks: result.checks, maxAttempts }], now, true));
+      entry.health.setSamples(result.samples);
+      if (this.history) this.pendingSamples.push({ host: name, at: now, samples: result.samples });
+      this.dirty.add(name);
+    }
+    const before = this.sourceProblems.get(group);
+    if (problem) this.sourceProblems.set(group, problem);
+    else this.sourceProblems.delete(group);
+    if (before?.message !== problem?.message) this.problemsChanged = true;
+  }
+
   /** Sends what changed since the last flush: one batch, one history transaction. */
   flush(): void {
     if (this.disposed) return;
@@ -309,13 +336,15 @@ export class StatusService implements Disposable {
       }
     }
     this.flushHistory();
-    if (this.dirty.size === 0 && this.removed.length === 0) return;
+    if (this.dirty.size === 0 && this.removed.length === 0 && !this.problemsChanged) return;
     const hosts: HostStatus[] = [];
     for (const name of this.dirty) {
       const entry = this.entries.get(name);
       if (entry) hosts.push(entry.health.status(now));
     }
     const batch: StatusBatch = { full: false, at: now, hosts, removed: this.removed };
+    if (this.problemsChanged) batch.problems = [...this.sourceProblems.values()];
+    this.problemsChanged = false;
     this.dirty.clear();
     this.removed = [];
     for (const listener of this.batchListeners) listener(batch);
@@ -348,6 +377,7 @@ export class StatusService implements Disposable {
     this.disposed = true;
     clearInterval(this.flushTimer);
     this.fleetSubscription.dispose();
+    this.prometheus.dispose();
     for (const entry of this.entries.values()) this.stop(entry);
     this.wheel.clear();
     this.entries.clear();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostStatus } from '../../shared/status/schema';
 import { applyBatch, countStates, MAX_EVENTS, mergeEvents } from './status';
+import { createAppStore } from './store';
 
 const status = (host: string, state: HostStatus['state'], extra: Partial<HostStatus> = {}): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {}, ...extra });
 
@@ -26,5 +27,16 @@ describe('status state', () => {
     const e = (id: number) => ({ id, at: id, host: 'a', check: 'c', checkName: 'c', from: 'OK' as const, to: 'CRITICAL' as const, hard: false, reason: '' });
     expect(mergeEvents([e(2), e(1)], [e(3), e(2)]).map((x) => x.id)).toEqual([3, 2, 1]);
     expect(mergeEvents([], Array.from({ length: MAX_EVENTS + 5 }, (_, i) => e(i)))).toHaveLength(MAX_EVENTS);
+  });
+
+  it("keeps the sources' problems until a batch brings the new list, and drops them with a full batch", () => {
+    const store = createAppStore();
+    const state = store.getState();
+    const problem = { source: 'prometheus' as const, url: 'http://prom:9090', message: 'refused', since: 1, hosts: 3 };
+    state.statusBatchReceived({ full: false, at: 1, hosts: [], removed: [], problems: [problem] });
+    state.statusBatchReceived({ full: false, at: 2, hosts: [status('a', 'OK')], removed: [] });
+    expect(store.getState().sourceProblems).toEqual([problem]);
+    state.statusBatchReceived({ full: false, at: 3, hosts: [], removed: [], problems: [] });
+    expect(store.getState().sourceProblems).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { CheckStateName, HostStatus, StatusBatch, StatusEvent } from '../../shared/status/schema';
+import type { CheckStateName, HostStatus, SourceProblem, StatusBatch, StatusEvent } from '../../shared/status/schema';
 import type { SliceCreator } from './store';
 
 // The fleet's health as the core streams it: every host's status (replaced per host, so a tile
@@ -16,6 +16,8 @@ export interface StatusSlice {
   /** The last batch of changes that happened while the page was open (the live stream), as
    * opposed to the history loaded on connect: only these are news worth a notification. */
   liveEvents: readonly StatusEvent[];
+  /** Sources of the whole fleet that give no answer (a Prometheus that is down): one each. */
+  sourceProblems: readonly SourceProblem[];
   statusBatchReceived(batch: StatusBatch): void;
   /** State changes as they happen (the status.changes stream). */
   statusChangesReceived(events: readonly StatusEvent[]): void;
@@ -66,10 +68,13 @@ export const createStatusSlice: SliceCreator<StatusSlice> = (set) => ({
   stateVersion: 0,
   events: [],
   liveEvents: [],
+  sourceProblems: [],
   statusBatchReceived: (batch) =>
     set((s) => {
       const { statuses, stateChanged } = applyBatch(s.statuses, batch);
-      return { statuses, stateVersion: stateChanged ? s.stateVersion + 1 : s.stateVersion };
+      // A batch carries the sources' problems only when they changed: the whole list then.
+      const problems = batch.problems ?? (batch.full ? [] : s.sourceProblems);
+      return { statuses, stateVersion: stateChanged ? s.stateVersion + 1 : s.stateVersion, sourceProblems: problems };
     }),
   statusChangesReceived: (events) => set((s) => ({ events: mergeEvents(s.events, events), liveEvents: events })),
   eventsLoaded: (events) => set((s) => ({ events: mergeEvents(s.events, events) })),

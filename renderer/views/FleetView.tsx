@@ -6,6 +6,7 @@ import { useAppStore } from '../state/react';
 import { EnvironmentSection } from './EnvironmentSection';
 import { BrokenFleetFile, EmptyFleet, NoFleetFile, NoMatch, WaitingForFleet } from './FleetEmptyStates';
 import { FleetNotes } from './FleetNotes';
+import { SourceProblemBanners } from './SourceProblemBanner';
 import { HostView } from './host/HostView';
 import { ClusterMapView } from './map/ClusterMapView';
 
@@ -47,6 +48,7 @@ function FleetOverview(): ReactNode {
           </span>
         ) : null}
       </header>
+      <SourceProblemBanners />
       {phase === 'loaded' && snapshot?.notes ? <FleetNotes notes={snapshot.notes} /> : null}
       <FleetBody phase={phase} />
       {phase === 'loaded' && snapshot && layout === 'map' ? <ClusterMapView snapshot={snapshot} /> : null}

@@ -69,12 +69,26 @@ const Role = z.preprocess(
 
 const Environment = z.strictObject({ ...settingsShape, roles: z.record(z.string(), Role) });
 
-/** Hosts pulled from files the user already has: `{ ssh_config: ~/.ssh/config }` or
- * `{ ansible: ./inventory.ini, environment: production }`. */
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
+
+/** Hosts pulled from what the user already has: `{ ssh_config: ~/.ssh/config }`,
+ * `{ ansible: ./inventory.ini, environment: production }`, or the active targets of a Prometheus
+ * (`{ prometheus: http://prometheus:9090, job: node }`). */
 const Import = z
   .strictObject({
     ssh_config: z.string().min(1).optional(),
     ansible: z.string().min(1).optional(),
+    prometheus: z.string().regex(/^https?:\/\//, 'the Prometheus server, e.g. "http://prometheus:9090"').optional(),
+    /** prometheus only: the targets of this job alone. */
+    job: z.string().min(1).optional(),
+    /** prometheus only: the target labels that give a host's name (default: the host part of
+     * `instance`), environment and role (default: its job), and the labels it keeps (default all). */
+    name_label: labelName.optional(),
+    environment_label: labelName.optional(),
+    role_label: labelName.optional(),
+    labels: z.array(labelName).optional(),
+    /** prometheus only: basic auth for its API. */
+    auth: z.strictObject({ user: z.string(), password: z.string().default('') }).optional(),
     /** The environment of every imported host (ssh_config: default "ssh-config"; ansible: a group
      * named like an environment, else "ansible"). */
     environment: z.string().min(1).optional(),
@@ -82,8 +96,11 @@ const Import = z
     role: z.string().min(1).optional(),
   })
   .superRefine((entry, ctx) => {
-    if ((entry.ssh_config === undefined) === (entry.ansible === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'an import names one source: `ssh_config: ~/.ssh/config` or `ansible: ./inventory.ini`' });
+    const prometheusOnly = (['job', 'name_label', 'environment_label', 'role_label', 'labels', 'auth'] as const).find((key) => entry[key] !== undefined);
+    if ([entry.ssh_config, entry.ansible, entry.prometheus].filter((source) => source !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'an import names one source: `ssh_config: ~/.ssh/config`, `ansible: ./inventory.ini` or `prometheus: http://prometheus:9090`' });
+    } else if (entry.prometheus === undefined && prometheusOnly) {
+      ctx.addIssue({ code: 'custom', path: [prometheusOnly], message: `\`${prometheusOnly}\` is for a prometheus import` });
     } else if (entry.ansible !== undefined && entry.role !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['role'], message: 'an Ansible import takes its roles from the inventory’s groups; `role` is for ssh_config' });
     }

@@ -10,7 +10,7 @@ export type CheckStateName = z.infer<typeof CheckStateSchema>;
 export const CheckStatusSchema = z.object({
   /** Stable within a host, e.g. "monit:process:sshd", "http:health", "haproxy:web/app-1". */
   id: z.string(),
-  source: z.enum(['monit', 'node_exporter', 'http', 'haproxy', 'ssh']),
+  source: z.enum(['monit', 'node_exporter', 'http', 'haproxy', 'ssh', 'prometheus']),
   name: z.string(),
   state: CheckStateSchema,
   /** A sentence a person understands: what is wrong, or what was measured. */
@@ -42,6 +42,19 @@ export const HostStatusSchema = z.object({
 });
 export type HostStatus = z.infer<typeof HostStatusSchema>;
 
+/** A status source of the whole fleet that gives no answer (a Prometheus that is down, slow,
+ * refuses the credentials or answers an error): one problem, shown once, not one per host. */
+export const SourceProblemSchema = z.object({
+  source: z.literal('prometheus'),
+  url: z.string(),
+  message: z.string(),
+  /** Since when (ms since epoch). */
+  since: z.number(),
+  /** How many hosts get their status from it (they keep their last checks, and go stale). */
+  hosts: z.number().int(),
+});
+export type SourceProblem = z.infer<typeof SourceProblemSchema>;
+
 /** Sent at most a few times a second: everything first (full), then only the hosts that changed. */
 export const StatusBatchSchema = z.object({
   full: z.boolean(),
@@ -49,6 +62,8 @@ export const StatusBatchSchema = z.object({
   hosts: z.array(HostStatusSchema),
   /** Hosts no longer in the fleet (after a reload). */
   removed: z.array(z.string()),
+  /** The sources' problems, all of them, when they changed (and in every full batch). */
+  problems: z.array(SourceProblemSchema).optional(),
 });
 export type StatusBatch = z.infer<typeof StatusBatchSchema>;
 

@@ -24,6 +24,21 @@ export const SOURCE_SETTINGS = {
   }),
   haproxy: z.strictObject({ url: z.string().regex(/^https?:\/\//, 'the stats URL, e.g. "http://{address}:8404/stats;csv"'), ...credentials, ...common }),
   ssh: z.strictObject({ ...limits, ...common }),
+  /** The Prometheus that already scrapes the hosts: asked for the whole fleet at once. */
+  prometheus: z.strictObject({
+    url: z.string().regex(/^https?:\/\//, 'the Prometheus server, e.g. "http://prometheus:9090" (or a Thanos or VictoriaMetrics that answers its API)'),
+    /** What the host's series carry in `label`; {address} and {name} stand for the host's. */
+    instance: z.string().min(1).default('{address}:9100'),
+    label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name').default('instance'),
+    job: z.string().min(1).optional(),
+    auth: z.strictObject({ user: z.string(), password: z.string().default('') }).optional(),
+    /** The window of rate() for CPU and network: at least twice the scrape interval. */
+    rate_window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as 2m').default('2m'),
+    /** Queries of the user's own, each a check per host: WARNING above warn, CRITICAL above crit. */
+    queries: z.array(z.strictObject({ name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -'), query: z.string().min(1), warn: z.number().optional(), crit: z.number().optional() })).max(20).default([]),
+    ...limits,
+    ...common,
+  }),
 } as const;
 
 export type SourceSettingsKind = keyof typeof SOURCE_SETTINGS;

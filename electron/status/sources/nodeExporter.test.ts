@@ -85,7 +85,7 @@ describe('node_exporter', () => {
       'node_filesystem_size_bytes{device="/dev/vdb",fstype="ext4",mountpoint="/srv/données"} 200\n' +
       'node_filesystem_avail_bytes{device="/dev/vdb",fstype="ext4",mountpoint="/srv/données"} 50\n' +
       'node_cpu_seconds_total{cpu="0",mode="idle"} 10\nnode_cpu_seconds_total{cpu="0",mode="user"} 5\n' +
-      'node_network_receive_bytes_total{device="eth0"} 1234\nnode_time_seconds 1700000000.5';
+      'node_network_receive_bytes_total{device="eth0"} 1234\nnode_time_seconds 1700000000.5\n';
     const whole = parseNodeExporter(text);
     expect(whole.fsAvail.get('/srv/données')).toBe(50);
     expect([whole.load1, whole.cpuIdle, whole.cpuAll, whole.rx.get('eth0'), whole.time, whole.series]).toEqual([0.5, 10, 15, 1234, 1700000000.5, 7]);
@@ -124,5 +124,42 @@ describe('node_exporter', () => {
     expect(message('')).toMatch(/empty/);
     // The start of the answer is recognised even when it comes a few bytes at a time.
     expect(() => readInParts('<!DOCTYPE html>\n<html>node_load1 1\n</html>', [3, 9])).toThrow(/HTML/);
+  });
+  it('reads lines as Prometheus does: a timestamp after the value, tabs, escaped label values, the infinities', () => {
+    const scrape = parseNodeExporter(
+      'node_load1 0.5 1700000000000\nnode_load5\t1.25\nnode_load15   2.5  \n' +
+        'node_filesystem_size_bytes{device="/dev/a",fstype="ext4",mountpoint="/srv/a \\"b\\" \\\\c"} 1e3\n' +
+        'node_filesystem_avail_bytes{ mountpoint="/srv/a \\"b\\" \\\\c", fstype="ext4",device="/dev/a",} 250 1700000000000\n' +
+        'node_cpu_seconds_total{note="mode=\\"idle\\"",cpu="0",mode="user"} 5\nnode_cpu_seconds_total{cpu="0",mode="idle"} 10\n' +
+        'node_network_receive_bytes_total{otherdevice="x",device="eth0"} +Inf\n',
+    );
+    expect([scrape.load1, scrape.load5, scrape.load15, scrape.cpuIdle, scrape.cpuAll]).toEqual([0.5, 1.25, 2.5, 10, 15]);
+    expect([...scrape.fsSize]).toEqual([['/srv/a "b" \\c', 1000]]);
+    expect([...scrape.fsAvail]).toEqual([['/srv/a "b" \\c', 250]]);
+    expect([...scrape.rx]).toEqual([['eth0', Infinity]]);
+  });
+
+  it('makes values that cannot be right UNKNOWN with the reason, never OK or a percentage', () => {
+    const checks = (text: string) => Object.fromEntries(nodeSamples(null, parseNodeExporter(text)).checks.map((c) => [c.id, c]));
+    const disk = (size: string, avail: string) =>
+      `node_filesystem_size_bytes{fstype="ext4",mountpoint="/"} ${size}\nnode_filesystem_avail_bytes{fstype="ext4",mountpoint="/"} ${avail}\n`;
+    expect(checks('node_memory_MemTotal_bytes 1000\nnode_memory_MemAvailable_bytes 2000\n')['node_exporter:memory']).toMatchObject({
+      state: 'UNKNOWN',
+      reason: 'memory: MemAvailable (2000 bytes) is more than MemTotal (1000 bytes), which cannot be right',
+    });
+    expect(checks('node_memory_MemTotal_bytes +Inf\nnode_memory_MemAvailable_bytes 2\n')['node_exporter:memory']).toMatchObject({ state: 'UNKNOWN', reason: 'memory: MemTotal is Infinity, which cannot be right' });
+    expect(checks('node_memory_MemTotal_bytes 100\nnode_memory_MemAvailable_bytes NaN\n')['node_exporter:memory']).toMatchObject({ state: 'UNKNOWN', reason: 'memory: MemAvailable is NaN, which cannot be right' });
+    expect(checks('node_memory_MemTotal_bytes 100\nnode_memory_MemAvailable_bytes -1\n')['node_exporter:memory']).toMatchObject({ state: 'UNKNOWN' });
+    expect(checks(disk('-100', '10'))['node_exporter:disk:/']).toMatchObject({ state: 'UNKNOWN', reason: '/: size is -100 bytes, which cannot be right' });
+    expect(checks(disk('100', '-10'))['node_exporter:disk:/']).toMatchObject({ state: 'UNKNOWN' });
+    expect(checks(disk('100', '110'))['node_exporter:disk:/']).toMatchObject({ state: 'UNKNOWN' });
+    expect(values(nodeSamples(null, parseNodeExporter('node_memory_MemTotal_bytes 1000\nnode_memory_MemAvailable_bytes 2000\n' + disk('100', '110'))))).toEqual({});
+  });
+
+  it('refuses an answer cut short inside a line, and a line Prometheus would refuse', () => {
+    expect(() => parseNodeExporter('node_load1 1\nnode_memory_MemAvailable_bytes 12')).toThrow('the answer ends in the middle of a line: it was cut short');
+    expect(() => readInParts(`node_load1 1\nnode_load5{junk="${'x'.repeat(100_000)}`, [5000, 70_000])).toThrow(/cut short/);
+    expect(() => parseNodeExporter('node_load1 0x10\n')).toThrow('not valid Prometheus text: node_load1: its value "0x10" is not a number');
+    expect(() => parseNodeExporter('node_load1 1 1.5\n')).toThrow(/node_load1: what follows its value is not a timestamp/);
   });
 });

@@ -2,6 +2,7 @@ import type { Check, Sample, SourceResult } from '../../../shared/status/model';
 import type { BodySink } from '../httpResponse';
 import { ownString } from '../ownString';
 import { textAt } from './chars';
+import { SampleLine } from './expositionLine';
 import { describeForeignBody, ParseError } from './parseError';
 
 // node_exporter's Prometheus text format, read in one pass as the answer arrives, keeping only the
@@ -56,7 +57,13 @@ function overwrite(into: Map<string, number>, from: Map<string, number>): void {
   for (const [key, value] of from) into.set(into.has(key) ? key : ownString(key), value);
 }
 
-const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
+/** Whether a filesystem is one a host card shows: a real one, not under /run, /sys, /proc, /dev. */
+function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
+  if (PSEUDO_FS.has(fstype ?? '')) return false;
+  return !(mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev'));
+}
+
+export const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
 
 /** The families read, by the code of the letter after "node_" (a line is matched without being
  * cut out first: most of a scrape's thousand lines are families no host card shows). */
@@ -88,6 +95,9 @@ export class NodeExporterReader implements BodySink {
   private cut: Buffer | null = null;
   /** Inside a line longer than MAX_LINE, skipped to its end. */
   private skipping = false;
+  /** Why a line of a family read is one Prometheus would refuse (the first such line). */
+  private refused: string | null = null;
+  private readonly sampleLine = new SampleLine();
 
   constructor(now = Date.now()) {
     this.scrape = {
@@ -142,10 +152,13 @@ export class NodeExporterReader implements BodySink {
 
   /** The scrape, once the whole answer is in; a ParseError when it is not node_exporter's. */
   end(): NodeScrape {
-    if (this.cut) this.line(this.cut);
-    this.cut = null;
     const foreign = describeForeignBody(this.head);
     if (foreign) throw new ParseError(`not node_exporter metrics: ${foreign}`);
+    // node_exporter ends every line, the last one too: an answer that stops inside a line was
+    // cut short (a server may close the connection early when it sent no length), and the
+    // number the line ends with may be the first digits of a bigger one.
+    if (this.cut || this.skipping) throw new ParseError('the answer ends in the middle of a line: it was cut short');
+    if (this.refused) throw new ParseError(`not valid Prometheus text: ${this.refused}`);
     if (this.nodeSeries === 0) throw new ParseError(this.scrape.series === 0 ? 'not Prometheus text: no metrics in the response' : 'Prometheus metrics, but none from node_exporter (node_*)');
     return this.scrape;
   }
@@ -170,7 +183,10 @@ export class NodeExporterReader implements BodySink {
     // A cut of the text, unless the line has UTF-8 to decode: a Buffer.toString for every kept
     // line cost as much as the rest of the scan.
     const line = text.slice(start, end);
-    readSample(this.scrape, name, NON_ASCII.test(line) ? bytes.toString('utf8', offset + start, offset + end) : line);
+    const sample = this.sampleLine;
+    const refused = sample.read(NON_ASCII.test(line) ? bytes.toString('utf8', offset + start, offset + end) : line, name.length);
+    if (refused) this.refused ??= `${name}: ${refused}`;
+    else putSample(this.scrape, name, sample.value, sample);
   }
 }
 
@@ -189,20 +205,20 @@ function isNodeAt(text: string, at: number): boolean {
 /** Whether a metric name ends at `at`: labels or the value follow. */
 function endsNameAt(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
-  return c === 123 /* { */ || c === 32 /* space */;
+  return c === 123 /* { */ || c === 32 /* space */ || c === 9 /* tab */;
 }
 
+/** Where a sample's labels are read from: a line of the text format, or a series of a query. */
+export interface SampleLabels {
+  label(key: string): string | undefined;
+}
 
-
-function readSample(s: NodeScrape, name: string, line: string): void {
-  const space = line.lastIndexOf(' ');
-  // A line may end with a timestamp after the value; node_exporter does not write one.
-  const value = Number(line.slice(space + 1));
-  if (space < name.length || Number.isNaN(value)) return;
+/** Puts one sample of a family the reader keeps into the scrape. */
+export function putSample(s: NodeScrape, name: string, value: number, line: SampleLabels): void {
   switch (name) {
     case 'node_cpu_seconds_total':
       s.cpuAll += value;
-      if (label(line, 'mode') === 'idle') s.cpuIdle += value;
+      if (line.label('mode') === 'idle') s.cpuIdle += value;
       break;
     case 'node_load1': s.load1 = value; break;
     case 'node_load5': s.load5 = value; break;
@@ -213,30 +229,20 @@ function readSample(s: NodeScrape, name: string, line: string): void {
     case 'node_boot_time_seconds': s.bootTime = value; break;
     case 'node_filesystem_size_bytes':
     case 'node_filesystem_avail_bytes': {
-      if (PSEUDO_FS.has(label(line, 'fstype') ?? '')) break;
-      const mount = label(line, 'mountpoint');
-      if (!mount || mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev')) break;
+      const mount = line.label('mountpoint');
+      if (!mount || !isShownFilesystem(line.label('fstype'), mount)) break;
       // The scrape is kept until the next one (for rates): its keys must not keep the answer.
       (name === 'node_filesystem_size_bytes' ? s.fsSize : s.fsAvail).set(ownString(mount), value);
       break;
     }
     case 'node_network_receive_bytes_total':
     case 'node_network_transmit_bytes_total': {
-      const device = label(line, 'device');
+      const device = line.label('device');
       if (!device || device === 'lo') break;
       (name === 'node_network_receive_bytes_total' ? s.rx : s.tx).set(ownString(device), value);
       break;
     }
   }
-}
-
-/** The value of one label in a sample line, e.g. label('x{mode="idle"} 1', 'mode') → 'idle'. */
-function label(line: string, key: string): string | undefined {
-  const at = line.indexOf(`${key}="`);
-  if (at < 0) return undefined;
-  const from = at + key.length + 2;
-  const to = line.indexOf('"', from);
-  return to < 0 ? undefined : line.slice(from, to);
 }
 
 export interface NodeThresholds {
@@ -258,32 +264,58 @@ export function nodeSamples(prev: NodeCounters | null, cur: NodeScrape, limits: 
   push('load1', cur.load1);
   push('load5', cur.load5);
   push('load15', cur.load15);
-  if (cur.bootTime !== null) push('uptime_s', cur.time - cur.bootTime);
+  if (cur.bootTime !== null && cur.time >= cur.bootTime) push('uptime_s', cur.time - cur.bootTime);
 
   const dt = prev ? cur.time - prev.time : 0;
   if (prev && dt > 0) {
     const all = cur.cpuAll - prev.cpuAll;
     const idle = cur.cpuIdle - prev.cpuIdle;
     // A counter that went down was reset (reboot, exporter restart): no rate this time.
-    if (all > 0 && idle >= 0) push('cpu_pct', 100 * (1 - idle / all));
+    if (all > 0 && idle >= 0 && idle <= all) push('cpu_pct', 100 * (1 - idle / all));
     for (const [dev, bytes] of cur.rx) push(`net_rx_bps:${dev}`, rate(prev.rx.get(dev), bytes, dt));
     for (const [dev, bytes] of cur.tx) push(`net_tx_bps:${dev}`, rate(prev.tx.get(dev), bytes, dt));
   }
 
-  if (cur.memTotal && cur.memAvailable !== null) {
-    const used = 100 * (1 - cur.memAvailable / cur.memTotal);
-    push('mem_used_pct', used);
-    checks.push(threshold('node_exporter:memory', 'memory', used, limits.memWarnPct, limits.memCritPct, `memory ${used.toFixed(1)} % used`));
+  if (cur.memTotal !== null && cur.memAvailable !== null) {
+    const wrong = impossibleShare('MemAvailable', cur.memAvailable, 'MemTotal', cur.memTotal);
+    if (wrong) checks.push(unknown('node_exporter:memory', 'memory', `memory: ${wrong}`));
+    else {
+      const used = 100 * (1 - cur.memAvailable / cur.memTotal);
+      push('mem_used_pct', used);
+      checks.push(threshold('node_exporter:memory', 'memory', used, limits.memWarnPct, limits.memCritPct, `memory ${used.toFixed(1)} % used`));
+    }
   }
   for (const [mount, size] of cur.fsSize) {
     const avail = cur.fsAvail.get(mount);
-    if (avail === undefined || size <= 0) continue;
+    // An empty filesystem of size 0 (some pseudo ones) has no use to show.
+    if (avail === undefined || (size === 0 && avail === 0)) continue;
+    const wrong = impossibleShare('available', avail, 'size', size);
+    if (wrong) {
+      checks.push(unknown(`node_exporter:disk:${mount}`, `disk ${mount}`, `${mount}: ${wrong}`));
+      continue;
+    }
     const used = 100 * (1 - avail / size);
     push(`disk_used_pct:${mount}`, used);
     checks.push(threshold(`node_exporter:disk:${mount}`, `disk ${mount}`, used, limits.diskWarnPct, limits.diskCritPct, `${mount} ${used.toFixed(1)} % full`));
   }
   checks.unshift({ id: 'node_exporter:scrape', source: 'node_exporter', name: 'node_exporter', state: 'OK', reason: `scraped ${cur.series} series` });
   return { checks, samples };
+}
+
+/** Why `part` of `whole` (bytes) cannot be right: not a number, negative, or more than the
+ * whole (a use above 100 % or below 0 %). Such a value is UNKNOWN, never a percentage. */
+function impossibleShare(partName: string, part: number, wholeName: string, whole: number): string | null {
+  for (const [name, value] of [[wholeName, whole], [partName, part]] as const) {
+    if (!Number.isFinite(value)) return `${name} is ${value}, which cannot be right`;
+    if (value < 0) return `${name} is ${value} bytes, which cannot be right`;
+  }
+  if (whole === 0) return `${wholeName} is 0 bytes, which cannot be right`;
+  if (part > whole) return `${partName} (${part} bytes) is more than ${wholeName} (${whole} bytes), which cannot be right`;
+  return null;
+}
+
+function unknown(id: string, name: string, reason: string): Check {
+  return { id, source: 'node_exporter', name, state: 'UNKNOWN', reason };
 }
 
 function rate(before: number | undefined, now: number, dt: number): number | null {
