@@ -189,9 +189,15 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
   }
 
   async function deploy(): Promise<Ending> {
+    const recorded = steps.previousProblem(req.previous);
+    if (recorded) return done('failed', recorded);
     // Preflight and lock: nothing on any host changes unless every host can take the deploy.
     const preflight = await everywhere(names, async (h) => {
-      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files), true, (out) => lockProblem(h, steps.parseListing(out).lock)));
+      const judge = (out: string): string | null => {
+        const seen = steps.parseListing(out);
+        return seen.currentProblem ?? lockProblem(h, seen.lock);
+      };
+      const listing = steps.parseListing(await step(h, 'preflight', steps.preflightScript(ctx, req.spec.linked_files), true, judge));
       releasesOn[h] = listing.releases;
       previous[h] = req.previous?.[h] ?? (kind === 'undo' ? previousOf(listing.releases, release) : listing.current);
       if (listing.current === release && kind !== 'undo') switched.push(h);

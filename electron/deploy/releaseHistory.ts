@@ -1,10 +1,11 @@
 import { leaseOf, lockSettings, parseLockFacts, type Lease } from '../../shared/deploy/lock';
-import { parseLogLine, type LogEntry } from '../../shared/deploy/release';
+import { isReleaseId, parseLogLine, type LogEntry } from '../../shared/deploy/release';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
-import { LOCK_FACTS, remoteDir } from './hostSteps';
+import { remotePath, sh } from '../ssh/shell';
+import { CURRENT_FACT, LOCK_FACTS, parseCurrent } from './hostSteps';
 
 // What the hosts themselves say about an app's releases: the releases present, where `current`
 // points, and the tail of revisions.log — so a deploy by another operator, or by Capistrano,
@@ -25,10 +26,9 @@ export interface HostReleases {
 const MARK = '--fleetdeck-log--';
 
 export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: readonly Host[]): Promise<HostReleases[]> {
-  const dir = remoteDir(spec.deploy_to);
   const script = [
-    `cd ${dir} 2>/dev/null || { echo "not deployed yet"; exit 0; }`,
-    'echo "current=$(readlink current 2>/dev/null | sed "s|.*/||")"',
+    sh`cd ${remotePath(spec.deploy_to)} 2>/dev/null || { echo "not deployed yet"; exit 0; }`,
+    CURRENT_FACT,
     LOCK_FACTS,
     'ls -1 releases 2>/dev/null | grep -E "^[0-9]{14}$" || true',
     `echo ${MARK}`,
@@ -47,16 +47,16 @@ export async function readHostReleases(pool: SshPool, spec: AppSpec, hosts: read
         }
         const [head = '', tail = ''] = out.split(`${MARK}\n`);
         const lines = head.split('\n').filter(Boolean);
-        const current = lines.find((l) => l.startsWith('current='))?.slice(8) || null;
+        const { current, problem } = parseCurrent(lines);
         const lock = parseLockFacts(lines);
         return {
           host: h.name,
           current,
-          releases: lines.filter((l) => /^\d{14}$/.test(l)),
+          releases: lines.filter((l) => isReleaseId(l)),
           log: tail.split('\n').filter(Boolean).map(parseLogLine),
           lock: lock ? lock.holder || 'unknown' : null,
           lease: lock ? leaseOf(lock, settings) : null,
-          error: null,
+          error: problem,
         };
       }),
     ),

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImportedHost, ImportResult } from '../../shared/fleet/imported';
+import { checkImportedNames, type ImportedHost, type ImportResult } from '../../shared/fleet/imported';
 import { parseAnsibleIni } from './ansibleIni';
 import { Inventory, type InventoryGroup, type Located } from './ansibleModel';
 import { readVarsDirs } from './ansibleVarsDirs';
@@ -52,7 +52,7 @@ export function readAnsibleInventory(options: AnsibleOptions): ImportResult {
   }
   readVarsDirs(inventory);
   const hosts = inventoryHosts(inventory, options);
-  return { hosts, problems: inventory.problems, files: [...files, ...inventory.varsFiles] };
+  return checkImportedNames({ hosts, problems: inventory.problems, files: [...files, ...inventory.varsFiles] });
 }
 
 const EXPORT_HINT = (name: string): string => `Save its output as a file (\`ansible-inventory -i ${name} --list -y > inventory.yml\`) and import that.`;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig, { glob as sshGlob, LineType, type Line } from 'ssh-config';
-import type { ImportedHost, ImportProblem, ImportResult } from '../../shared/fleet/imported';
+import { checkImportedNames, type ImportedHost, type ImportProblem, type ImportResult } from '../../shared/fleet/imported';
 import { expandGlob } from './globFiles';
 
 // ~/.ssh/config → fleet hosts. The ssh-config library parses each file; this module follows
@@ -57,7 +57,7 @@ export function readSshConfig(options: SshConfigOptions): ImportResult {
     const host = reader.resolve(name, options.environment ?? SSH_CONFIG_ENVIRONMENT, options.role ?? SSH_CONFIG_ROLE);
     if (host) hosts.push(host);
   }
-  return { hosts, problems: reader.problems, files: [...new Set([...reader.files, ...reader.watched])] };
+  return checkImportedNames({ hosts, problems: reader.problems, files: [...new Set([...reader.files, ...reader.watched])] });
 }
 
 class Reader {

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { toDisposable, type Disposable } from '../../shared/disposable';
 import type { RunEvent, TailEvent } from '../../shared/contract/run';
 import type { SshPool } from '../ssh/pool';
+import { remotePath, sh } from '../ssh/shell';
 import { Semaphore } from '../status/scheduler';
 import type { StreamSink } from '../transport/coreApi';
 
@@ -11,11 +12,6 @@ import type { StreamSink } from '../transport/coreApi';
 
 const FLUSH_MS = 50;
 export const OUTPUT_CAP = 1 << 20;
-
-/** Quotes a value for a POSIX shell: 'it'\''s'. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Collects per-host output and flushes it on a timer, UTF-8 safe and capped per host. */
 class OutputBuffer {
@@ -56,11 +52,6 @@ class OutputBuffer {
     clearInterval(this.timer);
     this.flush();
   }
-}
-
-/** A path for the remote shell, quoted; a leading ~/ is the remote user's home. */
-export function remotePath(path: string): string {
-  return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
 }
 
 export function runOnHosts(pool: SshPool, params: { hosts: string[]; command: string; concurrency: number; timeoutS: number; retry?: boolean }, sink: StreamSink<RunEvent>): Disposable {
@@ -110,7 +101,7 @@ export function tailOnHosts(pool: SshPool, params: { hosts: string[]; path: stri
   const timer = setInterval(() => {
     for (const [host, lines] of ready) if (lines.length > 0) sink.send({ kind: 'lines', host, lines: lines.splice(0) });
   }, 100);
-  const command = `tail -n ${params.lines} -F -- ${remotePath(params.path)}`;
+  const command = sh`tail -n ${params.lines} -F -- ${remotePath(params.path)}`;
   for (const host of params.hosts) {
     const decoder = new StringDecoder('utf8');
     const onData = (chunk: Buffer): void => {

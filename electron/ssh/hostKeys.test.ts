@@ -230,6 +230,22 @@ describe('HostKeyStore', () => {
     writeFileSync(userFile, `${line('[127.0.135.11]:2222', keyB)}\n`);
     expect(store.verify(web, keyB.blob).verdict).toBe('known');
   });
+
+  it('writes no name a fleet file could turn into a line or a pattern of its own', () => {
+    const { store, storeFile } = storeWith(null);
+    // Each would have trusted keyA for every host (a `*` line), or for another host, until removed by hand.
+    const names = ['web\n* ssh-ed25519 AAAA', '*', 'web,*', 'web 1', 'we?b', '!web', '#web', '[web]', 'web\u0007', 'wéb'];
+    for (const bad of names) {
+      expect(() => store.accept({ name: 'web-1', address: bad, port: 22 }, keyA.blob)).toThrow(`${JSON.stringify(bad)} is not written to known_hosts`);
+      expect(() => store.accept({ name: bad, address: '127.0.135.20', port: 22 }, keyA.blob)).toThrow(`host ${JSON.stringify(bad)} is not written to known_hosts`);
+    }
+    expect(() => readFileSync(storeFile, 'utf8')).toThrow(/ENOENT/);
+    expect(store.verify({ address: 'other', port: 22 }, keyA.blob).verdict).toBe('unknown');
+    expect(store.generation).toBe(0);
+    // IPv6 addresses are written as ssh(1) writes them.
+    store.accept({ name: 'v6', address: '::1', port: 2222 }, keyA.blob);
+    expect(readFileSync(storeFile, 'utf8')).toMatch(/^\[::1\]:2222 ssh-ed25519 \S+ fleetdeck:v6@/);
+  });
 });
 
 function escape(text: string): string {

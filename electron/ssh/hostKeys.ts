@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFil
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Host } from '../../shared/fleet/model';
-import { entryMatches, fingerprint, formatEntry, keyTypeOf, lookup, parseKnownHosts, type KnownHostEntry, type LookupResult } from './knownHosts';
+import { entryMatches, fingerprint, formatEntry, keyTypeOf, lookup, parseKnownHosts, unwritableName, type KnownHostEntry, type LookupResult } from './knownHosts';
 
 /** What verify() needs of a host; jump hops that are not in the fleet have no name or file. */
 export type HostKeyTarget = Pick<Host, 'address' | 'port'> & Partial<Pick<Host, 'name' | 'knownHosts'>>;
@@ -75,10 +75,13 @@ export class HostKeyStore {
       const where = verdict.known.map((k) => `${k.file} line ${k.line}`).join(', ');
       throw new Error(`Will not accept ${verdict.fingerprint} for ${host.address}:${host.port}: that host's key is ${verdict.verdict} (${where}). Remove the old entry first.`);
     }
+    const badName = host.name !== undefined ? unwritableName(host.name) : null;
+    if (badName) throw new Error(`Will not accept ${verdict.fingerprint} for host ${badName}.`);
+    const entry = formatEntry(host.address, host.port, key);
     mkdirSync(dirname(this.storeFile), { recursive: true, mode: 0o700 });
     // The comment records who added the line and for which fleet host, for whoever reads the file.
     const comment = `fleetdeck${host.name ? `:${host.name}` : ''}@${new Date().toISOString()}`;
-    appendFileSync(this.storeFile, `${formatEntry(host.address, host.port, key)} ${comment}\n`, { mode: 0o600 });
+    appendFileSync(this.storeFile, `${entry} ${comment}\n`, { mode: 0o600 });
     this.changes++;
   }
 

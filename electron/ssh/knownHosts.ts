@@ -139,8 +139,22 @@ export function keyTypeOf(keyBlob: Buffer): string {
   return keyBlob.subarray(4, 4 + length).toString('latin1');
 }
 
-/** One known_hosts line for host:port, plain (readable) unless hashed is asked for. */
+/** What a host name or address written into known_hosts may hold. Anything else could change what
+ * the line means: whitespace or a newline starts another field or line, a comma another pattern,
+ * * ? ! are wildcards and negation, # a comment, [ ] the port form. */
+const WRITABLE_NAME = /^[A-Za-z0-9._:-]+$/;
+
+/** Why `value` (a host's name or address) must not be written into known_hosts (null: it may). */
+export function unwritableName(value: string): string | null {
+  if (WRITABLE_NAME.test(value)) return null;
+  return `${JSON.stringify(value)} is not written to known_hosts: a name there holds only letters, digits and . _ - :`;
+}
+
+/** One known_hosts line for host:port, plain (readable) unless hashed is asked for. Refuses a host
+ * that unwritableName refuses, so nothing given by a fleet file can add a line of its own. */
 export function formatEntry(host: string, port: number, keyBlob: Buffer, hashed = false): string {
+  const problem = unwritableName(host);
+  if (problem) throw new Error(problem);
   const name = hostKeyName(host, port);
   return `${hashed ? hashHostName(name) : name} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}`;
 }

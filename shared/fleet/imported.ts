@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Host } from './model';
 import { FleetProblemSchema } from './model';
+import { hostNameProblem, jumpProblem, userProblem } from './names';
 import { DEFAULT_INTERVAL_MS } from './resolve';
 import type { Settings } from './schema';
 
@@ -49,4 +50,22 @@ export function importedToHost(host: ImportedHost, localUser: string): Host {
     intervalMs: DEFAULT_INTERVAL_MS,
     status: [],
   };
+}
+
+/** The imported hosts whose name, address, user and jump hosts follow the fleet's naming rule
+ * (./names.ts); each other host is left out with an error at the line that names it. */
+export function checkImportedNames(result: ImportResult): ImportResult {
+  const hosts: ImportedHost[] = [];
+  const problems = [...result.problems];
+  for (const host of result.hosts) {
+    const { user, jump } = host.settings;
+    const why =
+      hostNameProblem(host.name) ??
+      (host.address !== undefined ? hostNameProblem(host.address, 'address') : null) ??
+      (user !== undefined ? userProblem(user) : null) ??
+      (jump !== undefined ? jumpProblem(jump) : null);
+    if (why) problems.push({ severity: 'error', file: host.source.file, line: host.source.line, column: 0, message: why });
+    else hosts.push(host);
+  }
+  return { ...result, hosts, problems };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration';
 import { AppSchema } from './appSchema';
+import { hostNameProblem, jumpProblem, userProblem } from './names';
 import { SOURCE_KINDS, SOURCE_SETTINGS, type SourceSettingsKind } from '../status/sourceSettings';
 
 // The fleet file as written by people. Every setting may stand at every level (defaults,
@@ -29,14 +30,23 @@ const StatusSource = z.record(z.string(), z.unknown()).superRefine((source, ctx)
   if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [kind, ...issue.path] } as never);
 });
 
+/** A string that `problem` (./names.ts) accepts: the error names the rule and the character refused. */
+const Checked = (problem: (value: string) => string | null) =>
+  z.string().min(1).superRefine((value, ctx) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+const HostName = Checked((v) => hostNameProblem(v));
+const Address = Checked((v) => hostNameProblem(v, 'address'));
+
 const LabelValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const settingsShape = {
-  user: z.string().min(1).optional(),
+  user: Checked(userProblem).optional(),
   port: z.number().int().min(1).max(65535).optional(),
   identity: z.string().min(1).optional(),
   known_hosts: z.string().min(1).optional(),
-  jump: z.string().min(1).optional(),
+  jump: Checked(jumpProblem).optional(),
   interval: Duration.optional(),
   labels: z.record(z.string(), LabelValue).optional(),
   status: z.array(StatusSource).optional(),
@@ -47,7 +57,7 @@ export type Settings = z.output<typeof Settings>;
 /** A host in a role: a name (or a range like "app-[01:12]"), or an object with its settings. */
 const HostEntry = z.preprocess(
   (value) => (typeof value === 'string' ? { name: value } : value),
-  z.strictObject({ name: z.string().min(1), address: z.string().min(1).optional(), ...settingsShape }),
+  z.strictObject({ name: HostName, address: Address.optional(), ...settingsShape }),
 );
 export type HostEntry = z.output<typeof HostEntry>;
 
@@ -87,11 +97,15 @@ export const FleetFileSchema = z
     environments: z.record(z.string(), Environment).optional(),
     imports: z.array(Import).optional(),
     /** Per-host settings by name, for hosts named in roles or imported (addresses, labels, ports). */
-    hosts: z.record(z.string(), z.strictObject({ address: z.string().min(1).optional(), ...settingsShape })).optional(),
+    hosts: z.record(z.string(), z.strictObject({ address: Address.optional(), ...settingsShape })).optional(),
     /** Apps to deploy (shared/fleet/appSchema.ts). */
     apps: z.record(z.string(), AppSchema).optional(),
   })
   .superRefine((file, ctx) => {
+    for (const name of Object.keys(file.hosts ?? {})) {
+      const why = hostNameProblem(name);
+      if (why) ctx.addIssue({ code: 'custom', path: ['hosts', name], message: why });
+    }
     if (!file.environments && !file.imports?.length) {
       ctx.addIssue({ code: 'custom', path: ['environments'], message: 'missing (required): name environments with roles and hosts, or import hosts with `imports:`' });
     }
