@@ -5,10 +5,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fleetDown, fleetStatus, fleetUp, type FleetProgress } from './fleet';
 
 const USAGE = `usage:
-  fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--concurrency C] [--monit-interval S]
+  fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--concurrency C] [--monit-interval S] [--private M]
   fleet down [--dir D]
   fleet status [--dir D]
-The default dir is .fleet in the repo root; the default host count is 3.`;
+The default dir is .fleet in the repo root; the default host count is 3.
+--private M (root only) adds bastion-1 and M hosts priv-1 … behind it, on a private network
+(198.18.0.0/15, network namespaces) that this machine reaches only through the bastion's sshd.`;
 
 interface Args {
   command: string;
@@ -82,6 +84,8 @@ async function up(flags: Args['flags'], dir: string): Promise<void> {
   const firstIndex = intFlag(flags, 'first-index');
   const concurrency = intFlag(flags, 'concurrency');
   const monitInterval = intFlag(flags, 'monit-interval');
+  const privateHosts = intFlag(flags, 'private');
+  if (privateHosts !== undefined) options.privateHosts = privateHosts;
   if (firstIndex !== undefined) options.firstIndex = firstIndex;
   if (concurrency !== undefined) options.concurrency = concurrency;
   if (monitInterval !== undefined) options.monitInterval = monitInterval;
@@ -91,6 +95,7 @@ async function up(flags: Args['flags'], dir: string): Promise<void> {
   console.log(`  fleet file:  ${show(fleet.fleetFile)}`);
   console.log(`  ssh:         ssh -i ${show(fleet.identity)} -o UserKnownHostsFile=${show(fleet.knownHosts)} -p ${fleet.hosts[0]?.sshPort} ${fleet.user}@${fleet.hosts[0]?.address}`);
   console.log(`  monit:       http://${fleet.hosts[0]?.address}:${fleet.hosts[0]?.monitPort}/  (${fleet.monitUser} / ${show(join(dir, 'monit-password'))})`);
+  if (fleet.private) console.log(`  private:     ${fleet.private.hosts.length} host(s) behind ${fleet.private.bastion.name} (${fleet.private.bastion.address}); ssh -J to reach them`);
   console.log(`  stop with:   npm run fleet -- down${dir === defaultDir() ? '' : ` --dir ${show(dir)}`}`);
 }
 
