@@ -11,7 +11,7 @@ import { nodeExporterArgs } from './nodeExporter';
 import type { Binaries } from './packages';
 import { assertPortFree, waitForListen, waitUntil, type WaitTarget } from './ports';
 import { descendantsOf, spawnDaemon, stopProcesses, type Spawned } from './procs';
-import { BASTION_ADDRESS, inNamespace, listensIn, privateAddress, privateNetNames } from './privateNet';
+import { BASTION_ADDRESS, inNamespace, PRIVATE_RANGE, listensIn, privateAddress, privateNetNames } from './privateNet';
 import type { PasswordMethod } from './passwordUser';
 import { renderSshdConfig, sshdArgs } from './sshd';
 import type { ProcKind, ProcRecord } from './state';
@@ -184,6 +184,7 @@ export async function startHost(ctx: HostContext, host: FleetHost, position: num
     password: ctx.monitPassword,
     interval: ctx.monitInterval,
     mountPoint: ctx.mountPoint,
+    allowNetwork: host.netns ? PRIVATE_RANGE : null,
   });
   writeIfChanged(paths.monitrc, monitrc, 0o600);
 

@@ -8,7 +8,9 @@ import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
+import { GetFailure, httpGet } from '../status/httpGet';
 import { expandUrl } from '../status/probes';
+import type { TunnelFor } from '../status/via';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
 import { LockHeartbeat } from './lockHeartbeat';
@@ -59,6 +61,8 @@ export interface DeployRequest {
   control?: DeployControl;
   /** The host's own status checks after a restart: null when they pass, else why not. */
   hostGate?: (host: string) => Promise<string | null>;
+  /** How the health URL reaches a host whose `via` is not direct (status/via.ts); without it, direct. */
+  tunnelFor?: TunnelFor | null;
   /** Where relative dir and tarball sources are found (the fleet file's folder). */
   baseDir?: string;
 }
@@ -328,6 +332,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     const sleep = (ms: number): Promise<void> => (stoppable ? control.wait(ms) : new Promise((r) => setTimeout(r, ms)));
     const h = byName.get(host)!;
     const url = health ? expandUrl(health.http, h) : null;
+    const tunnel = health ? (req.tunnelFor?.(h, health.via) ?? null) : null;
     const within = parseDuration(health?.within ?? '30s');
     const started = Date.now();
     onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0 });
@@ -335,7 +340,13 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
     const ok = async (): Promise<boolean> => {
       if (url) {
         try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+          // Over an SSH channel, the status sources' own GET; direct, fetch as ever.
+          const res = tunnel
+            ? await httpGet(url, { timeoutMs: 2000, maxBytes: 1 << 20, tunnel }).catch((error: unknown) => {
+                if (error instanceof GetFailure && error.kind === 'auth') return { status: 401 };
+                throw error;
+              })
+            : await fetch(url, { signal: AbortSignal.timeout(2000) });
           last = `${url} answered ${res.status}`;
           const good = health?.expect !== undefined ? res.status === health.expect : res.status >= 200 && res.status < 300;
           if (!good) return false;

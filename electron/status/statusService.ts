@@ -5,7 +5,7 @@ import type { HostStatus, StatusBatch, StatusEvent } from '../../shared/status/s
 import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from './httpGet';
 import { HostHealth, type EventDraft, type Reported } from './hostHealth';
-import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
+import { DEFAULT_MAX_BYTES, endpointCheckId, probesFor, type Probe, type ProbeOutcome, type SshExec, type TunnelFor } from './probes';
 import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
 
@@ -32,6 +32,8 @@ export interface StatusServiceOptions {
   fleet: FleetSource;
   history?: StatusHistory | null;
   sshExec?: SshExec | null;
+  /** How requests reach hosts whose `via` is not direct (via.ts); without it all go direct. */
+  tunnelFor?: TunnelFor | null;
   /** Polls running at once (default 64). */
   concurrency?: number;
   /** How often changes go out (default 500 ms: "a few per second"). */
@@ -184,7 +186,7 @@ export class StatusService implements Disposable {
       const fresh: Entry = {
         host,
         config,
-        probes: probesFor(host, { sshExec: this.options.sshExec ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
+        probes: probesFor(host, { sshExec: this.options.sshExec ?? null, tunnelFor: this.options.tunnelFor ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
         health,
         phase: phaseOf(host.name, host.intervalMs),
         inFlight: false,

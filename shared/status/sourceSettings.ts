@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ViaSchema } from '../fleet/via';
 
 // The settings of each status source as the fleet file writes them (`- monit: { port: 2812 }`).
 // Checked when the file is loaded, so a wrong key or value is reported with its line; the probes
@@ -6,7 +7,8 @@ import { z } from 'zod';
 
 export const DEFAULT_ATTEMPTS = 3;
 
-const common = { attempts: z.number().int().min(1).max(10).default(DEFAULT_ATTEMPTS) };
+// `via` here wins over the host's (shared/fleet/via.ts); the SSH probe has no use for it.
+const common = { attempts: z.number().int().min(1).max(10).default(DEFAULT_ATTEMPTS), via: ViaSchema.optional() };
 const credentials = { user: z.string().optional(), password: z.string().optional() };
 const percent = (fallback: number) => z.number().min(0).max(100).default(fallback);
 const limits = { disk_warn: percent(85), disk_crit: percent(95), mem_warn: percent(90), mem_crit: percent(97) };
@@ -23,7 +25,7 @@ export const SOURCE_SETTINGS = {
     ...common,
   }),
   haproxy: z.strictObject({ url: z.string().regex(/^https?:\/\//, 'the stats URL, e.g. "http://{address}:8404/stats;csv"'), ...credentials, ...common }),
-  ssh: z.strictObject({ ...limits, ...common }),
+  ssh: z.strictObject({ ...limits, attempts: common.attempts }),
 } as const;
 
 export type SourceSettingsKind = keyof typeof SOURCE_SETTINGS;
