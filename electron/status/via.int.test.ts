@@ -126,6 +126,24 @@ describe('status through the bastion', () => {
     await until('priv-2 OK again after the link is back', () => host('priv-2')?.state === 'OK', 90_000);
   }, 150_000);
 
+  it("turns the hosts behind the bastion CRITICAL naming it when the bastion's link goes down, and recovers", async () => {
+    await until('priv-1 and priv-2 OK', () => host('priv-1')?.state === 'OK' && host('priv-2')?.state === 'OK', 60_000);
+    setPrivateLink(dir, 'bastion', false);
+    try {
+      const down = await until('priv-2 Monit CRITICAL', () => {
+        const c = check('priv-2', 'monit:endpoint');
+        return c && c.state === 'CRITICAL' && c;
+      });
+      expect(down.reason).toMatch(/through bastion-1 \(its jump host\)|cannot reach bastion-1/);
+      // priv-1's own connection runs through the bastion too.
+      await until('priv-1 CRITICAL', () => host('priv-1')?.state === 'CRITICAL');
+      expect(host('host-1')?.state).toBe('OK');
+    } finally {
+      setPrivateLink(dir, 'bastion', true);
+    }
+    await until('priv-1 and priv-2 OK again after the link is back', () => host('priv-1')?.state === 'OK' && host('priv-2')?.state === 'OK', 90_000);
+  }, 150_000);
+
   it('fleet down leaves no namespace, link, route or process', async () => {
     const names = privateNetNames(dir);
     await fleetDown(dir);
