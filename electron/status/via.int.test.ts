@@ -12,6 +12,7 @@ import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import { StatusService } from './statusService';
 import { tunnelsThrough } from './via';
+import { ensurePrivateNet } from '../../e2e/fleet/privateNet';
 
 // Status requests through SSH channels, against the test fleet's private network (root only:
 // network namespaces): priv-1 and priv-2 sit behind bastion-1 on 198.18.0.x, which this process has
@@ -153,5 +154,16 @@ describe('status through the bastion', () => {
     const ours = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(dir) || line.includes(`listen(${OWN_LOOPBACK_PORT}`));
     expect(ours).toEqual([]);
     loopbackServer = null;
+  });
+
+  it("cleans a crashed run's namespaces, link and processes at the next fleet down, with no state to go by", async () => {
+    const names = await ensurePrivateNet(dir, 1);
+    const stray = spawn('ip', ['netns', 'exec', names.privateNs, 'sleep', '600'], { stdio: 'ignore' });
+    await until('the stray process inside the namespace', () => execFileSync('ip', ['netns', 'pids', names.privateNs], { encoding: 'utf8' }).includes(String(stray.pid)));
+    await fleetDown(dir);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(names.id);
+    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toContain(names.consoleLink);
+    expect(execFileSync('ip', ['route', 'show', 'type', 'unreachable'], { encoding: 'utf8' })).not.toContain('198.18.0.0/15');
+    await until('the stray process gone', () => stray.exitCode !== null || stray.signalCode !== null);
   });
 });
