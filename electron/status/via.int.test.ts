@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetDown, fleetUp, privateNetNames, setPrivateLink, stopDaemon, type RunningFleet } from '../../e2e/fleet/fleet';
-import { until } from '../../e2e/until';
+import { until, untilAsync } from '../../e2e/until';
 import type { HostStatus } from '../../shared/status/schema';
 import { FleetService } from '../inventory/fleetService';
 import { HostKeyStore } from '../ssh/hostKeys';
+import { UnreachableError } from '../ssh/errors';
 import { SshPool } from '../ssh/pool';
 import { StatusService } from './statusService';
 import { tunnelsThrough } from './via';
@@ -28,6 +29,8 @@ describe('status through the bastion', () => {
   let fleet: RunningFleet;
   let fleetService: FleetService;
   let pool: SshPool;
+  /** A second console's pool, which has no connection to priv-2 when its link goes down. */
+  let freshPool: SshPool;
   let status: StatusService;
   let loopbackServer: ChildProcess | null = null;
 
@@ -47,12 +50,14 @@ describe('status through the bastion', () => {
     expect(fleetService.current.problem).toBeNull();
     const lookup = (name: string) => fleetService.current.hosts.find((h) => h.name === name);
     pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+    freshPool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store-fresh') }), agent: null });
     status = new StatusService({ fleet: fleetService, flushMs: 100, tunnelFor: tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup) });
   });
 
   afterAll(async () => {
     status?.dispose();
     pool?.dispose();
+    freshPool?.dispose();
     fleetService?.dispose();
     if (loopbackServer?.pid) process.kill(loopbackServer.pid, 'SIGTERM');
     await fleetDown(dir);
@@ -121,10 +126,15 @@ describe('status through the bastion', () => {
       });
       expect(down.reason).toMatch(/198\.18\.0\.2:9100 through bastion-1 \(its jump host\)/);
       expect(host('host-1')?.state).toBe('OK');
+      // A command (a terminal, a deploy step) on a new connection: the host is unreachable through the bastion.
+      const error = await freshPool.exec('priv-2', 'true').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnreachableError);
+      expect((error as Error).message).toBe('Cannot reach priv-2 (198.18.0.2:2222) through bastion-1: bastion-1 could not connect to it (no route to host).');
     } finally {
       setPrivateLink(dir, 'private', true);
     }
     await until('priv-2 OK again after the link is back', () => host('priv-2')?.state === 'OK', 90_000);
+    await untilAsync('a command on priv-2 again', () => freshPool.exec('priv-2', 'true').then((r) => r.code === 0, () => false), 60_000);
   }, 150_000);
 
   it("turns the hosts behind the bastion CRITICAL naming it when the bastion's link goes down, and recovers", async () => {
