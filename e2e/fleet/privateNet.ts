@@ -97,6 +97,15 @@ function ipQuiet(args: string[]): void {
   }
 }
 
+function hasIp(): boolean {
+  try {
+    ip(['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Network namespaces on this machine that some test fleet made. */
 function fleetNamespaces(): string[] {
   return ip(['netns', 'list'])
@@ -152,6 +161,7 @@ function linkExists(prefix: string[], link: string): boolean {
  * how many namespaces it removed. A no-op, and no root needed, when there is nothing.
  */
 export async function removePrivateNet(dir: string): Promise<number> {
+  if (!hasIp()) return 0; // no iproute2 (not Linux): nothing of this kind can exist
   const n = privateNetNames(dir);
   const ours = fleetNamespaces().filter((ns) => ns === n.bastionNs || ns === n.privateNs);
   const routeThere = ip(['route', 'show', 'table', 'main', 'type', 'unreachable']).includes(PRIVATE_RANGE.replace('/15', ''));
