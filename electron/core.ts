@@ -23,6 +23,7 @@ import { runApi } from './run/runApi';
 import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
+import { tunnelsThrough } from './status/via';
 import type { CoreApi } from './transport/coreApi';
 import { withoutSecrets } from './inventory/pageSnapshot';
 
@@ -85,13 +86,14 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask, secrets }));
   const recordingsDir = join(options.dataDir, 'recordings');
   const terminals = services.add(new TerminalService(pool, recordingsDir));
-  const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
+  const tunnelFor = tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), (name) => fleet.current.hosts.find((h) => h.name === name));
+  const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool), tunnelFor }));
   const terminalPart = terminalApi(terminals, pool, questions, recordingsDir);
   const secretsPart = secretsApi(secrets);
   const runPart = runApi(pool);
   const records = history ? new DeployRecords(history.db) : null;
   records?.markInterrupted();
-  const deploys = services.add(new DeployService({ pool, fleet, records, status }));
+  const deploys = services.add(new DeployService({ pool, fleet, records, status, tunnelFor }));
   const deployPart = deployApi(deploys, pool, fleet, records);
   const statusPart = statusApi(status);
   const historyPart = historyApi(history, whyMissing);
