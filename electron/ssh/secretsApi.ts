@@ -1,7 +1,7 @@
 import { CoreFailure, type ApiPart } from '../transport/coreApi';
 import { secretFromKey, secretKey, secretLabel, type SecretStore } from './secrets';
 
-// The remembered-secrets part of the contract (shared/contract/terminal.ts): what is remembered,
+// The remembered-secrets part of the contract (shared/contract/ssh.ts): what is remembered,
 // and forgetting it. The secrets themselves never leave the store.
 export function secretsApi(secrets: SecretStore | null): ApiPart<'secrets.list' | 'secrets.forget', never> {
   return {

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { SshQuestion } from '../../../shared/contract/terminal';
+import type { SshQuestion } from '../../../shared/contract/ssh';
 import { useAppStore, useClient } from '../../state/react';
 
 // What SSH asks the user: accept an unknown host key (by its SHA256 fingerprint), a passphrase, a
