@@ -13,7 +13,7 @@ import { HostKeyStore } from './ssh/hostKeys';
 import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
 import { MemorySecretStore, type SecretStore } from './ssh/secrets';
-import { secretsApi } from './ssh/secretsApi';
+import { sshApi } from './ssh/sshApi';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
 import { deployApi } from './deploy/deployApi';
@@ -86,8 +86,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const recordingsDir = join(options.dataDir, 'recordings');
   const terminals = services.add(new TerminalService(pool, recordingsDir));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
-  const terminalPart = terminalApi(terminals, pool, questions, recordingsDir);
-  const secretsPart = secretsApi(secrets);
+  const terminalPart = terminalApi({ terminals, recordingsDir });
+  const sshPart = sshApi({ pool, questions, secrets });
   const runPart = runApi(pool);
   const records = history ? new DeployRecords(history.db) : null;
   records?.markInterrupted();
@@ -112,7 +112,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...historyPart.requests,
       ...inventory.requests,
       ...terminalPart.requests,
-      ...secretsPart.requests,
+      ...sshPart.requests,
       ...deployPart.requests,
     },
     streams: {
@@ -123,6 +123,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ...statusPart.streams,
       ...inventory.streams,
       ...terminalPart.streams,
+      ...sshPart.streams,
       ...runPart.streams,
       ...deployPart.streams,
     },
