@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
 import { DisposableStore } from '../shared/disposable';
+import { fleetApi } from './inventory/fleetApi';
 import { FleetService } from './inventory/fleetService';
 import { inventoryApi } from './inventory/inventoryApi';
 import { userConfigDir } from './paths';
@@ -24,7 +25,6 @@ import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
-import { withoutSecrets } from './inventory/pageSnapshot';
 
 // The core: composes the services and implements the contract. The only place that knows them
 // all; each service owns one resource and is built here by plain constructor injection. Each
@@ -76,7 +76,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const home = options.home ?? os.homedir();
   const fleet = services.add(new FleetService(options.fleetPath, { home }));
-  const inventory = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
+  const inventoryPart = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
   const { history, whyMissing } = await openHistory(options.dataDir);
   if (history) services.add(history);
   const questions = services.add(new QuestionBroker());
@@ -102,26 +102,22 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     platform: process.platform,
     startedAt: Date.now(),
   };
+  const fleetPart = fleetApi({ fleet, info });
 
   const api: CoreApi = {
     requests: {
-      'app.info': async () => info,
-      'fleet.snapshot': async () => withoutSecrets(fleet.current),
-      'fleet.reload': async () => withoutSecrets(fleet.reload()),
+      ...fleetPart.requests,
       ...statusPart.requests,
       ...historyPart.requests,
-      ...inventory.requests,
+      ...inventoryPart.requests,
       ...terminalPart.requests,
       ...sshPart.requests,
       ...deployPart.requests,
     },
     streams: {
-      'fleet.updates': (_params, sink) => {
-        sink.send(withoutSecrets(fleet.current));
-        return fleet.onChange((snapshot) => sink.send(withoutSecrets(snapshot)));
-      },
+      ...fleetPart.streams,
       ...statusPart.streams,
-      ...inventory.streams,
+      ...inventoryPart.streams,
       ...terminalPart.streams,
       ...sshPart.streams,
       ...runPart.streams,
