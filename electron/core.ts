@@ -3,6 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
+import type { Host } from '../shared/fleet/model';
 import { DisposableStore } from '../shared/disposable';
 import { fleetApi } from './inventory/fleetApi';
 import { FleetService } from './inventory/fleetService';
@@ -27,8 +28,9 @@ import { StatusService } from './status/statusService';
 import type { CoreApi } from './transport/coreApi';
 
 // The core: composes the services and implements the contract. The only place that knows them
-// all; each service owns one resource and is built here by plain constructor injection. Each
-// feature's handlers come from one function (`fooApi(services)`), joined below.
+// all; each service owns one resource and is built here by plain constructor injection (one
+// object naming its dependencies). Each feature's handlers come from one function
+// (`fooApi(deps)`, one per shared/contract/<feature>.ts), joined below.
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -80,11 +82,13 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const { history, whyMissing } = await openHistory(options.dataDir);
   if (history) services.add(history);
   const questions = services.add(new QuestionBroker());
-  const hostKeys = new HostKeyStore({ storeFile: join(options.dataDir, 'known_hosts') });
+  // The user's own known_hosts is read from the same home as ~/.ssh/config, not a second lookup.
+  const hostKeys = new HostKeyStore({ userKnownHosts: join(home, '.ssh', 'known_hosts'), storeFile: join(options.dataDir, 'known_hosts') });
   const secrets = options.secrets !== undefined ? options.secrets : options.mode === 'browser' ? new MemorySecretStore() : null;
-  const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask, secrets }));
+  const lookup = (name: string): Host | undefined => fleet.current.hosts.find((h) => h.name === name);
+  const pool = services.add(new SshPool({ lookup, hostKeys, ask: questions.ask, secrets }));
   const recordingsDir = join(options.dataDir, 'recordings');
-  const terminals = services.add(new TerminalService(pool, recordingsDir));
+  const terminals = services.add(new TerminalService({ pool, recordingsDir }));
   const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
   const terminalPart = terminalApi({ terminals, recordingsDir });
   const sshPart = sshApi({ pool, questions, secrets });

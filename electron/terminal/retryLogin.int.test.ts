@@ -57,7 +57,7 @@ describe('trying a refused login again', () => {
       agent: null,
       idleMs: 500,
     });
-    const terminals = new TerminalService(pool, join(dir, 'recordings'));
+    const terminals = new TerminalService({ pool, recordingsDir: join(dir, 'recordings') });
     disposables.push(terminals, pool, questions);
     return { api: terminalApi({ terminals, recordingsDir: join(dir, 'recordings') }), ssh: sshApi({ pool, questions, secrets }), pool, asked };
   };

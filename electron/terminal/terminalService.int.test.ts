@@ -26,7 +26,7 @@ describe('TerminalService', () => {
     const hosts = fleetHosts(fleet.fleetFile);
     poolOptions = { lookup: (n) => hosts.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null, idleMs: 500 };
     pool = new SshPool(poolOptions);
-    terminals = new TerminalService(pool, join(dir, 'recordings'));
+    terminals = new TerminalService({ pool, recordingsDir: join(dir, 'recordings') });
   });
   afterAll(async () => {
     terminals.dispose();
@@ -76,7 +76,7 @@ describe('TerminalService', () => {
   it('ends the shell of a host that stops answering once its keepalives go unanswered, saying so; a shell on another host goes on', async () => {
     // Keepalives every 300 ms instead of 15 s, so three go unanswered in about a second.
     const quick = new SshPool({ ...poolOptions, keepaliveMs: 300 });
-    const service = new TerminalService(quick, join(dir, 'recordings'));
+    const service = new TerminalService({ pool: quick, recordingsDir: join(dir, 'recordings') });
     const opened = async (r: RecordingSink): Promise<string> => {
       await until('the shell', () => r.events.some((e) => e.kind === 'opened' || e.kind === 'closed'));
       const event = r.events.find((e) => e.kind === 'opened');
