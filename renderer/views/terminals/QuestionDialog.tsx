@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { SshQuestion } from '../../../shared/contract/ssh';
-import { useAppStore, useClient } from '../../state/react';
+import { useAppStore, useAppStoreApi, useClient } from '../../state/react';
+import { answerQuestion } from '../../state/sshActions';
 
 // What SSH asks the user: accept an unknown host key (by its SHA256 fingerprint), a passphrase, a
 // password. The answer goes to the core once and is not kept here. "Remember" (where the core
@@ -14,13 +15,10 @@ export function QuestionDialog(): ReactNode {
 
 function Question({ question }: { question: SshQuestion }): ReactNode {
   const client = useClient();
-  const answered = useAppStore((s) => s.questionAnswered);
+  const store = useAppStoreApi();
   const [secret, setSecret] = useState('');
   const [remember, setRemember] = useState(false);
-  const answer = (value: string | null, keep = false): void => {
-    answered(question.id);
-    void client.call('ssh.answer', { id: question.id, answer: value, ...(keep ? { remember: true } : {}) }).catch(() => undefined);
-  };
+  const answer = (value: string | null, keep = false): void => answerQuestion(client, store, question.id, value, keep);
   const canRemember = question.kind === 'host-key' ? null : question.remember;
   return (
     <div className="palette-backdrop">
