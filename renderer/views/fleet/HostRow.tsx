@@ -1,8 +1,8 @@
 import { memo, type ReactNode } from 'react';
-import type { Host } from '../../shared/fleet/model';
-import { Badge } from '../parts/Badge';
-import { useAppStore } from '../state/react';
-import { HostStateDot } from './terminals/HostStateDot';
+import type { Host } from '../../../shared/fleet/model';
+import { Badge } from '../../parts/Badge';
+import { useAppStore } from '../../state/react';
+import { HostStateDot } from '../terminals/HostStateDot';
 
 // One host of the fleet: name, where to connect, as whom, its roles and labels. Rows re-render
 // only when a new snapshot replaces their host. A jump host the whole environment shares is shown
