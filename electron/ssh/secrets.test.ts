@@ -83,7 +83,10 @@ describe('MemorySecretStore', () => {
 });
 
 /** Stand-in for Electron's safeStorage: AES-256-GCM under a key the "keychain" (this object) holds. */
-function fakeSafeStorage(backend: ReturnType<SafeStorageApi['getSelectedStorageBackend']> = 'gnome_libsecret', available = true): SafeStorageApi & { calls: number } {
+function fakeSafeStorage(
+  backend: ReturnType<SafeStorageApi['getSelectedStorageBackend']> = 'gnome_libsecret',
+  available = true,
+): SafeStorageApi & { calls: number } {
   const key = randomBytes(32);
   const api = {
     calls: 0,

@@ -140,7 +140,8 @@ describe('trying a refused login again', () => {
     expect((await open(first.api)).first.kind).toBe('opened');
     const listed = await first.ssh.requests['secrets.list']({});
     const address = hosts.get('host-1')!.address;
-    expect(listed).toEqual({ keeping: 'memory', secrets: [{ key: `password ${PASSWORD_USER}@${address}:${SSH_PORT}`, kind: 'password', label: `${PASSWORD_USER}@${address}:${SSH_PORT}` }] });
+    const label = `${PASSWORD_USER}@${address}:${SSH_PORT}`;
+    expect(listed).toEqual({ keeping: 'memory', secrets: [{ key: `password ${label}`, kind: 'password', label }] });
     expect(JSON.stringify(listed)).not.toContain(password);
 
     // The next console session's pool (same store) logs in without asking.

@@ -24,7 +24,8 @@ describe('TerminalService', () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-terminal-'));
     const fleet = await fleetUp({ hosts: 2, dir, nodeExporter: false, firstIndex: (71 - 10) * 254, haproxy: false });
     const hosts = fleetHosts(fleet.fleetFile);
-    poolOptions = { lookup: (n) => hosts.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null, idleMs: 500 };
+    const hostKeys = new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') });
+    poolOptions = { lookup: (n) => hosts.get(n), hostKeys, agent: null, idleMs: 500 };
     pool = new SshPool(poolOptions);
     terminals = new TerminalService({ pool, recordingsDir: join(dir, 'recordings') });
   });
@@ -90,7 +91,12 @@ describe('TerminalService', () => {
     freezeDaemon(dir, 'host-1', 'sshd', true);
     try {
       await until('the frozen host\'s shell to end', () => frozen.events.some((e) => e.kind === 'closed'), 15_000);
-      expect(frozen.events.at(-1)).toMatchObject({ kind: 'closed', error: true, loginRefused: false, reason: expect.stringMatching(/host-1 stopped answering/) });
+      expect(frozen.events.at(-1)).toMatchObject({
+        kind: 'closed',
+        error: true,
+        loginRefused: false,
+        reason: expect.stringMatching(/host-1 stopped answering/),
+      });
       service.input(otherSession, 'echo "still on $FLEETDECK_HOST"\n');
       await until('the other host to answer', () => {
         other.ackAll();

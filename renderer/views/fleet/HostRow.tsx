@@ -15,7 +15,13 @@ export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; en
     <tr className="host" data-testid="host-row" data-host={host.name}>
       <td className="host-name">
         <span className="name">{host.name}</span>{' '}
-        <button type="button" className="link host-shell" data-testid="host-shell" title={`Open a shell on ${host.name}`} onClick={() => openTerminal(host.name)}>
+        <button
+          type="button"
+          className="link host-shell"
+          data-testid="host-shell"
+          title={`Open a shell on ${host.name}`}
+          onClick={() => openTerminal(host.name)}
+        >
           shell
         </button>
         {host.jump && host.jump !== envJump ? (

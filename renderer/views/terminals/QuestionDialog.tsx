@@ -32,7 +32,9 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
             <p className="mono fingerprint" data-testid="fingerprint">
               {question.fingerprint}
             </p>
-            <p className="muted">Compare it with what the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Accept only if they match; Fleetdeck then remembers it.</p>
+            <p className="muted">
+              Compare it with what the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Accept only if they match; Fleetdeck then remembers it.
+            </p>
             <div className="dialog-buttons">
               <button type="button" className="button" onClick={() => answer(null)}>
                 Refuse
@@ -55,7 +57,15 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
                 For the jump host {question.host}, on the way to {question.hopTo}.
               </p>
             ) : null}
-            <input className="input" type="password" autoFocus autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} aria-label="Secret" />
+            <input
+              className="input"
+              type="password"
+              autoFocus
+              autoComplete="off"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              aria-label="Secret"
+            />
             {canRemember !== null ? (
               <label className="remember-secret">
                 <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="remember-secret" />{' '}
