@@ -1,7 +1,8 @@
 import { hostname, userInfo } from 'node:os';
+import type { DeployEventMessage, DeployKindName, DeployOutcomeName, DeployStepName } from '../../shared/contract/deploy';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
-import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type Lease, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
+import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
 import { deployLogLine, releaseId, releaseOrigin, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
@@ -24,19 +25,12 @@ import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from '.
 //   rollback — move every host to a release still present on it
 //   undo     — take one release away: hosts on it go back to their previous one, others untouched
 
-export type StepName = 'preflight' | 'lock' | 'upload' | 'prepare' | 'switch' | 'restart' | 'health' | 'rollback' | 'cleanup' | 'unlock';
-export type DeployKind = 'deploy' | 'rollback' | 'undo';
-export type DeployOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted';
-
-export type DeployEvent =
-  | { type: 'step'; host: string; step: StepName; state: 'running' | 'ok' | 'failed'; output: string; ms: number; limitMs?: number }
-  | { type: 'wave'; index: number; hosts: string[]; state: 'running' | 'ok' | 'failed' }
-  | { type: 'previous'; hosts: Record<string, string | null> }
-  | { type: 'prepared'; revision: string }
-  /** Preflight found a lock this deploy may not take: who holds it, and whether it is stale. */
-  | { type: 'locked'; host: string; holder: string; lease: Lease }
-  | { type: 'note'; message: string }
-  | { type: 'done'; outcome: DeployOutcome; release: string; message: string };
+export type StepName = DeployStepName;
+export type DeployKind = DeployKindName;
+export type DeployOutcome = DeployOutcomeName;
+/** What a run tells as it goes: the contract's deploy events but the two the service adds
+ * (`started`, `control`). */
+export type DeployEvent = Exclude<DeployEventMessage, { type: 'started' | 'control' }>;
 
 export interface DeployRequest {
   app: string;

@@ -45,6 +45,9 @@ export const DeployEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
 ]);
 export type DeployEventMessage = z.infer<typeof DeployEventSchema>;
+export type DeployStepName = z.infer<typeof Step>;
+export type DeployKindName = z.infer<typeof DeployKindSchema>;
+export type DeployOutcomeName = z.infer<typeof Outcome>;
 
 export const DeployStartSchema = z
   .object({
