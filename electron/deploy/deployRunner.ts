@@ -1,8 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import type { DeployEventMessage, DeployKindName, DeployOutcomeName, DeployStepName } from '../../shared/contract/deploy';
-import type { AppSpec } from '../../shared/fleet/appSchema';
-import type { Host } from '../../shared/fleet/model';
-import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type LockFacts, type TakeOver } from '../../shared/deploy/lock';
+import { describeLock, holderLine, leaseOf, leaseText, lockSettings, takesOver, type LockFacts } from '../../shared/deploy/lock';
 import { deployLogLine, releaseId, releaseOrigin, releasesToRemove, rollbackLogLine } from '../../shared/deploy/release';
 import { sourceText } from '../../shared/deploy/plan';
 import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves';
@@ -15,6 +12,9 @@ import { healthGate } from './healthGate';
 import { LockHeartbeat } from './lockHeartbeat';
 import { rollbackSummary } from './rollbackSummary';
 import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from './upload';
+import type { DeployEvent, DeployKind, DeployOutcome, DeployRequest, DeployResult, StepName } from './run/state';
+
+export type { DeployEvent, DeployKind, DeployOutcome, DeployRequest, DeployResult, StepName } from './run/state';
 
 // One deploy of one app: preflight → lock → prepare everywhere → waves (switch, restart, health
 // gate, bake) → record → cleanup → unlock. When a wave fails past its threshold, or the user
@@ -25,50 +25,6 @@ import { packSource, sftpPath, uploadName, uploadTo, type PackedSource } from '.
 //   rollback — move every host to a release still present on it
 //   undo     — take one release away: hosts on it go back to their previous one, others untouched
 
-export type StepName = DeployStepName;
-export type DeployKind = DeployKindName;
-export type DeployOutcome = DeployOutcomeName;
-/** What a run tells as it goes: the contract's deploy events but the two the service adds
- * (`started`, `control`). */
-export type DeployEvent = Exclude<DeployEventMessage, { type: 'started' | 'control' }>;
-
-export interface DeployRequest {
-  app: string;
-  spec: AppSpec;
-  hosts: Host[];
-  /** The waves to run, as a rollback's plan has them (default: the app's waves over `hosts`). */
-  waves?: string[][];
-  /** Default: 'rollback' when a release is given, else 'deploy'. */
-  kind?: DeployKind;
-  /** deploy: the new release's id (a resumed deploy passes its own); rollback: where to go; undo: what to take away. */
-  release?: string;
-  /** A rollback: the release named with its ref and revision, for the outcome ("… (v2 c44beba) is live"). */
-  releaseName?: string;
-  /** The git ref to deploy (default: the app's). */
-  ref?: string;
-  /** Ship exactly this revision (a promotion, a resume): git checks out this commit rather than
-   * resolving `ref` again; a dir or tarball source must still pack to this SHA-256. */
-  revision?: string;
-  user?: string;
-  /** Which locks held by others it takes over (shared/deploy/lock.ts); each take-over is recorded
-   * on the host (.fleetdeck/takeovers.log), in a note and in the outcome. */
-  takeOver?: TakeOver;
-  /** Each host's release before this deploy, known from an earlier run of it (resume, undo). */
-  previous?: Record<string, string | null>;
-  control?: DeployControl;
-  /** The host's own status checks after a restart: null when they pass, else why not. */
-  hostGate?: (host: string) => Promise<string | null>;
-  /** Where relative dir and tarball sources are found (the fleet file's folder). */
-  baseDir?: string;
-}
-
-export interface DeployResult {
-  outcome: DeployOutcome;
-  release: string;
-  message: string;
-  /** Each host's release before the deploy (null: none). */
-  previous: Record<string, string | null>;
-}
 
 class StepFailure extends Error {}
 
