@@ -1,10 +1,18 @@
+import { hostname, userInfo } from 'node:os';
 import type { DeployEventMessage, DeployKindName, DeployOutcomeName, DeployStepName } from '../../../shared/contract/deploy';
-import type { TakeOver } from '../../../shared/deploy/lock';
+import { holderLine, lockSettings, type LockSettings, type TakeOver } from '../../../shared/deploy/lock';
+import { releaseId } from '../../../shared/deploy/release';
 import type { AppSpec } from '../../../shared/fleet/appSchema';
 import type { Host } from '../../../shared/fleet/model';
-import type { DeployControl } from '../deployControl';
+import type { SshPool } from '../../ssh/pool';
+import { Semaphore } from '../../status/scheduler';
+import { DeployControl } from '../deployControl';
+import type { StepContext, TakeFrom } from '../hostSteps';
+import type { LockHeartbeat } from '../lockHeartbeat';
+import type { PackedSource } from '../upload';
 
-// What a deploy run is asked and what it answers.
+// A deploy run's state: what it was asked, what it is, and what it learned and did so far. Each
+// phase (preflight, lock, prepare, waves, rollback, finish) reads and adds to it; nothing else does.
 
 export type StepName = DeployStepName;
 export type DeployKind = DeployKindName;
@@ -49,4 +57,80 @@ export interface DeployResult {
   message: string;
   /** Each host's release before the deploy (null: none). */
   previous: Record<string, string | null>;
+}
+
+/** How a run ends, before the unlock adds what it has to say. */
+export interface Ending {
+  outcome: DeployOutcome;
+  message: string;
+}
+
+export interface DeployRun {
+  readonly pool: SshPool;
+  readonly req: DeployRequest;
+  readonly onEvent: (e: DeployEvent) => void;
+  readonly user: string;
+  readonly kind: DeployKind;
+  readonly release: string;
+  readonly ctx: StepContext;
+  readonly control: DeployControl;
+  /** Each host has its own connection; a bound keeps a 1,000-host deploy from opening them all at once. */
+  readonly limit: Semaphore;
+  readonly lock: LockSettings;
+  /** The holder line this run writes into each host's lock. */
+  readonly holder: string;
+  readonly byName: ReadonlyMap<string, Host>;
+  /** The hosts it works on; an undo's preflight drops those not on the release it takes away. */
+  names: string[];
+  /** Each host's release before this run (null: none), from preflight or the request. */
+  readonly previous: Record<string, string | null>;
+  /** The releases on each host when preflight looked (the lock keeps others from adding any). */
+  readonly releasesOn: Record<string, string[]>;
+  /** The locks preflight found that this run takes over, by host. */
+  readonly takeFrom: Record<string, TakeFrom>;
+  /** Hosts it holds the lock of, until each one's cleanup or the unlock. */
+  readonly locked: string[];
+  /** Hosts whose lock it took over from someone else. */
+  readonly tookOver: string[];
+  heartbeat: LockHeartbeat | null;
+  /** A dir or tarball source packed here once for every host (disposed when the run ends). */
+  packed: PackedSource | null;
+  /** The revision each host prepared (a git commit, or a packed source's SHA-256). */
+  readonly revisionOf: Record<string, string>;
+  /** Hosts on the run's release: switched by it, or already there when preflight looked. */
+  readonly switched: string[];
+  /** The releases a rollback archived on each host (Capistrano's layout after its rollback). */
+  readonly archived: Record<string, string[]>;
+}
+
+/** A run as it starts: nothing learned yet. */
+export function startRun(pool: SshPool, req: DeployRequest, onEvent: (e: DeployEvent) => void): DeployRun {
+  const user = req.user ?? userInfo().username;
+  const kind: DeployKind = req.kind ?? (req.release !== undefined ? 'rollback' : 'deploy');
+  const release = req.release ?? releaseId(new Date());
+  return {
+    pool,
+    req,
+    onEvent,
+    user,
+    kind,
+    release,
+    ctx: { deployTo: req.spec.deploy_to, release },
+    control: req.control ?? new DeployControl(),
+    limit: new Semaphore(32),
+    lock: lockSettings(req.spec.lock),
+    holder: holderLine({ user, machine: hostname(), pid: process.pid, since: new Date(), kind, app: req.app, release }),
+    byName: new Map(req.hosts.map((h) => [h.name, h])),
+    names: req.hosts.map((h) => h.name),
+    previous: {},
+    releasesOn: {},
+    takeFrom: {},
+    locked: [],
+    tookOver: [],
+    heartbeat: null,
+    packed: null,
+    revisionOf: {},
+    switched: [],
+    archived: {},
+  };
 }
