@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortedMessage, cleanupPlan, closingMessage, previousOf, previousRelease, rollbackTargets, sharedRevision, succeededMessage, targetOf, undoEnding } from './decisions';
+import { abortedMessage, cleanupPlan, closingMessage, previousOf, previousRelease, rollbackSummary, rollbackTargets, sharedRevision, succeededMessage, targetOf, undoEnding } from './decisions';
 
 const R1 = '20260101000000';
 const R2 = '20260102000000';
@@ -81,5 +81,16 @@ describe('what the outcome says', () => {
     expect(closingMessage('Done.', ['a'], [{ host: 'b', error: 'unlock on b failed' }])).toBe(
       'Done. It took over the lock on a (.fleetdeck/takeovers.log there says whose). The deploy lock could not be removed on b (unlock on b failed); Releases shows it, and the next deploy can take it over.',
     );
+  });
+});
+
+describe('rollbackSummary', () => {
+  it('says which hosts went back, which had nothing to go back to, and when none had switched', () => {
+    expect(rollbackSummary(2, [], 'r2')).toBe('2 switched hosts went back to their previous release; hosts not yet switched kept theirs.');
+    expect(rollbackSummary(0, ['host-1'], 'r1')).toBe('host-1 had no earlier release to go back to and stays on r1; hosts not yet switched kept theirs.');
+    expect(rollbackSummary(1, ['host-2', 'host-3'], 'r3')).toBe(
+      '1 switched host went back to its previous release; host-2, host-3 had no earlier release to go back to and stay on r3; hosts not yet switched kept theirs.',
+    );
+    expect(rollbackSummary(0, [], 'r4')).toBe('no host had been switched, so none went back.');
   });
 });

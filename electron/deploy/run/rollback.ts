@@ -1,7 +1,6 @@
 import type { Aborted } from '../deployControl';
 import * as steps from '../hostSteps';
-import { rollbackSummary } from '../rollbackSummary';
-import { abortedMessage, rollbackTargets } from './decisions';
+import { abortedMessage, rollbackSummary, rollbackTargets } from './decisions';
 import { everywhere, gate, reasons, runStep } from './onHosts';
 import type { DeployRun, Ending } from './state';
 
