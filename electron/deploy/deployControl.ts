@@ -1,4 +1,4 @@
-import type { ControlStateName } from '../../shared/contract/deploy';
+import type { ControlActionName, ControlStateName } from '../../shared/contract/deploy';
 
 // The buttons of a running deploy: pause, resume, abort, abort and roll back. The runner calls
 // `checkpoint()` before each step it starts and `wait()` instead of sleeping, so a pause holds the
@@ -6,7 +6,7 @@ import type { ControlStateName } from '../../shared/contract/deploy';
 // ends the deploy at the next checkpoint or at once during a wait (health gate, bake time).
 
 export type ControlState = ControlStateName;
-export type ControlAction = 'pause' | 'resume' | 'abort' | 'abort-rollback';
+export type ControlAction = ControlActionName;
 
 export class Aborted extends Error {
   constructor(
