@@ -59,7 +59,8 @@ describe('cleanup', () => {
   });
 
   it('an undo keeps the release it took away, so it can be resumed', () => {
-    expect(cleanupPlan({ kind: 'undo', release: R4, to: R3, present: [R1, R2, R3, R4], previous: R3, keep: 1 })).toEqual({ archive: [], remove: [R1, R2] });
+    // R3 is taken away (hosts go back to R2) while a newer R4 sits beside it: keep 1 alone would drop R3.
+    expect(cleanupPlan({ kind: 'undo', release: R3, to: R2, present: [R1, R2, R3, R4], previous: R2, keep: 1 })).toEqual({ archive: [], remove: [R1] });
   });
 });
 
