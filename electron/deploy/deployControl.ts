@@ -1,10 +1,12 @@
+import type { ControlActionName, ControlStateName } from '../../shared/contract/deploy';
+
 // The buttons of a running deploy: pause, resume, abort, abort and roll back. The runner calls
 // `checkpoint()` before each step it starts and `wait()` instead of sleeping, so a pause holds the
 // next step (the running ones finish: a half-run `mv` is worse than a late stop), and an abort
 // ends the deploy at the next checkpoint or at once during a wait (health gate, bake time).
 
-export type ControlState = 'running' | 'paused' | 'aborting' | 'aborting-rollback';
-export type ControlAction = 'pause' | 'resume' | 'abort' | 'abort-rollback';
+export type ControlState = ControlStateName;
+export type ControlAction = ControlActionName;
 
 export class Aborted extends Error {
   constructor(

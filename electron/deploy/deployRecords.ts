@@ -1,33 +1,13 @@
+import type { DeployRecordMessage } from '../../shared/contract/deploy';
 import type { Database } from '../history/db';
 
 // Deploy records in the console's SQLite (migrations 100-102): one row per deploy or rollback,
 // written when it starts and when it ends, with each host's steps, its stage and revision.
 
-export type RecordOutcome = 'succeeded' | 'failed' | 'rolled back' | 'aborted' | 'interrupted';
+export type RecordOutcome = NonNullable<DeployRecordMessage['outcome']>;
 
-export interface DeployRecord {
-  id: number;
-  app: string;
-  release: string;
-  kind: 'deploy' | 'rollback' | 'undo';
-  ref: string | null;
-  user: string;
-  machine: string;
-  startedAt: number;
-  finishedAt: number | null;
-  outcome: RecordOutcome | null;
-  message: string | null;
-  hosts: string[];
-  steps: Array<{ host: string; step: string; state: string; ms: number; output: string }>;
-  /** Each host's release before the deploy, once preflight has read it. */
-  previous: Record<string, string | null>;
-  /** The app's stage it went to (null: no stages, or every stage). */
-  stage: string | null;
-  /** A promotion: the stage it was promoted from. */
-  promotedFrom: string | null;
-  /** What every host prepared the release from, once prepared. */
-  revision: string | null;
-}
+/** One deploy or rollback as recorded (the contract's shape). */
+export type DeployRecord = DeployRecordMessage;
 
 export class DeployRecords {
   constructor(private readonly db: Database) {}

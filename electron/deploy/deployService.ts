@@ -16,7 +16,7 @@ import type { TunnelFor } from '../status/via';
 import { CoreFailure } from '../transport/coreApi';
 import { DeployControl, type ControlAction } from './deployControl';
 import type { DeployRecord, DeployRecords } from './deployRecords';
-import { runDeploy, type DeployEvent, type DeployKind } from './deployRunner';
+import { runDeploy, type DeployEvent, type DeployKind, type DeployRequest } from './deployRunner';
 import { readHostReleases } from './releaseHistory';
 import { postWebhook, webhookText } from './webhook';
 
@@ -47,6 +47,19 @@ interface Running {
   control: DeployControl;
   events: DeployEventMessage[];
   listeners: Set<(event: DeployEventMessage) => void>;
+}
+
+/** A start request resolved: what the run does and where. */
+interface Launch {
+  record: DeployRecord | undefined;
+  kind: DeployKind;
+  promotedFrom: string | null;
+  stage: string | null;
+  release: string;
+  ref: string | undefined;
+  revision: string | undefined;
+  hosts: Host[];
+  waves: string[][] | null;
 }
 
 export interface DeployServiceOptions {
@@ -119,7 +132,9 @@ export class DeployService implements Disposable {
     }
   }
 
-  private launch(req: StartRequest, spec: AppSpec, plan: RollbackPlanMessage | null): number {
+  /** What a start runs: its kind, release, ref, hosts and waves, from the request, the record it
+   * resumes, undoes or promotes, and the rollback plan the user confirmed. */
+  private resolve(req: StartRequest, spec: AppSpec, plan: RollbackPlanMessage | null): Launch {
     const { fleet, records } = this.options;
     const recovered = req.resume ?? req.undo ?? req.promote;
     const record = (recovered !== undefined ? records?.get(recovered) : undefined) ?? undefined;
@@ -138,6 +153,13 @@ export class DeployService implements Disposable {
     if (plan && hosts.length !== plannedHosts(plan).length) throw new CoreFailure(`The fleet file changed while the rollback of ${req.app} was planned; nothing was started. Try again.`);
     const waves = plan ? plan.waves.map((w) => w.hosts.map((h) => h.host)) : kind === 'deploy' ? planWaves(hosts.map((h) => h.name), spec.waves as WaveSpec[]) : null;
     if (hosts.length === 0) throw new CoreFailure(`App ${req.app} has no hosts${stage ? ` in ${stage}` : ''}.`);
+    return { record, kind, promotedFrom, stage, release, ref, revision, hosts, waves };
+  }
+
+  private launch(req: StartRequest, spec: AppSpec, plan: RollbackPlanMessage | null): number {
+    const { fleet, records } = this.options;
+    const launch = this.resolve(req, spec, plan);
+    const { kind, promotedFrom, stage, release, ref, revision, hosts, waves } = launch;
     const user = userInfo().username;
     const id = nextId++;
     const run: Running = { id, app: req.app, kind, release, startedAt: Date.now(), control: new DeployControl((state) => emit({ type: 'control', state })), events: [], listeners: new Set() };
@@ -165,7 +187,6 @@ export class DeployService implements Disposable {
     emit({ type: 'started', id, app: req.app, kind, release, hosts: hosts.map((h) => h.name), stage, promotedFrom, ref: kind === 'deploy' ? (ref ?? null) : null, waves });
     const facts = { app: req.app, kind, release, user, machine: hostname(), hosts: hosts.length };
     tell(webhookText(facts));
-    const status = this.options.status;
     const onEvent = (event: DeployEvent): void => {
       if (event.type === 'step') steps.set(`${event.host} ${event.step}`, { host: event.host, step: event.step, state: event.state, ms: event.ms, output: event.output.slice(-4096) });
       if (event.type === 'previous' && recordId !== null) records?.setPrevious(recordId, event.hosts);
@@ -181,31 +202,7 @@ export class DeployService implements Disposable {
     void left
       .then(async (why) => {
         if (why !== null) return onEvent({ type: 'done', outcome: 'failed', release, message: why });
-        await runDeploy(
-          this.options.pool,
-          {
-            app: req.app,
-            spec,
-            hosts,
-            ...(plan && waves ? { waves, releaseName: releaseName(release, plan.facts) } : {}),
-            kind,
-            release,
-            ...(ref !== undefined ? { ref } : {}),
-            ...(revision !== undefined ? { revision } : {}),
-            user,
-            // The lock a stopped console left is this deploy's own: resuming or undoing takes it over (and
-            // any stale console's lock), but not a live one another console or Capistrano took since
-            // (its deploy may be running); the user can, on purpose.
-            takeOver: req.takeOver || (record?.outcome === 'interrupted' ? 'console' : false),
-            // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
-            ...(record && req.promote === undefined ? { previous: record.previous } : {}),
-            control: run.control,
-            baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
-            tunnelFor: this.options.tunnelFor ?? null,
-            ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
-          },
-          onEvent,
-        );
+        await runDeploy(this.options.pool, this.deployRequest(req, spec, plan, launch, user, run.control), onEvent);
       })
       .catch((error: Error) => {
         const message = `The deploy stopped on an internal error: ${error.message}`;
@@ -217,6 +214,33 @@ export class DeployService implements Disposable {
         run.listeners.clear();
       });
     return id;
+  }
+
+  /** What runDeploy is asked for a resolved start. */
+  private deployRequest(req: StartRequest, spec: AppSpec, plan: RollbackPlanMessage | null, launch: Launch, user: string, control: DeployControl): DeployRequest {
+    const { fleet, status } = this.options;
+    const { record, kind, release, ref, revision, hosts, waves } = launch;
+    return {
+      app: req.app,
+      spec,
+      hosts,
+      ...(plan && waves ? { waves, releaseName: releaseName(release, plan.facts) } : {}),
+      kind,
+      release,
+      ...(ref !== undefined ? { ref } : {}),
+      ...(revision !== undefined ? { revision } : {}),
+      user,
+      // The lock a stopped console left is this deploy's own: resuming or undoing takes it over (and
+      // any stale console's lock), but not a live one another console or Capistrano took since
+      // (its deploy may be running); the user can, on purpose.
+      takeOver: req.takeOver || (record?.outcome === 'interrupted' ? 'console' : false),
+      // Each host's previous release, from the record of the run it resumes or undoes (a promotion goes to other hosts).
+      ...(record && req.promote === undefined ? { previous: record.previous } : {}),
+      control,
+      baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
+      tunnelFor: this.options.tunnelFor ?? null,
+      ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
+    };
   }
 
   /** Replays a deploy's events, then sends new ones; onEnd after its last. Null: unknown id. */

@@ -1,5 +1,6 @@
-import { leaseOf, lockSettings, parseLockFacts, type Lease } from '../../shared/deploy/lock';
-import { isReleaseId, parseLogLine, type LogEntry } from '../../shared/deploy/release';
+import type { HostReleasesMessage } from '../../shared/contract/deploy';
+import { leaseOf, lockSettings, parseLockFacts } from '../../shared/deploy/lock';
+import { isReleaseId, parseLogLine } from '../../shared/deploy/release';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
 import type { SshPool } from '../ssh/pool';
@@ -11,19 +12,8 @@ import { CURRENT_FACT, LOCK_FACTS, parseCurrent } from './hostSteps';
 // points, and the tail of revisions.log — so a deploy by another operator, or by Capistrano,
 // shows as well as Fleetdeck's own.
 
-export interface HostReleases {
-  host: string;
-  current: string | null;
-  releases: string[];
-  /** Releases a rollback (Capistrano's or Fleetdeck's) archived as rolled-back-release-<id>.tar.gz. */
-  archived: string[];
-  log: LogEntry[];
-  /** Who holds the deploy lock (.fleetdeck/lock/holder), or null when it is free. */
-  lock: string | null;
-  /** How alive that lock is, by the app's `lock` settings (null when it is free). */
-  lease: Lease | null;
-  error: string | null;
-}
+/** What one host says (the contract's shape). */
+export type HostReleases = HostReleasesMessage;
 
 const MARK = '--fleetdeck-log--';
 

@@ -8,6 +8,8 @@ const Outcome = z.enum(['succeeded', 'failed', 'rolled back', 'aborted']);
 export const DeployKindSchema = z.enum(['deploy', 'rollback', 'undo']);
 export const ControlStateSchema = z.enum(['running', 'paused', 'aborting', 'aborting-rollback']);
 export type ControlStateName = z.infer<typeof ControlStateSchema>;
+export const ControlActionSchema = z.enum(['pause', 'resume', 'abort', 'abort-rollback']);
+export type ControlActionName = z.infer<typeof ControlActionSchema>;
 
 /** How alive a held deploy lock is: the age, measured on the host, of its heartbeat (or, for a lock
  * without one, of the lock), and whether that makes it stale. */
@@ -45,6 +47,9 @@ export const DeployEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('done'), outcome: Outcome, release: z.string(), message: z.string() }),
 ]);
 export type DeployEventMessage = z.infer<typeof DeployEventSchema>;
+export type DeployStepName = z.infer<typeof Step>;
+export type DeployKindName = z.infer<typeof DeployKindSchema>;
+export type DeployOutcomeName = z.infer<typeof Outcome>;
 
 export const DeployStartSchema = z
   .object({
@@ -151,7 +156,7 @@ export const deployRequests = {
    * or undo of a recorded deploy; runs to its end whoever watches. Its id is for deploy.watch. */
   'deploy.start': { input: DeployStartSchema, output: z.object({ id: z.number().int() }) },
   /** Pause, resume, abort, or abort and send the switched hosts back; false when it means nothing now. */
-  'deploy.control': { input: z.object({ id: z.number().int(), action: z.enum(['pause', 'resume', 'abort', 'abort-rollback']) }).strict(), output: z.boolean() },
+  'deploy.control': { input: z.object({ id: z.number().int(), action: ControlActionSchema }).strict(), output: z.boolean() },
   /** Deploys running in this console now. */
   'deploy.running': { input: z.object({}).strict(), output: z.array(RunningDeploySchema) },
 } as const satisfies Record<string, RequestDef>;
