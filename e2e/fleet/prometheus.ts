@@ -44,11 +44,16 @@ async function api<T>(url: string): Promise<T> {
   return body.data;
 }
 
-export async function startTestPrometheus(dir: string, listen: string, config: string): Promise<TestPrometheus> {
+/** The TSDB directory startTestPrometheus uses in `dir`: backfill it (promtool) before starting. */
+export function prometheusDataDir(dir: string): string {
+  return join(dir, 'prometheus', 'data');
+}
+
+export async function startTestPrometheus(dir: string, listen: string, config: string, options: { retention?: string } = {}): Promise<TestPrometheus> {
   const prometheus = findBinary('prometheus');
   const timeoutBin = findBinary('timeout');
   if (!prometheus || !timeoutBin) throw new Error('Debian\'s prometheus (and coreutils\' timeout) are needed: apt-get install prometheus (build/debian-packages.txt)');
-  const run = await startPrometheus({ prometheus, timeoutBin, dir, addresses: [], intervalS: 1, limitS: 900, config, listen });
+  const run = await startPrometheus({ prometheus, timeoutBin, dir, addresses: [], intervalS: 1, limitS: 900, config, listen, retention: options.retention });
   return {
     url: run.url,
     query: async (promql) => (await api<{ result: PromSeries[] }>(`${run.url}/api/v1/query?query=${encodeURIComponent(promql)}`)).result,
