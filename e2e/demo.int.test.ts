@@ -100,4 +100,38 @@ describe('npm run demo', () => {
       expect(processesOf(dir)).toEqual([]);
     }, 240_000);
   }
+  it('with --prometheus, reads the status and 7 days of graphs from a Prometheus, and stops it too', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleetdeck-demo-'));
+    demo = spawn('npm', ['run', '--silent', 'demo', '--', '--prometheus', '--dir', dir, '--hosts', '3', '--port', '0', '--first-index', String(FIRST_INDEX)], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    demo.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    demo.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const outputEnded = new Promise<void>((resolve) => demo!.stdout!.once('close', () => resolve()));
+    const pageUrl = await until('the console URL', () => /Fleetdeck: (http:\/\/\S+)/.exec(out)?.[1], 120_000);
+    expect(out).toMatch(/demo: Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toContain(join(dir, 'fleet-prometheus.yaml'));
+
+    const core = await connectCore(pageUrl);
+    try {
+      const target = await untilAsync('host-1 scraped by Prometheus', async () => (await core.call('status.host', { host: 'host-1' }))?.checks.find((c) => c.id === 'prometheus:target' && c.state === 'OK'), 60_000);
+      expect(target.reason).toMatch(/^scraped by Prometheus/);
+      // The 7 backfilled days, drawn from Prometheus at 900 s a point.
+      const [load] = await core.call('history.series', { host: 'host-1', metrics: ['load1'], range: '7d', points: 672 });
+      expect(load!.points.length).toBeGreaterThan(600);
+      expect(load!.points[1]![0] - load!.points[0]![0]).toBe(900_000);
+    } finally {
+      core.close();
+    }
+
+    const started = processesOf(dir);
+    process.kill(-demo.pid!, 'SIGINT');
+    await outputEnded;
+    expect(out).toMatch(/demo: stopped the console and \d+ fleet processes/);
+    // Prometheus too: its command line names the demo's dir.
+    expect(started.filter(isRunning)).toEqual([]);
+    expect(processesOf(dir)).toEqual([]);
+  }, 240_000);
 });

@@ -1,44 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBinary } from '../../e2e/bench/binaries';
-import { prometheusDataDir, prometheusYaml, startTestPrometheus, type TestPrometheus } from '../../e2e/fleet/prometheus';
+import { backfillTsdb, nodeBackfill, prometheusYaml, startTestPrometheus, type TestPrometheus } from '../../e2e/fleet/prometheus';
 import { FleetService } from '../inventory/fleetService';
 import { CoreFailure } from '../transport/coreApi';
 import { historyApi } from './historyApi';
 import { HostHistory } from './hostHistory';
 
 // A host's graphs from Debian's real Prometheus, over 7 days of samples backfilled into its TSDB
-// with promtool before it starts (one sample a minute: load1 is the hour of the day, CPU 25 %,
-// memory 60 %, disk 70 %, 1000 B/s received). Prometheus on 127.0.162.250, nothing on .251.
+// with promtool before it starts (e2e/fleet/prometheus.ts nodeBackfill: load1 is the hour of the
+// day, CPU 25 %, memory 60 %, disk 70 %, 1000 B/s received). Prometheus on 127.0.162.250, nothing on .251.
 
 const LISTEN = '127.0.162.250:9090';
 const NOTHING_LISTENS = '127.0.162.251:9090';
 const INSTANCE = '10.9.9.1:9100';
 const DAYS = 7;
-
-/** OpenMetrics text of DAYS days of one host, a sample a minute up to `endS`. */
-function backfill(endS: number): string {
-  const labels = `job="node",instance="${INSTANCE}"`;
-  const families: { name: string; type: string; series: { sample: string; value: (t: number) => number }[] }[] = [
-    { name: 'node_load1', type: 'gauge', series: [{ sample: `node_load1{${labels}}`, value: (t) => Math.floor(t / 3600) % 24 }] },
-    { name: 'node_memory_MemTotal_bytes', type: 'gauge', series: [{ sample: `node_memory_MemTotal_bytes{${labels}}`, value: () => 1000 }] },
-    { name: 'node_memory_MemAvailable_bytes', type: 'gauge', series: [{ sample: `node_memory_MemAvailable_bytes{${labels}}`, value: () => 400 }] },
-    { name: 'node_boot_time_seconds', type: 'gauge', series: [{ sample: `node_boot_time_seconds{${labels}}`, value: () => endS - 10 * 86400 }] },
-    { name: 'node_filesystem_size_bytes', type: 'gauge', series: [{ sample: `node_filesystem_size_bytes{${labels},mountpoint="/",fstype="ext4",device="/dev/vda1"}`, value: () => 100 }] },
-    { name: 'node_filesystem_avail_bytes', type: 'gauge', series: [{ sample: `node_filesystem_avail_bytes{${labels},mountpoint="/",fstype="ext4",device="/dev/vda1"}`, value: () => 30 }] },
-    { name: 'node_cpu_seconds', type: 'counter', series: [{ sample: `node_cpu_seconds_total{${labels},cpu="0",mode="idle"}`, value: (t) => 0.75 * (t - (endS - DAYS * 86400)) }] },
-    { name: 'node_network_receive_bytes', type: 'counter', series: [{ sample: `node_network_receive_bytes_total{${labels},device="eth0"}`, value: (t) => 1000 * (t - (endS - DAYS * 86400)) }] },
-  ];
-  const lines: string[] = [];
-  for (const family of families) {
-    lines.push(`# TYPE ${family.name} ${family.type}`);
-    for (const series of family.series) for (let t = endS - DAYS * 86400; t <= endS; t += 60) lines.push(`${series.sample} ${series.value(t)} ${t}`);
-  }
-  return `${lines.join('\n')}\n# EOF\n`;
-}
 
 describe("a host's graphs from Prometheus", () => {
   let dir: string;
@@ -49,11 +26,7 @@ describe("a host's graphs from Prometheus", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-prometheus-history-'));
-    const promtool = findBinary('promtool');
-    if (!promtool) throw new Error("Debian's promtool is needed: apt-get install prometheus (build/debian-packages.txt)");
-    writeFileSync(join(dir, 'backfill.om'), backfill(endS));
-    mkdirSync(prometheusDataDir(dir), { recursive: true });
-    execFileSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'backfill.om'), prometheusDataDir(dir)], { stdio: 'pipe' });
+    backfillTsdb(dir, nodeBackfill([INSTANCE], endS, DAYS));
     prometheus = await startTestPrometheus(dir, LISTEN, prometheusYaml(60, []), { retention: '60d' });
     const file = join(dir, 'fleet.yaml');
     const source = (url: string) => `[ { prometheus: { url: "http://${url}", job: node, instance: "{address}:9100", rate_window: 5m } } ]`;
