@@ -55,7 +55,8 @@ export class HostHistory implements HistorySource {
     if (!prometheus) return this.options.store?.metrics(host) ?? [];
     const { settings, key } = prometheus;
     const body = await this.get(seriesUrl(settings, key, this.now(), METRICS_LOOKBACK_S), settings);
-    return parseMetricNames(body, settings);
+    const own = this.options.store?.metrics(host) ?? [];
+    return [...new Set([...parseMetricNames(body, settings), ...own])].sort();
   }
 
   /** The settings of the host's first prometheus source, and the host's value of its label. */
@@ -71,7 +72,10 @@ export class HostHistory implements HistorySource {
 
   private async fromPrometheus(q: SeriesQuery, s: PrometheusSettings, key: string): Promise<Series[]> {
     const requests = rangeRequests(q, s, key, this.now());
-    return Promise.all(requests.map(async ({ metric, request }) => (request ? parseRange(await this.get(rangeUrl(s.url, request), s), request) : { metric, points: [] })));
+    // What Prometheus does not hold (a health URL's or Monit's latency, from the host's other
+    // sources) is in the console's own history.
+    const own = (metric: string): Series => this.options.store?.series({ ...q, metrics: [metric] })[0] ?? { metric, points: [] };
+    return Promise.all(requests.map(async ({ metric, request }) => (request ? parseRange(await this.get(rangeUrl(s.url, request), s), request) : own(metric))));
   }
 
   private async get(url: string, s: PrometheusSettings): Promise<string> {

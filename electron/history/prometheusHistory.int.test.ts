@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { backfillTsdb, nodeBackfill, prometheusYaml, startTestPrometheus, type T
 import { FleetService } from '../inventory/fleetService';
 import { CoreFailure } from '../transport/coreApi';
 import { historyApi } from './historyApi';
+import { HistoryStore } from './historyStore';
 import { HostHistory } from './hostHistory';
 
 // A host's graphs from Debian's real Prometheus, over 7 days of samples backfilled into its TSDB
@@ -22,6 +23,7 @@ describe("a host's graphs from Prometheus", () => {
   let prometheus: TestPrometheus;
   let fleet: FleetService;
   let history: HostHistory;
+  let store: HistoryStore;
   const endS = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
 
   beforeAll(async () => {
@@ -43,17 +45,22 @@ describe("a host's graphs from Prometheus", () => {
       ].join('\n'),
     );
     fleet = new FleetService(file);
-    history = new HostHistory({ hosts: () => fleet.current.hosts, store: null, whyMissing: 'not opened in this test' });
+    // The console's own history holds only what the host's other sources gave: a check's latency.
+    mkdirSync(join(dir, 'data'));
+    store = await HistoryStore.open(join(dir, 'data'), { maintainEveryMs: null });
+    store.writeSamples([{ host: 'backfilled', at: Date.now(), metric: 'latency_ms:health', value: 12 }]);
+    history = new HostHistory({ hosts: () => fleet.current.hosts, store, whyMissing: null });
   });
 
   afterAll(async () => {
     fleet?.dispose();
+    store?.dispose();
     await prometheus?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("lists the host's metrics from its series in Prometheus", async () => {
-    expect(await history.metrics('backfilled')).toEqual(['cpu_pct', 'disk_used_pct:/', 'load1', 'mem_used_pct', 'net_rx_bps:eth0', 'uptime_s']);
+  it("lists the host's metrics from its series in Prometheus and the console's history", async () => {
+    expect(await history.metrics('backfilled')).toEqual(['cpu_pct', 'disk_used_pct:/', 'latency_ms:health', 'load1', 'mem_used_pct', 'net_rx_bps:eth0', 'uptime_s']);
   });
 
   it('draws 7 days as the series the SQLite history gives, at a step from the graph width', async () => {
@@ -79,8 +86,8 @@ describe("a host's graphs from Prometheus", () => {
     expect(new Set(steady(mem!.points).map(String))).toEqual(new Set(['60,60,60']));
     expect(new Set(steady(disk!.points).map(String))).toEqual(new Set(['70,70,70']));
     expect(new Set(steady(rx!.points).map(String))).toEqual(new Set(['1000,1000,1000']));
-    // A metric Prometheus does not hold (a health URL's latency) is an empty series, as in SQLite.
-    expect(latency!.points).toEqual([]);
+    // A metric Prometheus does not hold (a health URL's latency) comes from the console's history.
+    expect(latency!.points.map((p) => p.slice(1))).toEqual([[12, 12, 12]]);
   });
 
   it('gives 30 days the same number of points as one hour: the step grows with the span', async () => {
