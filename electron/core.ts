@@ -3,7 +3,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import type { AppInfo } from '../shared/api';
+import type { Host } from '../shared/fleet/model';
 import { DisposableStore } from '../shared/disposable';
+import { fleetApi } from './inventory/fleetApi';
 import { FleetService } from './inventory/fleetService';
 import { inventoryApi } from './inventory/inventoryApi';
 import { userConfigDir } from './paths';
@@ -14,7 +16,7 @@ import { HostKeyStore } from './ssh/hostKeys';
 import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
 import { MemorySecretStore, type SecretStore } from './ssh/secrets';
-import { secretsApi } from './ssh/secretsApi';
+import { sshApi } from './ssh/sshApi';
 import { statusApi } from './status/statusApi';
 import type { SshExec } from './status/probes';
 import { deployApi } from './deploy/deployApi';
@@ -24,12 +26,13 @@ import { runApi } from './run/runApi';
 import { terminalApi } from './terminal/terminalApi';
 import { TerminalService } from './terminal/terminalService';
 import { StatusService } from './status/statusService';
+import { tunnelsThrough } from './status/via';
 import type { CoreApi } from './transport/coreApi';
-import { withoutSecrets } from './inventory/pageSnapshot';
 
 // The core: composes the services and implements the contract. The only place that knows them
-// all; each service owns one resource and is built here by plain constructor injection. Each
-// feature's handlers come from one function (`fooApi(services)`), joined below.
+// all; each service owns one resource and is built here by plain constructor injection (one
+// object naming its dependencies). Each feature's handlers come from one function
+// (`fooApi(deps)`, one per shared/contract/<feature>.ts), joined below.
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -77,22 +80,25 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const home = options.home ?? os.homedir();
   const fleet = services.add(new FleetService(options.fleetPath, { home }));
-  const inventory = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
+  const inventoryPart = inventoryApi({ fleet, home, configDir: options.configDir ?? userConfigDir() });
   const { history, whyMissing } = await openHistory(options.dataDir);
   if (history) services.add(history);
   const questions = services.add(new QuestionBroker());
-  const hostKeys = new HostKeyStore({ storeFile: join(options.dataDir, 'known_hosts') });
+  // The user's own known_hosts is read from the same home as ~/.ssh/config, not a second lookup.
+  const hostKeys = new HostKeyStore({ userKnownHosts: join(home, '.ssh', 'known_hosts'), storeFile: join(options.dataDir, 'known_hosts') });
   const secrets = options.secrets !== undefined ? options.secrets : options.mode === 'browser' ? new MemorySecretStore() : null;
-  const pool = services.add(new SshPool({ lookup: (name) => fleet.current.hosts.find((h) => h.name === name), hostKeys, ask: questions.ask, secrets }));
+  const lookup = (name: string): Host | undefined => fleet.current.hosts.find((h) => h.name === name);
+  const pool = services.add(new SshPool({ lookup, hostKeys, ask: questions.ask, secrets }));
   const recordingsDir = join(options.dataDir, 'recordings');
-  const terminals = services.add(new TerminalService(pool, recordingsDir));
-  const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool) }));
-  const terminalPart = terminalApi(terminals, pool, questions, recordingsDir);
-  const secretsPart = secretsApi(secrets);
+  const terminals = services.add(new TerminalService({ pool, recordingsDir }));
+  const tunnelFor = tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup);
+  const status = services.add(new StatusService({ fleet, history, sshExec: sshExecVia(pool), tunnelFor }));
+  const terminalPart = terminalApi({ terminals, recordingsDir });
+  const sshPart = sshApi({ pool, questions, secrets });
   const runPart = runApi(pool);
   const records = history ? new DeployRecords(history.db) : null;
   records?.markInterrupted();
-  const deploys = services.add(new DeployService({ pool, fleet, records, status }));
+  const deploys = services.add(new DeployService({ pool, fleet, records, status, tunnelFor }));
   const deployPart = deployApi(deploys, pool, fleet, records);
   const statusPart = statusApi(status);
   const historyPart = historyApi(new HostHistory({ hosts: () => fleet.current.hosts, store: history, whyMissing }));
@@ -103,27 +109,24 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     platform: process.platform,
     startedAt: Date.now(),
   };
+  const fleetPart = fleetApi({ fleet, info });
 
   const api: CoreApi = {
     requests: {
-      'app.info': async () => info,
-      'fleet.snapshot': async () => withoutSecrets(fleet.current),
-      'fleet.reload': async () => withoutSecrets(fleet.reload()),
+      ...fleetPart.requests,
       ...statusPart.requests,
       ...historyPart.requests,
-      ...inventory.requests,
+      ...inventoryPart.requests,
       ...terminalPart.requests,
-      ...secretsPart.requests,
+      ...sshPart.requests,
       ...deployPart.requests,
     },
     streams: {
-      'fleet.updates': (_params, sink) => {
-        sink.send(withoutSecrets(fleet.current));
-        return fleet.onChange((snapshot) => sink.send(withoutSecrets(snapshot)));
-      },
+      ...fleetPart.streams,
       ...statusPart.streams,
-      ...inventory.streams,
+      ...inventoryPart.streams,
       ...terminalPart.streams,
+      ...sshPart.streams,
       ...runPart.streams,
       ...deployPart.streams,
     },

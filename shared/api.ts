@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import type { RequestDef, StreamDef } from './contract/defs';
 import { fleetRequests, fleetStreams } from './contract/fleet';
+import { historyRequests } from './contract/history';
 import { inventoryRequests } from './contract/inventory';
 import { deployRequests, deployStreams } from './contract/deploy';
 import { runStreams } from './contract/run';
+import { sshRequests, sshStreams } from './contract/ssh';
 import { statusRequests, statusStreams } from './contract/status';
 import { terminalRequests, terminalStreams } from './contract/terminal';
 
@@ -19,8 +21,10 @@ export type { RequestDef, StreamDef } from './contract/defs';
 export const requests = {
   ...fleetRequests,
   ...statusRequests,
+  ...historyRequests,
   ...inventoryRequests,
   ...terminalRequests,
+  ...sshRequests,
   ...deployRequests,
 } as const satisfies Record<string, RequestDef>;
 
@@ -28,6 +32,7 @@ export const streams = {
   ...fleetStreams,
   ...statusStreams,
   ...terminalStreams,
+  ...sshStreams,
   ...runStreams,
   ...deployStreams,
 } as const satisfies Record<string, StreamDef>;

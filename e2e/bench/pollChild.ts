@@ -44,8 +44,8 @@ async function main(): Promise<void> {
     if (message.type === 'stop') void stop(0);
     else if (message.type === 'counters') send({ type: 'counters', id: message.id, counters: engine ? engine.snapshot() : emptyCounters() });
     else if (message.type === 'summary' && engine) send({ type: 'summary', id: message.id, summary: engine.summary(message.sinceMs) });
-    else if (message.type === 'profile-start') profileStart(message.kind).then((error) => send({ type: 'done', id: message.id, error }));
-    else if (message.type === 'profile-stop') profileStop(message.file).then((error) => send({ type: 'done', id: message.id, error }));
+    else if (message.type === 'profile-start') answerDone(message.id, profileStart(message.kind));
+    else if (message.type === 'profile-stop') answerDone(message.id, profileStop(message.file));
   });
 
   const parsed = parseFleetFile(readFileSync(config.fleetFile, 'utf8'), config.fleetFile);
@@ -67,6 +67,14 @@ function post(method: string, params?: object): Promise<unknown> {
 }
 
 let profiling: ProfileKind | null = null;
+
+/** The parent waits for 'done': it must come, with the error, even if the profiler throws. */
+function answerDone(id: number, work: Promise<string | null>): void {
+  work.then(
+    (error) => send({ type: 'done', id, error }),
+    (error: unknown) => send({ type: 'done', id, error: String(error) }),
+  );
+}
 
 async function profileStart(kind: ProfileKind): Promise<string | null> {
   try {

@@ -6,12 +6,14 @@ import { fleetDown, fleetStatus, fleetUp, type FleetProgress } from './fleet';
 import { readRecordedOptions, upOptions } from './recordedOptions';
 
 const USAGE = `usage:
-  fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--stages a,b] [--concurrency C] [--monit-interval S]
+  fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--stages a,b] [--concurrency C] [--monit-interval S] [--private M]
   fleet down [--dir D]
   fleet status [--dir D]
 The default dir is .fleet in the repo root. On a dir brought up before (e.g. by npm run demo), up
 keeps what it was brought up with (hosts, addresses, the sample app's stages) unless a flag says
-otherwise; on a new dir it starts 3 hosts with the sample app.`;
+otherwise; on a new dir it starts 3 hosts with the sample app.
+--private M (root only) adds bastion-1 and M hosts priv-1 … behind it, on a private network
+(198.18.0.0/15, network namespaces) that this machine reaches only through the bastion's sshd.`;
 
 interface Args {
   command: string;
@@ -91,6 +93,8 @@ async function up(flags: Args['flags'], dir: string): Promise<void> {
   const options: Parameters<typeof fleetUp>[0] = { ...wanted, dir, onProgress };
   const concurrency = intFlag(flags, 'concurrency');
   const monitInterval = intFlag(flags, 'monit-interval');
+  const privateHosts = intFlag(flags, 'private');
+  if (privateHosts !== undefined) options.privateHosts = privateHosts;
   if (concurrency !== undefined) options.concurrency = concurrency;
   if (monitInterval !== undefined) options.monitInterval = monitInterval;
   const fleet = await fleetUp(options);
@@ -99,6 +103,7 @@ async function up(flags: Args['flags'], dir: string): Promise<void> {
   console.log(`  fleet file:  ${show(fleet.fleetFile)}`);
   console.log(`  ssh:         ssh -i ${show(fleet.identity)} -o UserKnownHostsFile=${show(fleet.knownHosts)} -p ${fleet.hosts[0]?.sshPort} ${fleet.user}@${fleet.hosts[0]?.address}`);
   console.log(`  monit:       http://${fleet.hosts[0]?.address}:${fleet.hosts[0]?.monitPort}/  (${fleet.monitUser} / ${show(join(dir, 'monit-password'))})`);
+  if (fleet.private) console.log(`  private:     ${fleet.private.hosts.length} host(s) behind ${fleet.private.bastion.name} (${fleet.private.bastion.address}); ssh -J to reach them`);
   console.log(`  stop with:   npm run fleet -- down${dir === defaultDir() ? '' : ` --dir ${show(dir)}`}`);
 }
 

@@ -6,7 +6,8 @@ import { cpus, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderFleetYaml } from './fleetFile';
 import { HAPROXY_STATS_PORT, type HaproxyPlan } from './haproxy';
-import { describeHost, startHost, type FleetHost, type HostContext } from './host';
+import { describeHost, describePrivateHosts, startHost, type FleetHost, type HostContext } from './host';
+import { assertCanMakePrivateNet, ensurePrivateNet, MAX_PRIVATE_HOSTS, removePrivateNet } from './privateNet';
 import { ensureKey, knownHostsLine, publicKey } from './keys';
 import { fleetPaths, hostPaths, MAX_HOST_INDEX, NODE_EXPORTER_PORT, SSH_PORT } from './layout';
 import { defaultMonitInterval, mountPointOf } from './monit';
@@ -20,6 +21,7 @@ import { descendantsOf, isRunning, stopProcesses } from './procs';
 import { acquireLock, journalSpawn, readState, removeState, writeState, type FleetState, type ProcKind, type ProcRecord } from './state';
 
 export { hostAddress } from './layout';
+export { setPrivateLink, privateNetNames, type PrivateLink } from './privateNet';
 export type { FleetHost } from './host';
 export type { ProcKind } from './state';
 export { PASSWORD_USER, type PasswordMethod } from './passwordUser';
@@ -61,6 +63,9 @@ export interface FleetOptions {
   /** Hosts whose sshd takes only a client key of their own (hostPaths().ownKey, which the fleet
    *  file gives them as `identity`), not the fleet's: a bastion that refuses the others' key. */
   ownKey?: string[];
+  /** Hosts behind a bastion (root only; privateNet.ts): priv-1 … on a network the console has no
+   * route to, reached through bastion-1, which the fleet file gives them as `jump`. */
+  privateHosts?: number;
   onProgress?: (event: FleetProgress) => void;
 }
 
@@ -81,6 +86,8 @@ export interface RunningFleet {
   lb: { host: FleetHost; statsUrl: string; backends: string[] } | null;
   /** With the passwordUser option: the account, its password and the hosts that let it in. */
   passwordUser: { user: string; password: string; hosts: string[] } | null;
+  /** With the privateHosts option: the bastion and the hosts behind it. */
+  private: { bastion: FleetHost; hosts: FleetHost[] } | null;
 }
 
 const MONIT_USER = 'admin';
@@ -98,6 +105,9 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
   if (!Number.isInteger(firstIndex) || firstIndex < 0 || firstIndex + count - 1 > MAX_HOST_INDEX) {
     throw new RangeError(`hosts ${firstIndex}..${firstIndex + count - 1} do not fit in the loopback range (max index ${MAX_HOST_INDEX})`);
   }
+  const privateCount = opts.privateHosts ?? 0;
+  if (!Number.isInteger(privateCount) || privateCount < 0 || privateCount > MAX_PRIVATE_HOSTS) throw new RangeError(`privateHosts must be an integer in 0..${MAX_PRIVATE_HOSTS}, got ${privateCount}`);
+  if (privateCount > 0) assertCanMakePrivateNet();
   const nodeExporter = opts.nodeExporter ?? true;
   const emit = opts.onProgress ?? (() => undefined);
   const dir = resolve(opts.dir);
@@ -112,7 +122,12 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
   try {
     const user = userInfo().username;
     const wanted = Array.from({ length: count }, (_, i) => describeHost(dir, firstIndex, i, nodeExporter));
-    const wantedAddress = new Map(wanted.map((h) => [h.name, h.address]));
+    const priv = privateCount > 0 ? describePrivateHosts(dir, privateCount, nodeExporter) : null;
+    const extra = priv ? [priv.bastion, ...priv.hosts] : [];
+    const wantedAddress = new Map([...wanted, ...extra].map((h) => [h.name, h.address]));
+    // Before the live processes are listed: a crashed run's namespaces go, with what ran in them.
+    if (priv) await ensurePrivateNet(dir, privateCount);
+    else if (await removePrivateNet(dir)) emit({ type: 'info', message: 'removed the private network of an earlier run' });
     const haproxy = opts.haproxy === false ? null : haproxyPlan(wanted, nodeExporter);
     const lbHost = haproxy ? wanted[haproxy.lbPosition] : undefined;
     const passwordHosts = new Map(Object.entries(opts.passwordUser ?? {}).filter(([, methods]) => methods.length > 0));
@@ -143,7 +158,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       user,
       monitUser: MONIT_USER,
       nodeExporter,
-      hosts: wanted.map((h) => ({ name: h.name, address: h.address, dir: h.dir })),
+      hosts: [...wanted, ...extra].map((h) => ({ name: h.name, address: h.address, dir: h.dir })),
       procs: live.filter(belongs),
     };
     writeState(dir, state); // folds in the journal and forgets the dead
@@ -194,10 +209,11 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
     const concurrency = opts.concurrency ?? Math.min(32, Math.max(8, cpus().length * 4));
     let done = 0;
     try {
-      await forEachLimit(wanted, concurrency, async (_host, position) => {
-        const result = await startHost(ctx, position);
+      const all = [...wanted, ...extra];
+      await forEachLimit(all, concurrency, async (host, position) => {
+        const result = await startHost(ctx, host, position < count ? position : -1);
         done++;
-        emit({ type: 'host', ...result, done, total: count });
+        emit({ type: 'host', ...result, done, total: all.length });
       });
     } catch (error) {
       // Keep every pid we started on disk (the journal has them too) so `down` can clean up.
@@ -206,9 +222,9 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       throw error;
     }
 
-    const knownHosts = wanted.map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
+    const knownHosts = [...wanted, ...extra].map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null, ownKey: opts.ownKey ?? [] }), 0o600);
+    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null, ownKey: opts.ownKey ?? [], private: priv }), 0o600);
     recordOptions(dir, opts);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);
@@ -224,6 +240,7 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
       monitPassword,
       lb: lbHost && haproxy ? { host: lbHost, statsUrl: `http://${lbHost.address}:${HAPROXY_STATS_PORT}/stats;csv`, backends: haproxy.backends.map((b) => b.name) } : null,
       passwordUser,
+      private: priv,
     };
   } finally {
     release();
@@ -241,7 +258,10 @@ export async function fleetDown(dir: string): Promise<{ stopped: number; childre
   const release = acquireLock(abs);
   try {
     const state = readState(abs);
-    if (!state) return { stopped: 0, children: 0 };
+    if (!state) {
+      await removePrivateNet(abs); // a crashed run's, whose state never got written
+      return { stopped: 0, children: 0 };
+    }
     await stopSampleApps(state.hosts.map((h) => h.dir));
     const live = state.procs.filter(isRunning);
     const children = descendantsOf(live);
@@ -250,6 +270,7 @@ export async function fleetDown(dir: string): Promise<{ stopped: number; childre
       writeState(abs, { ...state, procs: state.procs.filter(isRunning) });
       throw new Error(`could not stop pids ${left.map((p) => p.pid).join(', ')}`);
     }
+    await removePrivateNet(abs);
     removeState(abs);
     return { stopped: live.length, children: children.length };
   } finally {

@@ -22,6 +22,8 @@ export interface FleetFileInput {
   appStages?: string[] | null;
   /** Hosts with a client key of their own (fleetUp's ownKey), which they get as `identity`. */
   ownKey?: string[];
+  /** The bastion and the hosts behind it (fleetUp's privateHosts): environment "private". */
+  private?: { bastion: { name: string; address: string }; hosts: Array<{ name: string; address: string }> } | null;
 }
 
 /** Plain YAML scalar when that is unambiguous, otherwise a JSON string (which YAML also reads). */
@@ -65,6 +67,13 @@ export function renderFleetYaml(input: FleetFileInput): string {
         lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}${own}, status: [ ${sources.join(', ')} ] }`);
       } else lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}${own} }`);
     }
+  }
+  if (input.private) {
+    // Each private host's `jump` is the bastion's name, so the bastion logs in as itself.
+    const { bastion, hosts } = input.private;
+    const own = (name: string) => (input.ownKey?.includes(name) ? `, identity: ./hosts/${name}/id_own_ed25519` : '');
+    lines.push('  private:', '    roles:', '      bastion:', `        - { name: ${scalar(bastion.name)}, address: ${bastion.address}${own(bastion.name)} }`, '      web:');
+    for (const host of hosts) lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}, jump: ${scalar(bastion.name)}${own(host.name)} }`);
   }
   if (input.appRepo) {
     lines.push(

@@ -9,8 +9,9 @@ import { hostAddress, hostName, hostPaths, MONIT_PORT, NODE_EXPORTER_PORT, SSH_P
 import { monitArgs, renderMonitrc } from './monit';
 import { nodeExporterArgs } from './nodeExporter';
 import type { Binaries } from './packages';
-import { assertPortFree, waitForListen, waitUntil } from './ports';
+import { assertPortFree, waitForListen, waitUntil, type WaitTarget } from './ports';
 import { descendantsOf, spawnDaemon, stopProcesses, type Spawned } from './procs';
+import { BASTION_ADDRESS, inNamespace, PRIVATE_RANGE, listensIn, privateAddress, privateNetNames } from './privateNet';
 import type { PasswordMethod } from './passwordUser';
 import { renderSshdConfig, sshdArgs } from './sshd';
 import type { ProcKind, ProcRecord } from './state';
@@ -22,6 +23,8 @@ export interface FleetHost {
   monitPort: number;
   nodeExporterPort?: number;
   dir: string;
+  /** The network namespace its daemons run in (a private host's, the bastion's); none on loopback. */
+  netns?: string;
 }
 
 /** Everything startHost needs from the fleet; fleet.ts owns the state behind record/forget. */
@@ -74,6 +77,20 @@ export function describeHost(dir: string, firstIndex: number, position: number, 
   return host;
 }
 
+/** The bastion (bastion-1) and `count` private hosts (priv-1 …) of fleetUp's privateHosts option. */
+export function describePrivateHosts(dir: string, count: number, nodeExporter: boolean): { bastion: FleetHost; hosts: FleetHost[] } {
+  const names = privateNetNames(dir);
+  const make = (name: string, address: string, netns: string): FleetHost => {
+    const host: FleetHost = { name, address, sshPort: SSH_PORT, monitPort: MONIT_PORT, dir: hostPaths(dir, name).dir, netns };
+    if (nodeExporter) host.nodeExporterPort = NODE_EXPORTER_PORT;
+    return host;
+  };
+  return {
+    bastion: make('bastion-1', BASTION_ADDRESS, names.bastionNs),
+    hosts: Array.from({ length: count }, (_, i) => make(`priv-${i + 1}`, privateAddress(i), names.privateNs)),
+  };
+}
+
 function writeIfChanged(file: string, text: string, mode: number): void {
   if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text, { mode });
   chmodSync(file, mode); // mode only applies when writeFileSync creates the file
@@ -111,9 +128,11 @@ async function ensureDaemon(ctx: HostContext, host: FleetHost, spec: DaemonSpec)
     outcome = 'restarted';
   }
   for (const file of spec.staleFiles) rmSync(file, { force: true });
-  await assertPortFree(host.address, spec.port);
+  // A namespace's addresses cannot be bound from here; the namespace is the fleet's own anyway.
+  if (!host.netns) await assertPortFree(host.address, spec.port);
   const self = { journal: ctx.journal, host: host.name, kind: spec.kind, config, match: `${host.dir}/` };
-  const spawned = spawnDaemon(spec.command, spec.args, spec.logFile, self);
+  const run = host.netns ? inNamespace(host.netns, spec.command, spec.args) : { command: spec.command, args: spec.args };
+  const spawned = spawnDaemon(run.command, run.args, spec.logFile, self);
   ctx.record({ host: host.name, kind: spec.kind, pid: spawned.pid, startTime: spawned.startTime, config, match: self.match });
   await spec.ready(spawned);
   return outcome;
@@ -127,8 +146,16 @@ function readPid(file: string): number | null {
   }
 }
 
-export async function startHost(ctx: HostContext, position: number): Promise<HostResult> {
-  const host = describeHost(ctx.dir, ctx.firstIndex, position, ctx.nodeExporter);
+/** Waits until the daemon listens on the host's address: by connecting on loopback, and from
+ * /proc inside a namespace (which the console's namespace may have no route to). */
+function waitForHostListen(target: WaitTarget, host: FleetHost, spawned: Spawned, port: number, timeoutMs: number): Promise<void> {
+  if (host.netns) return waitUntil(target, () => listensIn(spawned.pid, host.address, port), timeoutMs);
+  return waitForListen(target, host.address, port, timeoutMs);
+}
+
+/** Starts host (describeHost's, or a private host) at position in the fleet's host order (-1 for
+ * hosts outside it: the bastion and private hosts, which never run HAProxy). */
+export async function startHost(ctx: HostContext, host: FleetHost, position: number): Promise<HostResult> {
   const paths: HostPaths = hostPaths(ctx.dir, host.name);
   for (const d of [paths.dir, paths.home, paths.monitDir, paths.textfileDir]) mkdirSync(d, { recursive: true });
   await ensureKey(ctx.bins.sshKeygen, paths.hostKey, `${host.name} host key (test fleet)`);
@@ -157,6 +184,7 @@ export async function startHost(ctx: HostContext, position: number): Promise<Hos
     password: ctx.monitPassword,
     interval: ctx.monitInterval,
     mountPoint: ctx.mountPoint,
+    allowNetwork: host.netns ? PRIVATE_RANGE : null,
   });
   writeIfChanged(paths.monitrc, monitrc, 0o600);
 
@@ -186,7 +214,7 @@ export async function startHost(ctx: HostContext, position: number): Promise<Hos
         port: NODE_EXPORTER_PORT,
         logFile: paths.nodeExporterLog,
         staleFiles: [],
-        ready: (s) => waitForListen({ what: `${host.name} node_exporter`, child: s.child, logFile: paths.nodeExporterLog }, host.address, NODE_EXPORTER_PORT, timeout),
+        ready: (s) => waitForHostListen({ what: `${host.name} node_exporter`, child: s.child, logFile: paths.nodeExporterLog }, host, s, NODE_EXPORTER_PORT, timeout),
       }).then((o) => note('node_exporter', o))
     : Promise.resolve();
 
@@ -205,7 +233,7 @@ export async function startHost(ctx: HostContext, position: number): Promise<Hos
     port: MONIT_PORT,
     logFile: paths.monitOut,
     staleFiles: [paths.monitPid],
-    ready: (s) => waitForListen({ what: `${host.name} monit`, child: s.child, logFile: paths.monitLog }, host.address, MONIT_PORT, timeout),
+    ready: (s) => waitForHostListen({ what: `${host.name} monit`, child: s.child, logFile: paths.monitLog }, host, s, MONIT_PORT, timeout),
   }).then((o) => note('monit', o));
   const lb = ctx.haproxy && ctx.haproxy.lbPosition === position
     ? (() => {

@@ -14,6 +14,9 @@ export interface MonitrcInput {
   interval: number;
   /** Mount point that holds the host dir, for a filesystem check; null to skip it. */
   mountPoint: string | null;
+  /** Clients to let in besides localhost (CIDR): a private host's Monit is asked by its bastion,
+   * over a channel from 198.18.0.254, and by the host itself (`via: host`) from its own address. */
+  allowNetwork?: string | null;
 }
 
 /**
@@ -35,6 +38,7 @@ export function renderMonitrc(input: MonitrcInput): string {
     `set logfile ${paths.monitLog}`,
     `set httpd port ${MONIT_PORT} address ${input.address}`,
     '    allow localhost',
+    ...(input.allowNetwork ? [`    allow ${input.allowNetwork}`] : []),
     `    allow ${input.user}:"${input.password}"`,
     '',
     `check system ${input.name}`,

@@ -6,10 +6,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FleetOptions } from './fleet';
 
-export type RecordedOptions = Pick<FleetOptions, 'hosts' | 'firstIndex' | 'nodeExporter' | 'interval' | 'sampleApp' | 'appStages' | 'haproxy'>;
+export type RecordedOptions = Pick<FleetOptions, 'hosts' | 'firstIndex' | 'nodeExporter' | 'interval' | 'sampleApp' | 'appStages' | 'haproxy' | 'privateHosts'>;
 
 const FILE = 'fleet-options.json';
-const KEYS = ['hosts', 'firstIndex', 'nodeExporter', 'interval', 'sampleApp', 'appStages', 'haproxy'] as const;
+const KEYS = ['hosts', 'firstIndex', 'nodeExporter', 'interval', 'sampleApp', 'appStages', 'haproxy', 'privateHosts'] as const;
 
 export function recordOptions(dir: string, opts: FleetOptions): void {
   const record: Partial<RecordedOptions> = {};

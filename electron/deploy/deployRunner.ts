@@ -8,6 +8,7 @@ import { planWaves, waveFailed, type WaveSpec } from '../../shared/deploy/waves'
 import { agree, plural } from '../../shared/text';
 import type { SshPool } from '../ssh/pool';
 import { Semaphore } from '../status/scheduler';
+import type { TunnelFor } from '../status/via';
 import { Aborted, DeployControl } from './deployControl';
 import * as steps from './hostSteps';
 import { healthGate } from './healthGate';
@@ -64,6 +65,8 @@ export interface DeployRequest {
   control?: DeployControl;
   /** The host's own status checks after a restart: null when they pass, else why not. */
   hostGate?: (host: string) => Promise<string | null>;
+  /** How the health URL reaches a host whose `via` is not direct (status/via.ts); without it, direct. */
+  tunnelFor?: TunnelFor | null;
   /** Where relative dir and tarball sources are found (the fleet file's folder). */
   baseDir?: string;
 }
@@ -364,7 +367,7 @@ export async function runDeploy(pool: SshPool, req: DeployRequest, onEvent: (e: 
 
   /** The host's health gate (healthGate.ts), reported as this deploy's steps. */
   function gate(host: string, as: 'health' | 'rollback' = 'health'): Promise<void> {
-    return healthGate({ spec: req.spec, host: byName.get(host)!, as, control, ...(req.hostGate ? { hostGate: req.hostGate } : {}), onEvent });
+    return healthGate({ spec: req.spec, host: byName.get(host)!, as, control, ...(req.hostGate ? { hostGate: req.hostGate } : {}), ...(req.tunnelFor ? { tunnelFor: req.tunnelFor } : {}), onEvent });
   }
 
   /** Every switched host back to its own previous release (or left as is if it had none). */

@@ -12,6 +12,7 @@ import type { Disposable } from '../../shared/disposable';
 import { appHosts, type FleetService } from '../inventory/fleetService';
 import type { SshPool } from '../ssh/pool';
 import type { StatusService } from '../status/statusService';
+import type { TunnelFor } from '../status/via';
 import { CoreFailure } from '../transport/coreApi';
 import { DeployControl, type ControlAction } from './deployControl';
 import type { DeployRecord, DeployRecords } from './deployRecords';
@@ -54,6 +55,8 @@ export interface DeployServiceOptions {
   records: DeployRecords | null;
   /** Gates each restarted host on its own status checks (null: only the app's health URL). */
   status: StatusService | null;
+  /** How health URLs reach hosts whose `via` is not direct (status/via.ts). */
+  tunnelFor?: TunnelFor | null;
 }
 
 let nextId = 1;
@@ -198,6 +201,7 @@ export class DeployService implements Disposable {
             ...(record && req.promote === undefined ? { previous: record.previous } : {}),
             control: run.control,
             baseDir: fleet.path ? dirname(fleet.path) : process.cwd(),
+            tunnelFor: this.options.tunnelFor ?? null,
             ...(status && spec.status_gate ? { hostGate: (host: string) => statusProblem(status, host) } : {}),
           },
           onEvent,

@@ -1,7 +1,9 @@
 import { parseDuration } from '../../shared/duration';
 import type { AppSpec } from '../../shared/fleet/appSchema';
 import type { Host } from '../../shared/fleet/model';
+import { GetFailure, httpGet } from '../status/httpGet';
 import { expandUrl } from '../status/probes';
+import type { TunnelFor } from '../status/via';
 import type { DeployControl } from './deployControl';
 import type { DeployEvent } from './deployRunner';
 
@@ -17,17 +19,20 @@ export interface GateOptions {
   control: DeployControl;
   /** The host's own status checks: null when they pass, else why not. */
   hostGate?: (host: string) => Promise<string | null>;
+  /** The SSH channel the health URL is reached through, where `via` says so (status/via.ts). */
+  tunnelFor?: TunnelFor;
   onEvent: (e: DeployEvent) => void;
 }
 
 /** Resolves when the host passes; throws why not. */
-export async function healthGate({ spec, host: h, as, control, hostGate, onEvent }: GateOptions): Promise<void> {
+export async function healthGate({ spec, host: h, as, control, hostGate, tunnelFor, onEvent }: GateOptions): Promise<void> {
   const host = h.name;
   const health = spec.health;
   if (!health && (!hostGate || as !== 'health')) return;
   const stoppable = as !== 'rollback';
   const sleep = (ms: number): Promise<void> => (stoppable ? control.wait(ms) : new Promise((r) => setTimeout(r, ms)));
   const url = health ? expandUrl(health.http, h) : null;
+  const tunnel = health ? (tunnelFor?.(h, health.via) ?? null) : null;
   const within = parseDuration(health?.within ?? '30s');
   const started = Date.now();
   onEvent({ type: 'step', host, step: as, state: 'running', output: url ?? 'status checks', ms: 0, limitMs: within });
@@ -42,7 +47,13 @@ export async function healthGate({ spec, host: h, as, control, hostGate, onEvent
   const ok = async (): Promise<boolean> => {
     if (url) {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        // Over an SSH channel, the status sources' own GET; direct, fetch as ever.
+        const res = tunnel
+          ? await httpGet(url, { timeoutMs: 2000, maxBytes: 1 << 20, tunnel }).catch((error: unknown) => {
+              if (error instanceof GetFailure && error.kind === 'auth') return { status: 401 };
+              throw error;
+            })
+          : await fetch(url, { signal: AbortSignal.timeout(2000) });
         last = `${url} answered ${res.status}`;
         const good = health?.expect !== undefined ? res.status === health.expect : res.status >= 200 && res.status < 300;
         if (!good) return false;

@@ -137,4 +137,23 @@ environments:
     const p = problem(bomb.join('\n'));
     expect(p.message).toMatch(/alias|YAML/i);
   });
+
+  it('inherits via like any setting, per source too, and refuses a way that is not one', () => {
+    const fleet = ok(`
+defaults: { via: jump }
+environments:
+  prod:
+    roles:
+      web:
+        hosts:
+          - { name: web-1, jump: bastion-1, status: [ { monit: { via: host } } ] }
+          - { name: web-2, via: direct }
+      bastion: [bastion-1]
+`);
+    const byName = Object.fromEntries(fleet.hosts.map((h) => [h.name, h]));
+    expect(byName['web-1']).toMatchObject({ via: 'jump', status: [{ monit: { via: 'host' } }] });
+    expect(byName['web-2']!.via).toBe('direct');
+    expect(problem('defaults: { via: tunnel }\nenvironments: { prod: { roles: { web: [web-1] } } }').message).toMatch(/via|direct/);
+    expect(problem('environments: { prod: { roles: { web: [ { name: web-1, status: [ { monit: { via: sideways } } ] } ] } } }').message).toMatch(/via|direct/);
+  });
 });

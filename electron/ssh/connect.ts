@@ -1,7 +1,7 @@
 import { Client, type AuthHandlerMiddleware, type ConnectConfig } from 'ssh2';
 import type { Host } from '../../shared/fleet/model';
 import type { Ask } from './ask';
-import { JumpHostError, unreachableFrom, type HostRef } from './errors';
+import { JumpHostError, unreachableFrom, UnreachableThroughError, unreachableThrough, type HostRef } from './errors';
 import type { HostKeyStore, HostKeyTarget } from './hostKeys';
 import { HostVerification } from './hostVerification';
 import { passphraseFor, readIdentity } from './identity';
@@ -50,11 +50,13 @@ export async function connectThroughJumps(
     try {
       const login: LoginTarget = { ref: hopRef, user: hop.user, identity: hop.identity, hopTo: host.name };
       await handshake(settings, hopClient, { name: hop.name, address: hop.address, port: hop.port, knownHosts: hop.knownHosts }, login, sock);
-      const next = chain[i + 1] ?? { address: host.address, port: host.port };
-      sock = await new Promise((resolve, reject) =>
-        hopClient.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => (err ? reject(unreachableFrom(hopRef, err)) : resolve(stream))),
-      );
+      const nextHop = chain[i + 1];
+      const next: HostRef = nextHop ? { name: nextHop.name, address: nextHop.address, port: nextHop.port } : ref;
+      // The hop is fine; it is what lies behind it that cannot be reached from there.
+      sock = await new Promise((resolve, reject) => hopClient.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => (err ? reject(unreachableThrough(next, hopRef, err)) : resolve(stream))));
     } catch (error) {
+      // The host itself is unreachable through its last hop: said as such, like a host that is down.
+      if (error instanceof UnreachableThroughError && error.host === ref) throw error;
       throw new JumpHostError(ref, hopRef, i, chain.length, error as Error);
     }
   }

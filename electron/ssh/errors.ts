@@ -131,6 +131,24 @@ export class UnreachableError extends SshError {
   }
 }
 
+/**
+ * A jump host is up and logged in, but its sshd could not connect onwards (the host behind it is
+ * down, or the network between them is cut): the host is unreachable *through* that jump host.
+ */
+export class UnreachableThroughError extends UnreachableError {
+  constructor(host: HostRef, readonly through: HostRef, reason: UnreachableReason, description: string, options?: { cause?: unknown }) {
+    super(host, reason, description, options);
+    this.message = `Cannot reach ${describeHost(host)} through ${through.name}: ${through.name} could not connect to it (${description.charAt(0).toLowerCase()}${description.slice(1)}).`;
+  }
+}
+
+/** A jump host's refusal to open a channel onwards (ssh2's "(SSH) Channel open failure: …"), as the host's unreachability. */
+export function unreachableThrough(host: HostRef, through: HostRef, err: Error): UnreachableThroughError {
+  const description = err.message.replace(/^\(SSH\) Channel open failure: /, '') || 'the channel was refused';
+  const reason: UnreachableReason = /refused/i.test(description) ? 'refused' : /timed out/i.test(description) ? 'timeout' : /no route|unreachable/i.test(description) ? 'network' : 'closed';
+  return new UnreachableThroughError(host, through, reason, description, { cause: err });
+}
+
 /** Which hop of a jump chain failed; `hopError` is that hop's own error (e.g. its unknown host key). */
 export class JumpHostError extends SshError {
   readonly kind = 'jump';

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SshQuestion } from '../../shared/contract/terminal';
+import type { SshQuestion } from '../../shared/contract/ssh';
 import { fleetDown, fleetUp, PASSWORD_USER, type RunningFleet } from '../../e2e/fleet/fleet';
 import { hostPaths } from '../../e2e/fleet/layout';
 import type { Host } from '../../shared/fleet/model';

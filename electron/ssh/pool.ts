@@ -175,6 +175,24 @@ export class SshPool implements Disposable {
   }
 
   /**
+   * A direct-tcpip channel from the host to address:port (the host's sshd connects there, so
+   * 127.0.0.1 is the host's own loopback), on the pooled connection: no handshake of its own. The
+   * pool keeps the connection while the channel is open. A refused channel rejects with ssh2's
+   * error, whose `reason` says why.
+   */
+  async forwardOut(hostName: string, address: string, port: number): Promise<ClientChannel> {
+    const { client, done } = await this.lease(hostName);
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) => client.forwardOut('127.0.0.1', 0, address, port, (err, ch) => (err ? reject(err) : resolve(ch))));
+      channel.once('close', done);
+      return channel;
+    } catch (error) {
+      done();
+      throw error;
+    }
+  }
+
+  /**
    * Forget a remembered failure so the next use connects again: the user fixed something, or asks
    * to be asked for the password again (the terminal's "Try again", a re-run on failed hosts).
    */

@@ -1,5 +1,5 @@
 import type { Disposable } from '../../shared/disposable';
-import type { SshQuestion } from '../../shared/contract/terminal';
+import type { SshQuestion } from '../../shared/contract/ssh';
 import type { PoolAnswer, PoolQuestion } from './ask';
 
 // Questions the SSH pool asks the user (a host key to accept, a passphrase, a password), held until

@@ -9,8 +9,8 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QuestionBroker } from './questions';
 import { openSafeStorageSecrets, SafeStorageSecretStore, type SafeStorageApi } from './safeStorageSecrets';
-import { MemorySecretStore, secretFromKey, secretKey, secretLabel, type SecretFor } from './secrets';
-import { secretsApi } from './secretsApi';
+import { MemorySecretStore, secretFromKey, secretKey, secretLabel, type SecretFor, type SecretStore } from './secrets';
+import { sshApi } from './sshApi';
 
 const web: SecretFor = { kind: 'password', user: 'deploy', address: '127.0.135.21', port: 2222 };
 const SECRET = 'correct horse battery staple';
@@ -83,7 +83,10 @@ describe('MemorySecretStore', () => {
 });
 
 /** Stand-in for Electron's safeStorage: AES-256-GCM under a key the "keychain" (this object) holds. */
-function fakeSafeStorage(backend: ReturnType<SafeStorageApi['getSelectedStorageBackend']> = 'gnome_libsecret', available = true): SafeStorageApi & { calls: number } {
+function fakeSafeStorage(
+  backend: ReturnType<SafeStorageApi['getSelectedStorageBackend']> = 'gnome_libsecret',
+  available = true,
+): SafeStorageApi & { calls: number } {
   const key = randomBytes(32);
   const api = {
     calls: 0,
@@ -173,7 +176,9 @@ describe('SafeStorageSecretStore', () => {
   });
 });
 
-describe('secretsApi', () => {
+describe('the remembered secrets of sshApi', () => {
+  const secretsApi = (secrets: SecretStore | null) => sshApi({ pool: { retry: () => undefined }, questions: new QuestionBroker(), secrets });
+
   it('lists remembered logins by key, kind and label, and forgets one by its key', async () => {
     const store = new MemorySecretStore();
     await store.set(web, SECRET);

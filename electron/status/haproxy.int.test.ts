@@ -40,7 +40,7 @@ describe('HAProxy as a status source', () => {
   it("shows each backend server's state on the lb and on the server's own host", async () => {
     const lbCheck = await until('the lb check', () => status.host('host-2')?.checks.find((c) => c.id === 'haproxy:app/host-3' && c.state === 'OK'));
     expect(lbCheck.reason).toMatch(/app\/host-3 .*UP/);
-    expect(status.host('host-2')?.checks.find((c) => c.id === 'haproxy:endpoint')?.reason).toMatch(/answered with 1 servers/);
+    expect(status.host('host-2')?.checks.find((c) => c.id === 'haproxy:endpoint')?.reason).toMatch(/answered with 1 server\b/);
     const own = await until("host-3's own view", () => status.host('host-3')?.checks.find((c) => c.id === 'haproxy:host-2:app/host-3'));
     expect(own.state).toBe('OK');
   });

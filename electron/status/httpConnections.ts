@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 
 // The connections status polling runs on: opened per origin, kept alive between polls, and read
@@ -26,7 +27,8 @@ export interface ConnectionUser {
 /** Its listeners are added once, when it opens, and call whoever `user` is at the time: adding
  * and removing listeners for every exchange and idle period made objects that lived an interval. */
 export interface Connection {
-  readonly socket: net.Socket;
+  /** A TCP or TLS socket, or an SSH channel (which has no ref/unref). */
+  readonly socket: Duplex & { ref?(): unknown; unref?(): unknown };
   user: ConnectionUser;
   /** When it went back to the pool; -1 while in use (a number, never null: V8 then rewrites the
    * field in place instead of allocating a new number each time). */
@@ -43,15 +45,19 @@ export interface Endpoint {
   port: number;
 }
 
-/** A new connection; nothing is sent yet. */
-export function connect(endpoint: Endpoint): Connection {
+/** A new connection, over `over` (an SSH channel to the endpoint) when given; nothing is sent yet. */
+export function connect(endpoint: Endpoint, over?: Duplex): Connection {
   const { hostname, port } = endpoint;
-  const connection: { socket: net.Socket | null; user: ConnectionUser; idleSince: number } = { socket: null, user: NOBODY, idleSince: -1 };
-  let socket: net.Socket;
+  const connection: { socket: Connection['socket'] | null; user: ConnectionUser; idleSince: number } = { socket: null, user: NOBODY, idleSince: -1 };
+  let socket: Connection['socket'];
   if (endpoint.secure) {
     // Status endpoints on the fleet often have self-signed certificates; the operator chose the
     // URL in the fleet file, and nothing secret is sent but the endpoint's own password.
-    socket = tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, rejectUnauthorized: false });
+    const where = over ? { socket: over } : { host: hostname, port };
+    socket = tls.connect({ ...where, servername: net.isIP(hostname) ? undefined : hostname, rejectUnauthorized: false });
+    socket.on('data', (chunk: Buffer) => connection.user.bytes(chunk));
+  } else if (over) {
+    socket = over;
     socket.on('data', (chunk: Buffer) => connection.user.bytes(chunk));
   } else {
     socket = net.connect({
@@ -92,7 +98,7 @@ export class IdleConnections {
         connection.socket.destroy();
         continue;
       }
-      connection.socket.ref();
+      connection.socket.ref?.();
       return connection;
     }
     return undefined;
@@ -119,7 +125,7 @@ export class IdleConnections {
       this.users.set(connection, user);
     }
     connection.user = user;
-    socket.unref();
+    socket.unref?.();
     this.sweeper ??= setInterval(() => this.sweep(Date.now()), IDLE_MS / 4).unref();
   }
 

@@ -1,5 +1,6 @@
 import { connect, IdleConnections, NOBODY, type Connection, type Endpoint } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
+import type { Tunnel } from './via';
 
 // One HTTP GET for a status source, bounded every way a host can misbehave: a total deadline
 // (a server that sends nothing, or one byte a minute, still ends), a size cap (a 50 MB or endless
@@ -20,6 +21,9 @@ export interface GetOptions {
   /** Takes the body's bytes as they arrive instead (the answer's body is then ''). It sees only
    * bytes of the answer that completes: a retry on a new connection happens before any byte. */
   sink?: BodySink;
+  /** Opens the connection over an SSH channel instead (via.ts); such a connection serves one GET
+   * and is closed, so the channel's slot frees as soon as the answer is in. */
+  tunnel?: Tunnel | null;
 }
 
 export interface GetAnswer {
@@ -132,10 +136,14 @@ class Exchange {
       return;
     }
     this.timer = setTimeout(
-      () => this.fail(new GetFailure('timeout', `no complete answer from ${this.target.label} within ${(this.options.timeoutMs / 1000).toFixed(1)} s`)),
+      () => this.fail(new GetFailure('timeout', `no complete answer from ${this.target.label}${this.options.tunnel ? ` ${this.options.tunnel.via}` : ''} within ${(this.options.timeoutMs / 1000).toFixed(1)} s`)),
       this.options.timeoutMs,
     );
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (this.options.tunnel) {
+      this.sendThrough(this.options.tunnel);
+      return;
+    }
     const reused = idle.take(this.target.origin);
     this.send(reused ?? connect(this.target), reused !== undefined);
   }
@@ -172,6 +180,17 @@ class Exchange {
     socket.write(this.target.request, 'latin1');
   }
 
+  private sendThrough(tunnel: Tunnel): void {
+    tunnel.open(this.target.hostname, this.target.port, () => !this.settled).then(
+      (channel) => {
+        if (!channel) return;
+        if (this.settled) channel.destroy();
+        else this.send(connect(this.target, channel), false);
+      },
+      (error: unknown) => this.fail(error instanceof GetFailure ? error : new GetFailure('error', `${this.target.label}: ${(error as Error).message}`)),
+    );
+  }
+
   private finish(): void {
     if (this.settled) return;
     const reader = this.reader!;
@@ -206,7 +225,7 @@ class Exchange {
     this.connection = null;
     // Nothing it says after this is this exchange's business (an error while closing included).
     connection.user = NOBODY;
-    if (keep) idle.give(this.target.origin, connection);
+    if (keep && !this.options.tunnel) idle.give(this.target.origin, connection);
     else connection.socket.destroy();
   }
 

@@ -1,7 +1,11 @@
 import type { Host } from '../../shared/fleet/model';
 import type { Check, CheckState, Sample, SourceKind, SourceResult } from '../../shared/status/model';
 import { SOURCE_SETTINGS, type SourceSettings } from '../../shared/status/sourceSettings';
+import type { Via } from '../../shared/fleet/via';
 import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
+import type { TunnelFor } from './via';
+
+export type { TunnelFor } from './via';
 import type { BodySink } from './httpResponse';
 import { plural } from '../../shared/text';
 import { ownString } from './ownString';
@@ -37,6 +41,8 @@ export type SshExec = (host: string, command: string, timeoutMs: number, signal:
 
 export interface ProbeContext {
   sshExec: SshExec | null;
+  /** Without it every request goes direct. */
+  tunnelFor?: TunnelFor | null;
   /** Cap on a status answer's size. */
   maxBytes: number;
 }
@@ -144,8 +150,10 @@ interface Reading {
 }
 
 /** A source read with one GET: fetch, check the status code, parse, report. */
-function fetchingProbe(kind: SourceKind, url: string, attempts: number, context: ProbeContext, credentials: string | undefined, reading: () => Reading): Probe {
+function fetchingProbe(kind: SourceKind, url: string, s: { attempts: number; via?: Via }, host: Host, context: ProbeContext, credentials: string | undefined, reading: () => Reading): Probe {
   const label = SOURCE_NAMES[kind];
+  const attempts = s.attempts;
+  const tunnel = context.tunnelFor?.(host, s.via) ?? null;
   return {
     kind,
     maxAttempts: attempts,
@@ -153,7 +161,7 @@ function fetchingProbe(kind: SourceKind, url: string, attempts: number, context:
       try {
         const { sink, read } = reading();
         // Monit writes ISO-8859-1; the other sources UTF-8.
-        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal, encoding: kind === 'monit' ? 'latin1' : 'utf8', sink });
+        const answer = await httpGet(url, { timeoutMs, maxBytes: context.maxBytes, auth: credentials, signal, encoding: kind === 'monit' ? 'latin1' : 'utf8', sink, tunnel });
         if (answer.status !== 200) throw new ParseError(`${label} answered HTTP ${answer.status} at ${url}`);
         const { result, servers, what } = read(answer.body);
         return { reachable: true, servers, result: answered(kind, result, answer.latencyMs, what) };
@@ -166,7 +174,7 @@ function fetchingProbe(kind: SourceKind, url: string, attempts: number, context:
 
 function monitProbe(host: Host, s: SourceSettings<'monit'>, context: ProbeContext): Probe {
   const url = expandUrl(`${s.https ? 'https' : 'http'}://{address}:${s.port}${s.path}`, host);
-  return fetchingProbe('monit', url, s.attempts, context, auth(s.user, s.password), () => ({
+  return fetchingProbe('monit', url, s, host, context, auth(s.user, s.password), () => ({
     read: (body) => {
       const result = parseMonit(body);
       return { result, what: `answered with ${result.checks.length} services` };
@@ -178,7 +186,7 @@ function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, conte
   const url = expandUrl(`http://{address}:${s.port}${s.path}`, host);
   const limits = { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit };
   let previous: CounterMemory | null = null;
-  return fetchingProbe('node_exporter', url, s.attempts, context, undefined, () => {
+  return fetchingProbe('node_exporter', url, s, host, context, undefined, () => {
     // Read as it arrives: the answer never becomes one string.
     const reader = new NodeExporterReader();
     return {
@@ -194,7 +202,7 @@ function nodeExporterProbe(host: Host, s: SourceSettings<'node_exporter'>, conte
 }
 
 function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeContext): Probe {
-  return fetchingProbe('haproxy', expandUrl(s.url, host), s.attempts, context, auth(s.user, s.password), () => ({
+  return fetchingProbe('haproxy', expandUrl(s.url, host), s, host, context, auth(s.user, s.password), () => ({
     read: (body) => {
       const { result, servers } = parseHaproxyCsv(body);
       return { result, servers, what: `answered with ${plural(servers.length, 'server')}` };
@@ -204,13 +212,14 @@ function haproxyProbe(host: Host, s: SourceSettings<'haproxy'>, context: ProbeCo
 
 function httpProbe(host: Host, s: SourceSettings<'http'>, context: ProbeContext): Probe {
   const url = expandUrl(s.url, host);
+  const tunnel = context.tunnelFor?.(host, s.via) ?? null;
   return {
     kind: 'http',
     maxAttempts: s.attempts,
     async poll(timeoutMs, signal) {
       try {
         // A health URL's status code is the answer, 401 included; only the body is capped small.
-        const answer = await httpGet(url, { timeoutMs, maxBytes: Math.min(context.maxBytes, 1 << 20), signal }).catch((error: unknown) => {
+        const answer = await httpGet(url, { timeoutMs, maxBytes: Math.min(context.maxBytes, 1 << 20), signal, tunnel }).catch((error: unknown) => {
           if (error instanceof GetFailure && error.kind === 'auth') return { status: 401, body: '', latencyMs: 0 };
           throw error;
         });

@@ -5,7 +5,7 @@ import type { HostStatus, SourceProblem, StatusBatch, StatusEvent } from '../../
 import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from './httpGet';
 import { HostHealth, type EventDraft, type Reported } from './hostHealth';
-import { DEFAULT_MAX_BYTES, endpointCheckId, isPrometheusSource, probesFor, type Probe, type ProbeOutcome, type SshExec } from './probes';
+import { DEFAULT_MAX_BYTES, endpointCheckId, isPrometheusSource, probesFor, type Probe, type ProbeOutcome, type SshExec, type TunnelFor } from './probes';
 import { PrometheusPoller, type PrometheusReport } from './prometheusPoller';
 import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
@@ -33,6 +33,8 @@ export interface StatusServiceOptions {
   fleet: FleetSource;
   history?: StatusHistory | null;
   sshExec?: SshExec | null;
+  /** How requests reach hosts whose `via` is not direct (via.ts); without it all go direct. */
+  tunnelFor?: TunnelFor | null;
   /** Polls running at once (default 64). */
   concurrency?: number;
   /** How often changes go out (default 500 ms: "a few per second"). */
@@ -192,7 +194,7 @@ export class StatusService implements Disposable {
       const fresh: Entry = {
         host,
         config,
-        probes: probesFor(host, { sshExec: this.options.sshExec ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
+        probes: probesFor(host, { sshExec: this.options.sshExec ?? null, tunnelFor: this.options.tunnelFor ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
         health,
         phase: phaseOf(host.name, host.intervalMs),
         inFlight: false,

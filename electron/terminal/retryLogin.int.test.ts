@@ -6,7 +6,8 @@ import { fleetDown, fleetUp, PASSWORD_USER } from '../../e2e/fleet/fleet';
 import { SSH_PORT } from '../../e2e/fleet/layout';
 import { until } from '../../e2e/until';
 import type { RunEvent } from '../../shared/contract/run';
-import type { SshQuestion, TerminalEvent } from '../../shared/contract/terminal';
+import type { SshQuestion } from '../../shared/contract/ssh';
+import type { TerminalEvent } from '../../shared/contract/terminal';
 import { toDisposable } from '../../shared/disposable';
 import type { Host } from '../../shared/fleet/model';
 import { fleetHosts } from '../../e2e/fleet/fleetHosts';
@@ -15,7 +16,7 @@ import { HostKeyStore } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
 import { QuestionBroker } from '../ssh/questions';
 import { MemorySecretStore, type SecretStore } from '../ssh/secrets';
-import { secretsApi } from '../ssh/secretsApi';
+import { sshApi } from '../ssh/sshApi';
 import type { StreamSink } from '../transport/coreApi';
 import { recordingSink } from './recordingSink';
 import { terminalApi } from './terminalApi';
@@ -56,9 +57,9 @@ describe('trying a refused login again', () => {
       agent: null,
       idleMs: 500,
     });
-    const terminals = new TerminalService(pool, join(dir, 'recordings'));
+    const terminals = new TerminalService({ pool, recordingsDir: join(dir, 'recordings') });
     disposables.push(terminals, pool, questions);
-    return { api: terminalApi(terminals, pool, questions, join(dir, 'recordings')), secretsApi: secretsApi(secrets), pool, asked };
+    return { api: terminalApi({ terminals, recordingsDir: join(dir, 'recordings') }), ssh: sshApi({ pool, questions, secrets }), pool, asked };
   };
   /** Opens a terminal on host-1 and waits until it is up or has closed. */
   const open = async (api: ReturnType<typeof setup>['api']) => {
@@ -84,7 +85,7 @@ describe('trying a refused login again', () => {
   });
 
   it('says a terminal closed on a refused login, asks nothing more until ssh.retry, then asks again and opens the shell', async () => {
-    const { api, asked } = setup(['not-the-password', password]);
+    const { api, ssh, asked } = setup(['not-the-password', password]);
     const refused = (await open(api)).first as Extract<TerminalEvent, { kind: 'closed' }>;
     expect(refused).toMatchObject({ kind: 'closed', error: true, loginRefused: true });
     expect(refused.reason).toContain('refused the password');
@@ -94,7 +95,7 @@ describe('trying a refused login again', () => {
     expect((await open(api)).first).toEqual(refused);
     expect(asked).toHaveLength(1);
 
-    expect(await api.requests['ssh.retry']({ host: 'host-1' })).toBeNull();
+    expect(await ssh.requests['ssh.retry']({ host: 'host-1' })).toBeNull();
     const { r, first } = await open(api);
     expect(first.kind).toBe('opened');
     expect(asked.map((q) => q.kind)).toEqual(['password', 'password']);
@@ -137,9 +138,10 @@ describe('trying a refused login again', () => {
     const store = new MemorySecretStore();
     const first = setup([{ remember: password }], store);
     expect((await open(first.api)).first.kind).toBe('opened');
-    const listed = await first.secretsApi.requests['secrets.list']({});
+    const listed = await first.ssh.requests['secrets.list']({});
     const address = hosts.get('host-1')!.address;
-    expect(listed).toEqual({ keeping: 'memory', secrets: [{ key: `password ${PASSWORD_USER}@${address}:${SSH_PORT}`, kind: 'password', label: `${PASSWORD_USER}@${address}:${SSH_PORT}` }] });
+    const label = `${PASSWORD_USER}@${address}:${SSH_PORT}`;
+    expect(listed).toEqual({ keeping: 'memory', secrets: [{ key: `password ${label}`, kind: 'password', label }] });
     expect(JSON.stringify(listed)).not.toContain(password);
 
     // The next console session's pool (same store) logs in without asking.
@@ -147,8 +149,8 @@ describe('trying a refused login again', () => {
     expect((await open(second.api)).first.kind).toBe('opened');
     expect(second.asked).toEqual([]);
 
-    expect(await second.secretsApi.requests['secrets.forget']({ key: listed.secrets[0]!.key })).toBeNull();
-    expect((await second.secretsApi.requests['secrets.list']({})).secrets).toEqual([]);
+    expect(await second.ssh.requests['secrets.forget']({ key: listed.secrets[0]!.key })).toBeNull();
+    expect((await second.ssh.requests['secrets.list']({})).secrets).toEqual([]);
     const third = setup([password], store);
     expect((await open(third.api)).first.kind).toBe('opened');
     expect(third.asked.map((q) => q.kind)).toEqual(['password']);

@@ -24,9 +24,10 @@ describe('TerminalService', () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-terminal-'));
     const fleet = await fleetUp({ hosts: 2, dir, nodeExporter: false, firstIndex: (71 - 10) * 254, haproxy: false });
     const hosts = fleetHosts(fleet.fleetFile);
-    poolOptions = { lookup: (n) => hosts.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null, idleMs: 500 };
+    const hostKeys = new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') });
+    poolOptions = { lookup: (n) => hosts.get(n), hostKeys, agent: null, idleMs: 500 };
     pool = new SshPool(poolOptions);
-    terminals = new TerminalService(pool, join(dir, 'recordings'));
+    terminals = new TerminalService({ pool, recordingsDir: join(dir, 'recordings') });
   });
   afterAll(async () => {
     terminals.dispose();
@@ -76,7 +77,7 @@ describe('TerminalService', () => {
   it('ends the shell of a host that stops answering once its keepalives go unanswered, saying so; a shell on another host goes on', async () => {
     // Keepalives every 300 ms instead of 15 s, so three go unanswered in about a second.
     const quick = new SshPool({ ...poolOptions, keepaliveMs: 300 });
-    const service = new TerminalService(quick, join(dir, 'recordings'));
+    const service = new TerminalService({ pool: quick, recordingsDir: join(dir, 'recordings') });
     const opened = async (r: RecordingSink): Promise<string> => {
       await until('the shell', () => r.events.some((e) => e.kind === 'opened' || e.kind === 'closed'));
       const event = r.events.find((e) => e.kind === 'opened');
@@ -90,7 +91,12 @@ describe('TerminalService', () => {
     freezeDaemon(dir, 'host-1', 'sshd', true);
     try {
       await until('the frozen host\'s shell to end', () => frozen.events.some((e) => e.kind === 'closed'), 15_000);
-      expect(frozen.events.at(-1)).toMatchObject({ kind: 'closed', error: true, loginRefused: false, reason: expect.stringMatching(/host-1 stopped answering/) });
+      expect(frozen.events.at(-1)).toMatchObject({
+        kind: 'closed',
+        error: true,
+        loginRefused: false,
+        reason: expect.stringMatching(/host-1 stopped answering/),
+      });
       service.input(otherSession, 'echo "still on $FLEETDECK_HOST"\n');
       await until('the other host to answer', () => {
         other.ackAll();

@@ -19,14 +19,21 @@ const FLUSH_BYTES = 64 * 1024;
 export const HIGH_WATER = 2 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 
+export interface TerminalServiceDeps {
+  pool: SshPool;
+  /** Where recordings go (asciicast v2). */
+  recordingsDir: string;
+}
+
 export class TerminalService implements Disposable {
   private readonly sessions = new Map<string, ClientChannel>();
+  private readonly pool: SshPool;
+  private readonly recordingsDir: string;
 
-  constructor(
-    private readonly pool: SshPool,
-    /** Where recordings go (asciicast v2). */
-    private readonly recordingsDir: string,
-  ) {}
+  constructor({ pool, recordingsDir }: TerminalServiceDeps) {
+    this.pool = pool;
+    this.recordingsDir = recordingsDir;
+  }
 
   open(host: string, size: { cols: number; rows: number; record?: boolean }, sink: StreamSink<TerminalEvent>): Disposable {
     let recorder: Recorder | null = null;

@@ -1,4 +1,4 @@
-import type { SshQuestion } from '../../shared/contract/terminal';
+import type { SshQuestion } from '../../shared/contract/ssh';
 import type { Disposable } from '../../shared/disposable';
 import type { SliceCreator } from './store';
 

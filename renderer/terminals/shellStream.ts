@@ -1,5 +1,6 @@
 import type { Disposable } from '../../shared/disposable';
 import type { CoreLink } from '../state/bind';
+import { retryLogin } from '../state/sshActions';
 
 // A shell's stream to the core, without the screen: opening 'terminal.open', writing its output
 // to a screen and acknowledging it once the screen has written it (which is what lets the core
@@ -57,7 +58,7 @@ export class ShellStream implements Disposable {
    * until the user retries, an unreachable host for a backoff), so that this connects, and asks,
    * again. */
   async reconnect(): Promise<void> {
-    await this.link.call('ssh.retry', { host: this.params.host }).catch(() => undefined);
+    await retryLogin(this.link, this.params.host);
     if (this.disposed) return;
     this.close();
     this.open();

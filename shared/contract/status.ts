@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HostStatusSchema, SeriesQuerySchema, SeriesSchema, StatusBatchSchema, StatusEventSchema } from '../status/schema';
+import { HostStatusSchema, StatusBatchSchema, StatusEventSchema } from '../status/schema';
 import type { RequestDef, StreamDef } from './defs';
 
 const Empty = z.object({}).strict();
@@ -12,10 +12,6 @@ export const statusRequests = {
     input: z.object({ host: z.string().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: z.array(StatusEventSchema),
   },
-  /** A host's metrics over a range, downsampled to the chart's width. */
-  'history.series': { input: SeriesQuerySchema.strict(), output: z.array(SeriesSchema) },
-  /** The metrics a host has history of, so its graphs stay when it stops answering. */
-  'history.metrics': { input: z.object({ host: z.string() }).strict(), output: z.array(z.string()) },
 } as const satisfies Record<string, RequestDef>;
 
 export const statusStreams = {

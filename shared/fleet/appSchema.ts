@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration';
+import { ViaSchema } from './via';
 
 // An app in the fleet file's `apps:`: where it lives on its hosts, where its code comes from, and
 // how a deploy ships it (waves, gates, what to keep). Checked when the file loads, with lines.
@@ -21,7 +22,7 @@ export const AppSchema = z.strictObject({
   linked_dirs: z.array(z.string().min(1)).default([]),
   build: z.string().optional(),
   restart: z.string().optional(),
-  health: z.strictObject({ http: z.string().regex(/^https?:\/\//), within: DurationText.default('30s'), expect: z.number().int().optional() }).optional(),
+  health: z.strictObject({ http: z.string().regex(/^https?:\/\//), within: DurationText.default('30s'), expect: z.number().int().optional(), via: ViaSchema.optional() }).optional(),
   /** Also gate each restarted host on its own status checks (no CRITICAL after a fresh poll). */
   status_gate: z.boolean().default(true),
   waves: z.array(Wave).min(1).default([1, '25%', '100%']),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ViaSchema } from './via';
 
 // The fleet as the console sees it once the fleet file is loaded and every level resolved.
 
@@ -18,6 +19,8 @@ export const HostSchema = z.object({
   jump: z.string().nullable(),
   identity: z.string().nullable(),
   knownHosts: z.string().nullable(),
+  /** How its status requests and health gates reach it (absent: auto). */
+  via: ViaSchema.optional(),
   /** Poll interval in milliseconds. */
   intervalMs: z.number(),
   status: z.array(StatusSourceSchema),

@@ -79,6 +79,7 @@ export function resolveFleet(file: FleetFile, defaults: ResolveDefaults, importe
             jump: s.jump ?? null,
             identity: s.identity ?? null,
             knownHosts: s.known_hosts ?? null,
+            ...(s.via ? { via: s.via } : {}),
             intervalMs: s.interval ?? DEFAULT_INTERVAL_MS,
             status: s.status ?? [],
           });
@@ -133,6 +134,7 @@ function addImported(file: FleetFile, defaults: ResolveDefaults, imported: reado
       jump: s.jump ?? null,
       identity: s.identity ?? null,
       knownHosts: s.known_hosts ?? null,
+      ...(s.via ? { via: s.via } : {}),
       intervalMs: s.interval ?? DEFAULT_INTERVAL_MS,
       status: s.status ?? [],
     });
@@ -160,6 +162,7 @@ const SETTING_KEYS: Record<keyof Settings, true> = {
   identity: true,
   known_hosts: true,
   jump: true,
+  via: true,
   interval: true,
   labels: true,
   status: true,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration';
 import { AppSchema } from './appSchema';
 import { hostNameProblem, jumpProblem, userProblem } from './names';
+import { ViaSchema } from './via';
 import { SOURCE_KINDS, SOURCE_SETTINGS, type SourceSettingsKind } from '../status/sourceSettings';
 
 // The fleet file as written by people. Every setting may stand at every level (defaults,
@@ -47,6 +48,7 @@ export const settingsShape = {
   identity: z.string().min(1).optional(),
   known_hosts: z.string().min(1).optional(),
   jump: Checked(jumpProblem).optional(),
+  via: ViaSchema.optional(),
   interval: Duration.optional(),
   labels: z.record(z.string(), LabelValue).optional(),
   status: z.array(StatusSource).optional(),

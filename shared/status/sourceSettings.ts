@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ViaSchema } from '../fleet/via';
 
 // The settings of each status source as the fleet file writes them (`- monit: { port: 2812 }`).
 // Checked when the file is loaded, so a wrong key or value is reported with its line; the probes
@@ -6,7 +7,8 @@ import { z } from 'zod';
 
 export const DEFAULT_ATTEMPTS = 3;
 
-const common = { attempts: z.number().int().min(1).max(10).default(DEFAULT_ATTEMPTS) };
+// `via` here wins over the host's (shared/fleet/via.ts); the SSH probe has no use for it.
+const common = { attempts: z.number().int().min(1).max(10).default(DEFAULT_ATTEMPTS), via: ViaSchema.optional() };
 const credentials = { user: z.string().optional(), password: z.string().optional() };
 const percent = (fallback: number) => z.number().min(0).max(100).default(fallback);
 const limits = { disk_warn: percent(85), disk_crit: percent(95), mem_warn: percent(90), mem_crit: percent(97) };
@@ -23,7 +25,7 @@ export const SOURCE_SETTINGS = {
     ...common,
   }),
   haproxy: z.strictObject({ url: z.string().regex(/^https?:\/\//, 'the stats URL, e.g. "http://{address}:8404/stats;csv"'), ...credentials, ...common }),
-  ssh: z.strictObject({ ...limits, ...common }),
+  ssh: z.strictObject({ ...limits, attempts: common.attempts }),
   /** The Prometheus that already scrapes the hosts: asked for the whole fleet at once. */
   prometheus: z.strictObject({
     url: z.string().regex(/^https?:\/\//, 'the Prometheus server, e.g. "http://prometheus:9090" (or a Thanos or VictoriaMetrics that answers its API)'),
@@ -37,7 +39,7 @@ export const SOURCE_SETTINGS = {
     /** Queries of the user's own, each a check per host: WARNING above warn, CRITICAL above crit. */
     queries: z.array(z.strictObject({ name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -'), query: z.string().min(1), warn: z.number().optional(), crit: z.number().optional() })).max(20).default([]),
     ...limits,
-    ...common,
+    attempts: common.attempts,
   }),
 } as const;
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { HostStatus, StatusEvent } from '../../../shared/status/schema';
 import { Badge } from '../../parts/Badge';
 import { formatClock, since } from '../../parts/format';
+import { loadStoredMetrics } from '../../state/historyActions';
 import { useAppStore, useClient } from '../../state/react';
 import { mergeEvents } from '../../state/status';
 import { EventTable } from '../EventTable';
@@ -37,7 +38,7 @@ function useStoredMetrics(host: string, liveKey: string): readonly string[] {
   const [stored, setStored] = useState<readonly string[]>([]);
   useEffect(() => {
     let live = true;
-    client.call('history.metrics', { host }).then(
+    loadStoredMetrics(client, host).then(
       (metrics) => live && setStored(metrics),
       () => undefined, // no history: the graphs say so themselves
     );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Series } from '../../../shared/status/schema';
+import { loadSeries } from '../../state/historyActions';
 import { useClient } from '../../state/react';
 
 export type HistoryRange = '1h' | '6h' | '24h' | '7d' | '30d';
@@ -18,7 +19,7 @@ export function useSeries(host: string, metrics: readonly string[], range: Histo
     if (metrics.length === 0 || points < 10) return;
     let live = true;
     const load = (): void => {
-      client.call('history.series', { host, metrics: [...metrics], range, points: Math.min(4000, Math.round(points)) }).then(
+      loadSeries(client, { host, metrics, range, points }).then(
         (series) => live && setState({ series, error: null }),
         (error: Error) => live && setState((s) => ({ series: s.series, error: error.message })),
       );

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
-import type { SshQuestion } from '../../../shared/contract/terminal';
-import { useAppStore, useClient } from '../../state/react';
+import type { SshQuestion } from '../../../shared/contract/ssh';
+import { useAppStore, useAppStoreApi, useClient } from '../../state/react';
+import { answerQuestion } from '../../state/sshActions';
 
 // What SSH asks the user: accept an unknown host key (by its SHA256 fingerprint), a passphrase, a
 // password. The answer goes to the core once and is not kept here. "Remember" (where the core
@@ -14,13 +15,10 @@ export function QuestionDialog(): ReactNode {
 
 function Question({ question }: { question: SshQuestion }): ReactNode {
   const client = useClient();
-  const answered = useAppStore((s) => s.questionAnswered);
+  const store = useAppStoreApi();
   const [secret, setSecret] = useState('');
   const [remember, setRemember] = useState(false);
-  const answer = (value: string | null, keep = false): void => {
-    answered(question.id);
-    void client.call('ssh.answer', { id: question.id, answer: value, ...(keep ? { remember: true } : {}) }).catch(() => undefined);
-  };
+  const answer = (value: string | null, keep = false): void => answerQuestion(client, store, question.id, value, keep);
   const canRemember = question.kind === 'host-key' ? null : question.remember;
   return (
     <div className="palette-backdrop">
@@ -34,7 +32,9 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
             <p className="mono fingerprint" data-testid="fingerprint">
               {question.fingerprint}
             </p>
-            <p className="muted">Compare it with what the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Accept only if they match; Fleetdeck then remembers it.</p>
+            <p className="muted">
+              Compare it with what the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Accept only if they match; Fleetdeck then remembers it.
+            </p>
             <div className="dialog-buttons">
               <button type="button" className="button" onClick={() => answer(null)}>
                 Refuse
@@ -57,7 +57,15 @@ function Question({ question }: { question: SshQuestion }): ReactNode {
                 For the jump host {question.host}, on the way to {question.hopTo}.
               </p>
             ) : null}
-            <input className="input" type="password" autoFocus autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} aria-label="Secret" />
+            <input
+              className="input"
+              type="password"
+              autoFocus
+              autoComplete="off"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              aria-label="Secret"
+            />
             {canRemember !== null ? (
               <label className="remember-secret">
                 <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="remember-secret" />{' '}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { RequestOutput } from '../../../shared/api';
 import { useClient } from '../../state/react';
+import { forgetRememberedSecret, listRememberedSecrets } from '../../state/sshActions';
 
 // Passwords and passphrases the user asked to remember, by what they unlock (the secrets never
 // reach the renderer), each with a Forget button: the next login that needs it asks again.
@@ -17,12 +18,12 @@ export function RememberedLoginsPanel({ onClose }: { onClose: () => void }): Rea
   const [listed, setListed] = useState<Listed | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    client.call('secrets.list', {}).then(setListed, (e: Error) => setError(e.message));
+    listRememberedSecrets(client).then(setListed, (e: Error) => setError(e.message));
   }, [client]);
   useEffect(load, [load]);
   const forget = (key: string): void => {
     setError(null);
-    client.call('secrets.forget', { key }).then(load, (e: Error) => setError(e.message));
+    forgetRememberedSecret(client, key).then(load, (e: Error) => setError(e.message));
   };
   return (
     <section className="remembered-logins" data-testid="remembered-logins">

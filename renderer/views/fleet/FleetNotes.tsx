@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import type { FleetProblem } from '../../shared/fleet/model';
-import { Banner } from '../parts/Banner';
-import { describeProblem, plural } from '../parts/format';
+import type { FleetProblem } from '../../../shared/fleet/model';
+import { Banner } from '../../parts/Banner';
+import { describeProblem, plural } from '../../parts/format';
 
 // What loading the fleet noticed without stopping: an imported host that the fleet file names too
 // (the file's own wins), a Match block of ~/.ssh/config skipped. Quiet, but there to read.

@@ -1,14 +1,14 @@
 import { useDeferredValue, useMemo, type ReactNode } from 'react';
-import { plural } from '../parts/format';
-import { fleetPhase } from '../state/fleet';
-import { groupFleet } from '../state/fleetGroups';
-import { useAppStore } from '../state/react';
+import { plural } from '../../parts/format';
+import { fleetPhase } from '../../state/fleet';
+import { groupFleet } from '../../state/fleetGroups';
+import { useAppStore } from '../../state/react';
 import { EnvironmentSection } from './EnvironmentSection';
 import { BrokenFleetFile, EmptyFleet, NoFleetFile, NoMatch, WaitingForFleet } from './FleetEmptyStates';
 import { FleetNotes } from './FleetNotes';
 import { SourceProblemBanners } from './SourceProblemBanner';
-import { HostView } from './host/HostView';
-import { ClusterMapView } from './map/ClusterMapView';
+import { HostView } from '../host/HostView';
+import { ClusterMapView } from '../map/ClusterMapView';
 
 // The fleet: every host of the fleet file, by environment and role, narrowed by the search box,
 // as a health map (default) or a table; a host's page replaces it when one is open.

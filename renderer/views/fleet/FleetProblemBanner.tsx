@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import type { FleetProblem } from '../../shared/fleet/model';
-import { Banner } from '../parts/Banner';
-import { lastGoodVersionNote, problemPlace } from '../parts/format';
-import { useAppStore } from '../state/react';
+import type { FleetProblem } from '../../../shared/fleet/model';
+import { Banner } from '../../parts/Banner';
+import { lastGoodVersionNote, problemPlace } from '../../parts/format';
+import { useAppStore } from '../../state/react';
 
 // The fleet file on disk is broken; the hosts below are from its last good version. Prominent,
 // never blocking: the console keeps working while the user fixes the file.

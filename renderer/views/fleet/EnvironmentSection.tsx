@@ -1,8 +1,8 @@
 import { memo, type ReactNode } from 'react';
-import { plural } from '../parts/format';
-import { Icon } from '../parts/Icon';
-import type { EnvironmentGroup } from '../state/fleetGroups';
-import { useAppStore } from '../state/react';
+import { plural } from '../../parts/format';
+import { Icon } from '../../parts/Icon';
+import type { EnvironmentGroup } from '../../state/fleetGroups';
+import { useAppStore } from '../../state/react';
 import { HostRow } from './HostRow';
 
 // One environment: its header (name, host count, roles with their counts, fold button) and a

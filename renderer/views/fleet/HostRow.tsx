@@ -1,8 +1,8 @@
 import { memo, type ReactNode } from 'react';
-import type { Host } from '../../shared/fleet/model';
-import { Badge } from '../parts/Badge';
-import { useAppStore } from '../state/react';
-import { HostStateDot } from './terminals/HostStateDot';
+import type { Host } from '../../../shared/fleet/model';
+import { Badge } from '../../parts/Badge';
+import { useAppStore } from '../../state/react';
+import { HostStateDot } from '../terminals/HostStateDot';
 
 // One host of the fleet: name, where to connect, as whom, its roles and labels. Rows re-render
 // only when a new snapshot replaces their host. A jump host the whole environment shares is shown
@@ -15,7 +15,13 @@ export const HostRow = memo(function HostRow({ host, envJump }: { host: Host; en
     <tr className="host" data-testid="host-row" data-host={host.name}>
       <td className="host-name">
         <span className="name">{host.name}</span>{' '}
-        <button type="button" className="link host-shell" data-testid="host-shell" title={`Open a shell on ${host.name}`} onClick={() => openTerminal(host.name)}>
+        <button
+          type="button"
+          className="link host-shell"
+          data-testid="host-shell"
+          title={`Open a shell on ${host.name}`}
+          onClick={() => openTerminal(host.name)}
+        >
           shell
         </button>
         {host.jump && host.jump !== envJump ? (

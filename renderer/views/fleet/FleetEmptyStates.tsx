@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { EmptyState } from '../parts/EmptyState';
-import { FLEET_FILE_MISSING } from '../../shared/fleet/model';
-import { problemPlace } from '../parts/format';
-import { useAppStore } from '../state/react';
+import { EmptyState } from '../../parts/EmptyState';
+import { FLEET_FILE_MISSING } from '../../../shared/fleet/model';
+import { problemPlace } from '../../parts/format';
+import { useAppStore } from '../../state/react';
 import { SshConfigOffer } from './SshConfigOffer';
 
 // What the fleet view says when it has no hosts to list, and what to do about it.

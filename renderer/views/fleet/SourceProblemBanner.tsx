@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import { Banner } from '../parts/Banner';
-import { plural, since } from '../parts/format';
-import { useAppStore } from '../state/react';
+import { Banner } from '../../parts/Banner';
+import { plural, since } from '../../parts/format';
+import { useAppStore } from '../../state/react';
 
 // A source that answers for the whole fleet (a Prometheus) and does not answer: one banner for
 // it, rather than every host it serves turning red with the same reason. Its hosts keep what it

@@ -1,9 +1,9 @@
 import { useEffect, type ReactNode } from 'react';
-import type { Host } from '../../shared/fleet/model';
-import type { ImportProblem } from '../../shared/fleet/imported';
-import { describeProblem, plural } from '../parts/format';
-import { loadSshOffer, writeFleetFile } from '../state/inventoryActions';
-import { useAppStore, useAppStoreApi, useClient } from '../state/react';
+import type { Host } from '../../../shared/fleet/model';
+import type { ImportProblem } from '../../../shared/fleet/imported';
+import { describeProblem, plural } from '../../parts/format';
+import { loadSshOffer, writeFleetFile } from '../../state/inventoryActions';
+import { useAppStore, useAppStoreApi, useClient } from '../../state/react';
 
 // No fleet file yet: the hosts the user already has in ~/.ssh/config, to tick and write into a
 // fleet file, after which the fleet view shows them.
