@@ -63,20 +63,27 @@ function processesOf(folder: string): ProcId[] {
   return found;
 }
 
+/** `npm run demo` in a fresh dir, in its own process group as a terminal's foreground job is:
+ * its output so far, when that output ends, and the console's URL once it printed it. */
+async function startDemo(...extra: string[]): Promise<{ out: () => string; outputEnded: Promise<void>; pageUrl: string }> {
+  dir = mkdtempSync(join(tmpdir(), 'fleetdeck-demo-'));
+  const child = spawn('npm', ['run', '--silent', 'demo', '--', ...extra, '--dir', dir, '--hosts', '3', '--port', '0', '--first-index', String(FIRST_INDEX)], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  demo = child;
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const outputEnded = new Promise<void>((resolve) => child.stdout!.once('close', () => resolve()));
+  const pageUrl = await until('the console URL', () => /Fleetdeck: (http:\/\/\S+)/.exec(out)?.[1], 120_000);
+  return { out: () => out, outputEnded, pageUrl };
+}
+
 describe('npm run demo', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`stops the console and every fleet process on ${signal} to its process group, after a deploy`, async () => {
-      dir = mkdtempSync(join(tmpdir(), 'fleetdeck-demo-'));
-      // Its own process group, as a terminal's foreground job is.
-      demo = spawn('npm', ['run', '--silent', 'demo', '--', '--dir', dir, '--hosts', '3', '--port', '0', '--first-index', String(FIRST_INDEX)], {
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      demo.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      demo.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const outputEnded = new Promise<void>((resolve) => demo!.stdout!.once('close', () => resolve()));
-      const pageUrl = await until('the console URL', () => /Fleetdeck: (http:\/\/\S+)/.exec(out)?.[1], 90_000);
+      const { out, outputEnded, pageUrl } = await startDemo();
 
       const core = await connectCore(pageUrl);
       try {
@@ -102,10 +109,10 @@ describe('npm run demo', () => {
       expect(recorded.length).toBeGreaterThanOrEqual(10);
       for (const proc of recorded) expect(started.map((p) => p.pid)).toContain(proc.pid);
 
-      process.kill(-demo.pid!, signal);
+      process.kill(-demo!.pid!, signal);
       // The demo (and the console sharing its stdout) have exited once the pipe closes.
       await outputEnded;
-      expect(out).toMatch(/demo: stopped the console and \d+ fleet processes/);
+      expect(out()).toMatch(/demo: stopped the console and \d+ fleet processes/);
       // A command a host was running for the console (its sshd session outlives the listener) may
       // take a moment to finish; a daemon left behind never does. Name whatever stays.
       const leftovers = (): string[] => [...started, ...processesOf(dir)].filter(isRunning).map(describeProcess);
@@ -113,4 +120,28 @@ describe('npm run demo', () => {
       expect(leftovers()).toEqual([]);
     }, 240_000);
   }
+  it('with --prometheus, reads the status and 7 days of graphs from a Prometheus, and stops it too', async () => {
+    const { out, outputEnded, pageUrl } = await startDemo('--prometheus');
+    expect(out()).toMatch(/demo: Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+    expect(out()).toContain(join(dir, 'fleet-prometheus.yaml'));
+
+    const core = await connectCore(pageUrl);
+    try {
+      const target = await untilAsync('host-1 scraped by Prometheus', async () => (await core.call('status.host', { host: 'host-1' }))?.checks.find((c) => c.id === 'prometheus:target' && c.state === 'OK'), 60_000);
+      expect(target.reason).toMatch(/^scraped by Prometheus/);
+      // The 7 backfilled days, drawn from Prometheus at 900 s a point.
+      const [load] = await core.call('history.series', { host: 'host-1', metrics: ['load1'], range: '7d', points: 672 });
+      expect(load!.points.length).toBeGreaterThan(600);
+      expect(load!.points[1]![0] - load!.points[0]![0]).toBe(900_000);
+    } finally {
+      core.close();
+    }
+
+    const started = processesOf(dir);
+    process.kill(-demo!.pid!, 'SIGINT');
+    await outputEnded;
+    expect(out()).toMatch(/demo: stopped the console and \d+ fleet processes/);
+    // Prometheus too: its command line names the demo's dir.
+    expect([...started, ...processesOf(dir)].filter(isRunning).map(describeProcess)).toEqual([]);
+  }, 240_000);
 });

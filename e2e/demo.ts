@@ -1,4 +1,5 @@
-// `npm run demo`: a 5-host test fleet on loopback plus the console in browser mode on it.
+// `npm run demo`: a 5-host test fleet on loopback plus the console in browser mode on it; with
+// --prometheus, a Prometheus scraping that fleet and a fleet file that reads the status from it.
 // Ctrl-C, SIGTERM and a closed terminal (SIGHUP) stop the console and every process of the fleet.
 //
 // package.json runs this with `node --import tsx`, not the tsx CLI: the CLI relays a signal to its
@@ -8,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetDown, fleetUp } from './fleet/fleet';
+import { startDemoPrometheus, type DemoPrometheus } from './demoPrometheus';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,8 @@ const { values } = parseArgs({
     host: { type: 'string' },
     /** Host i at hostAddress(first-index + i); default 0, 127.0.10.1 upward. */
     'first-index': { type: 'string', default: '0' },
+    /** A Prometheus scraping the fleet, 7 days backfilled, and a fleet file that reads it. */
+    prometheus: { type: 'boolean', default: false },
   },
 });
 const dir = path.resolve(values.dir);
@@ -36,6 +40,7 @@ let stopping = false;
 let starting = true;
 let stopWhenStarted: (() => void) | null = null;
 let serve: ReturnType<typeof spawn> | null = null;
+let prometheus: DemoPrometheus | null = null;
 
 /** Stops the console and the fleet once; a second Ctrl-C (npm forwards the terminal's own one
  * again) or the console's exit while this runs must not cut it short. */
@@ -46,6 +51,7 @@ async function stop(code: number, why: string): Promise<void> {
   if (starting) await new Promise<void>((resolve) => (stopWhenStarted = resolve));
   try {
     await stopConsole();
+    await prometheus?.stop();
     const { stopped, children } = await fleetDown(dir);
     say(`demo: stopped the console and ${stopped} fleet processes${children ? ` (and ${children} of their children)` : ''}.`);
   } catch (error) {
@@ -76,6 +82,11 @@ say(`demo: starting ${values.hosts} test hosts in ${dir}…`);
 let fleet: Awaited<ReturnType<typeof fleetUp>> | null = null;
 try {
   fleet = await fleetUp({ hosts: Number(values.hosts), dir, firstIndex: Number(values['first-index']), sampleApp: true, appStages: ['staging', 'production'] });
+  if (values.prometheus) {
+    say('demo: starting Prometheus (7 days backfilled) scraping the fleet…');
+    prometheus = await startDemoPrometheus(dir, fleet);
+    say(`demo: Prometheus at ${prometheus.url}`);
+  }
 } catch (error) {
   say(`demo: the fleet did not start: ${error instanceof Error ? error.message : String(error)}`);
   void stop(1, 'stopping what did start');
@@ -84,9 +95,9 @@ try {
   (stopWhenStarted as (() => void) | null)?.();
 }
 if (fleet && !stopping) {
-  say(`demo: fleet file ${fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
+  say(`demo: fleet file ${prometheus?.fleetFile ?? fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
   // The demo keeps its history beside its fleet, not in the user's Fleetdeck folder.
-  const args = ['dist/electron/serve.cjs', '--fleet', fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', values.port];
+  const args = ['dist/electron/serve.cjs', '--fleet', prometheus?.fleetFile ?? fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', values.port];
   if (values.host) args.push('--host', values.host);
   serve = spawn(process.execPath, args, { stdio: 'inherit' });
   serve.on('exit', (code) => void stop(code ?? 0, 'the console exited'));

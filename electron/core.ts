@@ -11,6 +11,7 @@ import { inventoryApi } from './inventory/inventoryApi';
 import { userConfigDir } from './paths';
 import { historyApi } from './history/historyApi';
 import { HistoryStore } from './history/historyStore';
+import { HostHistory } from './history/hostHistory';
 import { HostKeyStore } from './ssh/hostKeys';
 import { SshPool } from './ssh/pool';
 import { QuestionBroker } from './ssh/questions';
@@ -100,7 +101,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const deploys = services.add(new DeployService({ pool, fleet, records, status, tunnelFor }));
   const deployPart = deployApi(deploys, pool, fleet, records);
   const statusPart = statusApi(status);
-  const historyPart = historyApi(history, whyMissing);
+  const historyPart = historyApi(new HostHistory({ hosts: () => fleet.current.hosts, store: history, whyMissing }));
   const info: AppInfo = {
     name: 'Fleetdeck',
     version: pkg.version,

@@ -55,6 +55,8 @@ export async function startPrometheus(opts: {
   config?: string;
   /** host:port to listen on (the tests' own loopback addresses) instead of a free 127.0.0.1 port. */
   listen?: string;
+  /** How long the TSDB keeps samples (a backfilled TSDB needs its days kept). */
+  retention?: string;
 }): Promise<PrometheusRun> {
   const home = join(opts.dir, 'prometheus');
   mkdirSync(join(home, 'data'), { recursive: true });
@@ -72,7 +74,7 @@ export async function startPrometheus(opts: {
       `--config.file=${conf}`,
       `--storage.tsdb.path=${join(home, 'data')}`,
       `--web.listen-address=${listen}`,
-      '--storage.tsdb.retention.time=1d',
+      `--storage.tsdb.retention.time=${opts.retention ?? '1d'}`,
       '--log.level=warn',
     ],
     logFile,

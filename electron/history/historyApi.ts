@@ -1,16 +1,21 @@
 import { CoreFailure, type ApiPart } from '../transport/coreApi';
-import type { HistoryStore } from './historyStore';
+import { HistoryUnavailable, type HistorySource } from './hostHistory';
 
-// The history part of the contract. Without a store (it could not be opened) the graphs say why.
-export function historyApi(history: HistoryStore | null, whyMissing: string | null): ApiPart<'history.series' | 'history.metrics', never> {
+// The history part of the contract: each host's graphs from where its history is (hostHistory.ts).
+// A history that cannot answer (no database, a Prometheus down) says why on the graph.
+export function historyApi(history: HistorySource): ApiPart<'history.series' | 'history.metrics', never> {
   return {
     requests: {
       'history.series': async (query) => {
-        if (!history) throw new CoreFailure(`No history: ${whyMissing ?? 'the history database is not open'}`, 'Live status still works; fix or move the history file and restart Fleetdeck.');
-        return history.series(query);
+        try {
+          return await history.series(query);
+        } catch (error) {
+          if (error instanceof HistoryUnavailable) throw new CoreFailure(error.message, error.hint);
+          throw error;
+        }
       },
-      // Without a store there is no history to draw: no metrics, and the graphs say why.
-      'history.metrics': async ({ host }) => history?.metrics(host) ?? [],
+      // No metrics to list when the history cannot say: the graphs of the live metrics still show.
+      'history.metrics': async ({ host }) => history.metrics(host).catch(() => []),
     },
     streams: {},
   };

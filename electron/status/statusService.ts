@@ -316,8 +316,9 @@ export class StatusService implements Disposable {
       const entry = this.entries.get(name);
       if (!entry) continue;
       this.pendingEvents.push(...entry.health.apply('prometheus', [{ checks: result.checks, maxAttempts }], now, true));
+      // Not written to the history: the host's graphs read them from the Prometheus that holds
+      // them (electron/history/hostHistory.ts); the events are kept as for every source.
       entry.health.setSamples(result.samples);
-      if (this.history) this.pendingSamples.push({ host: name, at: now, samples: result.samples });
       this.dirty.add(name);
     }
     const before = this.sourceProblems.get(group);

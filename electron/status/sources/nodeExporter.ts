@@ -58,7 +58,7 @@ function overwrite(into: Map<string, number>, from: Map<string, number>): void {
 }
 
 /** Whether a filesystem is one a host card shows: a real one, not under /run, /sys, /proc, /dev. */
-function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
+export function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
   if (PSEUDO_FS.has(fstype ?? '')) return false;
   return !(mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev'));
 }
