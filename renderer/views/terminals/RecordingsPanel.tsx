@@ -68,10 +68,14 @@ function Player({ id }: { id: string }): ReactNode {
     const el = box.current;
     if (!el) return;
     let term: Terminal | null = null;
+    // The recording may arrive after this effect was cleaned up (another recording picked, a
+    // re-render): then it must not open a second terminal in the same box.
+    let gone = false;
     const timers: ReturnType<typeof setTimeout>[] = [];
     setDone(false);
     client.call('recordings.read', { id }).then(
       (text) => {
+        if (gone) return;
         try {
           const cast = parseAsciicast(text);
           term = new Terminal({ cols: cast.width, rows: cast.height, fontSize: 13, disableStdin: true });
@@ -82,9 +86,10 @@ function Player({ id }: { id: string }): ReactNode {
           setError((e as Error).message);
         }
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => !gone && setError(e.message),
     );
     return () => {
+      gone = true;
       timers.forEach(clearTimeout);
       term?.dispose();
     };
