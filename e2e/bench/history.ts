@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore, TIERS } from '../../electron/history/historyStore';
+import { HistoryStore, TIERS } from '../../electron/core/history/historyStore';
 
 export const HISTORY_USAGE = `bench history [--hosts N] [--metrics M] [--interval S]
   --hosts N       hosts (default 20)

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readAnsibleInventory } from '../../electron/inventory/ansible';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
-import { readSshConfig } from '../../electron/inventory/sshConfig';
+import { readAnsibleInventory } from '../../electron/core/inventory/ansible';
+import { parseFleetFile } from '../../electron/core/inventory/parseFleetFile';
+import { readSshConfig } from '../../electron/core/inventory/sshConfig';
 
 // `npm run bench -- inventory --hosts N`: how long the imports take on large, real-shaped files
 // (a ~/.ssh/config with a Host block per host, an Ansible INI and YAML inventory with ranges,

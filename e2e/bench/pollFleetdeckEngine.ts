@@ -1,11 +1,11 @@
-// The "fleetdeck" engine: the real StatusService from electron/status, fed the generated fleet,
+// The "fleetdeck" engine: the real StatusService from electron/core/status, fed the generated fleet,
 // polling as the console does (phases, concurrency cap, parsing, health, batched updates). The
 // bench counts what the service reports through its poll observer.
 import { mkdirSync } from 'node:fs';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
-import { HistoryStore } from '../../electron/history/historyStore';
-import { StatusService } from '../../electron/status/statusService';
+import { HistoryStore } from '../../electron/core/history/historyStore';
+import { StatusService } from '../../electron/core/status/statusService';
 import type { ChildConfig, ChildCounters, ChildSummary, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
 
@@ -25,7 +25,7 @@ export class FleetdeckEngine {
   ) {}
 
   async start(): Promise<void> {
-    // As the console opens it (electron/core.ts): the same store, in the child's data dir.
+    // As the console opens it (electron/core/core.ts): the same store, in the child's data dir.
     if (this.config.history) {
       mkdirSync(this.config.dataDir, { recursive: true });
       this.history = await HistoryStore.open(this.config.dataDir);

@@ -3,7 +3,7 @@ import { briefDuration, parseDuration } from '../duration';
 // The deploy lock on a host, <deploy_to>/.fleetdeck/lock: its `holder` (one line, for people and
 // for this code) and its `heartbeat` (the host's own `date +%s`, refreshed by the deploy that holds
 // it every `lock.heartbeat`). Ages are measured on the host against the host's clock, in the same
-// shell command (electron/deploy/hostSteps.ts LOCK_FACTS), so a console's clock skew never makes a
+// shell command (electron/core/deploy/hostSteps.ts LOCK_FACTS), so a console's clock skew never makes a
 // lock look stale. A lock without a heartbeat (Capistrano's plugin writes none, nor did Fleetdeck
 // before 2026-11) is aged from when it was taken and is stale only when very old.
 

@@ -1,0 +1,115 @@
+import type { Duplex } from 'node:stream';
+import type { Host } from '../../../shared/fleet/model';
+import type { Via } from '../../../shared/fleet/via';
+import { SshError } from '../ssh/errors';
+import { parseJumpChain } from '../ssh/jumpChain';
+import { GetFailure } from './httpGet';
+import { Semaphore } from './scheduler';
+
+// The way a status request or a health gate reaches its host (the fleet file's `via`): straight
+// from the console, or over a direct-tcpip channel that a fleet host's sshd opens for us on the
+// pooled SSH connection to it: the host's own (`host`), or its last jump host's (`jump`), so one
+// connection to a bastion carries the requests for every host behind it.
+
+/**
+ * Channels open at once on one connection. sshd's MaxSessions counts sessions (shells, commands,
+ * sftp), not direct-tcpip channels, and MaxStartups counts unauthenticated connections: neither
+ * limits these. The test fleet's OpenSSH 9 sshd held 12,000 direct-tcpip channels open at once on
+ * one connection without a refusal. The bound keeps one bastion's connection from carrying a
+ * flood; a GET holds its channel only for its own exchange, and polls beyond the bound wait.
+ */
+export const MAX_CHANNELS_PER_CONNECTION = 128;
+
+/** Where a host's requests leave from: the console, or the sshd of a fleet host (itself or its jump host). */
+export type RequestOrigin = { through: null } | { through: string; as: 'host' | 'jump' } | { problem: string };
+
+export function requestOrigin(host: Host, via: Via | undefined, lookup: (name: string) => Host | undefined): RequestOrigin {
+  const chosen = via ?? host.via ?? 'auto';
+  if (chosen === 'direct') return { through: null };
+  if (chosen === 'host') return { through: host.name, as: 'host' };
+  let last: { host: string } | undefined;
+  try {
+    last = host.jump ? parseJumpChain(host.jump).at(-1) : undefined;
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (!last) return chosen === 'jump' ? { problem: `${host.name} has no jump host, so via: jump has nothing to go through (use host or direct)` } : { through: null };
+  const entry = lookup(last.host);
+  if (entry) return { through: entry.name, as: 'jump' };
+  if (chosen === 'jump') return { problem: `via: jump needs the jump host ${last.host} to be a host of the fleet (or of the imported ~/.ssh/config), so that it has a connection of its own` };
+  // auto, through a hop with no entry: the host's own connection, which goes through the chain anyway.
+  return { through: host.name, as: 'host' };
+}
+
+/** A channel from `through`'s sshd to address:port; rejects with ssh2's or the pool's error. */
+export type ForwardOut = (through: string, address: string, port: number) => Promise<Duplex>;
+
+/** What httpGet opens a request's connection with instead of connecting itself. Null when the
+ * request was given up while it waited for a free channel. Rejects with a GetFailure. */
+export interface Tunnel {
+  /** How the request goes, for messages: "through bastion-1 (its jump host)". */
+  readonly via: string;
+  open(address: string, port: number, stillWanted: () => boolean): Promise<Duplex | null>;
+}
+
+/** The tunnel for a host's requests given a source's `via` (null: direct). */
+export type TunnelFor = (host: Host, via: Via | undefined) => Tunnel | null;
+
+/** Tunnels over the channels `forwardOut` opens, `MAX_CHANNELS_PER_CONNECTION` at most per connection. */
+export function tunnelsThrough(forwardOut: ForwardOut, lookup: (name: string) => Host | undefined): TunnelFor {
+  const slots = new ChannelSlots();
+  return (host, via) => tunnelFor(host, requestOrigin(host, via, lookup), forwardOut, slots);
+}
+
+/** The channels open on each connection, `max` at most: a slot is held from the channel's opening
+ * to its close, and requests beyond the bound wait their turn. */
+export class ChannelSlots {
+  private readonly byConnection = new Map<string, Semaphore>();
+
+  constructor(private readonly max = MAX_CHANNELS_PER_CONNECTION) {}
+
+  /** Opens a channel in a free slot of `through`'s; null if no longer wanted once a slot is free. */
+  open(through: string, stillWanted: () => boolean, opener: () => Promise<Duplex>): Promise<Duplex | null> {
+    let slots = this.byConnection.get(through);
+    if (!slots) this.byConnection.set(through, (slots = new Semaphore(this.max)));
+    return new Promise((resolve, reject) => {
+      void slots.run(async () => {
+        if (!stillWanted()) return resolve(null);
+        let channel: Duplex;
+        try {
+          channel = await opener();
+        } catch (error) {
+          return reject(error);
+        }
+        resolve(channel);
+        if (!channel.destroyed) await new Promise((closed) => channel.once('close', closed));
+      });
+    });
+  }
+}
+
+/** The tunnel for a host's requests (null: they go direct), or one that reports why there is none. */
+export function tunnelFor(host: Host, origin: RequestOrigin, forwardOut: ForwardOut, slots: ChannelSlots): Tunnel | null {
+  if ('problem' in origin) return { via: '', open: () => Promise.reject(new GetFailure('error', `${host.name}: ${origin.problem}`)) };
+  if (origin.through === null) return null;
+  const { through, as } = origin;
+  const who = as === 'jump' ? `${through} (its jump host)` : `${through}'s sshd`;
+  return {
+    via: `through ${who}`,
+    open: (address, port, stillWanted) =>
+      slots.open(through, stillWanted, () => forwardOut(through, address, port)).catch((error: unknown) => {
+        throw channelFailure(host.name, who, `${address}:${port}`, error);
+      }),
+  };
+}
+
+/** "priv-7: bastion-1 (its jump host) refused the channel to 198.18.0.7:9100: connection refused". */
+export function channelFailure(hostName: string, who: string, destination: string, error: unknown): GetFailure {
+  const err = error as Error & { reason?: unknown };
+  if (err instanceof SshError) return new GetFailure('unreachable', `${hostName}: cannot reach ${who}: ${err.message}`);
+  if (err && 'reason' in err) {
+    const why = err.message.replace(/^\(SSH\) Channel open failure: /, '');
+    return new GetFailure('refused', `${hostName}: ${who} refused the channel to ${destination}: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
+  }
+  return new GetFailure('unreachable', `${hostName}: no channel through ${who} to ${destination}: ${err?.message ?? String(error)}`);
+}
