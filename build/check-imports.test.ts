@@ -33,6 +33,12 @@ describe('checkImports', () => {
   write('electron/core/transport/coreApi.ts', "import { server } from '../../serve/server';\n");
   write('electron/serve/server.ts', "import { startCore } from '../core/core';\nimport { menu } from '../desktop/menu';\n");
   write('electron/serve/auth.ts', "import { dialog } from 'electron';\n");
+  // Inside the core a feature uses another's top-level files only; common/ and http/ know no feature.
+  write('electron/core/status/statusService.ts', "import { monit } from './sources/monit';\nimport { Semaphore } from '../common/semaphore';\n");
+  write('electron/core/deploy/healthGate.ts', "import { httpGet } from '../http/httpGet';\nimport type { TunnelFor } from '../status/via';\n");
+  write('electron/core/history/prometheusHistory.ts', "import { isShown } from '../status/sources/nodeExporter';\n");
+  write('electron/core/history/prometheusHistory.test.ts', "import { fixture } from '../status/sources/nodeExporter';\n");
+  write('electron/core/http/httpGet.ts', "import type { Tunnel } from '../status/via';\nimport { ParseError } from '../common/parseError';\n");
   // e2e/ is for tests: a test may start the fleet or use a test bed, production code may not.
   write('electron/core/ssh/pool.int.test.ts', "import { fleetUp } from '../../../e2e/fleet/fleet';\n");
   write('electron/core/status/probes.ts', "import { until } from '../../../e2e/until';\n");
@@ -52,6 +58,8 @@ describe('checkImports', () => {
       'electron/core/bad.ts:1 ../../renderer/views/App',
       'electron/core/core.ts:1 electron',
       'electron/core/deploy/deployService.ts:1 ../../../e2e/testbeds/deployTestBed.ts',
+      'electron/core/history/prometheusHistory.ts:1 ../status/sources/nodeExporter',
+      'electron/core/http/httpGet.ts:1 ../status/via',
       'electron/core/ssh/pool.ts:1 electron',
       'electron/core/ssh/pool.ts:2 electron/main',
       'electron/core/ssh/secrets.ts:1 ../../desktop/safeStorageSecrets',
@@ -77,6 +85,8 @@ describe('checkImports', () => {
     expect(rules.get('electron/core/ssh/secrets.ts:1')).toBe('core/ never imports electron/desktop/ (it needs Electron)');
     expect(rules.get('electron/serve/server.ts:2')).toBe('serve/ never imports electron/desktop/ (it needs Electron)');
     expect(rules.get('electron/core/transport/coreApi.ts:1')).toMatch(/^core\/ never imports electron\/serve\//);
+    expect(rules.get('electron/core/history/prometheusHistory.ts:1')).toMatch(/^core\/history reaches into core\/status\/sources\//);
+    expect(rules.get('electron/core/http/httpGet.ts:1')).toMatch(/^core\/http\/ is shared by every feature and imports none/);
     expect(rules.get('electron/stray.ts:1')).toMatch(/^every electron\/ file lives in core\//);
     expect(rules.get('electron/core/status/probes.ts:1')).toMatch(/^only tests and e2e\/ import e2e\//);
     expect(rules.get('renderer/views/Fleet.tsx:1')).toMatch(/^only tests and e2e\/ import e2e\//);

@@ -79,12 +79,32 @@ function broken(area: Area, from: string, spec: string): string | null {
       // A test may exercise a desktop module beside the core one it plugs into (secrets.test.ts).
       if (inside('electron/desktop') && !isTest) return `${place}/ never imports electron/desktop/ (it needs Electron)`;
       if (place === 'core' && inside('electron/serve') && !isTest) return 'core/ never imports electron/serve/ (browser mode builds on the core, not the other way)';
+      if (place === 'core' && target !== null && inside('electron/core') && !isTest) return featureReach(from, target);
       return null;
     }
     case 'e2e':
     case 'build':
       return null;
   }
+}
+
+/** Folders of the core that every feature shares and that know no feature: the concurrency limiter
+ * and parse errors (common/), the HTTP client (http/). */
+const CORE_HELPERS = new Set(['common', 'http']);
+
+/** Inside the core, one feature (a folder of electron/core/) uses another only through the files at
+ * the top of that feature's folder; its subfolders (status/sources/, deploy/run/,
+ * history/migrations/) are its own business. The shared helpers import no feature. */
+function featureReach(from: string, target: string): string | null {
+  const fromFeature = from.split('/')[2] as string;
+  const parts = target.split('/');
+  const toFeature = parts[2] as string;
+  if (fromFeature === toFeature) return null;
+  if (CORE_HELPERS.has(fromFeature) && !CORE_HELPERS.has(toFeature) && parts.length > 3) {
+    return `core/${fromFeature}/ is shared by every feature and imports none (it imported core/${toFeature}/)`;
+  }
+  if (parts.length > 4) return `core/${fromFeature} reaches into core/${parts.slice(2, 4).join('/')}/, inside another feature: use what core/${toFeature}/ offers at its top level`;
+  return null;
 }
 
 function* walk(dir: string): Generator<string> {
@@ -104,5 +124,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     console.error(`import rules: ${violations.length} violation(s); see docs/architecture.md "Import rules".`);
     process.exit(1);
   }
-  console.log('import rules: ok (shared/ pure, renderer/ without Node or electron, electron/ without renderer/, core/ and serve/ without electron or desktop/, core/ without serve/, e2e/ imported by tests only)');
+  console.log('import rules: ok (shared/ pure, renderer/ without Node or electron, electron/ without renderer/, core/ and serve/ without electron or desktop/, core/ without serve/, core features through their top level, e2e/ imported by tests only)');
 }

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../../shared/duration';
 import type { AppSpec } from '../../../shared/fleet/appSchema';
 import type { Host } from '../../../shared/fleet/model';
-import { GetFailure, httpGet } from '../status/httpGet';
+import { GetFailure, httpGet } from '../http/httpGet';
 import { expandUrl } from '../status/probes';
 import type { TunnelFor } from '../status/via';
 import type { DeployControl } from './deployControl';

@@ -1,5 +1,5 @@
 import type { SshPool } from '../ssh/pool';
-import { Semaphore } from '../status/scheduler';
+import { Semaphore } from '../common/semaphore';
 
 // While a deploy holds the lock, its console shows it is alive: every `everyMs` one short exec per
 // locked host, over the pooled connection, writes the host's time into the lock's heartbeat

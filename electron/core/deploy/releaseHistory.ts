@@ -4,7 +4,7 @@ import { isReleaseId, parseLogLine } from '../../../shared/deploy/release';
 import type { AppSpec } from '../../../shared/fleet/appSchema';
 import type { Host } from '../../../shared/fleet/model';
 import type { SshPool } from '../ssh/pool';
-import { Semaphore } from '../status/scheduler';
+import { Semaphore } from '../common/semaphore';
 import { remotePath, sh } from '../ssh/shell';
 import { CURRENT_FACT, LOCK_FACTS, parseCurrent } from './hostSteps';
 

@@ -1,10 +1,10 @@
 import type { Host } from '../../../shared/fleet/model';
 import type { Series, SeriesQuery } from '../../../shared/status/schema';
 import { SOURCE_SETTINGS } from '../../../shared/status/sourceSettings';
-import { GetFailure, httpGet } from '../status/httpGet';
+import { GetFailure, httpGet } from '../http/httpGet';
 import { expandUrl, isPrometheusSource } from '../status/probes';
-import { ParseError } from '../status/sources/parseError';
-import type { PrometheusSettings } from '../status/sources/prometheus';
+import { ParseError } from '../common/parseError';
+import type { PrometheusSettings } from '../status/prometheus';
 import type { HistoryStore } from './historyStore';
 import { parseMetricNames, parseRange, rangeRequests, rangeUrl, seriesUrl } from './prometheusHistory';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Series, SeriesQuery } from '../../../shared/status/schema';
 import { HISTORY_RANGE_S } from '../../../shared/status/schema';
-import type { PrometheusSettings } from '../status/sources/prometheus';
-import { isShownFilesystem } from '../status/sources/nodeExporter';
-import { ParseError } from '../status/sources/parseError';
+import type { PrometheusSettings } from '../status/prometheus';
+import { isShownFilesystem } from '../../../shared/status/filesystems';
+import { ParseError } from '../common/parseError';
 
 // A host's graphs read from the Prometheus that scrapes it, with the metric names and the
 // [t, avg, min, max] points the SQLite history gives, so the renderer draws them the same way.

@@ -1,8 +1,8 @@
 import type { ImportedHost, ImportResult } from '../../../shared/fleet/imported';
 import type { ImportSpec } from '../../../shared/fleet/schema';
-import { GetFailure, httpGet } from '../status/httpGet';
-import { parseTargets, type PromTarget } from '../status/sources/prometheus';
-import { ParseError } from '../status/sources/parseError';
+import { GetFailure, httpGet } from '../http/httpGet';
+import { parseTargets, type PromTarget } from '../status/prometheus';
+import { ParseError } from '../common/parseError';
 
 // The fleet from a Prometheus: its active targets (/api/v1/targets) become hosts, their labels
 // mapped to name, environment, role and labels as the import says. The fleet's loading is

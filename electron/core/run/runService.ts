@@ -3,7 +3,7 @@ import { toDisposable, type Disposable } from '../../../shared/disposable';
 import type { RunEvent, TailEvent } from '../../../shared/contract/run';
 import type { SshPool } from '../ssh/pool';
 import { remotePath, sh } from '../ssh/shell';
-import { Semaphore } from '../status/scheduler';
+import { Semaphore } from '../common/semaphore';
 import type { StreamSink } from '../transport/coreApi';
 
 // Ad-hoc commands and log tails on many hosts at once (Rundeck's and `ansible -m shell`'s

@@ -2,18 +2,18 @@ import type { Host } from '../../../shared/fleet/model';
 import type { Check, CheckState, Sample, SourceKind, SourceResult } from '../../../shared/status/model';
 import { SOURCE_SETTINGS, type SourceSettings } from '../../../shared/status/sourceSettings';
 import type { Via } from '../../../shared/fleet/via';
-import { GetFailure, httpGet, type GetFailureKind } from './httpGet';
+import { GetFailure, httpGet, type GetFailureKind } from '../http/httpGet';
 import type { TunnelFor } from './via';
 
 export type { TunnelFor } from './via';
-import type { BodySink } from './httpResponse';
+import type { BodySink } from '../http/httpResponse';
 import { plural } from '../../../shared/text';
 import { ownString } from './ownString';
 import { parseHaproxyCsv, type HaproxyServer } from './sources/haproxy';
 import { httpCheck } from './sources/http';
 import { parseMonit } from './sources/monit';
 import { CounterMemory, nodeSamples, NodeExporterReader } from './sources/nodeExporter';
-import { ParseError } from './sources/parseError';
+import { ParseError } from '../common/parseError';
 import { parseSshProbe, SSH_PROBE_COMMAND } from './sources/sshProbe';
 
 // A probe polls one status source of one host: it reads the source's settings from the fleet

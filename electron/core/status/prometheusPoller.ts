@@ -3,11 +3,11 @@ import type { Host } from '../../../shared/fleet/model';
 import type { SourceResult } from '../../../shared/status/model';
 import type { SourceProblem } from '../../../shared/status/schema';
 import { SOURCE_SETTINGS } from '../../../shared/status/sourceSettings';
-import { GetFailure, httpGet } from './httpGet';
+import { GetFailure, httpGet } from '../http/httpGet';
 import { expandUrl, isPrometheusSource } from './probes';
 import { pollTimeout } from './scheduler';
-import { ParseError } from './sources/parseError';
-import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample } from './sources/prometheus';
+import { ParseError } from '../common/parseError';
+import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample } from './prometheus';
 
 // Asks each Prometheus of the fleet file, once an interval, for the whole fleet: its handful of
 // queries and its targets, in parallel. The hosts that name the same Prometheus with the same

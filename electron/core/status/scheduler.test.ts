@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, MAX_BACKOFF_MS, nextSlot, phaseOf, POLL_TICK_MS, pollTimeout, Semaphore, TickWheel } from './scheduler';
+import { Semaphore } from '../common/semaphore';
+import { backoffDelay, MAX_BACKOFF_MS, nextSlot, phaseOf, POLL_TICK_MS, pollTimeout, TickWheel } from './scheduler';
 
 describe('scheduler', () => {
   it('gives each host a stable phase inside the interval, spread across it', () => {

@@ -38,31 +38,6 @@ export function pollTimeout(intervalMs: number): number {
   return Math.max(500, Math.min(10_000, Math.floor(intervalMs * 0.8)));
 }
 
-/** At most `limit` tasks at once; the others wait in order. */
-export class Semaphore {
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    // A released slot is handed straight to the next waiter, so no newcomer can slip in between.
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
-}
-
 /** Runs each item at the first whole tick at or after its time, on one timer for all of them. A
  * timer per host made a Timeout that lived an interval every poll, and, as every delay differed by
  * a few milliseconds, a timer list of Node's own per host too (docs/benchmarks.md, "Polling"). */

@@ -3,11 +3,12 @@ import type { FleetSnapshot, Host } from '../../../shared/fleet/model';
 import type { Check, Sample } from '../../../shared/status/model';
 import type { HostStatus, SourceProblem, StatusBatch, StatusEvent } from '../../../shared/status/schema';
 import { tuneHeapForPolling } from './heapTuning';
-import { closeIdleSockets } from './httpGet';
+import { closeIdleSockets } from '../http/httpGet';
 import { HostHealth, type EventDraft, type Reported } from './hostHealth';
 import { DEFAULT_MAX_BYTES, endpointCheckId, isPrometheusSource, probesFor, type Probe, type ProbeOutcome, type SshExec, type TunnelFor } from './probes';
 import { PrometheusPoller, type PrometheusReport } from './prometheusPoller';
-import { backoffDelay, nextSlot, phaseOf, pollTimeout, Semaphore, TickWheel } from './scheduler';
+import { Semaphore } from '../common/semaphore';
+import { backoffDelay, nextSlot, phaseOf, pollTimeout, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
 
 // Polls every host of the fleet and keeps its health. Owns the poll timer and the in-flight

@@ -3,8 +3,9 @@ import type { Host } from '../../../shared/fleet/model';
 import type { Via } from '../../../shared/fleet/via';
 import { SshError } from '../ssh/errors';
 import { parseJumpChain } from '../ssh/jumpChain';
-import { GetFailure } from './httpGet';
-import { Semaphore } from './scheduler';
+import { GetFailure, type Tunnel } from '../http/httpGet';
+
+import { Semaphore } from '../common/semaphore';
 
 // The way a status request or a health gate reaches its host (the fleet file's `via`): straight
 // from the console, or over a direct-tcpip channel that a fleet host's sshd opens for us on the
@@ -43,14 +44,6 @@ export function requestOrigin(host: Host, via: Via | undefined, lookup: (name: s
 
 /** A channel from `through`'s sshd to address:port; rejects with ssh2's or the pool's error. */
 export type ForwardOut = (through: string, address: string, port: number) => Promise<Duplex>;
-
-/** What httpGet opens a request's connection with instead of connecting itself. Null when the
- * request was given up while it waited for a free channel. Rejects with a GetFailure. */
-export interface Tunnel {
-  /** How the request goes, for messages: "through bastion-1 (its jump host)". */
-  readonly via: string;
-  open(address: string, port: number, stillWanted: () => boolean): Promise<Duplex | null>;
-}
 
 /** The tunnel for a host's requests given a source's `via` (null: direct). */
 export type TunnelFor = (host: Host, via: Via | undefined) => Tunnel | null;

@@ -5,7 +5,7 @@ import { releaseId } from '../../../../shared/deploy/release';
 import type { AppSpec } from '../../../../shared/fleet/appSchema';
 import type { Host } from '../../../../shared/fleet/model';
 import type { SshPool } from '../../ssh/pool';
-import { Semaphore } from '../../status/scheduler';
+import { Semaphore } from '../../common/semaphore';
 import type { TunnelFor } from '../../status/via';
 import { DeployControl } from '../deployControl';
 import type { StepContext, TakeFrom } from '../hostSteps';

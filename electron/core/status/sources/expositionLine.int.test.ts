@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prometheusYaml, scrapeJob, startTestPrometheus, type PromSeries, type TestPrometheus } from '../../../../e2e/fleet/prometheus';
 import { untilAsync } from '../../../../e2e/until';
 import { parseNodeExporter, type NodeScrape } from './nodeExporter';
-import { ParseError } from './parseError';
+import { ParseError } from '../../common/parseError';
 
 // The node_exporter reader against the reference: Debian's Prometheus scrapes a corpus of
 // awkward lines from a small server here, and what it stored (asked through /api/v1/query) must

@@ -1,5 +1,5 @@
 import type { Check, CheckState, SourceResult } from '../../../../shared/status/model';
-import { describeForeignBody, ParseError } from './parseError';
+import { describeForeignBody, ParseError } from '../../common/parseError';
 
 // HAProxy's `;csv` stats: each backend server becomes a check on the lb host, so a server the
 // load balancer marks DOWN or MAINT shows on the map. The rows also say which server is in which

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHaproxyCsv } from './haproxy';
 import { httpCheck } from './http';
-import { ParseError } from './parseError';
+import { ParseError } from '../../common/parseError';
 
 const csv = (name: string): string => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 

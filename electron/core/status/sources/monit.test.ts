@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMonit } from './monit';
-import { ParseError } from './parseError';
+import { ParseError } from '../../common/parseError';
 
 // Real responses of Monit 5.33 (Debian 12), captured on loopback; see fixtures/.
 const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'fixtures', name));

@@ -1,6 +1,6 @@
 import type { Check, Sample, SourceResult } from '../../../../shared/status/model';
 import { decodeStatus, describeMonitor, SERVICE_TYPES } from './monitEvents';
-import { describeForeignBody, ParseError } from './parseError';
+import { describeForeignBody, ParseError } from '../../common/parseError';
 import { parseXmlTree } from './xmlTree';
 
 // Monit's status XML, format 1 (`/_status?format=xml`: <monit><service type="N">) and format 2

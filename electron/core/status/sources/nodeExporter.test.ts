@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CounterMemory, NodeExporterReader, nodeSamples, parseNodeExporter, type NodeScrape } from './nodeExporter';
-import { ParseError } from './parseError';
+import { ParseError } from '../../common/parseError';
 
 // Two real scrapes of node_exporter 1.5.0, 10 s apart, with one of two cores busy.
 const t0 = readFileSync(join(__dirname, 'fixtures', 'node_exporter-1.5.0-t0.txt'), 'utf8');

@@ -1,9 +1,10 @@
 import type { Check, Sample, SourceResult } from '../../../../shared/status/model';
-import type { BodySink } from '../httpResponse';
+import type { BodySink } from '../../http/httpResponse';
 import { ownString } from '../ownString';
+import { isShownFilesystem } from '../../../../shared/status/filesystems';
 import { textAt } from './chars';
 import { SampleLine } from './expositionLine';
-import { describeForeignBody, ParseError } from './parseError';
+import { describeForeignBody, ParseError } from '../../common/parseError';
 
 // node_exporter's Prometheus text format, read in one pass as the answer arrives, keeping only the
 // families a host card needs (a full scrape is ~60 kB; 1,000 hosts every 10 s must stay cheap).
@@ -56,14 +57,6 @@ function overwrite(into: Map<string, number>, from: Map<string, number>): void {
   for (const key of into.keys()) if (!from.has(key)) into.delete(key);
   for (const [key, value] of from) into.set(into.has(key) ? key : ownString(key), value);
 }
-
-/** Whether a filesystem is one a host card shows: a real one, not under /run, /sys, /proc, /dev. */
-export function isShownFilesystem(fstype: string | undefined, mount: string): boolean {
-  if (PSEUDO_FS.has(fstype ?? '')) return false;
-  return !(mount.startsWith('/run') || mount.startsWith('/sys') || mount.startsWith('/proc') || mount.startsWith('/dev'));
-}
-
-export const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'nsfs', 'ramfs', 'autofs', 'cgroup', 'cgroup2', 'fuse.lxcfs']);
 
 /** The families read, by the code of the letter after "node_" (a line is matched without being
  * cut out first: most of a scrape's thousand lines are families no host card shows). */

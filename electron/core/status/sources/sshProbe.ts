@@ -1,6 +1,6 @@
 import type { Check, Sample, SourceResult } from '../../../../shared/status/model';
 import { thresholdCheck, type NodeThresholds } from './nodeExporter';
-import { ParseError } from './parseError';
+import { ParseError } from '../../common/parseError';
 
 // The SSH probe for hosts that expose nothing: one command over the pooled connection reads the
 // load, memory and disks from /proc and df, in sections split by a marker line.

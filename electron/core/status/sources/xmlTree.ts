@@ -1,5 +1,5 @@
 import { isSpace, textAt } from './chars';
-import { ParseError } from './parseError';
+import { ParseError } from '../../common/parseError';
 
 // A small XML reader for status pages (Monit's): elements, attributes, text, comments, CDATA and
 // the five predefined entities plus character references, and nothing else. A DOCTYPE is refused,

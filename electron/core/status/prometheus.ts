@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { Check, Sample, SourceResult } from '../../../../shared/status/model';
-import type { SourceSettings } from '../../../../shared/status/sourceSettings';
-import { nodeSamples, PSEUDO_FS, putSample, type NodeScrape } from './nodeExporter';
-import { ParseError } from './parseError';
+import type { Check, Sample, SourceResult } from '../../../shared/status/model';
+import type { SourceSettings } from '../../../shared/status/sourceSettings';
+import { PSEUDO_FS } from '../../../shared/status/filesystems';
+import { nodeSamples, putSample, type NodeScrape } from './sources/nodeExporter';
+import { ParseError } from '../common/parseError';
 
 // A Prometheus that already scrapes the fleet, read as a status source: a handful of instant
 // queries for the whole fleet at once (never one per host), and its targets for why a scrape

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SOURCE_SETTINGS } from '../../../../shared/status/sourceSettings';
-import { ParseError } from './parseError';
+import { SOURCE_SETTINGS } from '../../../shared/status/sourceSettings';
+import { ParseError } from '../common/parseError';
 import { parseTargets, parseVector, prometheusQueries, prometheusResults, type PromSample } from './prometheus';
 
 const settings = (more: object = {}) => SOURCE_SETTINGS.prometheus.parse({ url: 'http://prom:9090', ...more });

@@ -1,6 +1,6 @@
 import { connect, IdleConnections, NOBODY, type Connection, type Endpoint } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
-import type { Tunnel } from './via';
+import type { Duplex } from 'node:stream';
 
 // One HTTP GET for a status source, bounded every way a host can misbehave: a total deadline
 // (a server that sends nothing, or one byte a minute, still ends), a size cap (a 50 MB or endless
@@ -8,6 +8,14 @@ import type { Tunnel } from './via';
 // a poll every few seconds does not pay a TCP handshake each time. The HTTP is our own
 // (httpResponse.ts, httpConnections.ts) over node:net and node:tls: node:http cost more CPU
 // than all the rest of polling 1,000 hosts, undici more still (docs/decisions/0001-own-http-get.md).
+
+/** What httpGet opens a request's connection with instead of connecting itself. Null when the
+ * request was given up while it waited for a free channel. Rejects with a GetFailure. */
+export interface Tunnel {
+  /** How the request goes, for messages: "through bastion-1 (its jump host)". */
+  readonly via: string;
+  open(address: string, port: number, stillWanted: () => boolean): Promise<Duplex | null>;
+}
 
 export interface GetOptions {
   /** Total time for connect, headers and body. */
