@@ -5,6 +5,7 @@ import { describeLock } from '../../../shared/deploy/lock';
 import { factsOf, releaseFacts, releaseOrigin, shortRevision } from '../../../shared/deploy/release';
 import { stageDrift } from '../../../shared/deploy/stages';
 import type { AppSummary } from '../../../shared/fleet/model';
+import { loadDeployRecords, loadReleases, startDeploy } from '../../state/deployActions';
 import { useAppStore, useClient } from '../../state/react';
 import { AppView } from './AppView';
 import { DeployRecordsTable } from './DeployRecordsTable';
@@ -38,7 +39,7 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
   const [askedAt, setAskedAt] = useState<number | null>(null);
   const showDeploys = useAppStore((s) => s.showDeploys);
   const load = useCallback(() => {
-    client.call('deploy.releases', { app }).then(
+    loadReleases(client, app).then(
       (r) => {
         setReports(r);
         setError(null);
@@ -46,7 +47,7 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
       },
       (e: Error) => setError(e.message),
     );
-    client.call('deploy.history', { app }).then(setRecords, () => undefined);
+    loadDeployRecords(client, app).then(setRecords, () => undefined);
   }, [client, app]);
   useEffect(load, [load]);
   const refresh = (
@@ -78,7 +79,7 @@ function ReleaseTable({ summary }: { summary: AppSummary }): ReactNode {
   /** Starts it in the core and shows it live under Deploys, on this app (the deploy goes on whatever the view). */
   const launch = (params: { release?: string; plan?: string; resume?: number; undo?: number; promote?: number }): void => {
     setConfirm(null);
-    client.call('deploy.start', { app, takeOver: false, ...params }).then(
+    startDeploy(client, { app, takeOver: false, ...params }).then(
       () => showDeploys(app),
       (e: Error & { hint?: string }) => setProblem(`${e.message}${e.hint ? ` ${e.hint}` : ''}`),
     );

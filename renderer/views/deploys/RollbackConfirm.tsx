@@ -3,6 +3,7 @@ import type { RollbackPlanMessage } from '../../../shared/contract/deploy';
 import { releaseName } from '../../../shared/deploy/release';
 import { plannedHosts } from '../../../shared/deploy/rollbackPlan';
 import { plural } from '../../../shared/text';
+import { planRollback } from '../../state/deployActions';
 import { useClient } from '../../state/react';
 import { InlineConfirm } from './InlineConfirm';
 import { useProductionName } from './useProductionName';
@@ -17,7 +18,7 @@ export function RollbackConfirm({ app, release, onCancel, launch }: { app: strin
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    client.call('deploy.plan', { app, release }).then(
+    planRollback(client, app, release).then(
       (p) => live && setPlan(p),
       (e: Error) => live && setProblem(e.message),
     );

@@ -4,6 +4,7 @@ import type { Subscription } from '../../client';
 import { NO_CRITERIA, productionHosts } from '../../state/pickHosts';
 import { plural } from '../../parts/format';
 import { useClient } from '../../state/react';
+import { startRun } from '../../state/runActions';
 import { HostPicker, usePicked } from './HostPicker';
 
 // A command on many hosts: each host's state, exit code, duration and output as they arrive, and
@@ -75,7 +76,7 @@ export function RunPanel(): ReactNode {
     dispatch({ type: 'start', command, hosts });
     setRunning(true);
     setTyped({ asked: '', text: '' });
-    run.current = client.subscribe('run.start', { hosts, command, concurrency, retry }, {
+    run.current = startRun(client, { hosts, command, concurrency, retry }, {
       onEvent: (event) => {
         dispatch({ type: 'event', event });
         if (event.kind === 'done') setRunning(false);
