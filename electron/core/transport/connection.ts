@@ -50,163 +50,189 @@ export function openConnection(
   contract: Contract = { requests, streams },
   log: (line: string) => void = (line) => console.warn(line),
 ): Connection {
-  const handlers = api.requests as unknown as Record<string, Handler | undefined>;
-  const openers = api.streams as unknown as Record<string, Opener | undefined>;
-  const open = new Map<number, OpenStream>();
-  const lifetime = new DisposableStore();
+  return new ContractConnection(api, send, contract, log);
+}
+
+class ContractConnection implements Connection {
+  private readonly handlers: Record<string, Handler | undefined>;
+  private readonly openers: Record<string, Opener | undefined>;
+  private readonly open = new Map<number, OpenStream>();
+  private readonly lifetime = new DisposableStore();
   // Events are queued per stream and flushed once per turn of the event loop, so a burst of
   // events becomes one message.
-  const queued = new Map<number, unknown[]>();
-  let flushScheduled = false;
+  private readonly queued = new Map<number, unknown[]>();
+  private flushScheduled = false;
 
-  const flush = (): void => {
-    flushScheduled = false;
-    if (lifetime.isDisposed) return;
-    const batches = [...queued];
-    queued.clear();
-    for (const [id, events] of batches) {
-      try {
-        send({ t: 'events', id, events });
-      } catch (error) {
-        // Events that cannot be sent are a bug of their stream: that stream ends, the others go on.
-        guard(() => {
-          log(`Fleetdeck: unexpected error sending events of stream ${id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-          close(id);
-          end(id, { code: 'failed', message: 'The core could not send this stream\'s events; it was logged.' });
-        });
-      }
+  constructor(
+    api: CoreApi,
+    private readonly send: (message: ServerMessage) => void,
+    private readonly contract: Contract,
+    private readonly log: (line: string) => void,
+  ) {
+    this.handlers = api.requests as unknown as Record<string, Handler | undefined>;
+    this.openers = api.streams as unknown as Record<string, Opener | undefined>;
+    this.lifetime.add(
+      toDisposable(() => {
+        for (const id of [...this.open.keys()]) this.close(id);
+      }),
+    );
+  }
+
+  receive(raw: unknown): void {
+    if (this.lifetime.isDisposed) return;
+    // The last line of defence: a message that finds a bug costs its own answer, not the core.
+    try {
+      this.receiveMessage(raw);
+    } catch (error) {
+      guard(() => this.unexpected(messageId(raw), error));
     }
-  };
+  }
 
-  const openStream = (id: number, name: string, params: unknown): void => {
-    if (open.has(id)) return fail(id, { code: 'invalid_message', message: `Stream id ${id} is already open.` });
-    const def = own(contract.streams, name);
-    const opener = own(openers, name);
-    if (!def || !opener) return end(id, { code: 'unknown_stream', message: `No stream named "${name.slice(0, 100)}".` });
-    if (open.size >= MAX_STREAMS_PER_CONNECTION) {
-      return end(id, { code: 'failed', message: `This connection already has ${MAX_STREAMS_PER_CONNECTION} streams open, the most it may have: close some first.` });
+  dispose(): void {
+    this.lifetime.dispose();
+  }
+
+  private receiveMessage(raw: unknown): void {
+    const parsed = ClientMessageSchema.safeParse(raw);
+    if (!parsed.success) return this.fail(messageId(raw), invalid('message', parsed.error, 'invalid_message'));
+    const message = parsed.data;
+    switch (message.t) {
+      case 'call':
+        this.call(message.id, message.method, message.input).catch((error: unknown) => guard(() => this.unexpected(message.id, error)));
+        return;
+      case 'open':
+        return this.openStream(message.id, message.stream, message.params);
+      case 'close':
+        return this.close(message.id);
+      case 'ack':
+        return this.open.get(message.id)?.acked(message.weight);
+    }
+  }
+
+  private async call(id: number, name: string, input: unknown): Promise<void> {
+    const def = own(this.contract.requests, name);
+    const handler = own(this.handlers, name);
+    if (!def || !handler) return this.fail(id, { code: 'unknown_method', message: `No request named "${name.slice(0, 100)}".` });
+    try {
+      const parsed = def.input.safeParse(input);
+      if (!parsed.success) return this.fail(id, invalid(`request ${name}`, parsed.error));
+      const output = await handler(parsed.data);
+      if (!this.lifetime.isDisposed) this.send({ t: 'result', id, ok: true, output });
+    } catch (error) {
+      this.fail(id, toApiError(error));
+    }
+  }
+
+  private openStream(id: number, name: string, params: unknown): void {
+    if (this.open.has(id)) return this.fail(id, { code: 'invalid_message', message: `Stream id ${id} is already open.` });
+    const def = own(this.contract.streams, name);
+    const opener = own(this.openers, name);
+    if (!def || !opener) return this.end(id, { code: 'unknown_stream', message: `No stream named "${name.slice(0, 100)}".` });
+    if (this.open.size >= MAX_STREAMS_PER_CONNECTION) {
+      const message = `This connection already has ${MAX_STREAMS_PER_CONNECTION} streams open, the most it may have: close some first.`;
+      return this.end(id, { code: 'failed', message });
     }
     const parsed = def.params.safeParse(params);
-    if (!parsed.success) return end(id, invalid(`stream ${name}`, parsed.error));
+    if (!parsed.success) return this.end(id, invalid(`stream ${name}`, parsed.error));
+    const stream = this.streamSink(id, def.flow === true);
+    try {
+      const resource = opener(parsed.data, stream.sink);
+      this.open.set(id, {
+        resource: toDisposable(() => {
+          stream.ended = true;
+          resource.dispose();
+        }),
+        acked: stream.acked,
+      });
+    } catch (error) {
+      this.end(id, toApiError(error));
+    }
+  }
 
+  /** What a stream's opener sends through: events queued for the next flush, its end, and the
+   * flow control of a stream that counts what the client has not yet acknowledged. */
+  private streamSink(id: number, flow: boolean): { sink: StreamSink<unknown>; acked(weight: number): void; ended: boolean } {
     let unacked = 0;
-    let ended = false;
     const ackListeners = new Set<() => void>();
-    const sink: StreamSink<unknown> = {
-      send(event, weight = 1) {
-        if (ended || lifetime.isDisposed) return;
-        if (def.flow) unacked += weight;
-        const list = queued.get(id);
+    const stream = {
+      ended: false,
+      sink: {} as StreamSink<unknown>,
+      acked: (weight: number): void => {
+        unacked = Math.max(0, unacked - weight);
+        for (const listener of ackListeners) listener();
+      },
+    };
+    stream.sink = {
+      send: (event, weight = 1) => {
+        if (stream.ended || this.lifetime.isDisposed) return;
+        if (flow) unacked += weight;
+        const list = this.queued.get(id);
         if (list) list.push(event);
-        else queued.set(id, [event]);
-        if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
+        else this.queued.set(id, [event]);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flush());
         }
       },
-      end(error) {
-        if (ended) return;
-        flush();
-        close(id);
-        end(id, error);
+      end: (error) => {
+        if (stream.ended) return;
+        this.flush();
+        this.close(id);
+        this.end(id, error);
       },
       get unacked() {
         return unacked;
       },
-      onAck(listener) {
+      onAck: (listener) => {
         ackListeners.add(listener);
         return toDisposable(() => ackListeners.delete(listener));
       },
     };
-    try {
-      const resource = opener(parsed.data, sink);
-      open.set(id, {
-        resource: toDisposable(() => {
-          ended = true;
-          resource.dispose();
-        }),
-        acked(weight) {
-          unacked = Math.max(0, unacked - weight);
-          for (const listener of ackListeners) listener();
-        },
-      });
-    } catch (error) {
-      end(id, toApiError(error));
-    }
-  };
+    return stream;
+  }
 
-  const close = (id: number): void => {
-    const stream = open.get(id);
-    if (!stream) return;
-    open.delete(id);
-    queued.delete(id);
-    stream.resource.dispose();
-  };
-
-  const call = async (id: number, name: string, input: unknown): Promise<void> => {
-    const def = own(contract.requests, name);
-    const handler = own(handlers, name);
-    if (!def || !handler) return fail(id, { code: 'unknown_method', message: `No request named "${name.slice(0, 100)}".` });
-    try {
-      const parsed = def.input.safeParse(input);
-      if (!parsed.success) return fail(id, invalid(`request ${name}`, parsed.error));
-      const output = await handler(parsed.data);
-      if (!lifetime.isDisposed) send({ t: 'result', id, ok: true, output });
-    } catch (error) {
-      fail(id, toApiError(error));
-    }
-  };
-
-  const unexpected = (id: number, error: unknown): void => {
-    log(`Fleetdeck: unexpected error handling a message (id ${id}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    fail(id, { code: 'failed', message: 'The core hit an unexpected error handling this message; it was logged.' });
-  };
-
-  const fail = (id: number, error: ApiError): void => {
-    if (!lifetime.isDisposed) send({ t: 'result', id, ok: false, error });
-  };
-  const end = (id: number, error?: ApiError): void => {
-    if (!lifetime.isDisposed) send(error ? { t: 'end', id, error } : { t: 'end', id });
-  };
-
-  const receiveMessage = (raw: unknown): void => {
-    const parsed = ClientMessageSchema.safeParse(raw);
-    if (!parsed.success) return fail(messageId(raw), invalid('message', parsed.error, 'invalid_message'));
-    const message = parsed.data;
-    switch (message.t) {
-      case 'call':
-        call(message.id, message.method, message.input).catch((error: unknown) => guard(() => unexpected(message.id, error)));
-        return;
-      case 'open':
-        return openStream(message.id, message.stream, message.params);
-      case 'close':
-        return close(message.id);
-      case 'ack':
-        return open.get(message.id)?.acked(message.weight);
-    }
-  };
-
-  lifetime.add(
-    toDisposable(() => {
-      for (const id of [...open.keys()]) close(id);
-    }),
-  );
-
-  return {
-    receive(raw) {
-      if (lifetime.isDisposed) return;
-      // The last line of defence: a message that finds a bug costs its own answer, not the core.
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.lifetime.isDisposed) return;
+    const batches = [...this.queued];
+    this.queued.clear();
+    for (const [id, events] of batches) {
       try {
-        receiveMessage(raw);
+        this.send({ t: 'events', id, events });
       } catch (error) {
-        guard(() => unexpected(messageId(raw), error));
+        // Events that cannot be sent are a bug of their stream: that stream ends, the others go on.
+        guard(() => {
+          this.log(`Fleetdeck: unexpected error sending events of stream ${id}: ${describe(error)}`);
+          this.close(id);
+          this.end(id, { code: 'failed', message: 'The core could not send this stream\'s events; it was logged.' });
+        });
       }
-    },
-    dispose() {
-      lifetime.dispose();
-    },
-  };
+    }
+  }
+
+  private close(id: number): void {
+    const stream = this.open.get(id);
+    if (!stream) return;
+    this.open.delete(id);
+    this.queued.delete(id);
+    stream.resource.dispose();
+  }
+
+  private unexpected(id: number, error: unknown): void {
+    this.log(`Fleetdeck: unexpected error handling a message (id ${id}): ${describe(error)}`);
+    this.fail(id, { code: 'failed', message: 'The core hit an unexpected error handling this message; it was logged.' });
+  }
+
+  private fail(id: number, error: ApiError): void {
+    if (!this.lifetime.isDisposed) this.send({ t: 'result', id, ok: false, error });
+  }
+
+  private end(id: number, error?: ApiError): void {
+    if (!this.lifetime.isDisposed) this.send(error ? { t: 'end', id, error } : { t: 'end', id });
+  }
 }
+
+const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 /** Runs what answers an unexpected error; if even that fails (the transport is gone), there is no
  * one left to tell. */
