@@ -88,48 +88,7 @@ export function attachBrowserTransport(api: CoreApi, options: BrowserTransportOp
     const down = unpaired.get(pair);
     if (!down) return refuseUpgrade(socket, 409, `no open down stream "${pair.slice(0, 64)}": open ${DOWNSTREAM_PATH} first and pass its id as ?down=`);
     unpaired.delete(pair);
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, down, req.socket.remoteAddress ?? 'an unknown address'));
-  };
-
-  const serve = (ws: WebSocket, down: ServerResponse, address: string): void => {
-    let dropped = false;
-    const connection = openConnection(api, (message) => {
-      if (dropped || down.writableEnded || down.destroyed) return;
-      // Node's buffer behind the response is the queue: what the socket has not taken yet.
-      if (down.writableLength > maxUnsent) {
-        dropped = true;
-        log(`Fleetdeck: dropped the page at ${address}: it left more than ${Math.round(maxUnsent / 1024 / 1024)} MB of the core's messages unread.`);
-        ws.terminate();
-        down.destroy();
-        return;
-      }
-      writeFrame(down, message);
-    });
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    // A page that vanished without closing (laptop lid, network) is found and its streams freed.
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, PING_INTERVAL_MS);
-    ws.on('message', (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(String(data));
-      } catch {
-        message = { t: 'not json' };
-      }
-      connection.receive(message);
-    });
-    // Either half going means the page is gone (or reloading): both close, and its streams end.
-    down.on('close', () => ws.terminate());
-    ws.on('close', () => {
-      clearInterval(ping);
-      connection.dispose();
-      down.end();
-    });
-    ws.on('error', () => ws.terminate());
+    wss.handleUpgrade(req, socket, head, (ws) => servePage(api, ws, down, { address: req.socket.remoteAddress ?? 'an unknown address', maxUnsent, log }));
   };
 
   return {
@@ -141,6 +100,49 @@ export function attachBrowserTransport(api: CoreApi, options: BrowserTransportOp
       wss.close();
     },
   };
+}
+
+/** One page's conversation with the core: messages up on its WebSocket, down on its response. */
+function servePage(api: CoreApi, ws: WebSocket, down: ServerResponse, o: { address: string; maxUnsent: number; log: (line: string) => void }): void {
+  const { address, maxUnsent, log } = o;
+  let dropped = false;
+  const connection = openConnection(api, (message) => {
+    if (dropped || down.writableEnded || down.destroyed) return;
+    // Node's buffer behind the response is the queue: what the socket has not taken yet.
+    if (down.writableLength > maxUnsent) {
+      dropped = true;
+      log(`Fleetdeck: dropped the page at ${address}: it left more than ${Math.round(maxUnsent / 1024 / 1024)} MB of the core's messages unread.`);
+      ws.terminate();
+      down.destroy();
+      return;
+    }
+    writeFrame(down, message);
+  });
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  // A page that vanished without closing (laptop lid, network) is found and its streams freed.
+  const ping = setInterval(() => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  }, PING_INTERVAL_MS);
+  ws.on('message', (data) => {
+    let message: unknown;
+    try {
+      message = JSON.parse(String(data));
+    } catch {
+      message = { t: 'not json' };
+    }
+    connection.receive(message);
+  });
+  // Either half going means the page is gone (or reloading): both close, and its streams end.
+  down.on('close', () => ws.terminate());
+  ws.on('close', () => {
+    clearInterval(ping);
+    connection.dispose();
+    down.end();
+  });
+  ws.on('error', () => ws.terminate());
 }
 
 /** Answers a refusal now, later (repeated wrong tokens), or not at all (closes the connection). */
