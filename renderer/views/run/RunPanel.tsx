@@ -1,5 +1,6 @@
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { RunEvent } from '../../../shared/contract/run';
+import type { StreamParams } from '../../../shared/api';
 import type { Subscription } from '../../client';
 import { NO_CRITERIA, productionHosts } from '../../state/pickHosts';
 import { plural } from '../../parts/format';
@@ -52,16 +53,12 @@ function reduce(run: ShownRun | null, action: Action): ShownRun | null {
 }
 
 export function RunPanel(): ReactNode {
-  const client = useClient();
   const [criteria, setCriteria] = useState(NO_CRITERIA);
   const picked = usePicked(criteria);
   const [command, setCommand] = useState('');
   const [concurrency, setConcurrency] = useState(10);
-  const [shown, dispatch] = useReducer(reduce, null);
-  const [running, setRunning] = useState(false);
-  const run = useRef<Subscription | null>(null);
+  const { shown, running, startRun: startOn, stop } = useCommandRun();
   const confirmInput = useRef<HTMLInputElement>(null);
-  useEffect(() => () => run.current?.close(), []);
   // Production hosts need their environment's name typed, as a deploy does. What was typed is for
   // one command on one set of hosts: a change asks again.
   const production = productionHosts(picked);
@@ -72,17 +69,8 @@ export function RunPanel(): ReactNode {
   const ready = !running && picked.length > 0 && command.trim() !== '';
 
   const start = (hosts: string[], retry = false): void => {
-    run.current?.close();
-    dispatch({ type: 'start', command, hosts });
-    setRunning(true);
     setTyped({ asked: '', text: '' });
-    run.current = startRun(client, { hosts, command, concurrency, retry }, {
-      onEvent: (event) => {
-        dispatch({ type: 'event', event });
-        if (event.kind === 'done') setRunning(false);
-      },
-      onEnd: () => setRunning(false),
-    });
+    startOn({ hosts, command, concurrency, retry });
   };
   const failed = shown?.rows.filter((r) => r.state === 'failed').map((r) => r.host) ?? [];
 
@@ -131,7 +119,7 @@ export function RunPanel(): ReactNode {
           {runLabel(picked.length, production.length)}
         </button>
         {running ? (
-          <button type="button" className="button" onClick={() => run.current?.close()}>
+          <button type="button" className="button" onClick={stop}>
             Stop
           </button>
         ) : null}
@@ -144,6 +132,28 @@ export function RunPanel(): ReactNode {
       {shown ? <RunResults run={shown} /> : null}
     </section>
   );
+}
+
+/** One command's run at a time: starting another closes the one before; leaving the panel stops it. */
+function useCommandRun(): { shown: ShownRun | null; running: boolean; startRun(params: StreamParams<'run.start'>): void; stop(): void } {
+  const client = useClient();
+  const [shown, dispatch] = useReducer(reduce, null);
+  const [running, setRunning] = useState(false);
+  const run = useRef<Subscription | null>(null);
+  useEffect(() => () => run.current?.close(), []);
+  const start = (params: StreamParams<'run.start'>): void => {
+    run.current?.close();
+    dispatch({ type: 'start', command: params.command, hosts: params.hosts });
+    setRunning(true);
+    run.current = startRun(client, params, {
+      onEvent: (event) => {
+        dispatch({ type: 'event', event });
+        if (event.kind === 'done') setRunning(false);
+      },
+      onEnd: () => setRunning(false),
+    });
+  };
+  return { shown, running, startRun: start, stop: () => run.current?.close() };
 }
 
 /** "Run on 3 hosts", and how many of them are production ones. */
