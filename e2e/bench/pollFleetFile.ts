@@ -18,7 +18,7 @@ export function benchHostName(index: number): string {
 
 export type BenchSources = Array<'monit' | 'node_exporter'>;
 
-export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources): string {
+export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources, addressOf: (index: number) => string = benchAddress): string {
   const lines = [
     '# Written by `npm run bench -- poll`: nginx on loopback stands in for every host.',
     'defaults:',
@@ -28,6 +28,6 @@ export function renderBenchFleet(hosts: number, intervalS: number, sources: Benc
   if (sources.includes('monit')) lines.push(`    - monit: { port: ${MONIT_PORT}, user: ${MONIT_USER}, password: ${JSON.stringify(MONIT_PASSWORD)} }`);
   if (sources.includes('node_exporter')) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
   lines.push('environments:', '  bench:', '    roles:', '      app:');
-  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${benchAddress(i)} }`);
+  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${addressOf(i)} }`);
   return lines.join('\n') + '\n';
 }

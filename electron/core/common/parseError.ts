@@ -10,10 +10,11 @@ export class ParseError extends Error {
 export function describeForeignBody(text: string): string | null {
   const head = text.slice(0, 512).trimStart();
   if (head.length === 0) return 'the response was empty';
+  // Control bytes other than whitespace mean binary data, whatever its first byte looks like
+  // (random bytes that start with "{" are not JSON).
+  if (/[\x00-\x08\x0e-\x1f]/.test(head)) return 'got binary data';
   const opening = head.slice(0, 14).toLowerCase();
   if (opening.startsWith('<!doctype html') || opening.startsWith('<html')) return 'got an HTML page (wrong port or path?)';
   if (head.startsWith('{') || head.startsWith('[')) return 'got JSON';
-  // Control bytes other than whitespace mean binary data.
-  if (/[\x00-\x08\x0e-\x1f]/.test(head)) return 'got binary data';
   return null;
 }
