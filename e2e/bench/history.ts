@@ -36,7 +36,11 @@ export async function runHistory(o: { hosts: number; metrics: number; intervalS:
       const insert = store.db.prepare(`INSERT OR REPLACE INTO ${table} (series, t, avg, min, max, n) VALUES (?, ?, ?, ?, ?, ?)`);
       const start = Math.floor(now / 1000) - keepS;
       store.db.transaction(() => {
-        for (const id of series) for (let t = start; t < start + keepS; t += stepS) insert.run(id, t, Math.random() * 100, Math.random() * 10, 90 + Math.random() * 10, stepS / o.intervalS);
+        for (const id of series) {
+          for (let t = start; t < start + keepS; t += stepS) {
+            insert.run(id, t, Math.random() * 100, Math.random() * 10, 90 + Math.random() * 10, stepS / o.intervalS);
+          }
+        }
       });
     }
     clock = now;

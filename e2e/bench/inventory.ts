@@ -79,7 +79,17 @@ export function runInventoryBench({ hosts, runs }: { hosts: number; runs: number
     } catch (error) {
       console.log(`inventory: ansible-inventory not run (${(error as Error).message.split('\n')[0]})`);
     }
-    console.log(JSON.stringify({ hosts, runs, ssh_config_ms: sshMs, ansible_ini_ms: iniMs, ansible_yaml_ms: yamlMs, fleet_with_imports_ms: fleetMs, ansible_inventory_ms: ansibleMs }));
+    console.log(
+      JSON.stringify({
+        hosts,
+        runs,
+        ssh_config_ms: sshMs,
+        ansible_ini_ms: iniMs,
+        ansible_yaml_ms: yamlMs,
+        fleet_with_imports_ms: fleetMs,
+        ansible_inventory_ms: ansibleMs,
+      }),
+    );
     return 0;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,14 @@ export class FleetdeckEngine {
       mkdirSync(this.config.dataDir, { recursive: true });
       this.history = await HistoryStore.open(this.config.dataDir);
     }
-    const snapshot: FleetSnapshot = { file: this.config.fleetFile, loadedAt: Date.now(), environments: this.fleet.environments, hosts: this.fleet.hosts, problem: null, revision: 1 };
+    const snapshot: FleetSnapshot = {
+      file: this.config.fleetFile,
+      loadedAt: Date.now(),
+      environments: this.fleet.environments,
+      hosts: this.fleet.hosts,
+      problem: null,
+      revision: 1,
+    };
     this.service = new StatusService({
       history: this.history,
       fleet: { current: snapshot, onChange: () => ({ dispose: () => undefined }) },
@@ -58,7 +65,13 @@ export class FleetdeckEngine {
   }
 
   snapshot(): ChildCounters {
-    return { ...this.counters, at: Date.now(), polls: structuredClone(this.counters.polls), errorSamples: [...this.counters.errorSamples], cycles: this.pollMs.length };
+    return {
+      ...this.counters,
+      at: Date.now(),
+      polls: structuredClone(this.counters.polls),
+      errorSamples: [...this.counters.errorSamples],
+      cycles: this.pollMs.length,
+    };
   }
 
   summary(sinceMs: number): ChildSummary {
@@ -68,7 +81,11 @@ export class FleetdeckEngine {
       cycleMs,
       cycleWhat: "one host's poll: all its sources, from its slot (queue wait included) to the last answer parsed",
       latencyMs: this.latency.summary(sinceMs),
-      extra: { overruns: this.service?.stats.overruns ?? 0, batches: this.batches, hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0 },
+      extra: {
+        overruns: this.service?.stats.overruns ?? 0,
+        batches: this.batches,
+        hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0,
+      },
     };
   }
 

@@ -20,7 +20,11 @@ interface SecretFile {
  * "basic_text" backend, whose key is a constant built into Chromium (as good as plain text). Then
  * the desktop does not offer to remember secrets. Call after app 'ready'.
  */
-export async function openSafeStorageSecrets(file: string, safeStorage: SafeStorageApi, platform: NodeJS.Platform = process.platform): Promise<SafeStorageSecretStore | null> {
+export async function openSafeStorageSecrets(
+  file: string,
+  safeStorage: SafeStorageApi,
+  platform: NodeJS.Platform = process.platform,
+): Promise<SafeStorageSecretStore | null> {
   if (!(await safeStorage.isAsyncEncryptionAvailable())) return null;
   if (platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();

@@ -30,7 +30,11 @@ export interface LockSettings {
 
 /** The fleet file's `lock:` of an app (AppSchema), in numbers. */
 export function lockSettings(lock: { heartbeat: string | number; stale_after: string | number; stale_without_heartbeat: string | number }): LockSettings {
-  return { heartbeatMs: parseDuration(lock.heartbeat), staleAfterSeconds: parseDuration(lock.stale_after) / 1000, staleWithoutHeartbeatSeconds: parseDuration(lock.stale_without_heartbeat) / 1000 };
+  return {
+    heartbeatMs: parseDuration(lock.heartbeat),
+    staleAfterSeconds: parseDuration(lock.stale_after) / 1000,
+    staleWithoutHeartbeatSeconds: parseDuration(lock.stale_without_heartbeat) / 1000,
+  };
 }
 
 /** Fleetdeck's holder line: "alice@laptop pid 4242 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)".

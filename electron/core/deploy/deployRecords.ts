@@ -21,7 +21,19 @@ export class DeployRecords {
     return Number(
       this.db
         .prepare('INSERT INTO deploys (app, release, kind, ref, user, machine, started_at, hosts, stage, promoted_from, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(r.app, r.release, r.kind, r.ref, r.user, r.machine, now, JSON.stringify(r.hosts), r.stage ?? null, r.promotedFrom ?? null, r.revision ?? null).lastInsertRowid,
+        .run(
+          r.app,
+          r.release,
+          r.kind,
+          r.ref,
+          r.user,
+          r.machine,
+          now,
+          JSON.stringify(r.hosts),
+          r.stage ?? null,
+          r.promotedFrom ?? null,
+          r.revision ?? null,
+        ).lastInsertRowid,
     );
   }
 

@@ -94,7 +94,15 @@ export class DeployService implements Disposable {
     }
     const hosts = appHosts(spec, fleet.current.hosts, stage ?? undefined);
     const reports = await readHostReleases(pool, spec, hosts);
-    const body = planRollback({ app, release, stage, stages: spec.stages ?? null, hosts: hosts.map((h) => ({ name: h.name, environment: h.environment })), reports, waves: spec.waves as WaveSpec[] });
+    const body = planRollback({
+      app,
+      release,
+      stage,
+      stages: spec.stages ?? null,
+      hosts: hosts.map((h) => ({ name: h.name, environment: h.environment })),
+      reports,
+      waves: spec.waves as WaveSpec[],
+    });
     if ('problem' in body) throw new CoreFailure(body.problem);
     const id = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
     const all = releaseFacts(reports.flatMap((r) => r.log), records?.list(app) ?? []);
@@ -198,7 +206,9 @@ export class DeployService implements Disposable {
       emit(event);
     };
     // A promotion ships what its stage runs now: not a release the stage has left since (rolled back).
-    const left = promotedFrom ? stageLeft(this.options.pool, spec, appHosts(spec, fleet.current.hosts, promotedFrom), promotedFrom, release) : Promise.resolve(null);
+    const left = promotedFrom
+      ? stageLeft(this.options.pool, spec, appHosts(spec, fleet.current.hosts, promotedFrom), promotedFrom, release)
+      : Promise.resolve(null);
     void left
       .then(async (why) => {
         if (why !== null) return onEvent({ type: 'done', outcome: 'failed', release, message: why });
@@ -217,7 +227,14 @@ export class DeployService implements Disposable {
   }
 
   /** What runDeploy is asked for a resolved start. */
-  private deployRequest(req: StartRequest, spec: AppSpec, plan: RollbackPlanMessage | null, launch: Launch, user: string, control: DeployControl): DeployRequest {
+  private deployRequest(
+    req: StartRequest,
+    spec: AppSpec,
+    plan: RollbackPlanMessage | null,
+    launch: Launch,
+    user: string,
+    control: DeployControl,
+  ): DeployRequest {
     const { fleet, status } = this.options;
     const { record, kind, release, ref, revision, hosts, waves } = launch;
     return {

@@ -129,7 +129,10 @@ function releaseDir(release: string, suffix = ''): ShellText {
 /** Unpacks the source's revision as the release (fetching the git mirror first), links shared
  * files and folders, builds, and only then names it releases/<id>: a release folder without
  * .tmp is always complete. Prints the release's REVISION. */
-export function prepareScript(c: StepContext, o: { source: PrepareSource; linkedFiles: readonly string[]; linkedDirs: readonly string[]; build?: string | undefined }): string {
+export function prepareScript(
+  c: StepContext,
+  o: { source: PrepareSource; linkedFiles: readonly string[]; linkedDirs: readonly string[]; build?: string | undefined },
+): string {
   const rel = releaseDir(c.release);
   const tmp = releaseDir(c.release, '.tmp');
   const src = o.source;
@@ -177,7 +180,13 @@ export function restartScript(c: StepContext, restart: string): string {
  * removed, the lock released. After a rollback, as Capistrano's deploy:cleanup_rollback does, the
  * releases left behind are archived in deploy_to and removed, and `newest` (the release gone back
  * to) is touched: Capistrano's rollback picks the release before the newest by mtime. */
-export function finishScript(c: StepContext, line: string, remove: readonly string[], holder: string, rollback: { archive: readonly string[]; newest: string } | null = null): string {
+export function finishScript(
+  c: StepContext,
+  line: string,
+  remove: readonly string[],
+  holder: string,
+  rollback: { archive: readonly string[]; newest: string } | null = null,
+): string {
   const archive = (rollback?.archive ?? []).map((id) => sh`tar -czf ${`rolled-back-release-${id}.tar.gz`} ${releaseDir(id)} && rm -rf ${releaseDir(id)}`);
   const touch = rollback ? [sh`touch ${releaseDir(rollback.newest)}`] : [];
   return [cd(c), sh`printf '%s\\n' ${line} >> revisions.log`, ...archive, ...touch, ...remove.map((id) => sh`rm -rf ${releaseDir(id)}`), unlockOwn(holder)].join('\n');

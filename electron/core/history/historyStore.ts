@@ -86,7 +86,10 @@ export class HistoryStore implements Disposable {
 
   writeEvents(events: readonly Omit<StatusEvent, 'id'>[]): StatusEvent[] {
     return this.db.transaction(() =>
-      events.map((e) => ({ ...e, id: Number(this.insertEvent.run(e.at, e.host, e.check, e.checkName, e.from, e.to, e.hard ? 1 : 0, e.reason).lastInsertRowid) })),
+      events.map((e) => ({
+        ...e,
+        id: Number(this.insertEvent.run(e.at, e.host, e.check, e.checkName, e.from, e.to, e.hard ? 1 : 0, e.reason).lastInsertRowid),
+      })),
     );
   }
 
@@ -135,7 +138,9 @@ export class HistoryStore implements Disposable {
       const id = this.seriesIds.get(key(q.host, metric));
       if (id === undefined) return { metric, points: [] };
       const params: Record<string, SqlValue> = tier === 'raw' ? { start: startS, bucket: bucketS, series: id } : { start: startS, bucket: bucketS, series: id, done: doneUntil };
-      const points = statement.all(params).map((r): [number, number, number, number] => [(startS + Number(r.b) * bucketS) * 1000, Number(r.avg), Number(r.min), Number(r.max)]);
+      const points = statement
+        .all(params)
+        .map((r): [number, number, number, number] => [(startS + Number(r.b) * bucketS) * 1000, Number(r.avg), Number(r.min), Number(r.max)]);
       return { metric, points };
     });
   }

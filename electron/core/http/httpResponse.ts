@@ -6,8 +6,9 @@ import { StringDecoder } from 'node:string_decoder';
 // upgrades, no pipelining), written for the poller's cost: node:http spent twice the CPU of the
 // whole poll on 200 requests a second (docs/benchmarks.md, "Polling"). Pure: no sockets, no timers.
 // The body goes to a BodySink as it arrives (TextBody decodes it into a string; node_exporter's
-// reader never makes its 57 kB answer one), and no byte given to feed() is kept: the client reads every socket into one shared buffer, because a fresh 64 kB buffer per
-// read made V8 run a full garbage collection every second or two (external memory pressure).
+// reader never makes its 57 kB answer one), and no byte given to feed() is kept: the client
+// reads every socket into one shared buffer, because a fresh 64 kB buffer per read made V8 run
+// a full garbage collection every second or two (external memory pressure).
 
 /** The answer is not HTTP, or breaks HTTP's framing. */
 export class HttpFramingError extends Error {

@@ -227,5 +227,14 @@ export function appHosts(spec: AppSpec, hosts: readonly Host[], stage?: string):
 }
 
 function appSummary(name: string, spec: AppSpec, hosts: readonly Host[]): AppSummary {
-  return { name, roles: spec.roles, deployTo: spec.deploy_to, source: sourceText(spec.source), hosts: appHosts(spec, hosts).map((h) => h.name), waves: spec.waves, ...(spec.stages ? { stages: spec.stages } : {}), plan: planSteps(spec) };
+  return {
+    name,
+    roles: spec.roles,
+    deployTo: spec.deploy_to,
+    source: sourceText(spec.source),
+    hosts: appHosts(spec, hosts).map((h) => h.name),
+    waves: spec.waves,
+    ...(spec.stages ? { stages: spec.stages } : {}),
+    plan: planSteps(spec),
+  };
 }

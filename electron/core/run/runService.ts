@@ -54,7 +54,11 @@ class OutputBuffer {
   }
 }
 
-export function runOnHosts(pool: SshPool, params: { hosts: string[]; command: string; concurrency: number; timeoutS: number; retry?: boolean }, sink: StreamSink<RunEvent>): Disposable {
+export function runOnHosts(
+  pool: SshPool,
+  params: { hosts: string[]; command: string; concurrency: number; timeoutS: number; retry?: boolean },
+  sink: StreamSink<RunEvent>,
+): Disposable {
   if (params.retry) for (const host of params.hosts) pool.retry(host);
   const abort = new AbortController();
   const semaphore = new Semaphore(params.concurrency);

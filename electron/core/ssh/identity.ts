@@ -27,7 +27,14 @@ export function readIdentity(path: string): Buffer {
  * one gave a passphrase (the key is then skipped and the next method tried). `hopTo`: the key is
  * a jump host's, on the way to that host (the question says so).
  */
-export async function passphraseFor(ref: HostRef, identity: string, privateKey: Buffer, secrets: SecretStore | null, ask: Ask | undefined, hopTo?: string): Promise<string | undefined> {
+export async function passphraseFor(
+  ref: HostRef,
+  identity: string,
+  privateKey: Buffer,
+  secrets: SecretStore | null,
+  ask: Ask | undefined,
+  hopTo?: string,
+): Promise<string | undefined> {
   if (!isEncryptedKey(privateKey)) return undefined;
   const target: SecretFor = { kind: 'passphrase', file: expandHome(identity) };
   const remembered = secrets ? await secrets.get(target).catch(() => null) : null;

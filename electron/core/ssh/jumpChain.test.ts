@@ -103,7 +103,9 @@ Host *
     };
     // ssh connects to each hop as `ssh -p <port> -l <user> <host>` when the chain writes them.
     const theirs = [sshG('bastion'), { ...sshG('inner'), user: 'root', port: '2201' }, sshG('gw.example.com')];
-    expect(hops.map((h) => ({ hostname: h.address, user: h.user, port: String(h.port) }))).toEqual(theirs.map((s) => ({ hostname: s.hostname, user: s.user, port: s.port })));
+    expect(hops.map((h) => ({ hostname: h.address, user: h.user, port: String(h.port) }))).toEqual(
+      theirs.map((s) => ({ hostname: s.hostname, user: s.user, port: s.port })),
+    );
     // A hop with a Host block of its own logs in with its own key and known hosts.
     expect(hops.slice(0, 2).map((h) => [h.identity, h.knownHosts])).toEqual(theirs.slice(0, 2).map((s) => [s.identityfile, s.userknownhostsfile]));
     expect(hops[0]).toMatchObject({ name: 'bastion', identity: `${dir}/keys/bastion`, knownHosts: `${dir}/kh/bastion` });

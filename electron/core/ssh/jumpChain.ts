@@ -44,8 +44,22 @@ export function resolveJumpChain(target: Pick<Host, 'jump' | 'user' | 'identity'
   return parseJumpChain(target.jump).map((hop) => {
     const entry = lookup(hop.host);
     if (!entry) {
-      return { name: hop.host, address: hop.host, port: hop.port ?? 22, user: hop.user ?? target.user, identity: target.identity, knownHosts: target.knownHosts };
+      return {
+        name: hop.host,
+        address: hop.host,
+        port: hop.port ?? 22,
+        user: hop.user ?? target.user,
+        identity: target.identity,
+        knownHosts: target.knownHosts,
+      };
     }
-    return { name: entry.name, address: entry.address, port: hop.port ?? entry.port, user: hop.user ?? entry.user, identity: entry.identity, knownHosts: entry.knownHosts };
+    return {
+      name: entry.name,
+      address: entry.address,
+      port: hop.port ?? entry.port,
+      user: hop.user ?? entry.user,
+      identity: entry.identity,
+      knownHosts: entry.knownHosts,
+    };
   });
 }

@@ -123,7 +123,13 @@ export class Login {
   }
 
   /** keyboard-interactive: each prompt the server sends is asked in turn. */
-  private readonly prompt = (_name: string, _instructions: string, _lang: string, prompts: Array<{ prompt: string }>, finish: (answers: string[]) => void): void => {
+  private readonly prompt = (
+    _name: string,
+    _instructions: string,
+    _lang: string,
+    prompts: Array<{ prompt: string }>,
+    finish: (answers: string[]) => void,
+  ): void => {
     const { ask, ref, user } = this.options;
     void (async () => {
       const answers: string[] = [];

@@ -20,7 +20,13 @@ describe('SshPool', () => {
   const pools: SshPool[] = [];
 
   const pool = (change: (h: Host) => Host = (h) => h, ask?: Ask, store = join(dir, `store-${pools.length}`)): SshPool => {
-    const p = new SshPool({ lookup: (n) => (hosts.get(n) ? change({ ...hosts.get(n)! }) : undefined), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: store }), ask, agent: null, idleMs: 500 });
+    const p = new SshPool({
+      lookup: (n) => (hosts.get(n) ? change({ ...hosts.get(n)! }) : undefined),
+      hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: store }),
+      ask,
+      agent: null,
+      idleMs: 500,
+    });
     pools.push(p);
     return p;
   };

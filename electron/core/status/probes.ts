@@ -150,7 +150,15 @@ interface Reading {
 }
 
 /** A source read with one GET: fetch, check the status code, parse, report. */
-function fetchingProbe(kind: SourceKind, url: string, s: { attempts: number; via?: Via }, host: Host, context: ProbeContext, credentials: string | undefined, reading: () => Reading): Probe {
+function fetchingProbe(
+  kind: SourceKind,
+  url: string,
+  s: { attempts: number; via?: Via },
+  host: Host,
+  context: ProbeContext,
+  credentials: string | undefined,
+  reading: () => Reading,
+): Probe {
   const label = SOURCE_NAMES[kind];
   const attempts = s.attempts;
   const tunnel = context.tunnelFor?.(host, s.via) ?? null;
@@ -223,7 +231,10 @@ function httpProbe(host: Host, s: SourceSettings<'http'>, context: ProbeContext)
           if (error instanceof GetFailure && error.kind === 'auth') return { status: 401, body: '', latencyMs: 0 };
           throw error;
         });
-        const result = httpCheck({ status: answer.status, latencyMs: answer.latencyMs, body: answer.body }, { url, expect: s.expect, match: s.match, warnMs: s.warn_ms, critMs: s.crit_ms });
+        const result = httpCheck(
+          { status: answer.status, latencyMs: answer.latencyMs, body: answer.body },
+          { url, expect: s.expect, match: s.match, warnMs: s.warn_ms, critMs: s.crit_ms },
+        );
         return { reachable: true, result: answered('http', result, answer.latencyMs, '') };
       } catch (error) {
         return failed('http', error);

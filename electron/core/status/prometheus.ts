@@ -129,7 +129,13 @@ function byKey(series: readonly PromSample[] | undefined, label: string): Map<st
 }
 
 /** Every host's checks and samples from the answers of one interval. */
-export function prometheusResults(hosts: readonly HostKey[], answers: ReadonlyMap<string, readonly PromSample[]>, targets: readonly PromTarget[], s: PrometheusSettings, now: number): Map<string, SourceResult> {
+export function prometheusResults(
+  hosts: readonly HostKey[],
+  answers: ReadonlyMap<string, readonly PromSample[]>,
+  targets: readonly PromTarget[],
+  s: PrometheusSettings,
+  now: number,
+): Map<string, SourceResult> {
   const indexed = new Map<string, Map<string, PromSample[]>>();
   for (const [id, series] of answers) indexed.set(id, byKey(series, s.label));
   const targetsByKey = new Map<string, PromTarget>();
@@ -149,7 +155,14 @@ function targetCheck(state: Check['state'], reason: string): Check {
   return { id: 'prometheus:target', source: 'prometheus', name: 'Prometheus target', state, reason };
 }
 
-function hostResult(host: string, key: string, of: (id: string) => PromSample[], target: PromTarget | undefined, s: PrometheusSettings, now: number): SourceResult {
+function hostResult(
+  host: string,
+  key: string,
+  of: (id: string) => PromSample[],
+  target: PromTarget | undefined,
+  s: PrometheusSettings,
+  now: number,
+): SourceResult {
   const up = of('up');
   const looked = `${s.label}=${quote(key)}${s.job === undefined ? '' : ` in job ${quote(s.job)}`}`;
   if (up.length === 0 && !target) return { checks: [targetCheck('UNKNOWN', `Prometheus has no target for ${host} (looked for ${looked})`)], samples: [] };
@@ -188,7 +201,22 @@ function queryCheck(q: PrometheusSettings['queries'][number], value: number): Ch
 
 /** The gauges of one host as the node_exporter reader would have read them. */
 function scrapeOf(gauges: readonly PromSample[], now: number): NodeScrape {
-  const scrape: NodeScrape = { time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null, memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: gauges.length };
+  const scrape: NodeScrape = {
+    time: now / 1000,
+    bootTime: null,
+    cpuIdle: 0,
+    cpuAll: 0,
+    load1: null,
+    load5: null,
+    load15: null,
+    memTotal: null,
+    memAvailable: null,
+    fsSize: new Map(),
+    fsAvail: new Map(),
+    rx: new Map(),
+    tx: new Map(),
+    series: gauges.length,
+  };
   for (const { metric, value } of gauges) {
     const name = metric.__name__;
     if (name !== undefined && GAUGES.includes(name)) putSample(scrape, name, value, { label: (key) => (Object.hasOwn(metric, key) ? metric[key] : undefined) });

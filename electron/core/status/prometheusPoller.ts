@@ -75,7 +75,13 @@ export class PrometheusPoller implements Disposable {
     }
     for (const [key, next] of wanted) {
       if (this.groups.has(key)) continue;
-      const group: Group = { ...next, inFlight: false, stopped: new AbortController(), since: null, timer: setInterval(() => void this.poll(key, group), next.intervalMs) };
+      const group: Group = {
+        ...next,
+        inFlight: false,
+        stopped: new AbortController(),
+        since: null,
+        timer: setInterval(() => void this.poll(key, group), next.intervalMs),
+      };
       this.groups.set(key, group);
       void this.poll(key, group);
     }

@@ -135,7 +135,13 @@ export class StatusService implements Disposable {
   /** Every host's status now: what a new subscriber gets first. */
   snapshot(): StatusBatch {
     const now = Date.now();
-    return { full: true, at: now, hosts: [...this.entries.values()].map((e) => e.health.status(now)), removed: [], problems: [...this.sourceProblems.values()] };
+    return {
+      full: true,
+      at: now,
+      hosts: [...this.entries.values()].map((e) => e.health.status(now)),
+      removed: [],
+      problems: [...this.sourceProblems.values()],
+    };
   }
 
   host(name: string): HostStatus | null {
@@ -188,14 +194,21 @@ export class StatusService implements Disposable {
       // A host that no longer reads a Prometheus drops the checks it gave.
       if (entry && !host.status.some(isPrometheusSource)) this.pendingEvents.push(...entry.health.apply('prometheus', [], Date.now(), false));
       // A changed host keeps its health (no storm of events on every edit of the file).
-      const health = entry && (entry.host.status.length > 0) === (host.status.length > 0) ? entry.health : new HostHealth(host.name, host.intervalMs, host.status.length > 0);
+      const health =
+        entry && (entry.host.status.length > 0) === (host.status.length > 0)
+          ? entry.health
+          : new HostHealth(host.name, host.intervalMs, host.status.length > 0);
       if (!entry) health.resume(this.leftOpen.get(host.name) ?? []);
       this.leftOpen.delete(host.name);
       health.intervalMs = host.intervalMs;
       const fresh: Entry = {
         host,
         config,
-        probes: probesFor(host, { sshExec: this.options.sshExec ?? null, tunnelFor: this.options.tunnelFor ?? null, maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES }),
+        probes: probesFor(host, {
+          sshExec: this.options.sshExec ?? null,
+          tunnelFor: this.options.tunnelFor ?? null,
+          maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+        }),
         health,
         phase: phaseOf(host.name, host.intervalMs),
         inFlight: false,
@@ -361,7 +374,11 @@ export class StatusService implements Disposable {
     this.pendingEvents = [];
     let events: StatusEvent[];
     try {
-      if (samples.length > 0) this.history?.writeSamples(samples.flatMap(({ host, at, samples: polled }) => polled.map((s) => ({ host, at, metric: s.metric, value: s.value }))));
+      if (samples.length > 0) {
+        this.history?.writeSamples(
+          samples.flatMap(({ host, at, samples: polled }) => polled.map((s) => ({ host, at, metric: s.metric, value: s.value }))),
+        );
+      }
       events = drafts.length === 0 ? [] : this.history ? this.history.writeEvents(drafts) : drafts.map((d) => ({ ...d, id: this.nextEventId++ }));
     } catch (error) {
       // The disk is full or the database broke: the live view goes on, the history says why once.

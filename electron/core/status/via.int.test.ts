@@ -51,7 +51,11 @@ describe('status through the bastion', () => {
     const lookup = (name: string) => fleetService.current.hosts.find((h) => h.name === name);
     pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
     freshPool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store-fresh') }), agent: null });
-    status = new StatusService({ fleet: fleetService, flushMs: 100, tunnelFor: tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup) });
+    status = new StatusService({
+      fleet: fleetService,
+      flushMs: 100,
+      tunnelFor: tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup),
+    });
   });
 
   afterAll(async () => {

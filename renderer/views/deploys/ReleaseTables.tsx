@@ -12,7 +12,17 @@ import { RollbackConfirm } from './RollbackConfirm';
 type Facts = ReturnType<typeof releaseFacts>;
 type Launch = (params: { release: string; plan: string }) => void;
 
-export function VersionGrid({ reports, facts, byStage, drift }: { reports: HostReleasesMessage[]; facts: Facts; byStage: boolean; drift: ReturnType<typeof stageDrift> }): ReactNode {
+export function VersionGrid({
+  reports,
+  facts,
+  byStage,
+  drift,
+}: {
+  reports: HostReleasesMessage[];
+  facts: Facts;
+  byStage: boolean;
+  drift: ReturnType<typeof stageDrift>;
+}): ReactNode {
   const { expectedOf, drifted, stageOf } = drift;
   return (
   <table className="events" data-testid="version-grid">

@@ -12,7 +12,17 @@ import { useProductionName } from './useProductionName';
 // moves, per stage and wave, from which release to which — and the hosts it leaves alone. Starting
 // sends the plan's id, and the core runs that plan or refuses if the hosts changed since.
 
-export function RollbackConfirm({ app, release, onCancel, launch }: { app: string; release: string; onCancel(): void; launch(params: { release: string; plan: string }): void }): ReactNode {
+export function RollbackConfirm({
+  app,
+  release,
+  onCancel,
+  launch,
+}: {
+  app: string;
+  release: string;
+  onCancel(): void;
+  launch(params: { release: string; plan: string }): void;
+}): ReactNode {
   const client = useClient();
   const [plan, setPlan] = useState<RollbackPlanMessage | null>(null);
   const [problem, setProblem] = useState<string | null>(null);

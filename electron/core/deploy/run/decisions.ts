@@ -13,7 +13,12 @@ export function previousOf(releases: readonly string[], release: string): string
 
 /** Where a host was before the run: as an earlier run of it recorded, else for an undo the release
  * before the one it takes away, else where `current` points. */
-export function previousRelease(kind: DeployKind, release: string, listing: { current: string | null; releases: readonly string[] }, recorded: string | null | undefined): string | null {
+export function previousRelease(
+  kind: DeployKind,
+  release: string,
+  listing: { current: string | null; releases: readonly string[] },
+  recorded: string | null | undefined,
+): string | null {
   return recorded ?? (kind === 'undo' ? previousOf(listing.releases, release) : listing.current);
 }
 
@@ -37,7 +42,11 @@ export function sharedRevision(hosts: readonly string[], revisionOf: Readonly<Re
 }
 
 /** Which switched hosts a rollback sends back to their previous release, and which have none. */
-export function rollbackTargets(hosts: readonly string[], previous: Readonly<Record<string, string | null>>, release: string): { movable: string[]; stuck: string[] } {
+export function rollbackTargets(
+  hosts: readonly string[],
+  previous: Readonly<Record<string, string | null>>,
+  release: string,
+): { movable: string[]; stuck: string[] } {
   return {
     movable: hosts.filter((h) => previous[h] && previous[h] !== release),
     // A first deploy has nothing to go back to: say so, rather than "0 hosts went back".
@@ -49,7 +58,14 @@ export function rollbackTargets(hosts: readonly string[], previous: Readonly<Rec
  * would: the releases newer than the one it went back to are archived and removed. Old releases go
  * beyond `keep`, never the one it went to nor the one before it (for an undo, the release it took
  * away, so it can be resumed). */
-export function cleanupPlan(o: { kind: DeployKind; release: string; to: string; present: readonly string[]; previous: string | null; keep: number }): { archive: string[]; remove: string[] } {
+export function cleanupPlan(o: {
+  kind: DeployKind;
+  release: string;
+  to: string;
+  present: readonly string[];
+  previous: string | null;
+  keep: number;
+}): { archive: string[]; remove: string[] } {
   const present = [...new Set([...o.present, ...(o.kind === 'deploy' ? [o.release] : [])])];
   const archive = o.kind === 'rollback' ? present.filter((r) => r > o.to) : [];
   const releases = present.filter((r) => !archive.includes(r));
@@ -75,7 +91,15 @@ export function abortedMessage(why: string, switched: readonly string[], previou
 }
 
 /** A run that went through: what is live (or taken back) where, and what a rollback archived. */
-export function succeededMessage(o: { kind: DeployKind; app: string; release: string; shipped: string; hosts: number; archived: Readonly<Record<string, readonly string[]>>; deployTo: string }): string {
+export function succeededMessage(o: {
+  kind: DeployKind;
+  app: string;
+  release: string;
+  shipped: string;
+  hosts: number;
+  archived: Readonly<Record<string, readonly string[]>>;
+  deployTo: string;
+}): string {
   const what = o.kind === 'undo' ? `${o.app} ${o.release} was taken back on ${plural(o.hosts, 'host')}` : `${o.app} ${o.shipped} is live on ${plural(o.hosts, 'host')}`;
   const left = [...new Set(Object.values(o.archived).flat())].sort();
   const archivedText =

@@ -13,7 +13,15 @@ import type { DeployResult, DeployRun, Ending } from './state';
 export async function succeed(run: DeployRun): Promise<Ending> {
   await everywhere(run, run.names, (h) => cleanup(run, h));
   const { req } = run;
-  const message = succeededMessage({ kind: run.kind, app: req.app, release: run.release, shipped: shippedName(run), hosts: run.names.length, archived: run.archived, deployTo: req.spec.deploy_to });
+  const message = succeededMessage({
+    kind: run.kind,
+    app: req.app,
+    release: run.release,
+    shipped: shippedName(run),
+    hosts: run.names.length,
+    archived: run.archived,
+    deployTo: req.spec.deploy_to,
+  });
   return { outcome: 'succeeded', message };
 }
 
@@ -33,7 +41,14 @@ async function cleanup(run: DeployRun, h: string): Promise<void> {
   const { req, kind, release, user } = run;
   const to = targetOf(kind, release, run.previous[h]);
   const line = kind === 'deploy' ? deployLogLine({ branch: shippedRef(run) ?? 'local', revision: (run.revisionOf[h] ?? '').slice(0, 40), release, user }) : rollbackLogLine({ user, release: to });
-  const { archive, remove } = cleanupPlan({ kind, release, to, present: run.releasesOn[h] ?? [], previous: run.previous[h] ?? null, keep: req.spec.keep_releases });
+  const { archive, remove } = cleanupPlan({
+    kind,
+    release,
+    to,
+    present: run.releasesOn[h] ?? [],
+    previous: run.previous[h] ?? null,
+    keep: req.spec.keep_releases,
+  });
   if (archive.length > 0) run.archived[h] = archive;
   await runStep(run, h, 'cleanup', steps.finishScript(run.ctx, line, remove, run.holder, kind === 'rollback' ? { archive, newest: to } : null), false);
   run.locked.splice(run.locked.indexOf(h), 1);

@@ -16,7 +16,14 @@ export interface HostFailure {
 
 /** Runs a script on a host as one step; `stoppable` steps first pass the pause/abort checkpoint.
  * `judge` fails the step when what it printed is a reason to stop (null: fine). */
-export async function runStep(run: DeployRun, host: string, name: StepName, script: string, stoppable = true, judge: (out: string) => string | null = () => null): Promise<string> {
+export async function runStep(
+  run: DeployRun,
+  host: string,
+  name: StepName,
+  script: string,
+  stoppable = true,
+  judge: (out: string) => string | null = () => null,
+): Promise<string> {
   const { onEvent } = run;
   if (stoppable) await run.control.checkpoint();
   const started = Date.now();
@@ -24,7 +31,11 @@ export async function runStep(run: DeployRun, host: string, name: StepName, scri
   let out = '';
   let err = '';
   try {
-    const { code } = await run.pool.exec(host, script, { onStdout: (c) => (out += c.toString()), onStderr: (c) => (err += c.toString()), timeoutMs: 10 * 60_000 });
+    const { code } = await run.pool.exec(host, script, {
+      onStdout: (c) => (out += c.toString()),
+      onStderr: (c) => (err += c.toString()),
+      timeoutMs: 10 * 60_000,
+    });
     if (code !== 0) throw new StepFailure(`${name} on ${host} failed (exit ${code}): ${(err || out).trim().split('\n').slice(-3).join(' / ')}`);
     const problem = judge(out);
     if (problem) throw new StepFailure(`${name} on ${host} failed: ${problem}`);
@@ -74,7 +85,15 @@ export async function everywhere(run: DeployRun, hosts: readonly string[], fn: (
 /** The host's health gate (healthGate.ts), reported as the run's steps. */
 export function gate(run: DeployRun, host: string, as: 'health' | 'rollback' = 'health'): Promise<void> {
   const { req, control, onEvent } = run;
-  return healthGate({ spec: req.spec, host: run.byName.get(host)!, as, control, ...(req.hostGate ? { hostGate: req.hostGate } : {}), ...(req.tunnelFor ? { tunnelFor: req.tunnelFor } : {}), onEvent });
+  return healthGate({
+    spec: req.spec,
+    host: run.byName.get(host)!,
+    as,
+    control,
+    ...(req.hostGate ? { hostGate: req.hostGate } : {}),
+    ...(req.tunnelFor ? { tunnelFor: req.tunnelFor } : {}),
+    onEvent,
+  });
 }
 
 /** The failures' reasons, one after another. */

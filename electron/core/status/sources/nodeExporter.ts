@@ -192,7 +192,12 @@ export function parseNodeExporter(body: Uint8Array | string, now = Date.now()): 
 
 /** Whether the line at `at` starts with "node_" (its "n" is known). */
 function isNodeAt(text: string, at: number): boolean {
-  return text.charCodeAt(at + 4) === 95 /* _ */ && text.charCodeAt(at + 1) === 111 /* o */ && text.charCodeAt(at + 2) === 100 /* d */ && text.charCodeAt(at + 3) === 101 /* e */;
+  return (
+    text.charCodeAt(at + 4) === 95 /* _ */ &&
+    text.charCodeAt(at + 1) === 111 /* o */ &&
+    text.charCodeAt(at + 2) === 100 /* d */ &&
+    text.charCodeAt(at + 3) === 101 /* e */
+  );
 }
 
 /** Whether a metric name ends at `at`: labels or the value follow. */
