@@ -77,7 +77,8 @@ export async function runBadEndpointsBench(o: { hosts: number; perKind: number; 
 function startService(fleetFile: string, onPolled: (report: PollReport) => void): StatusService {
   const parsed = parseFleetFile(readFileSync(fleetFile, 'utf8'), fleetFile);
   if (!parsed.ok) throw new Error(`fleet file: ${parsed.problem.message}`);
-  const snapshot: FleetSnapshot = { file: fleetFile, loadedAt: Date.now(), environments: parsed.fleet.environments, hosts: parsed.fleet.hosts, problem: null, revision: 1 };
+  const { environments, hosts } = parsed.fleet;
+  const snapshot: FleetSnapshot = { file: fleetFile, loadedAt: Date.now(), environments, hosts, problem: null, revision: 1 };
   return new StatusService({ history: null, fleet: { current: snapshot, onChange: () => ({ dispose: () => undefined }) }, onPolled });
 }
 
