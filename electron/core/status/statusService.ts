@@ -4,26 +4,20 @@ import type { Check, Sample } from '../../../shared/status/model';
 import type { HostStatus, SourceProblem, StatusBatch, StatusEvent } from '../../../shared/status/schema';
 import { tuneHeapForPolling } from './heapTuning';
 import { closeIdleSockets } from '../http/httpGet';
-import { HostHealth, type EventDraft, type Reported } from './hostHealth';
+import { HostHealth, type Reported } from './hostHealth';
 import { DEFAULT_MAX_BYTES, endpointCheckId, isPrometheusSource, probesFor, type Probe, type ProbeOutcome, type SshExec, type TunnelFor } from './probes';
 import { PrometheusPoller, type PrometheusReport } from './prometheusPoller';
 import { Semaphore } from '../common/semaphore';
 import { backoffDelay, nextSlot, phaseOf, pollTimeout, TickWheel } from './scheduler';
 import type { HaproxyServer } from './sources/haproxy';
+import { StatusRecorder, type StatusHistory } from './statusRecorder';
+
+export type { StatusHistory };
 
 // Polls every host of the fleet and keeps its health. Owns the poll timer and the in-flight
 // requests; hands batches of changed hosts to listeners a few times a second, and samples and
 // events to the history once per flush (one transaction), so neither the renderer nor SQLite
 // sees one message per check.
-
-/** Where samples and events are kept (electron/core/history); the service works without one too. */
-export interface StatusHistory {
-  writeSamples(rows: { host: string; at: number; metric: string; value: number }[]): void;
-  writeEvents(events: EventDraft[]): StatusEvent[];
-  events(q: { host?: string; limit: number }): StatusEvent[];
-  /** The checks left in a problem by the latest event of each, e.g. before the console restarted. */
-  openProblems(): StatusEvent[];
-}
 
 export interface FleetSource {
   readonly current: FleetSnapshot;
@@ -74,29 +68,21 @@ interface Entry {
   lbTargets: Set<string>;
 }
 
-const MEMORY_EVENTS = 1000;
-
 export class StatusService implements Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private removed: string[] = [];
-  /** Each poll's samples until the next flush writes them (one entry per poll, not per sample). */
-  private pendingSamples: { host: string; at: number; samples: Sample[] }[] = [];
-  private pendingEvents: EventDraft[] = [];
-  /** Kept when there is no history store, so the events view still works. */
-  private readonly recentEvents: StatusEvent[] = [];
-  private nextEventId = 1;
   private readonly batchListeners = new Set<(batch: StatusBatch) => void>();
-  private readonly eventListeners = new Set<(event: StatusEvent) => void>();
+  /** The events and samples of the polls, for the history and the events view. */
+  private readonly recorder: StatusRecorder;
   private readonly semaphore: Semaphore;
   /** When each host polls next: one timer for the fleet. */
   private readonly wheel = new TickWheel<Entry>((entry) => void this.poll(entry));
   private readonly flushTimer: NodeJS.Timeout;
   private readonly fleetSubscription: Disposable;
-  private readonly history: StatusHistory | null;
   /** Problems the history says were open when the console last stopped, by host: each host's
    * health starts from them, so a recovery while the console was away is still an event. */
-  private readonly leftOpen = new Map<string, StatusEvent[]>();
+  private readonly leftOpen: Map<string, StatusEvent[]>;
   private readonly random: () => number;
   /** The Prometheus sources, asked for the whole fleet at once, and their problems by group. */
   private readonly prometheus: PrometheusPoller;
@@ -108,12 +94,8 @@ export class StatusService implements Disposable {
 
   constructor(private readonly options: StatusServiceOptions) {
     tuneHeapForPolling();
-    this.history = options.history ?? null;
-    for (const event of this.readOpenProblems()) {
-      const list = this.leftOpen.get(event.host);
-      if (list) list.push(event);
-      else this.leftOpen.set(event.host, [event]);
-    }
+    this.recorder = new StatusRecorder(options.history ?? null);
+    this.leftOpen = this.recorder.openProblems();
     this.random = options.random ?? Math.random;
     this.semaphore = new Semaphore(options.concurrency ?? 64);
     this.flushTimer = setInterval(() => this.flush(), options.flushMs ?? 500);
@@ -128,8 +110,7 @@ export class StatusService implements Disposable {
   }
 
   onEvent(listener: (event: StatusEvent) => void): Disposable {
-    this.eventListeners.add(listener);
-    return { dispose: () => this.eventListeners.delete(listener) };
+    return this.recorder.onEvent(listener);
   }
 
   /** Every host's status now: what a new subscriber gets first. */
@@ -149,8 +130,7 @@ export class StatusService implements Disposable {
   }
 
   events(q: { host?: string; limit: number }): StatusEvent[] {
-    if (this.history) return this.history.events(q);
-    return this.recentEvents.filter((e) => !q.host || e.host === q.host).slice(0, q.limit);
+    return this.recorder.events(q);
   }
 
   /** Poll a host now (the host view's "check now"). */
@@ -169,16 +149,6 @@ export class StatusService implements Disposable {
     return this.host(name);
   }
 
-  private readOpenProblems(): StatusEvent[] {
-    try {
-      return this.history?.openProblems() ?? [];
-    } catch (error) {
-      // A broken history costs the continuity of states, not the console.
-      console.error(`Fleetdeck: could not read the open problems from the status history: ${(error as Error).message}`);
-      return [];
-    }
-  }
-
   private sync(snapshot: FleetSnapshot): void {
     if (this.disposed) return;
     const names = new Set<string>();
@@ -192,7 +162,7 @@ export class StatusService implements Disposable {
       }
       if (entry) this.stop(entry);
       // A host that no longer reads a Prometheus drops the checks it gave.
-      if (entry && !host.status.some(isPrometheusSource)) this.pendingEvents.push(...entry.health.apply('prometheus', [], Date.now(), false));
+      if (entry && !host.status.some(isPrometheusSource)) this.recorder.addEvents(entry.health.apply('prometheus', [], Date.now(), false));
       // A changed host keeps its health (no storm of events on every edit of the file).
       const health =
         entry && (entry.host.status.length > 0) === (host.status.length > 0)
@@ -286,9 +256,9 @@ export class StatusService implements Disposable {
       if (outcome.servers) this.markBackends(entry, outcome.servers, maxAttempts, now);
     });
     const answered = outcomes.some((o) => o.reachable);
-    this.pendingEvents.push(...entry.health.apply('poll', reports, now, answered));
+    this.recorder.addEvents(entry.health.apply('poll', reports, now, answered));
     entry.health.setSamples(samples);
-    if (this.history) this.pendingSamples.push({ host: entry.host.name, at: now, samples });
+    this.recorder.addSamples(entry.host.name, now, samples);
     this.dirty.add(entry.host.name);
   }
 
@@ -307,7 +277,7 @@ export class StatusService implements Disposable {
     for (const name of new Set([...lb.lbTargets, ...byHost.keys()])) {
       const target = this.entries.get(name);
       if (!target) continue;
-      this.pendingEvents.push(...target.health.apply(group, [{ checks: byHost.get(name) ?? [], maxAttempts }], now, false));
+      this.recorder.addEvents(target.health.apply(group, [{ checks: byHost.get(name) ?? [], maxAttempts }], now, false));
       this.dirty.add(name);
     }
     lb.lbTargets = new Set(byHost.keys());
@@ -329,7 +299,7 @@ export class StatusService implements Disposable {
     for (const [name, result] of results) {
       const entry = this.entries.get(name);
       if (!entry) continue;
-      this.pendingEvents.push(...entry.health.apply('prometheus', [{ checks: result.checks, maxAttempts }], now, true));
+      this.recorder.addEvents(entry.health.apply('prometheus', [{ checks: result.checks, maxAttempts }], now, true));
       // Not written to the history: the host's graphs read them from the Prometheus that holds
       // them (electron/core/history/hostHistory.ts); the events are kept as for every source.
       entry.health.setSamples(result.samples);
@@ -352,7 +322,7 @@ export class StatusService implements Disposable {
         this.dirty.add(name);
       }
     }
-    this.flushHistory();
+    this.recorder.flush();
     if (this.dirty.size === 0 && this.removed.length === 0 && !this.problemsChanged) return;
     const hosts: HostStatus[] = [];
     for (const name of this.dirty) {
@@ -367,31 +337,6 @@ export class StatusService implements Disposable {
     for (const listener of this.batchListeners) listener(batch);
   }
 
-  private flushHistory(): void {
-    const samples = this.pendingSamples;
-    const drafts = this.pendingEvents;
-    this.pendingSamples = [];
-    this.pendingEvents = [];
-    let events: StatusEvent[];
-    try {
-      if (samples.length > 0) {
-        this.history?.writeSamples(
-          samples.flatMap(({ host, at, samples: polled }) => polled.map((s) => ({ host, at, metric: s.metric, value: s.value }))),
-        );
-      }
-      events = drafts.length === 0 ? [] : this.history ? this.history.writeEvents(drafts) : drafts.map((d) => ({ ...d, id: this.nextEventId++ }));
-    } catch (error) {
-      // The disk is full or the database broke: the live view goes on, the history says why once.
-      console.error(`Fleetdeck: could not write status history: ${(error as Error).message}`);
-      events = drafts.map((d) => ({ ...d, id: this.nextEventId++ }));
-    }
-    if (!this.history) {
-      this.recentEvents.unshift(...[...events].reverse());
-      this.recentEvents.length = Math.min(this.recentEvents.length, MEMORY_EVENTS);
-    }
-    for (const event of events) for (const listener of this.eventListeners) listener(event);
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.flush();
@@ -403,7 +348,7 @@ export class StatusService implements Disposable {
     this.wheel.clear();
     this.entries.clear();
     this.batchListeners.clear();
-    this.eventListeners.clear();
+    this.recorder.dispose();
     closeIdleSockets();
   }
 }
