@@ -80,6 +80,23 @@ async function startDemo(...extra: string[]): Promise<{ out: () => string; outpu
   return { out: () => out, outputEnded, pageUrl };
 }
 
+/** As root, the demo's environment "private": its tiles green (the status of priv-1 and priv-2
+ * read through bastion-1), and app "intranet" deployed to them, its health gates passing through
+ * the bastion. */
+async function behindTheBastion(pageUrl: string): Promise<void> {
+  const core = await connectCore(pageUrl);
+  try {
+    for (const host of ['bastion-1', 'priv-1', 'priv-2']) {
+      await untilAsync(`${host} OK`, async () => (await core.call('status.host', { host }))?.state === 'OK', 60_000);
+    }
+    const { id } = await core.call('deploy.start', { app: 'intranet', ref: 'v2' });
+    const record = await untilAsync('the deploy behind the bastion to finish', async () => (await core.call('deploy.history', { app: 'intranet' })).find((r) => r.id === id && r.finishedAt !== null), 90_000);
+    expect(record.outcome, record.message ?? '').toBe('succeeded');
+  } finally {
+    core.close();
+  }
+}
+
 describe('npm run demo', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`stops the console and every fleet process on ${signal} to its process group, after a deploy`, async () => {
@@ -94,6 +111,7 @@ describe('npm run demo', () => {
         core.close();
       }
 
+      if (signal === 'SIGTERM') await behindTheBastion(pageUrl);
       if (signal === 'SIGINT') {
         // `npm run fleet -- up`, as given to bring a host back, keeps the demo's fleet file: its
         // stages stay, or a deploy "to staging" would plan production too.

@@ -88,6 +88,20 @@ export function renderFleetYaml(input: FleetFileInput): string {
       '    keep_releases: 3',
       ...(input.appStages ? [`    stages: [${input.appStages.map(scalar).join(', ')}]`] : []),
     );
+    // The same sample app on the hosts behind the bastion: its health gate goes through bastion-1
+    // (via: auto), as in a network where only SSH reaches the servers.
+    if (input.private) {
+      lines.push(
+        '  intranet:',
+        '    roles: [web]',
+        '    deploy_to: ~/apps/intranet',
+        `    source: { git: ${JSON.stringify(input.appRepo)}, ref: main }`,
+        '    restart: bin/restart',
+        `    health: { http: "http://{address}:${SAMPLE_APP_PORT}/health", within: 10s }`,
+        '    waves: [1, "100%"]',
+        '    keep_releases: 3',
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }
