@@ -111,5 +111,6 @@ if (fleet && !stopping) {
   if (values.host) args.push('--host', values.host);
   serve = spawn(process.execPath, args, { stdio: 'inherit' });
   serve.on('exit', (code) => void stop(code ?? 0, 'the console exited'));
+  if (fleet.private) say(`demo: to see a partition, cut the private hosts' link: npm run fleet -- link private down --dir ${dir} (up mends it)`);
   say('demo: open the Fleetdeck URL the console prints. Ctrl-C stops the console and the fleet.');
 }
