@@ -1,18 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetDown, fleetUp, setPrivateLink, type RunningFleet } from '../../e2e/fleet/fleet';
-import { fleetHosts } from '../../e2e/fleet/fleetHosts';
-import { SAMPLE_APP_PORT, sampleAppRepo } from '../../e2e/fleet/sampleApp';
+import { setPrivateLink } from '../../e2e/fleet/fleet';
 import { untilAsync } from '../../e2e/until';
-import { AppSchema } from '../../shared/fleet/appSchema';
-import type { Host } from '../../shared/fleet/model';
-import { HostKeyStore } from '../ssh/hostKeys';
-import { SshPool } from '../ssh/pool';
-import { tunnelsThrough } from '../status/via';
 import { runDeploy, type DeployEvent } from './deployRunner';
-import { nextSecond, stepsOf } from './deployTestBed';
+import { deployTestBed, nextSecond, stepsOf, type DeployTestBed } from './deployTestBed';
 import { readHostReleases } from './releaseHistory';
 
 // A real partition in the middle of a deploy (the test fleet's private network, root only): host-1
@@ -26,53 +18,26 @@ import { readHostReleases } from './releaseHistory';
 // The pool's keepalive is 1 s here (15 s in the console): a partition is noticed when keepalives
 // go unanswered, and three of 15 s would make this test wait most of a minute for the same thing.
 
-const FIRST_INDEX = (190 - 10) * 254;
-
 describe('a deploy when a private host is cut off mid-wave', () => {
-  let dir: string;
-  let fleet: RunningFleet;
-  let pool: SshPool;
-  let hosts: Map<string, Host>;
-  let tunnelFor: ReturnType<typeof tunnelsThrough>;
+  let bed: DeployTestBed;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fleetdeck-deploy-partition-'));
-    fleet = await fleetUp({ hosts: 2, dir, privateHosts: 1, firstIndex: FIRST_INDEX, haproxy: false, nodeExporter: false }).catch(async (error: unknown) => {
-      await fleetDown(dir);
-      throw error;
-    });
-    mkdirSync(join(dir, 'repo'));
-    sampleAppRepo(join(dir, 'repo'));
-    hosts = fleetHosts(fleet.fleetFile);
-    const lookup = (name: string) => hosts.get(name);
-    pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null, keepaliveMs: 1000 });
-    tunnelFor = tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup);
+    bed = await deployTestBed(190, 2, { privateHosts: 1, keepaliveMs: 1000 });
   });
   afterAll(async () => {
-    if (dir) setPrivateLinkQuietly(dir);
-    pool?.dispose();
-    if (dir) await fleetDown(dir);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (!bed) return;
+    setPrivateLink(bed.dir, 'private', true);
+    await bed.dispose();
   });
 
-  const spec = (extra: Record<string, unknown> = {}) =>
-    AppSchema.parse({
-      roles: ['app'],
-      deploy_to: '~/apps/shop',
-      source: { git: join(dir, 'repo'), ref: 'v2' },
-      restart: 'bin/restart',
-      health: { http: `http://{address}:${SAMPLE_APP_PORT}/health`, within: '5s' },
-      waves: [1, '100%'],
-      lock: { heartbeat: '1s', stale_after: '3s' },
-      ...extra,
-    });
-  const targets = () => ['host-1', 'host-2', 'priv-1'].map((name) => hosts.get(name)!);
-  const appDir = (name: string) => join(dir, 'hosts', name, 'home', 'apps', 'shop');
-  const current = (name: string) => readlinkSync(join(appDir(name), 'current'));
+  const spec = () => bed.spec({ waves: [1, '100%'], lock: { heartbeat: '1s', stale_after: '3s' } });
+  const targets = () => bed.hosts.filter((h) => ['host-1', 'host-2', 'priv-1'].includes(h.name));
+  const appDir = (name: string) => bed.appDir(name);
+  const current = (name: string) => bed.current(name);
   const deploy = (extra: Partial<Parameters<typeof runDeploy>[1]>, onEvent: (e: DeployEvent) => void = () => undefined) =>
-    runDeploy(pool, { app: 'shop', spec: spec(), hosts: targets(), user: 'alice', tunnelFor, ...extra }, onEvent);
+    runDeploy(bed.pool, { app: 'shop', spec: spec(), hosts: targets(), user: 'alice', tunnelFor: bed.tunnelFor, ...extra }, onEvent);
 
-  let first = '';
+let first = '';
   it('deploys to the loopback hosts and the private host, its health gate through the bastion', async () => {
     const result = await deploy({});
     expect(result.message).not.toMatch(/failed/);
@@ -91,11 +56,11 @@ describe('a deploy when a private host is cut off mid-wave', () => {
         events.push(e);
         if (!cut && e.type === 'wave' && e.index === 1 && e.state === 'running') {
           cut = true;
-          setPrivateLink(dir, 'private', false);
+          setPrivateLink(bed.dir, 'private', false);
         }
       });
     } catch (error) {
-      setPrivateLink(dir, 'private', true);
+      setPrivateLink(bed.dir, 'private', true);
       throw error;
     }
     expect(cut).toBe(true);
@@ -110,9 +75,9 @@ describe('a deploy when a private host is cut off mid-wave', () => {
   }, 120_000);
 
   it('once the link is back, priv-1 answers again by itself, its lock has gone stale, and the next deploy takes it over on request', async () => {
-    setPrivateLink(dir, 'private', true);
+    setPrivateLink(bed.dir, 'private', true);
     const [priv] = await untilAsync('priv-1 answering again, its lock stale', async () => {
-      const read = await readHostReleases(pool, spec(), [hosts.get('priv-1')!]);
+      const read = await readHostReleases(bed.pool, spec(), targets().filter((h) => h.name === 'priv-1'));
       return read[0]?.lease?.stale && read;
     }, 90_000);
     expect(priv?.current).toBe(first);
@@ -126,12 +91,3 @@ describe('a deploy when a private host is cut off mid-wave', () => {
     for (const name of ['host-1', 'host-2', 'priv-1']) expect(current(name)).toBe(`releases/${taken.release}`);
   }, 150_000);
 });
-
-/** The private link back up, whatever the test left it as. */
-function setPrivateLinkQuietly(dir: string): void {
-  try {
-    setPrivateLink(dir, 'private', true);
-  } catch {
-    // no private network (the fleet never came up)
-  }
-}

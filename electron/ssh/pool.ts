@@ -135,9 +135,10 @@ export class SshPool implements Disposable {
 
   /** Runs a command; resolves with its exit code once it ends (a non-zero code is not an error). */
   async exec(hostName: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    // The timeout counts from here: a channel that never opens is part of a command that never ends.
-    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : null;
     return this.withChannel(hostName, async (client, host, lost, through) => {
+      // The timeout counts from the connection being ready (logging in has its own bounds, and may
+      // wait for the user's password): a channel that never opens is a command that never ends.
+      const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : null;
       const channel = await openWithin<ClientChannel>((callback) => client.exec(command, callback), {
         deadline,
         signal: options.signal,
