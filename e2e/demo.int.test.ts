@@ -80,6 +80,41 @@ async function startDemo(...extra: string[]): Promise<{ out: () => string; outpu
   return { out: () => out, outputEnded, pageUrl };
 }
 
+/** As root, the demo's environment "private": its tiles green (the status of priv-1 and priv-2
+ * read through bastion-1), app "intranet" deployed to them, its health gates passing through the
+ * bastion, and the link the demo tells how to cut: priv-1 goes CRITICAL naming the bastion, and
+ * comes back once it is mended. */
+async function behindTheBastion(pageUrl: string, out: () => string): Promise<void> {
+  const cut = `npm run fleet -- link private down --dir ${dir}`;
+  expect(out()).toContain(cut);
+  const link = (state: 'down' | 'up') => {
+    const run = spawnSync('npm', ['run', '--silent', 'fleet', '--', 'link', 'private', state, '--dir', dir], { encoding: 'utf8' });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  };
+  const core = await connectCore(pageUrl);
+  try {
+    for (const host of ['bastion-1', 'priv-1', 'priv-2']) {
+      await untilAsync(`${host} OK`, async () => (await core.call('status.host', { host }))?.state === 'OK', 60_000);
+    }
+    const { id } = await core.call('deploy.start', { app: 'intranet', ref: 'v2' });
+    const record = await untilAsync('the deploy behind the bastion to finish', async () => (await core.call('deploy.history', { app: 'intranet' })).find((r) => r.id === id && r.finishedAt !== null), 90_000);
+    expect(record.outcome, record.message ?? '').toBe('succeeded');
+    link('down');
+    try {
+      const down = await untilAsync('priv-1 CRITICAL', async () => {
+        const status = await core.call('status.host', { host: 'priv-1' });
+        return status?.state === 'CRITICAL' && status;
+      }, 60_000);
+      expect(down.summary).toMatch(/bastion-1/);
+    } finally {
+      link('up');
+    }
+    await untilAsync('priv-1 OK again', async () => (await core.call('status.host', { host: 'priv-1' }))?.state === 'OK', 90_000);
+  } finally {
+    core.close();
+  }
+}
+
 describe('npm run demo', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`stops the console and every fleet process on ${signal} to its process group, after a deploy`, async () => {
@@ -94,6 +129,7 @@ describe('npm run demo', () => {
         core.close();
       }
 
+      if (signal === 'SIGTERM') await behindTheBastion(pageUrl, out);
       if (signal === 'SIGINT') {
         // `npm run fleet -- up`, as given to bring a host back, keeps the demo's fleet file: its
         // stages stay, or a deploy "to staging" would plan production too.

@@ -1,4 +1,6 @@
-// `npm run demo`: a 5-host test fleet on loopback plus the console in browser mode on it; with
+// `npm run demo`: a 5-host test fleet on loopback plus the console in browser mode on it, and (as
+// root, where `ip netns` works) environment "private": bastion-1 and two hosts behind it that only
+// SSH through the bastion reaches, with the sample app on them as app "intranet"; with
 // --prometheus, a Prometheus scraping that fleet and a fleet file that reads the status from it.
 // Ctrl-C, SIGTERM and a closed terminal (SIGHUP) stop the console and every process of the fleet.
 //
@@ -8,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fleetDown, fleetUp } from './fleet/fleet';
+import { fleetDown, fleetUp, privateNetUnavailable } from './fleet/fleet';
 import { startDemoPrometheus, type DemoPrometheus } from './demoPrometheus';
 
 const { values } = parseArgs({
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     'first-index': { type: 'string', default: '0' },
     /** A Prometheus scraping the fleet, 7 days backfilled, and a fleet file that reads it. */
     prometheus: { type: 'boolean', default: false },
+    /** Hosts behind the bastion (0: none); left out, with a line saying why, where the machine cannot. */
+    private: { type: 'string', default: '2' },
   },
 });
 const dir = path.resolve(values.dir);
@@ -77,11 +81,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 say('demo: building the console…');
 if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
-say(`demo: starting ${values.hosts} test hosts in ${dir}…`);
+const wantedPrivate = Number(values.private);
+// Prometheus scrapes from this machine's own network, which has no route to the hosts behind the bastion.
+const noPrivateNet = wantedPrivate <= 0 ? null : values.prometheus ? 'Prometheus would have no route to them' : privateNetUnavailable();
+if (noPrivateNet) say(`demo: no hosts behind a bastion (environment "private"): ${noPrivateNet}; the demo runs without them.`);
+const privateHosts = noPrivateNet ? 0 : wantedPrivate;
+say(`demo: starting ${values.hosts} test hosts${privateHosts ? `, bastion-1 and ${privateHosts} behind it,` : ''} in ${dir}…`);
 // The sample app deploys to staging first; Releases then offers to promote it to production.
 let fleet: Awaited<ReturnType<typeof fleetUp>> | null = null;
 try {
-  fleet = await fleetUp({ hosts: Number(values.hosts), dir, firstIndex: Number(values['first-index']), sampleApp: true, appStages: ['staging', 'production'] });
+  fleet = await fleetUp({ hosts: Number(values.hosts), dir, firstIndex: Number(values['first-index']), sampleApp: true, appStages: ['staging', 'production'], privateHosts });
   if (values.prometheus) {
     say('demo: starting Prometheus (7 days backfilled) scraping the fleet…');
     prometheus = await startDemoPrometheus(dir, fleet);
@@ -95,11 +104,13 @@ try {
   (stopWhenStarted as (() => void) | null)?.();
 }
 if (fleet && !stopping) {
-  say(`demo: fleet file ${prometheus?.fleetFile ?? fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}`);
+  const behind = fleet.private ? `; behind ${fleet.private.bastion.name} (${fleet.private.bastion.address}): ${fleet.private.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}` : '';
+  say(`demo: fleet file ${prometheus?.fleetFile ?? fleet.fleetFile}; hosts ${fleet.hosts.map((h) => `${h.name}=${h.address}`).join(', ')}${behind}`);
   // The demo keeps its history beside its fleet, not in the user's Fleetdeck folder.
   const args = ['dist/electron/serve.cjs', '--fleet', prometheus?.fleetFile ?? fleet.fleetFile, '--data-dir', path.join(dir, 'data'), '--port', values.port];
   if (values.host) args.push('--host', values.host);
   serve = spawn(process.execPath, args, { stdio: 'inherit' });
   serve.on('exit', (code) => void stop(code ?? 0, 'the console exited'));
+  if (fleet.private) say(`demo: to see a partition, cut the private hosts' link: npm run fleet -- link private down --dir ${dir} (up mends it)`);
   say('demo: open the Fleetdeck URL the console prints. Ctrl-C stops the console and the fleet.');
 }

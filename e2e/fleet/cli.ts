@@ -1,31 +1,42 @@
-// `npm run fleet -- up --hosts N [--dir D] [--no-node-exporter]`, `down [--dir D]`, `status [--dir D]`.
+// `npm run fleet -- up --hosts N [--dir D] [--no-node-exporter]`, `down [--dir D]`, `status [--dir D]`,
+// `link private|bastion down|up [--dir D]`.
 // A thin wrapper over fleet.ts that prints what happened and where the fleet file is.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fleetDown, fleetStatus, fleetUp, type FleetProgress } from './fleet';
+import { fleetDown, fleetStatus, fleetUp, setPrivateLink, type FleetProgress } from './fleet';
 import { readRecordedOptions, upOptions } from './recordedOptions';
 
 const USAGE = `usage:
   fleet up [--hosts N] [--dir D] [--no-node-exporter] [--first-index I] [--stages a,b] [--concurrency C] [--monit-interval S] [--private M]
   fleet down [--dir D]
   fleet status [--dir D]
+  fleet link private|bastion down|up [--dir D]
 The default dir is .fleet in the repo root. On a dir brought up before (e.g. by npm run demo), up
 keeps what it was brought up with (hosts, addresses, the sample app's stages) unless a flag says
 otherwise; on a new dir it starts 3 hosts with the sample app.
 --private M (root only) adds bastion-1 and M hosts priv-1 … behind it, on a private network
-(198.18.0.0/15, network namespaces) that this machine reaches only through the bastion's sshd.`;
+(198.18.0.0/15, network namespaces) that this machine reaches only through the bastion's sshd.
+link cuts (down) or mends (up) a link of that network: private, the one between the bastion and the
+hosts behind it; bastion, the one between this machine and the bastion.`;
 
 interface Args {
   command: string;
+  /** The words after the command that are not flags (link's which and state). */
+  words: string[];
   flags: Map<string, string | true>;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command = '', ...rest] = argv;
   const flags = new Map<string, string | true>();
+  const words: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    if (!arg.startsWith('--')) {
+      if (command !== 'link') throw new Error(`unexpected argument ${arg}`);
+      words.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
     if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
     else if (arg.startsWith('--no-')) flags.set(arg.slice(2), true);
@@ -36,7 +47,7 @@ function parseArgs(argv: string[]): Args {
       i++;
     }
   }
-  return { command, flags };
+  return { command, words, flags };
 }
 
 function intFlag(flags: Args['flags'], name: string): number | undefined {
@@ -133,7 +144,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { command, flags } = parseArgs(process.argv.slice(2));
+  const { command, words, flags } = parseArgs(process.argv.slice(2));
   const dirFlag = flags.get('dir');
   if (dirFlag === true) throw new Error('--dir needs a value');
   const dir = dirFlag ? resolve(dirFlag) : defaultDir();
@@ -151,6 +162,13 @@ async function main(): Promise<number> {
       return 0;
     case 'status':
       return status(dir);
+    case 'link': {
+      const [which, state] = words;
+      if ((which !== 'private' && which !== 'bastion') || (state !== 'down' && state !== 'up') || words.length !== 2) throw new Error(`link needs private|bastion and down|up, got ${words.join(' ') || 'nothing'}`);
+      setPrivateLink(dir, which, state === 'up');
+      console.log(`the ${which === 'private' ? "private hosts' link to the bastion" : "link to the bastion"} is ${state} in ${show(dir)}`);
+      return 0;
+    }
     default:
       console.log(USAGE);
       return command === '' || command === 'help' ? 0 : 2;

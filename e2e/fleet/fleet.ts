@@ -21,7 +21,7 @@ import { descendantsOf, isRunning, stopProcesses } from './procs';
 import { acquireLock, journalSpawn, readState, removeState, writeState, type FleetState, type ProcKind, type ProcRecord } from './state';
 
 export { hostAddress } from './layout';
-export { setPrivateLink, privateNetNames, type PrivateLink } from './privateNet';
+export { setPrivateLink, privateNetNames, privateNetUnavailable, type PrivateLink } from './privateNet';
 export type { FleetHost } from './host';
 export type { ProcKind } from './state';
 export { PASSWORD_USER, type PasswordMethod } from './passwordUser';

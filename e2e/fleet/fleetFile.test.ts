@@ -42,6 +42,15 @@ describe('renderFleetYaml', () => {
     expect(doc.environments.staging.roles.app).toEqual([{ name: 'host-1', address: '127.0.10.1', identity: './hosts/host-1/id_own_ed25519' }]);
   });
 
+  it('puts the hosts behind the bastion in environment "private", and the sample app on them as app "intranet"', () => {
+    const priv = { bastion: { name: 'bastion-1', address: '198.18.255.2' }, hosts: [{ name: 'priv-1', address: '198.18.0.1' }] };
+    const doc = parse(renderFleetYaml({ user: 'root', monitUser: 'admin', monitPassword: 'x', nodeExporter: false, hosts: hosts(1), appRepo: '/tmp/repo', private: priv }));
+    expect(doc.environments.private.roles).toEqual({ bastion: [priv.bastion], web: [{ ...priv.hosts[0], jump: 'bastion-1' }] });
+    expect(Object.keys(doc.apps)).toEqual(['shop', 'intranet']);
+    expect(doc.apps.intranet).toMatchObject({ roles: ['web'], deploy_to: '~/apps/intranet', source: { git: '/tmp/repo', ref: 'main' }, health: { http: 'http://{address}:8080/health' } });
+    expect(Object.keys(parse(renderFleetYaml({ user: 'root', monitUser: 'admin', monitPassword: 'x', nodeExporter: false, hosts: hosts(1), appRepo: '/tmp/repo' })).apps)).toEqual(['shop']);
+  });
+
   it('lists every host exactly once', () => {
     const doc = parse(renderFleetYaml({ user: 'root', monitUser: 'admin', monitPassword: 'x', nodeExporter: true, hosts: hosts(300) }));
     const names: string[] = [];

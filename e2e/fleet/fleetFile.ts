@@ -76,18 +76,25 @@ export function renderFleetYaml(input: FleetFileInput): string {
     for (const host of hosts) lines.push(`        - { name: ${scalar(host.name)}, address: ${host.address}, jump: ${scalar(bastion.name)}${own(host.name)} }`);
   }
   if (input.appRepo) {
-    lines.push(
-      'apps:',
-      '  shop:',
-      '    roles: [app]',
-      '    deploy_to: ~/apps/shop',
-      `    source: { git: ${JSON.stringify(input.appRepo)}, ref: main }`,
-      '    restart: bin/restart',
-      `    health: { http: "http://{address}:${SAMPLE_APP_PORT}/health", within: 10s }`,
-      '    waves: [1, "50%", "100%"]',
-      '    keep_releases: 3',
-      ...(input.appStages ? [`    stages: [${input.appStages.map(scalar).join(', ')}]`] : []),
-    );
+    lines.push('apps:', ...sampleAppLines('shop', 'app', input.appRepo, '[1, "50%", "100%"]'));
+    if (input.appStages) lines.push(`    stages: [${input.appStages.map(scalar).join(', ')}]`);
+    // The same sample app on the hosts behind the bastion: its health gate goes through bastion-1
+    // (via: auto), as in a network where only SSH reaches the servers.
+    if (input.private) lines.push(...sampleAppLines('intranet', 'web', input.appRepo, '[1, "100%"]'));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The sample app as app `name` of `role`, deployed to ~/apps/<name> in `waves`. */
+function sampleAppLines(name: string, role: string, repo: string, waves: string): string[] {
+  return [
+    `  ${name}:`,
+    `    roles: [${role}]`,
+    `    deploy_to: ~/apps/${name}`,
+    `    source: { git: ${JSON.stringify(repo)}, ref: main }`,
+    '    restart: bin/restart',
+    `    health: { http: "http://{address}:${SAMPLE_APP_PORT}/health", within: 10s }`,
+    `    waves: ${waves}`,
+    '    keep_releases: 3',
+  ];
 }

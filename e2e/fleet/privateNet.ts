@@ -114,6 +114,17 @@ function fleetNamespaces(): string[] {
     .filter((name) => NAMESPACE_PREFIXES.some((prefix) => name.startsWith(prefix)));
 }
 
+/** Why this machine cannot have a private network (null: it can): root, and iproute2's `ip netns`. */
+export function privateNetUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'it needs root (network namespaces)';
+  try {
+    ip(['netns', 'list']);
+    return null;
+  } catch (error) {
+    return `\`ip netns\` does not work here (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
 export function assertCanMakePrivateNet(): void {
   if (process.getuid?.() !== 0) {
     throw new Error('private hosts need root (they live in network namespaces, which only root can make); run `sudo npm run fleet -- up --private N`, or leave --private out');

@@ -9,6 +9,7 @@ import { fleetHosts } from '../fleet/fleetHosts';
 import { HostKeyStore } from '../../electron/core/ssh/hostKeys';
 import { SshPool } from '../../electron/core/ssh/pool';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
+import { tunnelsThrough, type TunnelFor } from '../../electron/core/status/via';
 import type { DeployEvent } from '../../electron/core/deploy/deployRunner';
 
 // What the deploy integration tests (and the deploy benchmark) stand on: real test hosts at 127.0.<octet>.x, the
@@ -21,13 +22,15 @@ export interface DeployTestBed {
   /** Another pool to the same hosts: the connections of a second console (dispose it to make that console go away). */
   openPool(): SshPool;
   hosts: Host[];
+  /** Health URLs through the bed's pool, for hosts behind the bastion (via: auto). */
+  tunnelFor: TunnelFor;
   commits: ReturnType<typeof sampleAppRepo>;
   /** The sample app as app "shop" of the app role, with `extra` settings over the defaults. */
   spec(extra?: Record<string, unknown>): AppSpec;
-  /** ~/apps/shop on host number h (0-based). */
-  appDir(h: number): string;
+  /** ~/apps/shop on host number h (0-based), or on the host of that name. */
+  appDir(h: number | string): string;
   /** Where `current` points on host h. */
-  current(h: number): string;
+  current(h: number | string): string;
   /** What the app on host h answers at /. */
   page(h: number): Promise<string>;
   /** Starts daemons stopped by a test again. */
@@ -35,9 +38,17 @@ export interface DeployTestBed {
   dispose(): Promise<void>;
 }
 
-export async function deployTestBed(octet: number, hosts = 4): Promise<DeployTestBed> {
+/** `privateHosts`: that many hosts behind bastion-1 too (root only); `keepaliveMs`: the pools'. */
+export async function deployTestBed(octet: number, hosts = 4, more: { privateHosts?: number; keepaliveMs?: number } = {}): Promise<DeployTestBed> {
   const dir = mkdtempSync(join(tmpdir(), `fleetdeck-deploy-${octet}-`));
-  const options = { hosts, dir, nodeExporter: false, firstIndex: (octet - 10) * 254, haproxy: false };
+  const options = {
+    hosts,
+    dir,
+    nodeExporter: false,
+    firstIndex: (octet - 10) * 254,
+    haproxy: false,
+    ...(more.privateHosts ? { privateHosts: more.privateHosts } : {}),
+  };
   const fleet = await fleetUp(options).catch(async (error: unknown) => {
     // Hosts started before the failure must not outlive it.
     await fleetDown(dir);
@@ -46,15 +57,17 @@ export async function deployTestBed(octet: number, hosts = 4): Promise<DeployTes
   mkdirSync(join(dir, 'repo'));
   const commits = sampleAppRepo(join(dir, 'repo'));
   const byName = fleetHosts(fleet.fleetFile);
-  const openPool = (): SshPool => new SshPool({ lookup: (n) => byName.get(n), hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
+  const lookup = (n: string): Host | undefined => byName.get(n);
+  const openPool = (): SshPool => new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null, ...(more.keepaliveMs ? { keepaliveMs: more.keepaliveMs } : {}) });
   const pool = openPool();
-  const appDir = (h: number): string => join(fleet.hosts[h]!.dir, 'home', 'apps', 'shop');
+  const appDir = (h: number | string): string => join(typeof h === 'number' ? fleet.hosts[h]!.dir : join(dir, 'hosts', h), 'home', 'apps', 'shop');
   return {
     dir,
     fleet,
     pool,
     openPool,
     hosts: [...byName.values()],
+    tunnelFor: tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup),
     commits,
     spec: (extra = {}) =>
       AppSchema.parse({

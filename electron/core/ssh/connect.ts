@@ -13,6 +13,8 @@ import type { SecretStore } from './secrets';
 // itself a handshake that checks the host key (hostVerification.ts) and logs in (login.ts).
 
 export const KEEPALIVE_MS = 15_000;
+/** How long a handshake may take (and opening a shell, on a pooled connection). */
+export const DEFAULT_READY_TIMEOUT_MS = 20_000;
 /** Keepalives unanswered in a row before the connection counts as dead. */
 export const KEEPALIVE_COUNT = 3;
 
@@ -91,7 +93,7 @@ export async function handshake(
     port: ref.port,
     username: user,
     sock: sock as ConnectConfig['sock'],
-    readyTimeout: settings.readyTimeoutMs ?? 20_000,
+    readyTimeout: settings.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     keepaliveInterval: settings.keepaliveMs ?? KEEPALIVE_MS,
     keepaliveCountMax: KEEPALIVE_COUNT,
     ...verification.algorithms(),

@@ -10,9 +10,10 @@ export interface HostRef {
   port: number;
 }
 
-export function describeHost(host: HostRef): string {
+/** "priv-1 (198.18.0.1:2222)", or with the jump host it is reached through, "priv-1 (198.18.0.1:2222, through bastion-1)". */
+export function describeHost(host: HostRef, through: string | null = null): string {
   const address = host.address.includes(':') ? `[${host.address}]` : host.address;
-  return `${host.name} (${address}:${host.port})`;
+  return `${host.name} (${address}:${host.port}${through ? `, through ${through}` : ''})`;
 }
 
 export type SshErrorKind = 'host-key' | 'auth' | 'unreachable' | 'jump' | 'closed';
@@ -162,6 +163,22 @@ export class ConnectionClosedError extends SshError {
   readonly kind = 'closed';
   constructor(host: HostRef, detail: string) {
     super(host, `The connection to ${describeHost(host)} closed: ${detail}.`);
+  }
+}
+
+/**
+ * A working connection took a request and answered nothing in time: the host hangs, or the network
+ * on the way was cut (a partition: nothing tells the console, which learns of it only when the
+ * connection's keepalives go unanswered, up to a minute later). Until then every use of it waits.
+ */
+export class NoAnswerError extends SshError {
+  readonly kind = 'closed';
+  constructor(host: HostRef, through: string | null, ms: number, what: string) {
+    super(
+      host,
+      `${describeHost(host, through)} did not answer within ${Number((ms / 1000).toFixed(1))} s, so ${what}: the host hangs, or the network ${through ? `through ${through} ` : ''}to it is cut. ` +
+        'The connection is dropped once its keepalives go unanswered, and opened again on the next use.',
+    );
   }
 }
 

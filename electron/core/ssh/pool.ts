@@ -1,8 +1,8 @@
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import type { Disposable } from '../../../shared/disposable';
 import type { Host } from '../../../shared/fleet/model';
-import { connectThroughJumps, KEEPALIVE_COUNT, KEEPALIVE_MS, type HandshakeSettings } from './connect';
-import { ConnectionClosedError, isLoginRefusal, JumpHostError, SshError, type HostRef } from './errors';
+import { connectThroughJumps, DEFAULT_READY_TIMEOUT_MS, KEEPALIVE_COUNT, KEEPALIVE_MS, type HandshakeSettings } from './connect';
+import { ConnectionClosedError, isLoginRefusal, JumpHostError, NoAnswerError, SshError, type HostRef } from './errors';
 import { resolveJumpChain, type JumpHop } from './jumpChain';
 
 export type { Ask, PoolAnswer, PoolQuestion } from './ask';
@@ -53,13 +53,58 @@ interface Failure {
   config: string;
 }
 
-/** What the user is told when a working connection fails under a shell or a command. */
-function connectionLost(host: HostRef, err: Error & { level?: string }, keepaliveMs: number): ConnectionClosedError {
+/** What the user is told when a working connection fails under a shell or a command; `through`
+ * is the jump host it runs through, if any (a cut beyond the bastion looks the same as a hang). */
+function connectionLost(host: HostRef, err: Error & { level?: string }, keepaliveMs: number, through: string | null): ConnectionClosedError {
+  const unanswered = `${KEEPALIVE_COUNT} keepalives over ${Math.round((KEEPALIVE_COUNT * keepaliveMs) / 1000)} s went unanswered`;
   const detail =
-    err.level === 'client-timeout'
-      ? `${host.name} stopped answering (${KEEPALIVE_COUNT} keepalives over ${Math.round((KEEPALIVE_COUNT * keepaliveMs) / 1000)} s went unanswered: the host hangs, or the network drops packets)`
-      : err.message;
+    err.level !== 'client-timeout' ? err.message
+    : through ? `${host.name} stopped answering (${unanswered} through ${through}: the host hangs, or a network on the way drops packets)`
+    : `${host.name} stopped answering (${unanswered}: the host hangs, or the network drops packets)`;
   return new ConnectionClosedError(host, detail);
+}
+
+/** The jump host a host's connection runs through last (null: none, or a chain that cannot be read). */
+function lastHop(host: Host, lookup: (name: string) => Host | undefined): string | null {
+  try {
+    return resolveJumpChain(host, lookup).at(-1)?.name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** When opening a channel stops being worth waiting for: a time, an abort. */
+interface OpenBound {
+  deadline: number | null;
+  signal?: AbortSignal | undefined;
+  /** The error for a deadline passed (true) or an abort (false). */
+  giveUp(timedOut: boolean): Error;
+}
+
+/**
+ * Opens a channel, unless the bound comes first: a connection whose network was cut takes the
+ * request and answers nothing until its keepalives give up (up to a minute). A channel that
+ * arrives after that is closed at once.
+ */
+function openWithin<T extends ClientChannel>(open: (callback: (err: Error | undefined, channel: T) => void) => void, bound: OpenBound): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
+      if (timer) clearTimeout(timer);
+      bound.signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => (settle(), reject(bound.giveUp(false)));
+    const timer = bound.deadline === null ? null : setTimeout(() => (settle(), reject(bound.giveUp(true))), Math.max(0, bound.deadline - Date.now()));
+    if (bound.signal?.aborted) return onAbort();
+    bound.signal?.addEventListener('abort', onAbort, { once: true });
+    open((err, channel) => {
+      if (settled) return void (err ? undefined : channel.close());
+      settle();
+      if (err) reject(err);
+      else resolve(channel);
+    });
+  });
 }
 
 /** What a connection depends on: when any of it changes (the host's entry, a jump host's), a new one is opened. */
@@ -90,8 +135,15 @@ export class SshPool implements Disposable {
 
   /** Runs a command; resolves with its exit code once it ends (a non-zero code is not an error). */
   async exec(hostName: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.withChannel(hostName, async (client, host, lost) => {
-      const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
+    return this.withChannel(hostName, async (client, host, lost, through) => {
+      // The timeout counts from the connection being ready (logging in has its own bounds, and may
+      // wait for the user's password): a channel that never opens is a command that never ends.
+      const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : null;
+      const channel = await openWithin<ClientChannel>((callback) => client.exec(command, callback), {
+        deadline,
+        signal: options.signal,
+        giveUp: (timedOut) => (timedOut ? new NoAnswerError(host, through, options.timeoutMs!, 'the command never started') : new ConnectionClosedError(host, 'stopped')),
+      });
       return new Promise<ExecResult>((resolve, reject) => {
         let code: number | null = null;
         let signal: string | null = null;
@@ -100,7 +152,7 @@ export class SshPool implements Disposable {
           channel.close();
           reject(new ConnectionClosedError(host, why));
         };
-        const timer = options.timeoutMs ? setTimeout(() => stop(`the command did not finish within ${options.timeoutMs} ms`), options.timeoutMs) : null;
+        const timer = deadline ? setTimeout(() => stop(`the command did not finish within ${options.timeoutMs} ms`), Math.max(0, deadline - Date.now())) : null;
         const onAbort = (): void => stop('stopped');
         options.signal?.addEventListener('abort', onAbort, { once: true });
         channel.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
@@ -145,11 +197,18 @@ export class SshPool implements Disposable {
    * hears why, if the connection under it fails (just before the channel's 'close').
    */
   async shell(hostName: string, pty: { cols: number; rows: number; term?: string }, onLost?: (error: SshError) => void): Promise<ClientChannel> {
-    const { client, done, lost } = await this.lease(hostName);
+    const { client, host, done, lost, through } = await this.lease(hostName);
     try {
-      const channel = await new Promise<ClientChannel>((resolve, reject) =>
-        client.shell({ term: pty.term ?? 'xterm-256color', cols: pty.cols, rows: pty.rows }, (err, ch) => (err ? reject(err) : resolve(ch))),
-      );
+      // As long as a handshake may take: a connection cut off since its last use would otherwise
+      // leave the terminal opening until its keepalives give up.
+      const ms = this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+      const channel = await openWithin<ClientChannel>((callback) => client.shell({ term: pty.term ?? 'xterm-256color', cols: pty.cols, rows: pty.rows }, callback), {
+        deadline: Date.now() + ms,
+        giveUp: () => new NoAnswerError(host, through, ms, 'the shell did not open'),
+      }).catch((error: unknown) => {
+        // ssh2's "No response from server" when the connection died meanwhile: say why it died.
+        throw error instanceof SshError ? error : (lost() ?? error);
+      });
       // Registered first, so it runs before the caller's own 'close' listeners.
       channel.once('close', () => {
         const why = lost();
@@ -200,11 +259,15 @@ export class SshPool implements Disposable {
     this.failures.delete(hostName);
   }
 
-  private async withChannel<T>(hostName: string, use: (client: Client, host: HostRef, lost: () => SshError | null) => Promise<T>, retried = false): Promise<T> {
-    const { client, host, done, lost } = await this.lease(hostName);
+  private async withChannel<T>(
+    hostName: string,
+    use: (client: Client, host: HostRef, lost: () => SshError | null, through: string | null) => Promise<T>,
+    retried = false,
+  ): Promise<T> {
+    const { client, host, done, lost, through } = await this.lease(hostName);
     let opened = false;
     try {
-      return await use(client, host, lost).then((value) => ((opened = true), value));
+      return await use(client, host, lost, through).then((value) => ((opened = true), value));
     } catch (error) {
       // A pooled connection that died since its last use (sshd restarted, keepalive not yet
       // noticed) fails to open a channel: drop it and try once on a fresh connection, so the
@@ -222,7 +285,7 @@ export class SshPool implements Disposable {
   }
 
   /** A ready client for the host, counted as in use until done() is called. */
-  private async lease(hostName: string): Promise<{ client: Client; host: HostRef; done: () => void; lost: () => SshError | null }> {
+  private async lease(hostName: string): Promise<{ client: Client; host: HostRef; through: string | null; done: () => void; lost: () => SshError | null }> {
     if (this.disposed) throw new Error('The SSH pool is closed.');
     const host = this.options.lookup(hostName);
     if (!host) throw new Error(`${hostName} is not in the fleet file.`);
@@ -257,6 +320,7 @@ export class SshPool implements Disposable {
     return {
       client,
       host: ref,
+      through: lastHop(host, this.options.lookup),
       lost: () => conn.lost,
       done: () => {
         if (released) return;
@@ -280,7 +344,8 @@ export class SshPool implements Disposable {
       () => {
         this.failures.delete(host.name);
         this.emit(host.name, 'connected');
-        client.on('error', (err: Error & { level?: string }) => (connection.lost ??= connectionLost(ref, err, this.options.keepaliveMs ?? KEEPALIVE_MS)));
+        const through = lastHop(host, this.options.lookup);
+        client.on('error', (err: Error & { level?: string }) => (connection.lost ??= connectionLost(ref, err, this.options.keepaliveMs ?? KEEPALIVE_MS, through)));
         client.on('close', () => {
           if (this.connections.get(host.name) === connection) this.connections.delete(host.name);
           for (const hop of hops) hop.end();
