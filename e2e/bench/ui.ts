@@ -9,9 +9,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
+import { formatProfile, summarizeProfile } from './profileSummary';
 import { newToken } from '../../electron/browser/auth';
 import { bigFleetYaml, nameHash, startHealthServer } from './uiFleet';
 
@@ -50,6 +52,18 @@ export function summarize(profile: CpuProfile): string[] {
 }
 
 const log = (line: string): void => console.error(line);
+
+/** The page's profile by TypeScript source: its bundle's URLs point to the built files, whose
+ * source maps profileSummary reads. */
+function summarizePage(profile: CpuProfile, repoRoot: string): string {
+  for (const node of profile.nodes) {
+    const asset = /\/assets\/[^/?#]+\.js$/.exec(node.callFrame.url)?.[0];
+    if (asset) node.callFrame.url = pathToFileURL(join(repoRoot, 'dist/renderer', asset)).href;
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'fleetdeck-ui-profile-')), 'page.cpuprofile');
+  writeFileSync(file, JSON.stringify(profile));
+  return formatProfile(summarizeProfile(file, repoRoot), file);
+}
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 /** Chromium's own counters (cumulative): where the page's main thread spent its time. */
@@ -132,7 +146,7 @@ async function measure(page: Page, cdp: CDPSession, o: UiOptions, requests: () =
   await page.waitForTimeout(o.seconds * 1000);
   if (o.profile) {
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
-    log(`where the page's time went (self time over ${o.seconds} s):\n${summarize(profile).join('\n')}`);
+    log(`where the page's time went over ${o.seconds} s:\n${summarizePage(profile, o.repoRoot)}`);
   }
   const after = await pageMetrics(cdp);
   const durations = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch').map((e) => e.duration));
