@@ -68,6 +68,17 @@ test('10,000 hosts: problems first, the rest on demand, search and filters, keyb
     await expect(page.locator('[data-testid="host-tile"][data-host="pro-app-4321"]')).toBeVisible();
     await page.getByTestId('host-search').fill('');
 
+    // The list: a role of 6,400 shows its first 100 rows and a button for the rest; the search
+    // finds the one host there too.
+    await page.getByTestId('layout-list').click();
+    const appRows = page.locator('[data-testid="env-section"][data-env="production"] tbody[data-role="app"] [data-testid="host-row"]');
+    await expect(appRows).toHaveCount(100);
+    await expect(page.locator('[data-testid="env-section"][data-env="production"] tbody[data-role="app"]').getByTestId('role-show-all')).toHaveText('Show all 6,400 hosts of app');
+    await page.getByTestId('host-search').fill('pro-app-4321');
+    await expect(page.getByTestId('host-row')).toHaveCount(1);
+    await page.getByTestId('host-search').fill('');
+    await page.getByTestId('layout-map').click();
+
     // From the keyboard: Tab from the last chip reaches the first problem of the first tier
     // (staging's lb, folded), not one of its 98 hidden OK tiles; Enter opens its page.
     await page.getByTestId('state-chip-OK').focus();

@@ -1,4 +1,4 @@
-import { memo, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { plural } from '../../parts/format';
 import { Icon } from '../../parts/Icon';
 import type { EnvironmentGroup } from '../../state/fleetGroups';
@@ -6,7 +6,11 @@ import { useAppStore } from '../../state/react';
 import { HostRow } from './HostRow';
 
 // One environment: its header (name, host count, roles with their counts, fold button) and a
-// table of its hosts, one row group per role in the order the fleet file gives them.
+// table of its hosts, one row group per role in the order the fleet file gives them. A role of
+// thousands shows its first ROWS_SHOWN rows and a button for the rest: ten thousand rows take
+// seconds to draw, and the search finds any host.
+
+const ROWS_SHOWN = 100;
 
 export const EnvironmentSection = memo(function EnvironmentSection({
   group,
@@ -16,6 +20,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
   searching: boolean;
 }): ReactNode {
   const collapsed = useAppStore((s) => s.collapsed[group.name] === true);
+  const [allRowsOf, setAllRowsOf] = useState<ReadonlySet<string>>(new Set());
   const toggle = useAppStore((s) => s.toggleEnvironment);
   const headingId = `env-${group.name}`;
   const bodyId = `env-${group.name}-hosts`;
@@ -74,9 +79,19 @@ export const EnvironmentSection = memo(function EnvironmentSection({
                   {r.role} <span className="muted num">{r.hosts.length + r.also.length}</span>
                 </th>
               </tr>
-              {r.hosts.map((h) => (
+              {(allRowsOf.has(r.role) ? r.hosts : r.hosts.slice(0, ROWS_SHOWN)).map((h) => (
                 <HostRow key={h.name} host={h} envJump={group.jump} />
               ))}
+              {r.hosts.length > ROWS_SHOWN && !allRowsOf.has(r.role) ? (
+                <tr className="host-more">
+                  <td colSpan={6} className="muted">
+                    {ROWS_SHOWN} of {r.hosts.length.toLocaleString('en')} shown.{' '}
+                    <button type="button" className="link" data-testid="role-show-all" onClick={() => setAllRowsOf(new Set([...allRowsOf, r.role]))}>
+                      Show all {r.hosts.length.toLocaleString('en')} hosts of {r.role}
+                    </button>
+                  </td>
+                </tr>
+              ) : null}
               {r.also.length > 0 ? (
                 <tr className="host-also">
                   <td colSpan={6} className="muted">
