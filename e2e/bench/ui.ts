@@ -121,11 +121,17 @@ export async function runUi(o: UiOptions): Promise<number> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     });
+    // No helper functions inside: tsx would wrap them in its __name(), unknown to the page.
     const firstPaintParts = await page.evaluate(() => {
-      const at = (name: string): number => Math.round(performance.getEntriesByName(name)[0]?.startTime ?? -1);
+      const fleet = performance.getEntriesByName('fleetdeck:fleet-received')[0];
       const firstBatch = performance.getEntriesByName('fleetdeck:status-batch')[0];
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return { page_loaded_ms: Math.round(nav?.domContentLoadedEventEnd ?? -1), fleet_received_ms: at('fleetdeck:fleet-received'), first_batch_ms: Math.round(firstBatch?.startTime ?? -1), first_batch_apply_ms: Math.round(firstBatch?.duration ?? -1) };
+      return {
+        page_loaded_ms: Math.round(nav?.domContentLoadedEventEnd ?? -1),
+        fleet_received_ms: Math.round(fleet?.startTime ?? -1),
+        first_batch_ms: Math.round(firstBatch?.startTime ?? -1),
+        first_batch_apply_ms: Math.round(firstBatch?.duration ?? -1),
+      };
     });
     log(`first paint: ${JSON.stringify(firstPaintParts)}`);
     await waitForEveryHost(page, o.hosts);
