@@ -20,7 +20,9 @@ export function notificationFor(events: readonly StatusEvent[]): NotificationTex
   if (problems.length === 0 && recoveries.length === 0) return null;
   const hosts = (list: readonly StatusEvent[]) => [...new Set(list.map((e) => e.host))];
   const down = hosts(problems);
-  const up = hosts(recoveries).filter((h) => !down.includes(h));
+  // A Set: with 10,000 hosts a batch of changes holds thousands of each.
+  const alsoDown = new Set(down);
+  const up = hosts(recoveries).filter((h) => !alsoDown.has(h));
   if (down.length === 1 && up.length === 0) {
     const first = problems[0]!;
     return { title: `${first.host}: ${first.to}`, body: problems.map((e) => e.reason).slice(0, 3).join('\n'), tag: `host:${first.host}` };

@@ -58,7 +58,7 @@ class FrameLocator {
     let where = url;
     let line = lineNumber + 1;
     if (url.endsWith('.cjs') || url.endsWith('.js')) {
-      if (!this.maps.has(url)) this.maps.set(url, url.includes('/dist/bench/') ? loadMap(url) : null);
+      if (!this.maps.has(url)) this.maps.set(url, /\/dist\/(bench|renderer)\//.test(url) ? loadMap(url) : null);
       const map = this.maps.get(url);
       const entry = map?.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
       if (entry?.originalSource) {

@@ -1,21 +1,27 @@
-// `npm run bench -- ui --hosts 1000`: the cluster map in Chromium with every host changing state
-// every second. A small HTTP server on 127.0.0.1 answers each host's health URL with 200 or 500,
-// flipping once a second; the console (browser mode, the built dist/) polls it every second with
-// one attempt, so every poll is a hard state change. The page records how long each status batch
+// `npm run bench -- ui --hosts 10000`: the cluster map in Chromium with a tenth of the hosts
+// changing state in every status batch. A small HTTP server on 127.0.0.1 answers each host's
+// health URL with 200 or 500, flipping every FLIP_MS; the console (browser mode, the built dist/)
+// polls every host once per FLIP_MS with one attempt, so every poll is a hard state change, and
+// since the core sends a batch every 500 ms (statusService's flush), each batch carries the
+// changes of 500/FLIP_MS = a tenth of the fleet. The page records how long each status batch
 // took to apply (User Timing "fleetdeck:status-batch": store, React render and commit) and to the
 // next task, style, layout and paint included ("…-frame"); see renderer/state/bind.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { pathToFileURL } from 'node:url';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
+import { formatProfile, summarizeProfile } from './profileSummary';
 import { newToken } from '../../electron/serve/auth';
+import { bigFleetYaml, nameHash, startHealthServer } from './uiFleet';
+
+/** How often each host's answer flips, and the console's polling interval: every poll a change. */
+const FLIP_MS = 5000;
 
 export const UI_USAGE = `bench ui [--hosts N] [--seconds S] [--profile]
-  --hosts N       hosts on the map (default 1000), every one changing state every second
+  --hosts N       hosts on the map (default 1000), each changing state every 5 s: a tenth per batch
   --seconds S     how long to measure after the map is up (default 60: the p95 of 120 batches, not of 60)
   --profile       sample the page's JavaScript while measuring and print where its time goes`;
 
@@ -47,53 +53,55 @@ export function summarize(profile: CpuProfile): string[] {
 
 const log = (line: string): void => console.error(line);
 
-function fleetYaml(hosts: number, port: number): string {
-  const lines = ['defaults:', '  interval: 1s', '  status:', `    - http: { url: "http://127.0.0.1:${port}/h/{name}", attempts: 1 }`, 'environments:'];
-  // Two environments, tiers as a real fleet has them.
-  const split = [
-    ['staging', 'lb', 0.01],
-    ['staging', 'app', 0.19],
-    ['production', 'lb', 0.01],
-    ['production', 'app', 0.64],
-    ['production', 'db', 0.15],
-  ] as const;
-  let n = 0;
-  let env = '';
-  for (const [environment, role, share] of split) {
-    if (environment !== env) lines.push(`  ${environment}:`, '    roles:');
-    env = environment;
-    const count = Math.max(1, Math.round(hosts * share));
-    lines.push(`      ${role}:`);
-    for (let i = 0; i < count && n < hosts; i++, n++) lines.push(`        - { name: ${environment.slice(0, 3)}-${role}-${i + 1}, address: 127.0.60.${1 + (n % 250)} }`);
+/** The page's profile by TypeScript source: its bundle's URLs point to the built files, whose
+ * source maps profileSummary reads. */
+function summarizePage(profile: CpuProfile, repoRoot: string): string {
+  for (const node of profile.nodes) {
+    const asset = /\/assets\/[^/?#]+\.js$/.exec(node.callFrame.url)?.[0];
+    if (asset) node.callFrame.url = pathToFileURL(join(repoRoot, 'dist/renderer', asset)).href;
   }
-  return lines.join('\n') + '\n';
+  const file = join(mkdtempSync(join(tmpdir(), 'fleetdeck-ui-profile-')), 'page.cpuprofile');
+  writeFileSync(file, JSON.stringify(profile));
+  return formatProfile(summarizeProfile(file, repoRoot), file);
+}
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** Chromium's own counters (cumulative): where the page's main thread spent its time. */
+async function pageMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+/** The page's JavaScript heap after a full collection, and its DOM, as Chromium counts them. */
+async function pageMemory(cdp: CDPSession): Promise<{ heap_mb: number; dom_nodes: number }> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const m = await pageMetrics(cdp);
+  return { heap_mb: round((m.JSHeapUsedSize ?? 0) / 2 ** 20), dom_nodes: m.Nodes ?? 0 };
+}
+
+/** Waits until every host has been polled once and the map counts it (pending hosts count as
+ * UNKNOWN on the chips, and the bench's hosts are only ever OK or CRITICAL). */
+async function waitForEveryHost(page: Page, hosts: number): Promise<void> {
+  const chip = (state: string): Promise<number> => page.getByTestId(`state-chip-${state}`).locator('.num').textContent().then((t) => Number(t?.replace(/\D/g, '') ?? 0));
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await page.waitForTimeout(200)) {
+    if ((await chip('OK')) + (await chip('CRITICAL')) === hosts) return;
+  }
+  throw new Error(`the map did not count all ${hosts} hosts within 120 s`);
 }
 
 export async function runUi(o: UiOptions): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-ui-'));
   const stops: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   try {
-    // Each host's answer flips every second; half the fleet is red at any moment.
-    let requests = 0;
-    const server = http.createServer((req, res) => {
-      requests++;
-      const name = req.url ?? '';
-      let h = 0;
-      for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-      const up = (Math.floor(Date.now() / 1000) + h) % 2 === 0;
-      res.writeHead(up ? 200 : 500, { 'content-type': 'text/plain' }).end(up ? 'ok' : 'failing');
-    });
-    server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    stops.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const port = (server.address() as AddressInfo).port;
+    // Each host's answer flips every FLIP_MS; half the fleet is red at any moment.
+    const server = await startHealthServer((name) => (Math.floor(Date.now() / FLIP_MS) + nameHash(name)) % 2 === 0);
+    stops.push(() => server.close());
     const fleetFile = join(dir, 'fleet.yaml');
-    writeFileSync(fleetFile, fleetYaml(o.hosts, port));
+    writeFileSync(fleetFile, bigFleetYaml({ hosts: o.hosts, port: server.port, interval: `${FLIP_MS / 1000}s` }));
 
     const console_ = await startConsole({ repoRoot: o.repoRoot, fleetFile, dataDir: join(dir, 'data'), token: newToken() });
     stops.push(() => console_.stop());
-    const url = console_.url;
-    log(`console ${url.replace(/token=.*/, 'token=…')}, ${o.hosts} hosts, health server 127.0.0.1:${port}`);
+    log(`console ${console_.url.replace(/token=.*/, 'token=…')}, ${o.hosts} hosts, health server 127.0.0.1:${server.port}`);
 
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -101,50 +109,77 @@ export async function runUi(o: UiOptions): Promise<number> {
     });
     stops.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
     const started = Date.now();
-    await page.goto(url);
-    await page.locator('[data-testid="host-tile"]').nth(o.hosts - 1).waitFor({ timeout: 120_000 });
+    await page.goto(console_.url);
+    // The map's first frame with its structure (every role), whatever the hosts' states yet.
+    const firstPaintMs = await page.evaluate(async () => {
+      for (;;) {
+        const mark = performance.getEntriesByName('fleetdeck:map-painted')[0];
+        if (mark) return mark.startTime;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    // No helper functions inside: tsx would wrap them in its __name(), unknown to the page.
+    const firstPaintParts = await page.evaluate(() => {
+      const fleet = performance.getEntriesByName('fleetdeck:fleet-received')[0];
+      const firstBatch = performance.getEntriesByName('fleetdeck:status-batch')[0];
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return {
+        page_loaded_ms: Math.round(nav?.domContentLoadedEventEnd ?? -1),
+        fleet_received_ms: Math.round(fleet?.startTime ?? -1),
+        first_batch_ms: Math.round(firstBatch?.startTime ?? -1),
+        first_batch_apply_ms: Math.round(firstBatch?.duration ?? -1),
+      };
+    });
+    log(`first paint: ${JSON.stringify(firstPaintParts)}`);
+    await waitForEveryHost(page, o.hosts);
     const mapReadyMs = Date.now() - started;
-    const firstPaintMs = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
-    log(`map up with ${o.hosts} tiles after ${mapReadyMs} ms; measuring ${o.seconds} s …`);
-    await page.evaluate(() => performance.clearMeasures());
-    const requestsBefore = requests;
-    const cdp = o.profile ? await page.context().newCDPSession(page) : null;
-    if (cdp) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-    }
-    await page.waitForTimeout(o.seconds * 1000);
-    if (cdp) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
-      log(`where the page's time went (self time over ${o.seconds} s):\n${summarize(profile).join('\n')}`);
-    }
-    const durations = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch').map((e) => e.duration));
-    const frames = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch-frame').map((e) => e.duration));
-    const changing = await page.locator('[data-testid="host-tile"][data-look~="CRITICAL"]').count();
-    const polls = requests - requestsBefore;
-    const r = (n: number): number => Math.round(n * 100) / 100;
-    const result = {
-      bench: 'ui',
-      hosts: o.hosts,
-      update_ms_p95: r(percentile(durations, 95)),
-      first_paint_ms: Math.round(firstPaintMs),
-      map_ready_ms: mapReadyMs,
-      update_ms_p50: r(percentile(durations, 50)),
-      update_ms_max: r(Math.max(...durations)),
-      update_with_render_ms_p50: r(percentile(frames, 50)),
-      update_with_render_ms_p95: r(percentile(frames, 95)),
-      batches: durations.length,
-      batches_per_s: r(durations.length / o.seconds),
-      polls_per_s: r(polls / o.seconds),
-      critical_at_end: changing,
-      seconds: o.seconds,
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model.trim() ?? '?', node: process.version, chromium: browser.version() },
-    };
-    log(`targets: update_ms_p95 ${result.update_ms_p95} ≤ 8 ${result.update_ms_p95 <= 8 ? 'met' : 'MISSED'}`);
-    console.log(JSON.stringify(result));
+    log(`map painted after ${Math.round(firstPaintMs)} ms, every host on it after ${mapReadyMs} ms; measuring ${o.seconds} s …`);
+    const result = { bench: 'ui', hosts: o.hosts, ...(await measure(page, cdp, o, server.requests)), first_paint_ms: Math.round(firstPaintMs), ...firstPaintParts, map_ready_ms: mapReadyMs };
+    const machine = { cores: cpus().length, cpu: cpus()[0]?.model.trim() ?? '?', node: process.version, chromium: browser.version() };
+    log(`targets: update_ms_p95 ${result.update_ms_p95} ≤ 8 ${result.update_ms_p95 <= 8 ? 'met' : 'MISSED'}, first_paint_ms ${result.first_paint_ms} ≤ 1000 ${result.first_paint_ms <= 1000 ? 'met' : 'MISSED'}`);
+    console.log(JSON.stringify({ ...result, machine }));
     return 0;
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
+}
+
+/** The measuring window: batches' durations, Chromium's counters over it, the memory after it. */
+async function measure(page: Page, cdp: CDPSession, o: UiOptions, requests: () => number) {
+  await page.evaluate(() => performance.clearMeasures());
+  const requestsBefore = requests();
+  const before = await pageMetrics(cdp);
+  if (o.profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
+  await page.waitForTimeout(o.seconds * 1000);
+  if (o.profile) {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    log(`where the page's time went over ${o.seconds} s:\n${summarizePage(profile, o.repoRoot)}`);
+  }
+  const after = await pageMetrics(cdp);
+  const durations = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch').map((e) => e.duration));
+  const frames = await page.evaluate(() => performance.getEntriesByName('fleetdeck:status-batch-frame').map((e) => e.duration));
+  const perBatch = (metric: string): number => round((((after[metric] ?? 0) - (before[metric] ?? 0)) * 1000) / Math.max(1, durations.length));
+  return {
+    update_ms_p95: round(percentile(durations, 95)),
+    update_ms_p50: round(percentile(durations, 50)),
+    update_ms_max: round(Math.max(...durations)),
+    update_with_render_ms_p50: round(percentile(frames, 50)),
+    update_with_render_ms_p95: round(percentile(frames, 95)),
+    // Chromium's main thread per batch, by kind (all of the page's work, not only the batches').
+    script_ms_per_batch: perBatch('ScriptDuration'),
+    style_ms_per_batch: perBatch('RecalcStyleDuration'),
+    layout_ms_per_batch: perBatch('LayoutDuration'),
+    task_ms_per_batch: perBatch('TaskDuration'),
+    batches: durations.length,
+    batches_per_s: round(durations.length / o.seconds),
+    polls_per_s: round((requests() - requestsBefore) / o.seconds),
+    ...(await pageMemory(cdp)),
+    seconds: o.seconds,
+  };
 }

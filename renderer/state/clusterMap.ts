@@ -1,12 +1,15 @@
 import type { Host } from '../../shared/fleet/model';
-import type { HostStatus } from '../../shared/status/schema';
 import { groupFleet } from './fleetGroups';
-import { countStates, type StateCounts } from './status';
 
 // The cluster map's layout: per environment its roles as tiers in traffic order (load balancers,
 // then web and app servers, then databases, then the rest in file order). Recomputed when the
 // fleet or the search changes, never when a host's state does: with 1,000 hosts changing state
 // every second, re-rendering the map each time would cost tens of milliseconds a batch.
+
+/** Tiers with more hosts than this are folded: their problems are tiles, the rest a count and a
+ * button. 48 tiles are three or four rows on a laptop's screen; past that the OK tiles would
+ * push the next tier's problems out of sight. */
+export const FOLD_ABOVE = 48;
 
 const TRAFFIC_ORDER = ['lb', 'balancer', 'proxy', 'edge', 'web', 'frontend', 'app', 'api', 'worker', 'queue', 'cache', 'db', 'database', 'storage'];
 
@@ -34,7 +37,6 @@ export function trafficRank(role: string): number {
   return i < 0 ? TRAFFIC_ORDER.length : i;
 }
 
-
 /**
  * The map's structure: environments, tiers in traffic order, host names in file order. It
  * depends on the fleet and the search only; states change colours and order through CSS, and the
@@ -51,16 +53,4 @@ export function clusterMap(snapshot: { environments: { name: string; roles: stri
     return { name: env.name, tiers, hosts: tiers.flatMap((t) => t.hosts), total: env.total };
   });
   return { environments, hosts: environments.flatMap((e) => e.hosts), shown };
-}
-
-/** Counts as one string ("CRITICAL,WARNING,UNKNOWN,OK"), so a selector returns the same value
- * when nothing changed and its component does not re-render. */
-export function countsKey(names: readonly string[], statuses: Readonly<Record<string, HostStatus>>): string {
-  const c = countStates(names, statuses);
-  return `${c.CRITICAL},${c.WARNING},${c.UNKNOWN},${c.OK}`;
-}
-
-export function parseCountsKey(key: string): StateCounts {
-  const [CRITICAL = 0, WARNING = 0, UNKNOWN = 0, OK = 0] = key.split(',').map(Number);
-  return { CRITICAL, WARNING, UNKNOWN, OK };
 }

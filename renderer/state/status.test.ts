@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostStatus } from '../../shared/status/schema';
-import { applyBatch, countStates, MAX_EVENTS, mergeEvents } from './status';
+import { applyBatch, MAX_EVENTS, mergeEvents } from './status';
 import { createAppStore } from './store';
 
 const status = (host: string, state: HostStatus['state'], extra: Partial<HostStatus> = {}): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {}, ...extra });
@@ -16,17 +16,24 @@ describe('status state', () => {
     // New samples alone are not a change of state: the map keeps its order.
     expect(next.stateChanged).toBe(false);
     expect(applyBatch(next.statuses, { full: false, at: 3, hosts: [status('b', 'CRITICAL')], removed: [] }).stateChanged).toBe(true);
-    expect(applyBatch(next.statuses, { full: false, at: 3, hosts: [], removed: ['a'] }).statuses).not.toHaveProperty('a');
-  });
-
-  it('counts states, a host without status as UNKNOWN', () => {
-    expect(countStates(['a', 'b', 'c'], { a: status('a', 'CRITICAL'), b: status('b', 'OK') })).toEqual({ CRITICAL: 1, WARNING: 0, UNKNOWN: 1, OK: 1 });
+    const removed = applyBatch(next.statuses, { full: false, at: 3, hosts: [], removed: ['a'] });
+    expect(removed.statuses).not.toHaveProperty('a');
+    // In place, naming what it touched; a full batch starts a new table.
+    expect(removed.statuses).toBe(statuses);
+    expect(removed.changed).toEqual(['a']);
+    expect(applyBatch(removed.statuses, { full: true, at: 4, hosts: [a], removed: [] })).toMatchObject({ changed: null, stateChanged: true });
   });
 
   it('keeps the newest events once each, up to a limit', () => {
     const e = (id: number) => ({ id, at: id, host: 'a', check: 'c', checkName: 'c', from: 'OK' as const, to: 'CRITICAL' as const, hard: false, reason: '' });
     expect(mergeEvents([e(2), e(1)], [e(3), e(2)]).map((x) => x.id)).toEqual([3, 2, 1]);
     expect(mergeEvents([], Array.from({ length: MAX_EVENTS + 5 }, (_, i) => e(i)))).toHaveLength(MAX_EVENTS);
+  });
+
+  it('a host named __proto__ is an entry like any other', () => {
+    const { statuses } = applyBatch({}, { full: true, at: 1, hosts: [status('__proto__', 'CRITICAL')], removed: [] });
+    expect(Object.getPrototypeOf(statuses)).toBe(null);
+    expect(statuses['__proto__']?.state).toBe('CRITICAL');
   });
 
   it("keeps the sources' problems until a batch brings the new list, and drops them with a full batch", () => {

@@ -1,4 +1,4 @@
-import { memo, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { plural } from '../../parts/format';
 import { Icon } from '../../parts/Icon';
 import type { EnvironmentGroup } from '../../state/fleetGroups';
@@ -6,7 +6,11 @@ import { useAppStore } from '../../state/react';
 import { HostRow } from './HostRow';
 
 // One environment: its header (name, host count, roles with their counts, fold button) and a
-// table of its hosts, one row group per role in the order the fleet file gives them.
+// table of its hosts, one row group per role in the order the fleet file gives them. A role of
+// thousands shows its first ROWS_SHOWN rows and a button for the rest: ten thousand rows take
+// seconds to draw, and the search finds any host.
+
+const ROWS_SHOWN = 100;
 
 export const EnvironmentSection = memo(function EnvironmentSection({
   group,
@@ -16,6 +20,7 @@ export const EnvironmentSection = memo(function EnvironmentSection({
   searching: boolean;
 }): ReactNode {
   const collapsed = useAppStore((s) => s.collapsed[group.name] === true);
+  const [allRowsOf, setAllRowsOf] = useState<ReadonlySet<string>>(new Set());
   const toggle = useAppStore((s) => s.toggleEnvironment);
   const headingId = `env-${group.name}`;
   const bodyId = `env-${group.name}-hosts`;
@@ -68,39 +73,64 @@ export const EnvironmentSection = memo(function EnvironmentSection({
             </tr>
           </thead>
           {group.roles.map((r) => (
-            <tbody key={r.role} data-role={r.role}>
-              <tr className="role-row">
-                <th scope="rowgroup" colSpan={6}>
-                  {r.role} <span className="muted num">{r.hosts.length + r.also.length}</span>
-                </th>
-              </tr>
-              {r.hosts.map((h) => (
-                <HostRow key={h.name} host={h} envJump={group.jump} />
-              ))}
-              {r.also.length > 0 ? (
-                <tr className="host-also">
-                  <td colSpan={6} className="muted">
-                    Also in this role:{' '}
-                    {r.also.map((h, i) => (
-                      <span key={h.name}>
-                        {i > 0 ? ', ' : null}
-                        <span className="also-name">{h.name}</span> (listed under {h.roles[0]})
-                      </span>
-                    ))}
-                  </td>
-                </tr>
-              ) : null}
-              {r.hosts.length + r.also.length === 0 ? (
-                <tr className="host-none">
-                  <td colSpan={6} className="muted">
-                    No hosts in this role.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
+            <RoleRows
+              key={r.role}
+              role={r}
+              envJump={group.jump}
+              all={allRowsOf.has(r.role)}
+              showAll={() => setAllRowsOf(new Set([...allRowsOf, r.role]))}
+            />
           ))}
         </table>
       )}
     </section>
   );
 });
+
+/** One role's rows: its first ROWS_SHOWN hosts (all of them once asked), hosts listed under
+ * another role, or a line saying it has none. */
+function RoleRows(props: { role: EnvironmentGroup['roles'][number]; envJump: string | null; all: boolean; showAll(): void }): ReactNode {
+  const { role: r, envJump, all, showAll } = props;
+  return (
+    <tbody data-role={r.role}>
+      <tr className="role-row">
+        <th scope="rowgroup" colSpan={6}>
+          {r.role} <span className="muted num">{r.hosts.length + r.also.length}</span>
+        </th>
+      </tr>
+      {(all ? r.hosts : r.hosts.slice(0, ROWS_SHOWN)).map((h) => (
+        <HostRow key={h.name} host={h} envJump={envJump} />
+      ))}
+      {r.hosts.length > ROWS_SHOWN && !all ? (
+        <tr className="host-more">
+          <td colSpan={6} className="muted">
+            {ROWS_SHOWN} of {r.hosts.length.toLocaleString('en')} shown.{' '}
+            <button type="button" className="link" data-testid="role-show-all" onClick={showAll}>
+              Show all {r.hosts.length.toLocaleString('en')} hosts of {r.role}
+            </button>
+          </td>
+        </tr>
+      ) : null}
+      {r.also.length > 0 ? (
+        <tr className="host-also">
+          <td colSpan={6} className="muted">
+            Also in this role:{' '}
+            {r.also.map((h, i) => (
+              <span key={h.name}>
+                {i > 0 ? ', ' : null}
+                <span className="also-name">{h.name}</span> (listed under {h.roles[0]})
+              </span>
+            ))}
+          </td>
+        </tr>
+      ) : null}
+      {r.hosts.length + r.also.length === 0 ? (
+        <tr className="host-none">
+          <td colSpan={6} className="muted">
+            No hosts in this role.
+          </td>
+        </tr>
+      ) : null}
+    </tbody>
+  );
+}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { CheckStateName } from '../../../shared/status/schema';
-import { countsKey, parseCountsKey } from '../../state/clusterMap';
+import { parseTallyKey, tallyKey } from '../../state/hostTally';
 import type { StateCounts as Counts } from '../../state/status';
 import { useAppStore } from '../../state/react';
 
@@ -8,9 +8,11 @@ import { useAppStore } from '../../state/react';
 
 const ORDER: readonly CheckStateName[] = ['CRITICAL', 'WARNING', 'UNKNOWN', 'OK'];
 
-/** The state counts of these hosts, re-rendering the caller only when a number changes. */
+/** The state counts of these hosts, re-rendering the caller only when a number changes. A host
+ * not polled yet counts as UNKNOWN. */
 function useCounts(hosts: readonly string[]): Counts {
-  return parseCountsKey(useAppStore((s) => countsKey(hosts, s.statuses)));
+  const { PENDING, UNKNOWN, ...known } = parseTallyKey(useAppStore((s) => tallyKey(hosts, s)));
+  return { ...known, UNKNOWN: UNKNOWN + PENDING };
 }
 
 export function StateChips({ hosts }: { hosts: readonly string[] }): ReactNode {
