@@ -18,8 +18,8 @@ import { renderBenchFleet } from './pollFleetFile';
 import { percentile } from './pollProtocol';
 
 export const BAD_ENDPOINTS_USAGE = `bench bad-endpoints [--hosts N] [--per-kind K] [--seconds S] [--interval S]
-  --hosts N       good hosts (default 1000), nginx at 127.0.206.1 … (250 per /24)
-  --per-kind K    bad hosts of each kind (default 2), at 127.0.215.x
+  --hosts N       good hosts (default 1000), nginx at 127.0.240.1 … (250 per /24)
+  --per-kind K    bad hosts of each kind (default 2), at 127.0.249.x
   --seconds S     the measured window (default 60), after a warm-up of two intervals
   --interval S    poll interval (default 10)`;
 
@@ -28,11 +28,11 @@ const LATE_FACTOR = 1.5;
 const RSS_TARGET_MB = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const goodAddress = (i: number): string => `127.0.${206 + Math.floor(i / 250)}.${1 + (i % 250)}`;
-const badAddress = (i: number): string => `127.0.215.${1 + i}`;
+const goodAddress = (i: number): string => `127.0.${240 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+const badAddress = (i: number): string => `127.0.249.${1 + i}`;
 
 export async function runBadEndpointsBench(o: { hosts: number; perKind: number; seconds: number; intervalS: number }): Promise<number> {
-  if (o.hosts > 2000) throw new Error('--hosts is at most 2000 here (127.0.206–213.x)');
+  if (o.hosts > 2000) throw new Error('--hosts is at most 2000 here (127.0.240–247.x)');
   if (o.perKind * HOSTILE_KINDS.length > 250) throw new Error('--per-kind is at most 31');
   const bins = ensureBenchBinaries(false, console.log);
   const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-bad-'));
