@@ -7,7 +7,7 @@ import { GetFailure, httpGet } from './httpGet';
 import { expandUrl, isPrometheusSource } from './probes';
 import { pollTimeout } from './scheduler';
 import { ParseError } from './sources/parseError';
-import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample } from './sources/prometheus';
+import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample, type PromTarget } from './sources/prometheus';
 
 // Asks each Prometheus of the fleet file, once an interval, for the whole fleet: its handful of
 // queries and its targets, in parallel. The hosts that name the same Prometheus with the same
@@ -27,6 +27,8 @@ export interface PrometheusReport {
   problem: SourceProblem | null;
   /** Identifies the group (its settings), for keeping its problem until it is gone. */
   group: string;
+  /** From the first request sent to the last answer read and mapped to hosts (0 when a group goes). */
+  durationMs: number;
 }
 
 interface Group {
@@ -70,7 +72,7 @@ export class PrometheusPoller implements Disposable {
         this.stop(group);
         this.groups.delete(key);
         // Its problem goes with it.
-        if (group.since !== null) this.report({ results: new Map(), maxAttempts: 1, problem: null, group: key });
+        if (group.since !== null) this.report({ results: new Map(), maxAttempts: 1, problem: null, group: key, durationMs: 0 });
       }
     }
     for (const [key, next] of wanted) {
@@ -84,31 +86,41 @@ export class PrometheusPoller implements Disposable {
   private async poll(key: string, group: Group): Promise<void> {
     if (group.inFlight || group.stopped.signal.aborted) return;
     group.inFlight = true;
+    const started = performance.now();
     const s = group.settings;
     try {
       const timeoutMs = pollTimeout(group.intervalMs);
       const get = (path: string): Promise<string> => this.get(`${s.url.replace(/\/+$/, '')}${path}`, s, timeoutMs, group.stopped.signal);
       const queries = prometheusQueries(s);
-      const [targets, ...answers] = await Promise.allSettled([
-        get('/api/v1/targets?state=active').then(parseTargets),
-        ...queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseVector(body, q.id))),
-      ]);
+      const answers = await Promise.allSettled(queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseVector(body, q.id))));
       if (group.stopped.signal.aborted) return;
-      // The built-in queries and the targets are the source; a query of the user's that fails
-      // is a problem of the source too, but the rest of the answers still count.
-      const builtIn = [targets, ...answers.filter((_, i) => !queries[i]!.id.startsWith('query:'))];
-      const down = builtIn.find((a): a is PromiseRejectedResult => a.status === 'rejected');
-      if (down || targets.status === 'rejected') {
-        this.problem(key, group, describe(down?.reason));
+      // The built-in queries are the source; a query of the user's that fails is a problem of
+      // the source too, but the rest of the answers still count.
+      const down = answers.find((a, i): a is PromiseRejectedResult => a.status === 'rejected' && !queries[i]!.id.startsWith('query:'));
+      if (down) {
+        this.problem(key, group, describe(down.reason), performance.now() - started);
         return;
+      }
+      // The targets say why a host is not up; with every host up they are not needed (at 10,000
+      // hosts they are megabytes of JSON, more than all the queries).
+      const up = answers[0]!.status === 'fulfilled' ? answers[0]!.value : [];
+      let targets: PromTarget[] = [];
+      if (!everyHostUp(group.hosts, up, s.label)) {
+        try {
+          targets = parseTargets(await get('/api/v1/targets?state=active'));
+        } catch (error) {
+          if (!group.stopped.signal.aborted) this.problem(key, group, describe(error), performance.now() - started);
+          return;
+        }
+        if (group.stopped.signal.aborted) return;
       }
       const userFailure = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
       const byId = new Map<string, readonly PromSample[]>();
       answers.forEach((a, i) => byId.set(queries[i]!.id, a.status === 'fulfilled' ? a.value : []));
-      const results = prometheusResults(group.hosts, byId, targets.value, s, Date.now());
+      const results = prometheusResults(group.hosts, byId, targets, s, Date.now());
       const problem = userFailure ? this.problemOf(group, describe(userFailure.reason)) : null;
       if (!problem) group.since = null;
-      this.report({ results, maxAttempts: s.attempts, problem, group: key });
+      this.report({ results, maxAttempts: s.attempts, problem, group: key, durationMs: performance.now() - started });
     } finally {
       group.inFlight = false;
     }
@@ -119,8 +131,8 @@ export class PrometheusPoller implements Disposable {
     return { source: 'prometheus', url: group.settings.url, message, since: group.since, hosts: group.hosts.length };
   }
 
-  private problem(key: string, group: Group, message: string): void {
-    this.report({ results: new Map(), maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key });
+  private problem(key: string, group: Group, message: string, durationMs: number): void {
+    this.report({ results: new Map(), maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key, durationMs });
   }
 
   private async get(url: string, s: PrometheusSettings, timeoutMs: number, signal: AbortSignal): Promise<string> {
@@ -141,6 +153,13 @@ export class PrometheusPoller implements Disposable {
     for (const group of this.groups.values()) this.stop(group);
     this.groups.clear();
   }
+}
+
+/** Every host has an `up` of 1 in the answer (looked up by the group's label). */
+function everyHostUp(hosts: readonly HostKey[], up: readonly PromSample[], label: string): boolean {
+  const upKeys = new Set<string>();
+  for (const u of up) if (u.value === 1 && Object.hasOwn(u.metric, label)) upKeys.add(u.metric[label] as string);
+  return hosts.every((h) => upKeys.has(h.key));
 }
 
 function describe(error: unknown): string {

@@ -13,9 +13,9 @@ describe('the Prometheus source: queries', () => {
     const queries = prometheusQueries(settings({ job: 'node', label: 'host', rate_window: '1m', queries: [{ name: 'errors', query: 'errors_ratio', warn: 0.05 }] }));
     expect(queries.map((q) => q.id)).toEqual(['up', 'gauges', 'cpu', 'rx', 'tx', 'query:errors']);
     expect(queries[0]!.promql).toBe('up{job="node"}');
-    expect(queries[1]!.promql).toMatch(/^\{job="node",__name__=~"node_load1\|.*node_filesystem_avail_bytes",fstype!~"tmpfs\|/);
+    expect(queries[1]!.promql).toMatch(/^max by \(host, __name__, mountpoint\) \(\{job="node",__name__=~"node_load1\|.*node_filesystem_avail_bytes",fstype!~"tmpfs\|.*"\}\)$/);
     expect(queries[2]!.promql).toBe('100 * (1 - avg by (host) (rate(node_cpu_seconds_total{job="node",mode="idle"}[1m])))');
-    expect(queries[3]!.promql).toBe('rate(node_network_receive_bytes_total{job="node",device!="lo"}[1m])');
+    expect(queries[3]!.promql).toBe('sum by (host, device) (rate(node_network_receive_bytes_total{job="node",device!="lo"}[1m]))');
     expect(queries[5]!.promql).toBe('errors_ratio');
     expect(prometheusQueries(settings({ job: 'a"b' }))[0]!.promql).toBe('up{job="a\\"b"}');
     expect(prometheusQueries(settings())[0]!.promql).toBe('up');
