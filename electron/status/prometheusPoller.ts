@@ -3,6 +3,9 @@ import type { Host } from '../../shared/fleet/model';
 import type { SourceResult } from '../../shared/status/model';
 import type { SourceProblem } from '../../shared/status/schema';
 import { SOURCE_SETTINGS } from '../../shared/status/sourceSettings';
+import { readFileSync } from 'node:fs';
+import { expandHome } from '../ssh/identity';
+import type { TlsSettings } from './httpConnections';
 import { GetFailure, httpGet } from './httpGet';
 import { expandUrl, isPrometheusSource } from './probes';
 import { pollTimeout } from './scheduler';
@@ -90,7 +93,14 @@ export class PrometheusPoller implements Disposable {
     const s = group.settings;
     try {
       const timeoutMs = pollTimeout(group.intervalMs);
-      const get = (path: string): Promise<string> => this.get(`${s.url.replace(/\/+$/, '')}${path}`, s, timeoutMs, group.stopped.signal);
+      let access: ReturnType<typeof prometheusAccess>;
+      try {
+        access = prometheusAccess(s);
+      } catch (error) {
+        this.problem(key, group, describe(error), performance.now() - started);
+        return;
+      }
+      const get = (path: string): Promise<string> => this.get(`${s.url.replace(/\/+$/, '')}${path}`, access, timeoutMs, group.stopped.signal);
       const queries = prometheusQueries(s);
       const answers = await Promise.allSettled(queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseVector(body, q.id))));
       if (group.stopped.signal.aborted) return;
@@ -135,9 +145,8 @@ export class PrometheusPoller implements Disposable {
     this.report({ results: new Map(), maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key, durationMs });
   }
 
-  private async get(url: string, s: PrometheusSettings, timeoutMs: number, signal: AbortSignal): Promise<string> {
-    const auth = s.auth ? `${s.auth.user}:${s.auth.password}` : undefined;
-    const answer = await httpGet(url, { timeoutMs, maxBytes: Math.max(this.maxBytes, PROMETHEUS_MAX_BYTES), auth, signal });
+  private async get(url: string, access: ReturnType<typeof prometheusAccess>, timeoutMs: number, signal: AbortSignal): Promise<string> {
+    const answer = await httpGet(url, { timeoutMs, maxBytes: Math.max(this.maxBytes, PROMETHEUS_MAX_BYTES), ...access, signal });
     // A bad query is HTTP 400 with Prometheus's error in JSON: the parse says it.
     if (answer.status === 400 || answer.status === 422 || answer.status === 503) return answer.body;
     if (answer.status !== 200) throw new ParseError(`answered HTTP ${answer.status} at ${url.split('?')[0]}`);
@@ -153,6 +162,31 @@ export class PrometheusPoller implements Disposable {
     for (const group of this.groups.values()) this.stop(group);
     this.groups.clear();
   }
+}
+
+/** The credentials and certificate checks of every request to a Prometheus (status, graphs).
+ * The files are read each time, so a renewed certificate is used without a restart. An https
+ * Prometheus is always checked (against the system's CAs without tls.ca_file) unless
+ * tls.insecure_skip_verify says not to: the requests carry its credentials. */
+export function prometheusAccess(s: PrometheusSettings): { auth?: string; tls: TlsSettings } {
+  const t = s.tls;
+  const read = (file: string | undefined, what: string): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(expandHome(file));
+    } catch (error) {
+      throw new ParseError(`cannot read tls.${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  const tls: TlsSettings = {
+    verify: !(t?.insecure_skip_verify ?? false),
+    ca: read(t?.ca_file, 'ca_file'),
+    cert: read(t?.cert_file, 'cert_file'),
+    key: read(t?.key_file, 'key_file'),
+    servername: t?.server_name,
+    id: JSON.stringify(t ?? null),
+  };
+  return { auth: s.auth ? `${s.auth.user}:${s.auth.password}` : undefined, tls };
 }
 
 /** Every host has an `up` of 1 in the answer (looked up by the group's label). */
