@@ -94,9 +94,11 @@ export async function startNginx(opts: {
   monit?: boolean;
   /** Only these node_exporter families (default: the whole capture). */
   families?: ReadonlySet<string>;
+  /** Its folder in `dir` (default nginx), for running several. */
+  name?: string;
 }): Promise<NginxSetup> {
   const monit = opts.monit ?? true;
-  const prefix = join(opts.dir, 'nginx');
+  const prefix = join(opts.dir, opts.name ?? 'nginx');
   for (const sub of ['www', 'tmp', 'logs']) mkdirSync(join(prefix, sub), { recursive: true });
   // Run as root, nginx's workers drop to an unprivileged user: they must be able to read the
   // files (fixtures and a loopback-only password: nothing secret) down from the temp dir.

@@ -25,6 +25,8 @@ import { formatProfile, summarizeProfile } from './profileSummary';
 import { PROMETHEUS_JOB, prometheusConfig, startPrometheus } from './prometheus';
 
 const FIRST_OCTET3 = 200;
+/** Targets per nginx: its worker needs two descriptors for each. */
+const NGINX_TARGETS = 4000;
 export const PROM_BENCH_MAX_HOSTS = 10_000;
 
 export interface PrometheusBenchOptions {
@@ -113,9 +115,16 @@ async function runInner(o: PrometheusBenchOptions, ctx: BenchContext): Promise<n
   log(`prometheus bench: ${o.hosts} targets (${addresses[0]} … ${addresses.at(-1)}), scraped every ${o.scrapeS} s, read by Fleetdeck every ${o.intervalS} s; temp dir ${dir}`);
   const bundle = await buildChild(o.repoRoot);
 
-  const nginx = await startNginx({ nginx: bins.nginx, timeoutBin: bins.timeout, dir, addresses, limitS, monit: false, families: FLEETDECK_FAMILIES });
-  stoppers.push({ what: 'nginx', stop: () => nginx.daemon.stop() });
-  log(`nginx up: ${o.hosts} node_exporter listeners, body cut to the families Fleetdeck reads: ${Math.round(nginx.metricsBytes / 1024)} KB`);
+  // One nginx worker holds every listening socket and every kept-alive connection of
+  // Prometheus, two descriptors a target: under a limit of 20,000 descriptors (which root in a
+  // container may not raise), 10,000 targets need several nginx.
+  let metricsBytes = 0;
+  for (let first = 0, shard = 1; first < o.hosts; first += NGINX_TARGETS, shard++) {
+    const nginx = await startNginx({ nginx: bins.nginx, timeoutBin: bins.timeout, dir, addresses: addresses.slice(first, first + NGINX_TARGETS), limitS, monit: false, families: FLEETDECK_FAMILIES, name: `nginx-${shard}` });
+    stoppers.push({ what: `nginx ${shard}`, stop: () => nginx.daemon.stop() });
+    metricsBytes = nginx.metricsBytes;
+  }
+  log(`nginx up (${Math.ceil(o.hosts / NGINX_TARGETS)} of them): ${o.hosts} node_exporter listeners, body cut to the families Fleetdeck reads: ${Math.round(metricsBytes / 1024)} KB`);
   const prom = await startPrometheus({
     prometheus: bins.prometheus as string,
     timeoutBin: bins.timeout,
@@ -132,6 +141,11 @@ async function runInner(o: PrometheusBenchOptions, ctx: BenchContext): Promise<n
   await sleepUntil(Date.now() + promWarmS * 1000, signal);
   const baseline = await promSpan(promUsage, baselineS, signal);
   const upCount = await prom.scalar(`count(up{job="${PROMETHEUS_JOB}"} == 1)`);
+  if (upCount !== o.hosts) {
+    const down = (await (await fetch(`${prom.url}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Array<{ health: string; lastError: string }> } };
+    const reasons = [...new Set(down.data.activeTargets.filter((t) => t.health !== 'up').map((t) => t.lastError))].slice(0, 3);
+    throw new Error(`only ${upCount || 0} of ${o.hosts} targets are up after the warm-up: ${reasons.join('; ')}`);
+  }
   log(`[scraping alone] prometheus ${pct(baseline.prom1.cpuS - baseline.prom0.cpuS, baseline.t1 - baseline.t0).toFixed(1)} % of a core, rss ${baseline.prom1.rssMb.toFixed(0)} MB; ${upCount} of ${o.hosts} targets up`);
 
   const fleetFile = join(dir, 'fleet.yaml');
@@ -215,7 +229,7 @@ async function runInner(o: PrometheusBenchOptions, ctx: BenchContext): Promise<n
     hosts_ok: counts?.hostsOk ?? 0,
     source_problems: counts?.problems ?? 0,
     batches: summary.extra.batches,
-    node_exporter_body_kb: Math.round(nginx.metricsBytes / 1024),
+    node_exporter_body_kb: Math.round(metricsBytes / 1024),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     profiled: o.profile,
     targets: { cpu_core_pct: false, rss_mb: false },

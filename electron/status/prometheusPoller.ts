@@ -3,6 +3,7 @@ import type { Host } from '../../shared/fleet/model';
 import type { SourceResult } from '../../shared/status/model';
 import type { SourceProblem } from '../../shared/status/schema';
 import { SOURCE_SETTINGS } from '../../shared/status/sourceSettings';
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { expandHome } from '../ssh/identity';
 import type { TlsSettings } from './httpConnections';
@@ -80,7 +81,10 @@ export class PrometheusPoller implements Disposable {
     }
     for (const [key, next] of wanted) {
       if (this.groups.has(key)) continue;
-      const group: Group = { ...next, inFlight: false, stopped: new AbortController(), since: null, timer: setInterval(() => void this.poll(key, group), next.intervalMs) };
+      const stopped = new AbortController();
+      // Each of the interval's dozen requests listens to it (Node warns past ten).
+      setMaxListeners(100, stopped.signal);
+      const group: Group = { ...next, inFlight: false, stopped, since: null, timer: setInterval(() => void this.poll(key, group), next.intervalMs) };
       this.groups.set(key, group);
       void this.poll(key, group);
     }

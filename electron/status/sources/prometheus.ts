@@ -12,7 +12,7 @@ import { ParseError } from './parseError';
 export type PrometheusSettings = SourceSettings<'prometheus'>;
 
 export interface PromQuery {
-  /** up, gauges, cpu, rx, tx, or query:<name> for the user's own. */
+  /** up, gauge:<family>, cpu, rx, tx, or query:<name> for the user's own. */
   id: string;
   promql: string;
 }
@@ -23,6 +23,8 @@ function quote(value: string): string {
 }
 
 const GAUGES = ['node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes', 'node_filesystem_avail_bytes'];
+/** Each gauge family and the id of its query. */
+const GAUGE_QUERIES = GAUGES.map((name) => ({ name, id: `gauge:${name}` }));
 
 /** The queries of one interval. The job, when set, narrows every built-in one. Each is grouped
  * down to the labels Fleetdeck reads (the host's label, and the metric name, mount point or
@@ -38,8 +40,13 @@ export function prometheusQueries(s: PrometheusSettings): PromQuery[] {
   };
   const by = (...more: string[]): string => `by (${[s.label, ...more].join(', ')})`;
   return [
-    { id: 'up', promql: `up${matchers()}` },
-    { id: 'gauges', promql: `max ${by('__name__', 'mountpoint')} (${matchers(`__name__=~${quote(GAUGES.join('|'))}`, `fstype!~${quote(pseudo)}`)})` },
+    // A host scraped by two jobs (no `job` set) is up only when both scrapes are.
+    { id: 'up', promql: `min ${by()} (up${matchers()})` },
+    // One query per family rather than one for all: the name need not be in every series.
+    ...GAUGE_QUERIES.map(({ name, id }) => ({
+      id,
+      promql: name.startsWith('node_filesystem_') ? `max ${by('mountpoint')} (${name}${matchers(`fstype!~${quote(pseudo)}`)})` : `max ${by()} (${name}${matchers()})`,
+    })),
     { id: 'cpu', promql: `100 * (1 - avg ${by()} (rate(node_cpu_seconds_total${matchers('mode="idle"')}${window})))` },
     { id: 'rx', promql: `sum ${by('device')} (rate(node_network_receive_bytes_total${matchers('device!="lo"')}${window}))` },
     { id: 'tx', promql: `sum ${by('device')} (rate(node_network_transmit_bytes_total${matchers('device!="lo"')}${window}))` },
@@ -177,7 +184,7 @@ function hostResult(host: string, key: string, of: (id: string) => PromSample[],
   }
   const checks: Check[] = [targetCheck('OK', `scraped by Prometheus (${looked})`)];
   const samples: Sample[] = [];
-  const { checks: nodeChecks, samples: nodeValues } = nodeSamples(null, scrapeOf(of('gauges'), now), { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit });
+  const { checks: nodeChecks, samples: nodeValues } = nodeSamples(null, scrapeOf(of, now), { diskWarnPct: s.disk_warn, diskCritPct: s.disk_crit, memWarnPct: s.mem_warn, memCritPct: s.mem_crit });
   // The same checks and metric names as when node_exporter is polled directly: the host's
   // graphs and history go on whichever way its numbers come.
   for (const c of nodeChecks) if (c.id !== 'node_exporter:scrape') checks.push({ ...c, id: c.id.replace('node_exporter:', 'prometheus:'), source: 'prometheus' });
@@ -205,11 +212,13 @@ function queryCheck(q: PrometheusSettings['queries'][number], value: number): Ch
 }
 
 /** The gauges of one host as the node_exporter reader would have read them. */
-function scrapeOf(gauges: readonly PromSample[], now: number): NodeScrape {
-  const scrape: NodeScrape = { time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null, memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: gauges.length };
-  for (const { metric, value } of gauges) {
-    const name = metric.__name__;
-    if (name !== undefined && GAUGES.includes(name)) putSample(scrape, name, value, { label: (key) => (Object.hasOwn(metric, key) ? metric[key] : undefined) });
+function scrapeOf(of: (id: string) => PromSample[], now: number): NodeScrape {
+  const scrape: NodeScrape = { time: now / 1000, bootTime: null, cpuIdle: 0, cpuAll: 0, load1: null, load5: null, load15: null, memTotal: null, memAvailable: null, fsSize: new Map(), fsAvail: new Map(), rx: new Map(), tx: new Map(), series: 0 };
+  for (const { name, id } of GAUGE_QUERIES) {
+    for (const { metric, value } of of(id)) {
+      scrape.series++;
+      putSample(scrape, name, value, { label: (key) => (Object.hasOwn(metric, key) ? metric[key] : undefined) });
+    }
   }
   return scrape;
 }
