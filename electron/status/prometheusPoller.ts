@@ -2,7 +2,7 @@ import type { Disposable } from '../../shared/disposable';
 import type { Host } from '../../shared/fleet/model';
 import type { SourceResult } from '../../shared/status/model';
 import type { SourceProblem } from '../../shared/status/schema';
-import { SOURCE_SETTINGS } from '../../shared/status/sourceSettings';
+import { SOURCE_SETTINGS, type PrometheusTlsSettings } from '../../shared/status/sourceSettings';
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { expandHome } from '../ssh/identity';
@@ -173,7 +173,11 @@ export class PrometheusPoller implements Disposable {
  * Prometheus is always checked (against the system's CAs without tls.ca_file) unless
  * tls.insecure_skip_verify says not to: the requests carry its credentials. */
 export function prometheusAccess(s: PrometheusSettings): { auth?: string; tls: TlsSettings } {
-  const t = s.tls;
+  return { auth: s.auth ? `${s.auth.user}:${s.auth.password}` : undefined, tls: tlsSettings(s.tls) };
+}
+
+/** A Prometheus's `tls` (source or import) as the HTTP client takes it, its files read now. */
+export function tlsSettings(t: PrometheusTlsSettings | undefined): TlsSettings {
   const read = (file: string | undefined, what: string): Buffer | undefined => {
     if (file === undefined) return undefined;
     try {
@@ -182,7 +186,7 @@ export function prometheusAccess(s: PrometheusSettings): { auth?: string; tls: T
       throw new ParseError(`cannot read tls.${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   };
-  const tls: TlsSettings = {
+  return {
     verify: !(t?.insecure_skip_verify ?? false),
     ca: read(t?.ca_file, 'ca_file'),
     cert: read(t?.cert_file, 'cert_file'),
@@ -190,7 +194,6 @@ export function prometheusAccess(s: PrometheusSettings): { auth?: string; tls: T
     servername: t?.server_name,
     id: JSON.stringify(t ?? null),
   };
-  return { auth: s.auth ? `${s.auth.user}:${s.auth.password}` : undefined, tls };
 }
 
 /** Every host has an `up` of 1 in the answer (looked up by the group's label). */

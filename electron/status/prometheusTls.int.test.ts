@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prometheusYaml, startTestPrometheus, type TestPrometheus } from '../../e2e/fleet/prometheus';
 import { until } from '../../e2e/until';
 import type { Host } from '../../shared/fleet/model';
+import { fetchTargets } from '../inventory/prometheusTargets';
 import { PrometheusPoller, type PrometheusReport } from './prometheusPoller';
 
 // The prometheus source's `tls` and `auth` against Debian's real Prometheus serving HTTPS
@@ -129,5 +130,12 @@ describe('an https Prometheus with basic auth and client certificates', () => {
     expect((await firstReport({ auth, tls: { ca_file: f('missing.crt'), ...client() } })).problem?.message).toBe(`cannot read tls.ca_file ${f('missing.crt')}: ENOENT`);
     expect((await firstReport({ auth: { user: USER, password: 'wrong' }, tls: { ca_file: f('ca.crt'), ...client() } })).problem?.message).toMatch(/refused the credentials \(HTTP 401\)/);
     expect((await firstReport({ auth, tls: { ca_file: f('ca.crt') } })).problem?.message).toMatch(/^127\.0\.184\.250:9090.*certificate/);
+  });
+
+  it('builds the fleet from its targets with the same tls and auth, and refuses a certificate another CA signed', async () => {
+    const url = `https://${LISTEN}`;
+    const auth = `${USER}:${PASSWORD}`;
+    expect(await fetchTargets({ url, auth, tls: { ca_file: f('ca.crt'), ...client(), insecure_skip_verify: false } }, 5000)).toEqual({ targets: [expect.objectContaining({ labels: { instance: LISTEN, job: 'self' } })] });
+    expect(await fetchTargets({ url, auth, tls: { ca_file: f('other-ca.crt'), ...client(), insecure_skip_verify: false } }, 5000)).toEqual({ error: expect.stringMatching(/certificate is not trusted/) });
   });
 });

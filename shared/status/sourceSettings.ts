@@ -15,7 +15,7 @@ const limits = { disk_warn: percent(85), disk_crit: percent(95), mem_warn: perce
 
 const path = z.string().min(1);
 /** Without it an https Prometheus is checked against the system's CAs: credentials go there. */
-const PrometheusTls = z
+export const PrometheusTls = z
   .strictObject({ ca_file: path.optional(), cert_file: path.optional(), key_file: path.optional(), server_name: z.string().min(1).optional(), insecure_skip_verify: z.boolean().default(false) })
   .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'cert_file and key_file go together (a client certificate and its key)');
 
@@ -51,6 +51,8 @@ export const SOURCE_SETTINGS = {
   }),
 } as const;
 
+/** A Prometheus's `tls`, as the source and the import take it. */
+export type PrometheusTlsSettings = z.output<typeof PrometheusTls>;
 export type SourceSettingsKind = keyof typeof SOURCE_SETTINGS;
 export type SourceSettings<K extends SourceSettingsKind> = z.output<(typeof SOURCE_SETTINGS)[K]>;
 export const SOURCE_KINDS = Object.keys(SOURCE_SETTINGS) as SourceSettingsKind[];
