@@ -11,9 +11,11 @@ import { FUZZ_USAGE, runFuzz } from './fuzz';
 import { BAD_ENDPOINTS_USAGE, runBadEndpointsBench } from './badEndpoints';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
+import { PROMETHEUS_USAGE, runPrometheusBench } from './prometheusFleet';
 
 const USAGE = `usage: npm run bench -- <benchmark> [flags]
 ${POLL_USAGE}
+${PROMETHEUS_USAGE}
 ${UI_USAGE}
 ${TERMINAL_USAGE}
 ${HISTORY_USAGE}
@@ -83,6 +85,19 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 1000, true), seconds: num(flags, 'seconds', 60), profile: bool(flags, 'profile'), repoRoot: repoRoot() };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${UI_USAGE}`);
     return runUi(options);
+  }
+  if (name === 'prometheus') {
+    const options = {
+      hosts: num(flags, 'hosts', 10000, true),
+      seconds: num(flags, 'seconds', 120),
+      intervalS: num(flags, 'interval', 10),
+      scrapeS: num(flags, 'scrape-interval', 30),
+      profile: bool(flags, 'profile'),
+      keep: bool(flags, 'keep'),
+      repoRoot: repoRoot(),
+    };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${PROMETHEUS_USAGE}`);
+    return runPrometheusBench(options);
   }
   if (name === 'history') {
     const options = { hosts: num(flags, 'hosts', 20, true), metrics: num(flags, 'metrics', 30, true), intervalS: num(flags, 'interval', 10) };

@@ -15,10 +15,10 @@ export const MONIT_PASSWORD = 'bench-monit';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function nginxConfig(prefix: string, addresses: string[]): string {
+export function nginxConfig(prefix: string, addresses: string[], monit = true): string {
   // Enough descriptors for every listening socket, a keep-alive connection from each poller
   // to each host, and the files.
-  const connections = Math.max(4096, addresses.length * 6 + 1024);
+  const connections = Math.max(4096, addresses.length * (monit ? 6 : 3) + 1024);
   const lines = [
     'daemon off;',
     'master_process on;',
@@ -44,17 +44,7 @@ export function nginxConfig(prefix: string, addresses: string[]): string {
     '    "~T\\d\\d:(?<mm>\\d\\d):(?<t>\\d)" "$mm$t";',
     '    default "000";',
     '  }',
-    '  # Monit: basic auth, ISO-8859-1 XML, and no keep-alive (Monit closes every connection).',
-    '  server {',
-    ...addresses.map((a) => `    listen ${a}:${MONIT_PORT};`),
-    '    keepalive_timeout 0;',
-    `    auth_basic "monit";`,
-    `    auth_basic_user_file ${join(prefix, 'htpasswd')};`,
-    '    default_type "text/xml; charset=ISO-8859-1";',
-    `    location = /_status { alias ${join(prefix, 'www', MONIT_XML)}; }`,
-    `    location = /_status2 { alias ${join(prefix, 'www', MONIT_XML2)}; }`,
-    '    location / { return 404; }',
-    '  }',
+    ...(monit ? monitServer(prefix, addresses) : []),
     '  # node_exporter: Prometheus text, gzipped for clients that accept it, keep-alive.',
     '  server {',
     ...addresses.map((a) => `    listen ${a}:${NODE_EXPORTER_PORT};`),
@@ -72,24 +62,53 @@ export function nginxConfig(prefix: string, addresses: string[]): string {
   return lines.join('\n') + '\n';
 }
 
+function monitServer(prefix: string, addresses: string[]): string[] {
+  return [
+    '  # Monit: basic auth, ISO-8859-1 XML, and no keep-alive (Monit closes every connection).',
+    '  server {',
+    ...addresses.map((a) => `    listen ${a}:${MONIT_PORT};`),
+    '    keepalive_timeout 0;',
+    `    auth_basic "monit";`,
+    `    auth_basic_user_file ${join(prefix, 'htpasswd')};`,
+    '    default_type "text/xml; charset=ISO-8859-1";',
+    `    location = /_status { alias ${join(prefix, 'www', MONIT_XML)}; }`,
+    `    location = /_status2 { alias ${join(prefix, 'www', MONIT_XML2)}; }`,
+    '    location / { return 404; }',
+    '  }',
+  ];
+}
+
 export interface NginxSetup {
   daemon: Daemon;
   /** Average size of a node_exporter response, uncompressed. */
   metricsBytes: number;
 }
 
-export async function startNginx(opts: { nginx: string; timeoutBin: string; dir: string; addresses: string[]; limitS: number }): Promise<NginxSetup> {
-  const prefix = join(opts.dir, 'nginx');
+export async function startNginx(opts: {
+  nginx: string;
+  timeoutBin: string;
+  dir: string;
+  addresses: string[];
+  limitS: number;
+  /** Serve Monit's XML too (default true). */
+  monit?: boolean;
+  /** Only these node_exporter families (default: the whole capture). */
+  families?: ReadonlySet<string>;
+  /** Its folder in `dir` (default nginx), for running several. */
+  name?: string;
+}): Promise<NginxSetup> {
+  const monit = opts.monit ?? true;
+  const prefix = join(opts.dir, opts.name ?? 'nginx');
   for (const sub of ['www', 'tmp', 'logs']) mkdirSync(join(prefix, sub), { recursive: true });
   // Run as root, nginx's workers drop to an unprivileged user: they must be able to read the
   // files (fixtures and a loopback-only password: nothing secret) down from the temp dir.
   for (const path of [opts.dir, prefix, join(prefix, 'www')]) chmodSync(path, 0o755);
   for (const file of [MONIT_XML, MONIT_XML2]) copyFileSync(join(FIXTURES, file), join(prefix, 'www', file));
-  const steps = writeNodeExporterSteps(join(prefix, 'www', 'ne'));
+  const steps = writeNodeExporterSteps(join(prefix, 'www', 'ne'), opts.families);
   // nginx reads {PLAIN} entries; no hashing tool needed for a loopback-only benchmark password.
   writeFileSync(join(prefix, 'htpasswd'), `${MONIT_USER}:{PLAIN}${MONIT_PASSWORD}\n`);
   const conf = join(prefix, 'nginx.conf');
-  writeFileSync(conf, nginxConfig(prefix, opts.addresses));
+  writeFileSync(conf, nginxConfig(prefix, opts.addresses, monit));
   const logFile = join(prefix, 'stderr.log');
   // -e: nginx 1.19.5+ writes its early errors there rather than to the system's error log.
   const daemon = await startDaemon({
@@ -104,7 +123,7 @@ export async function startNginx(opts: { nginx: string; timeoutBin: string; dir:
   try {
     const last = opts.addresses[opts.addresses.length - 1] as string;
     await waitForPort(daemon, last, NODE_EXPORTER_PORT, 20000);
-    await waitForPort(daemon, last, MONIT_PORT, 5000);
+    if (monit) await waitForPort(daemon, last, MONIT_PORT, 5000);
   } catch (error) {
     await daemon.stop().catch(() => undefined);
     throw new Error(`${(error as Error).message}${logTail(join(prefix, 'error.log'))}${logTail(logFile)}`);

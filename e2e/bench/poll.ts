@@ -12,11 +12,12 @@
 // CPU is accounted per process (utime+stime), which sharing two cores does not change as long as
 // the machine is not saturated; the report gives every measured process' share so that can be
 // checked. `--sequential` runs Fleetdeck's window, then Prometheus' window, for a cross-check.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureBenchBinaries, versionOf } from './binaries';
-import { clearJournal, stopLeftovers } from './daemons';
+import { stopLeftovers } from './daemons';
+import { pct, runBench, sleepUntil, type Stopper } from './benchRun';
 import { startNginx } from './nginx';
 import { startPrometheus, PROMETHEUS_JOB, type PrometheusRun } from './prometheus';
 import { UsageTracker, type Usage } from './procStats';
@@ -80,70 +81,16 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const r4 = (n: number) => Math.round(n * 10000) / 10000;
 
-class Interrupted extends Error {}
-
-export async function runPoll(options: PollOptions): Promise<number> {
-  const abort = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping everything the bench started …`);
-    abort.abort(new Interrupted(signal));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  const stoppers: Array<{ what: string; stop: () => Promise<void> }> = [];
-  let dir = '';
-  let failed = false;
-  try {
-    return await runPollInner(options, abort.signal, stoppers, (d) => (dir = d));
-  } catch (error) {
-    failed = true;
-    if (error instanceof Interrupted || abort.signal.aborted) {
-      log('interrupted: no figures.');
-      return 130;
-    }
-    throw error;
-  } finally {
-    let allStopped = true;
-    for (const { what, stop } of stoppers.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        allStopped = false;
-        console.error(`could not stop ${what}: ${(error as Error).message}`);
-      }
-    }
-    // Everything is stopped: the journal of pids has nothing left to tell a later run.
-    if (allStopped) clearJournal();
-    if (dir) {
-      if (options.keep || failed) log(`kept ${dir} (configs, logs${options.prometheus ? ', Prometheus TSDB' : ''})`);
-      else rmSync(dir, { recursive: true, force: true });
-    }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-  }
-}
-
-function sleepUntil(t: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, t - Date.now()));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+export function runPoll(options: PollOptions): Promise<number> {
+  return runBench({ keep: options.keep, kept: `configs, logs${options.prometheus ? ', Prometheus TSDB' : ''}` }, (ctx) =>
+    runPollInner(options, ctx.signal, ctx.stoppers, ctx.setDir),
+  );
 }
 
 async function runPollInner(
   o: PollOptions,
   signal: AbortSignal,
-  stoppers: Array<{ what: string; stop: () => Promise<void> }>,
+  stoppers: Stopper[],
   setDir: (dir: string) => void,
 ): Promise<number> {
   if (!Number.isInteger(o.hosts) || o.hosts < 1 || o.hosts > MAX_HOSTS) throw new Error(`--hosts must be 1…${MAX_HOSTS}`);
@@ -290,10 +237,6 @@ async function runPollInner(
   // The last line: one JSON object.
   log(JSON.stringify(result));
   return 0;
-}
-
-function pct(cpuS: number, ms: number): number {
-  return ms > 0 ? (100 * cpuS * 1000) / ms : NaN;
 }
 
 function progressLine(label: string, start: Sample, end: Sample): string {

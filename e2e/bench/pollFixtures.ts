@@ -31,11 +31,31 @@ function metricName(key: string): string {
   return brace < 0 ? key : key.slice(0, brace);
 }
 
-/** Writes `<dir>/<MM><T>.txt` (+ .gz) for every minute MM and tens-of-seconds digit T. */
-export function writeNodeExporterSteps(dir: string): { files: number; bytes: number } {
+/** The families Fleetdeck reads of a node_exporter answer (sources/nodeExporter.ts, sources/prometheus.ts). */
+export const FLEETDECK_FAMILIES: ReadonlySet<string> = new Set([
+  'node_cpu_seconds_total', 'node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes',
+  'node_boot_time_seconds', 'node_time_seconds', 'node_filesystem_size_bytes', 'node_filesystem_avail_bytes',
+  'node_network_receive_bytes_total', 'node_network_transmit_bytes_total',
+]);
+
+/** The capture cut to `families`: their samples and their HELP and TYPE lines. */
+function onlyFamilies(text: string, families: ReadonlySet<string> | undefined): string {
+  if (!families) return text;
+  const kept = text.split('\n').filter((line) => {
+    const comment = /^# (?:HELP|TYPE) (\S+)/.exec(line);
+    if (comment) return families.has(comment[1] as string);
+    const s = splitSample(line);
+    return s !== null && families.has(metricName(s.key));
+  });
+  return kept.join('\n') + '\n';
+}
+
+/** Writes `<dir>/<MM><T>.txt` (+ .gz) for every minute MM and tens-of-seconds digit T; with
+ * `families`, only those families (what a Prometheus needs to keep for Fleetdeck). */
+export function writeNodeExporterSteps(dir: string, families?: ReadonlySet<string>): { files: number; bytes: number } {
   mkdirSync(dir, { recursive: true });
   const t0 = readFileSync(join(FIXTURES, NE_T0), 'utf8');
-  const t1 = readFileSync(join(FIXTURES, NE_T1), 'utf8');
+  const t1 = onlyFamilies(readFileSync(join(FIXTURES, NE_T1), 'utf8'), families);
   const counters = new Set<string>();
   for (const line of t1.split('\n')) {
     const m = /^# TYPE (\S+) counter$/.exec(line);

@@ -7,13 +7,13 @@ export const FIRST_OCTET3 = 50;
 export const HOSTS_PER_OCTET = 250;
 export const MAX_HOSTS = 5000;
 
-export function benchAddress(index: number): string {
-  if (!Number.isInteger(index) || index < 0 || index >= MAX_HOSTS) throw new RangeError(`host index ${index} is outside 0…${MAX_HOSTS - 1}`);
-  return `127.0.${FIRST_OCTET3 + Math.floor(index / HOSTS_PER_OCTET)}.${1 + (index % HOSTS_PER_OCTET)}`;
+export function benchAddress(index: number, firstOctet3 = FIRST_OCTET3, maxHosts = MAX_HOSTS): string {
+  if (!Number.isInteger(index) || index < 0 || index >= maxHosts) throw new RangeError(`host index ${index} is outside 0…${maxHosts - 1}`);
+  return `127.0.${firstOctet3 + Math.floor(index / HOSTS_PER_OCTET)}.${1 + (index % HOSTS_PER_OCTET)}`;
 }
 
 export function benchHostName(index: number): string {
-  return `bench-${String(index + 1).padStart(4, '0')}`;
+  return `bench-${String(index + 1).padStart(index < 9999 ? 4 : 5, '0')}`;
 }
 
 export type BenchSources = Array<'monit' | 'node_exporter'>;

@@ -6,7 +6,7 @@ import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
 import { HistoryStore } from '../../electron/core/history/historyStore';
 import { StatusService } from '../../electron/core/status/statusService';
-import type { ChildConfig, ChildCounters, ChildSummary, SourceName } from './pollProtocol';
+import type { ChildConfig, ChildCounters, ChildSummary, PrometheusCounts, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
 
 export class FleetdeckEngine {
@@ -16,6 +16,9 @@ export class FleetdeckEngine {
   private readonly pollMs: number[] = [];
   private service: StatusService | null = null;
   private history: HistoryStore | null = null;
+  private readonly prometheus: PrometheusCounts = { reads: 0, problems: 0, hostsOk: 0, hostsMapped: 0, lastProblem: null };
+  private readonly readAt: number[] = [];
+  private readonly readMs: number[] = [];
   private batches = 0;
   private batchHosts = 0;
 
@@ -56,6 +59,20 @@ export class FleetdeckEngine {
           }
         }
       },
+      onPrometheusPolled: (report) => {
+        if (report.problem) {
+          this.prometheus.problems++;
+          this.prometheus.lastProblem = report.problem.message;
+        }
+        if (report.results.size === 0) return;
+        this.prometheus.reads++;
+        this.readAt.push(Date.now());
+        this.readMs.push(report.durationMs);
+        let ok = 0;
+        for (const result of report.results.values()) if (result.checks[0]?.state === 'OK') ok++;
+        this.prometheus.hostsOk = ok;
+        this.prometheus.hostsMapped = report.results.size;
+      },
     });
     // The renderer's subscription: count what would go over the transport.
     this.service.onBatch((batch) => {
@@ -71,6 +88,7 @@ export class FleetdeckEngine {
       polls: structuredClone(this.counters.polls),
       errorSamples: [...this.counters.errorSamples],
       cycles: this.pollMs.length,
+      ...(this.prometheus.reads + this.prometheus.problems > 0 ? { prometheus: { ...this.prometheus } } : {}),
     };
   }
 
@@ -82,10 +100,10 @@ export class FleetdeckEngine {
       cycleWhat: "one host's poll: all its sources, from its slot (queue wait included) to the last answer parsed",
       latencyMs: this.latency.summary(sinceMs),
       extra: {
-        overruns: this.service?.stats.overruns ?? 0,
-        batches: this.batches,
-        hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0,
-      },
+        ...(this.readMs.length
+          ? { prometheus_read_ms: this.readMs.filter((_, i) => (this.readAt[i] as number) >= sinceMs).map((ms) => Math.round(ms * 10) / 10) }
+          : {}),
+        overruns: this.service?.stats.overruns ?? 0, batches: this.batches, hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0 },
     };
   }
 

@@ -29,6 +29,18 @@ export interface ChildCounters {
   errorSamples: string[];
   /** Number of full poll cycles completed so far (when the engine knows). */
   cycles: number;
+  /** The Prometheus sources' whole-fleet reads, when the fleet has one. */
+  prometheus?: PrometheusCounts;
+}
+
+export interface PrometheusCounts {
+  /** Reads that answered, and that were a problem of the source. */
+  reads: number;
+  problems: number;
+  /** Hosts whose target check was OK at the last read, of the hosts it mapped. */
+  hostsOk: number;
+  hostsMapped: number;
+  lastProblem: string | null;
 }
 
 export interface ChildSummary extends ChildCounters {

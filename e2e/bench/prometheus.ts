@@ -57,13 +57,15 @@ export async function startPrometheus(opts: {
   listen?: string;
   /** How long the TSDB keeps samples (a backfilled TSDB needs its days kept). */
   retention?: string;
+  /** A --web.config.file (TLS, basic auth), and how to ask the server so served if it is ready. */
+  web?: { configFile: string; scheme: 'http' | 'https'; ready: (url: string) => Promise<boolean> };
 }): Promise<PrometheusRun> {
   const home = join(opts.dir, 'prometheus');
   mkdirSync(join(home, 'data'), { recursive: true });
   const conf = join(home, 'prometheus.yml');
   writeFileSync(conf, opts.config ?? prometheusConfig(opts.addresses, opts.intervalS));
   const listen = opts.listen ?? `127.0.0.1:${await freePort()}`;
-  const url = `http://${listen}`;
+  const url = `${opts.web?.scheme ?? 'http'}://${listen}`;
   const logFile = join(home, 'prometheus.log');
   const daemon = await startDaemon({
     what: 'prometheus',
@@ -76,6 +78,7 @@ export async function startPrometheus(opts: {
       `--web.listen-address=${listen}`,
       `--storage.tsdb.retention.time=${opts.retention ?? '1d'}`,
       '--log.level=warn',
+      ...(opts.web ? [`--web.config.file=${opts.web.configFile}`] : []),
     ],
     logFile,
     match: home,
@@ -100,8 +103,7 @@ export async function startPrometheus(opts: {
     for (;;) {
       if (daemon.child.exitCode !== null) throw new Error(`prometheus exited (code ${daemon.child.exitCode}) before it was ready`);
       try {
-        const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-        if (response.ok) break;
+        if (opts.web ? await opts.web.ready(url) : (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) })).ok) break;
       } catch {
         // not listening yet
       }

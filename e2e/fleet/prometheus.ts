@@ -90,7 +90,7 @@ export async function startTestPrometheus(
   dir: string,
   listen: string,
   config: string,
-  options: { retention?: string; limitS?: number } = {},
+  options: { retention?: string; limitS?: number; web?: Parameters<typeof startPrometheus>[0]['web'] } = {},
 ): Promise<TestPrometheus> {
   const prometheus = findBinary('prometheus');
   const timeoutBin = findBinary('timeout');
@@ -105,6 +105,7 @@ export async function startTestPrometheus(
     config,
     listen,
     retention: options.retention,
+    web: options.web,
   });
   return {
     url: run.url,

@@ -3,7 +3,7 @@ import { parseDuration } from '../duration';
 import { AppSchema } from './appSchema';
 import { hostNameProblem, jumpProblem, userProblem } from './names';
 import { ViaSchema } from './via';
-import { SOURCE_KINDS, SOURCE_SETTINGS, type SourceSettingsKind } from '../status/sourceSettings';
+import { PrometheusTls, SOURCE_KINDS, SOURCE_SETTINGS, type SourceSettingsKind } from '../status/sourceSettings';
 
 // The fleet file as written by people. Every setting may stand at every level (defaults,
 // environment, role, host); the lower level wins. Objects are strict so that a misspelt key is
@@ -91,6 +91,8 @@ const Import = z
     labels: z.array(labelName).optional(),
     /** prometheus only: basic auth for its API. */
     auth: z.strictObject({ user: z.string(), password: z.string().default('') }).optional(),
+    /** prometheus only: how an https URL's certificate is checked, as for the prometheus source. */
+    tls: PrometheusTls.optional(),
     /** The environment of every imported host (ssh_config: default "ssh-config"; ansible: a group
      * named like an environment, else "ansible"). */
     environment: z.string().min(1).optional(),
@@ -98,7 +100,7 @@ const Import = z
     role: z.string().min(1).optional(),
   })
   .superRefine((entry, ctx) => {
-    const prometheusOnly = (['job', 'name_label', 'environment_label', 'role_label', 'labels', 'auth'] as const).find((key) => entry[key] !== undefined);
+    const prometheusOnly = (['job', 'name_label', 'environment_label', 'role_label', 'labels', 'auth', 'tls'] as const).find((key) => entry[key] !== undefined);
     if ([entry.ssh_config, entry.ansible, entry.prometheus].filter((source) => source !== undefined).length !== 1) {
       ctx.addIssue({ code: 'custom', message: 'an import names one source: `ssh_config: ~/.ssh/config`, `ansible: ./inventory.ini` or `prometheus: http://prometheus:9090`' });
     } else if (entry.prometheus === undefined && prometheusOnly) {

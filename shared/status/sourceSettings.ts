@@ -13,6 +13,18 @@ const credentials = { user: z.string().optional(), password: z.string().optional
 const percent = (fallback: number) => z.number().min(0).max(100).default(fallback);
 const limits = { disk_warn: percent(85), disk_crit: percent(95), mem_warn: percent(90), mem_crit: percent(97) };
 
+const path = z.string().min(1);
+/** Without it an https Prometheus is checked against the system's CAs: credentials go there. */
+export const PrometheusTls = z
+  .strictObject({
+    ca_file: path.optional(),
+    cert_file: path.optional(),
+    key_file: path.optional(),
+    server_name: z.string().min(1).optional(),
+    insecure_skip_verify: z.boolean().default(false),
+  })
+  .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'cert_file and key_file go together (a client certificate and its key)');
+
 export const SOURCE_SETTINGS = {
   monit: z.strictObject({ port: z.number().int().min(1).max(65535).default(2812), path: z.string().startsWith('/').default('/_status?format=xml'), https: z.boolean().default(false), ...credentials, ...common }),
   node_exporter: z.strictObject({ port: z.number().int().min(1).max(65535).default(9100), path: z.string().startsWith('/').default('/metrics'), ...limits, ...common }),
@@ -34,6 +46,8 @@ export const SOURCE_SETTINGS = {
     label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name').default('instance'),
     job: z.string().min(1).optional(),
     auth: z.strictObject({ user: z.string(), password: z.string().default('') }).optional(),
+    /** How an https URL's certificate is checked, named as in Prometheus's own tls_config. */
+    tls: PrometheusTls.optional(),
     /** The window of rate() for CPU and network: at least twice the scrape interval. */
     rate_window: z.string().regex(/^\d+[smh]$/, 'a PromQL duration such as 2m').default('2m'),
     /** Queries of the user's own, each a check per host: WARNING above warn, CRITICAL above crit. */
@@ -43,6 +57,8 @@ export const SOURCE_SETTINGS = {
   }),
 } as const;
 
+/** A Prometheus's `tls`, as the source and the import take it. */
+export type PrometheusTlsSettings = z.output<typeof PrometheusTls>;
 export type SourceSettingsKind = keyof typeof SOURCE_SETTINGS;
 export type SourceSettings<K extends SourceSettingsKind> = z.output<(typeof SOURCE_SETTINGS)[K]>;
 export const SOURCE_KINDS = Object.keys(SOURCE_SETTINGS) as SourceSettingsKind[];

@@ -2,6 +2,7 @@ import type { Host } from '../../../shared/fleet/model';
 import type { Series, SeriesQuery } from '../../../shared/status/schema';
 import { SOURCE_SETTINGS } from '../../../shared/status/sourceSettings';
 import { GetFailure, httpGet } from '../http/httpGet';
+import { prometheusAccess } from '../status/prometheusPoller';
 import { expandUrl, isPrometheusSource } from '../status/probes';
 import { ParseError } from '../common/parseError';
 import type { PrometheusSettings } from '../status/prometheus';
@@ -79,9 +80,8 @@ export class HostHistory implements HistorySource {
   }
 
   private async get(url: string, s: PrometheusSettings): Promise<string> {
-    const auth = s.auth ? `${s.auth.user}:${s.auth.password}` : undefined;
     try {
-      const answer = await httpGet(url, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES, auth });
+      const answer = await httpGet(url, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES, ...prometheusAccess(s) });
       // A bad query is HTTP 400 with Prometheus's error in JSON: the parse says it.
       if (answer.status !== 200 && answer.status !== 400 && answer.status !== 422 && answer.status !== 503) throw new ParseError(`answered HTTP ${answer.status}`);
       return answer.body;

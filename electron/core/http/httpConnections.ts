@@ -38,6 +38,21 @@ export interface Connection {
 /** Nobody's: what a connection reports once let go (an error while closing must not crash). */
 export const NOBODY: ConnectionUser = { bytes: () => undefined, end: () => undefined, error: () => undefined };
 
+/** How an https endpoint's certificate is checked; without it, it is not (see connect). */
+export interface TlsSettings {
+  /** Checked against `ca` (or the system's CAs without it), and against the host name. */
+  verify: boolean;
+  /** PEM: the CA certificates to trust instead of the system's. */
+  ca?: Buffer;
+  /** PEM: a client certificate and its key, for a server that asks for one. */
+  cert?: Buffer;
+  key?: Buffer;
+  /** The name the certificate must carry, when not the URL's host. */
+  servername?: string;
+  /** Tells connections made with different settings apart in the idle pool. */
+  id: string;
+}
+
 export interface Endpoint {
   secure: boolean;
   /** Host name or address as connect() takes it (no brackets). */
@@ -46,15 +61,17 @@ export interface Endpoint {
 }
 
 /** A new connection, over `over` (an SSH channel to the endpoint) when given; nothing is sent yet. */
-export function connect(endpoint: Endpoint, over?: Duplex): Connection {
+export function connect(endpoint: Endpoint, over?: Duplex, settings?: TlsSettings): Connection {
   const { hostname, port } = endpoint;
   const connection: { socket: Connection['socket'] | null; user: ConnectionUser; idleSince: number } = { socket: null, user: NOBODY, idleSince: -1 };
   let socket: Connection['socket'];
   if (endpoint.secure) {
     // Status endpoints on the fleet often have self-signed certificates; the operator chose the
-    // URL in the fleet file, and nothing secret is sent but the endpoint's own password.
+    // URL in the fleet file, and nothing secret is sent but the endpoint's own password. A source
+    // that asks for it (a Prometheus's `tls`) has its certificate checked.
     const where = over ? { socket: over } : { host: hostname, port };
-    socket = tls.connect({ ...where, servername: net.isIP(hostname) ? undefined : hostname, rejectUnauthorized: false });
+    const servername = settings?.servername ?? (net.isIP(hostname) ? undefined : hostname);
+    socket = tls.connect({ ...where, servername, rejectUnauthorized: settings?.verify ?? false, ca: settings?.ca, cert: settings?.cert, key: settings?.key });
     socket.on('data', (chunk: Buffer) => connection.user.bytes(chunk));
   } else if (over) {
     socket = over;

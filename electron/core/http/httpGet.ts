@@ -1,4 +1,4 @@
-import { connect, IdleConnections, NOBODY, type Connection, type Endpoint } from './httpConnections';
+import { connect, IdleConnections, NOBODY, type Connection, type Endpoint, type TlsSettings } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
 import type { Duplex } from 'node:stream';
 
@@ -32,6 +32,9 @@ export interface GetOptions {
   /** Opens the connection over an SSH channel instead (via.ts); such a connection serves one GET
    * and is closed, so the channel's slot frees as soon as the answer is in. */
   tunnel?: Tunnel | null;
+  /** How an https URL's certificate is checked (by default it is not: status endpoints on a
+   * fleet often have self-signed ones). */
+  tls?: TlsSettings;
 }
 
 export interface GetAnswer {
@@ -41,7 +44,7 @@ export interface GetAnswer {
   latencyMs: number;
 }
 
-export type GetFailureKind = 'timeout' | 'refused' | 'unreachable' | 'too-large' | 'closed' | 'auth' | 'aborted' | 'error';
+export type GetFailureKind = 'timeout' | 'refused' | 'unreachable' | 'too-large' | 'closed' | 'auth' | 'tls' | 'aborted' | 'error';
 
 /** Why a GET gave no answer, in words for the host's check. */
 export class GetFailure extends Error {
@@ -130,13 +133,17 @@ class Exchange {
   /** The body as text, when no sink of the caller's takes it. */
   private text: TextBody | null = null;
   private settled = false;
+  /** Which idle connections fit: the origin, and the TLS settings they were made with. */
+  private readonly pool: string;
 
   constructor(
     private readonly target: Target,
     private readonly options: GetOptions,
     private readonly resolve: (answer: GetAnswer) => void,
     private readonly reject: (error: GetFailure) => void,
-  ) {}
+  ) {
+    this.pool = options.tls && target.secure ? `${target.origin}#${options.tls.id}` : target.origin;
+  }
 
   start(): void {
     if (this.options.signal?.aborted) {
@@ -152,8 +159,8 @@ class Exchange {
       this.sendThrough(this.options.tunnel);
       return;
     }
-    const reused = idle.take(this.target.origin);
-    this.send(reused ?? connect(this.target), reused !== undefined);
+    const reused = idle.take(this.pool);
+    this.send(reused ?? this.connect(), reused !== undefined);
   }
 
   private send(connection: Connection, reused: boolean): void {
@@ -167,7 +174,7 @@ class Exchange {
     const retryOrFail = (failure: GetFailure): void => {
       if (reused && !reader.started && !this.settled) {
         this.release(false);
-        this.send(connect(this.target), false);
+        this.send(this.connect(), false);
       } else this.fail(failure);
     };
     const onEnd = (): void => {
@@ -193,10 +200,14 @@ class Exchange {
       (channel) => {
         if (!channel) return;
         if (this.settled) channel.destroy();
-        else this.send(connect(this.target, channel), false);
+        else this.send(this.connect(channel), false);
       },
       (error: unknown) => this.fail(error instanceof GetFailure ? error : new GetFailure('error', `${this.target.label}: ${(error as Error).message}`)),
     );
+  }
+
+  private connect(over?: Parameters<typeof connect>[1]): Connection {
+    return connect(this.target, over, this.options.tls);
   }
 
   private finish(): void {
@@ -233,7 +244,7 @@ class Exchange {
     this.connection = null;
     // Nothing it says after this is this exchange's business (an error while closing included).
     connection.user = NOBODY;
-    if (keep && !this.options.tunnel) idle.give(this.target.origin, connection);
+    if (keep && !this.options.tunnel) idle.give(this.pool, connection);
     else connection.socket.destroy();
   }
 
@@ -267,6 +278,18 @@ function describeSocketError(error: NodeJS.ErrnoException, host: string): GetFai
     case 'ECONNRESET':
     case 'EPIPE':
       return new GetFailure('closed', `${host} closed the connection`);
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
+    case 'CERT_SIGNATURE_FAILURE':
+    case 'CERT_UNTRUSTED':
+    case 'CERT_REJECTED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new GetFailure('tls', `${host}'s certificate is not trusted: ${error.message} (tls.ca_file names the CA to trust)`);
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_STATUS':
     case 'HPE_INVALID_HEADER_TOKEN':

@@ -29,7 +29,12 @@ interface Followed {
   json: string;
   timer: NodeJS.Timeout;
   inFlight: boolean;
-  auth: string | undefined;
+  /** Its credentials and tls: a change follows the URL anew. */
+  access: string;
+}
+
+function accessOf(target: FollowedImport): string {
+  return JSON.stringify([target.auth ?? null, target.tls ?? null]);
 }
 
 export class FleetService implements Disposable {
@@ -121,13 +126,13 @@ export class FleetService implements Disposable {
    * interval, and an answer that differs from the last reloads the fleet, as a changed file does. */
   private follow(imports: readonly FollowedImport[]): void {
     for (const [url, followed] of this.followed) {
-      if (imports.some((i) => i.url === url && i.auth === followed.auth)) continue;
+      if (imports.some((i) => i.url === url && accessOf(i) === followed.access)) continue;
       clearInterval(followed.timer);
       this.followed.delete(url);
     }
     for (const target of imports) {
       if (this.followed.has(target.url)) continue;
-      const followed: Followed = { answer: undefined, json: '', inFlight: false, auth: target.auth, timer: setInterval(() => void this.ask(target, followed), this.remoteIntervalMs) };
+      const followed: Followed = { answer: undefined, json: '', inFlight: false, access: accessOf(target), timer: setInterval(() => void this.ask(target, followed), this.remoteIntervalMs) };
       followed.timer.unref();
       this.followed.set(target.url, followed);
       void this.ask(target, followed);

@@ -25,7 +25,7 @@ export function readImports(specs: readonly ImportSpec[], fleetFile: string, hom
   const dir = path.dirname(fleetFile);
   for (const spec of specs) {
     if (spec.prometheus !== undefined) {
-      out.urls.push({ url: spec.prometheus, auth: spec.auth && `${spec.auth.user}:${spec.auth.password}` });
+      out.urls.push({ url: spec.prometheus, auth: spec.auth && `${spec.auth.user}:${spec.auth.password}`, tls: spec.tls });
       const answer = remote?.(spec.prometheus);
       if (!answer) out.notes.push({ file: spec.prometheus, line: 0, column: 0, message: 'waiting for the first answer of this Prometheus: its targets become hosts then' });
       else if ('error' in answer) out.error ??= { file: fleetFile, line: 0, column: 0, message: `the import of ${answer.error}` };

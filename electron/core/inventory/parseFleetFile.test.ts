@@ -98,6 +98,14 @@ environments:
     expect(problem('defaults:\n  status: [ { nagios: {} } ]\nenvironments: { s: { roles: { app: [a] } } }\n').message).toMatch(/one of monit, node_exporter, http, haproxy, ssh/);
   });
 
+  it("checks a Prometheus source's tls: Prometheus's own names, a client certificate with its key", () => {
+    const source = (tls: string) => `defaults:\n  status:\n    - prometheus: { url: "https://prom:9090", tls: ${tls} }\nenvironments: { s: { roles: { app: [a] } } }\n`;
+    expect(ok(source('{ ca_file: /etc/ca.pem, cert_file: c.pem, key_file: k.pem, server_name: prom }')).hosts[0]!.status).toHaveLength(1);
+    expect(problem(source('{ cert_file: c.pem }'))).toMatchObject({ line: 3, message: expect.stringMatching(/cert_file and key_file go together/) });
+    expect(problem(source('{ ca: /etc/ca.pem }'))).toMatchObject({ line: 3, message: expect.stringMatching(/ca/) });
+    expect(problem(source('{ insecure_skip_verify: yes please }'))).toMatchObject({ line: 3 });
+  });
+
   it('checks apps and points at the wrong setting', () => {
     const base = 'environments: { s: { roles: { app: [a] } } }\napps:\n  shop:\n    roles: [app]\n    deploy_to: /srv/shop\n    source: { git: /srv/git/shop.git }\n';
     expect(ok(base + '    waves: [1, "50%"]\n').hosts).toHaveLength(1);

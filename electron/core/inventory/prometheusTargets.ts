@@ -1,6 +1,8 @@
 import type { ImportedHost, ImportResult } from '../../../shared/fleet/imported';
 import type { ImportSpec } from '../../../shared/fleet/schema';
 import { GetFailure, httpGet } from '../http/httpGet';
+import type { PrometheusTlsSettings } from '../../../shared/status/sourceSettings';
+import { tlsSettings } from '../status/prometheusPoller';
 import { parseTargets, type PromTarget } from '../status/prometheus';
 import { ParseError } from '../common/parseError';
 
@@ -19,12 +21,13 @@ export interface FollowedImport {
   url: string;
   /** user:password, for basic auth. */
   auth?: string | undefined;
+  tls?: PrometheusTlsSettings | undefined;
 }
 
-export async function fetchTargets({ url, auth }: FollowedImport, timeoutMs: number): Promise<RemoteTargets> {
+export async function fetchTargets({ url, auth, tls }: FollowedImport, timeoutMs: number): Promise<RemoteTargets> {
   const where = `${url.replace(/\/+$/, '')}/api/v1/targets?state=active`;
   try {
-    const answer = await httpGet(where, { timeoutMs, maxBytes: MAX_TARGETS_BYTES, auth });
+    const answer = await httpGet(where, { timeoutMs, maxBytes: MAX_TARGETS_BYTES, auth, tls: tlsSettings(tls) });
     if (answer.status !== 200) return { error: `Prometheus at ${url} answered HTTP ${answer.status}` };
     return { targets: parseTargets(answer.body) };
   } catch (error) {

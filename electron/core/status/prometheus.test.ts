@@ -6,19 +6,22 @@ import { parseTargets, parseVector, prometheusQueries, prometheusResults, type P
 const settings = (more: object = {}) => SOURCE_SETTINGS.prometheus.parse({ url: 'http://prom:9090', ...more });
 const vector = (result: Array<[Record<string, string>, string]>): string =>
   JSON.stringify({ status: 'success', data: { resultType: 'vector', result: result.map(([metric, v]) => ({ metric, value: [1700000000.5, v] })) } });
+const GAUGE_NAMES = ['node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes', 'node_filesystem_avail_bytes'];
 const at = (instance: string, more: Record<string, string> = {}) => ({ instance, job: 'node', ...more });
 
 describe('the Prometheus source: queries', () => {
   it('asks a handful of whole-fleet queries, narrowed to the job, grouped by the label', () => {
     const queries = prometheusQueries(settings({ job: 'node', label: 'host', rate_window: '1m', queries: [{ name: 'errors', query: 'errors_ratio', warn: 0.05 }] }));
-    expect(queries.map((q) => q.id)).toEqual(['up', 'gauges', 'cpu', 'rx', 'tx', 'query:errors']);
-    expect(queries[0]!.promql).toBe('up{job="node"}');
-    expect(queries[1]!.promql).toMatch(/^\{job="node",__name__=~"node_load1\|.*node_filesystem_avail_bytes",fstype!~"tmpfs\|/);
-    expect(queries[2]!.promql).toBe('100 * (1 - avg by (host) (rate(node_cpu_seconds_total{job="node",mode="idle"}[1m])))');
-    expect(queries[3]!.promql).toBe('rate(node_network_receive_bytes_total{job="node",device!="lo"}[1m])');
-    expect(queries[5]!.promql).toBe('errors_ratio');
-    expect(prometheusQueries(settings({ job: 'a"b' }))[0]!.promql).toBe('up{job="a\\"b"}');
-    expect(prometheusQueries(settings())[0]!.promql).toBe('up');
+    const promql = Object.fromEntries(queries.map((q) => [q.id, q.promql]));
+    expect(Object.keys(promql)).toEqual(['up', ...GAUGE_NAMES.map((n) => `gauge:${n}`), 'cpu', 'rx', 'tx', 'query:errors']);
+    expect(promql.up).toBe('min by (host) (up{job="node"})');
+    expect(promql['gauge:node_load1']).toBe('max by (host) (node_load1{job="node"})');
+    expect(promql['gauge:node_filesystem_avail_bytes']).toMatch(/^max by \(host, mountpoint\) \(node_filesystem_avail_bytes\{job="node",fstype!~"tmpfs\|.*"\}\)$/);
+    expect(promql.cpu).toBe('100 * (1 - avg by (host) (rate(node_cpu_seconds_total{job="node",mode="idle"}[1m])))');
+    expect(promql.rx).toBe('sum by (host, device) (rate(node_network_receive_bytes_total{job="node",device!="lo"}[1m]))');
+    expect(promql['query:errors']).toBe('errors_ratio');
+    expect(prometheusQueries(settings({ job: 'a"b' }))[0]!.promql).toBe('min by (instance) (up{job="a\\"b"})');
+    expect(prometheusQueries(settings())[0]!.promql).toBe('min by (instance) (up)');
   });
 });
 
@@ -47,14 +50,11 @@ describe('the Prometheus source: hosts', () => {
   ];
   const answers = new Map<string, PromSample[]>([
     ['up', [{ metric: at('10.0.0.1:9100'), value: 1 }, { metric: at('10.0.0.2:9100'), value: 0 }]],
-    ['gauges', [
-      { metric: at('10.0.0.1:9100', { __name__: 'node_load1' }), value: 0.5 },
-      { metric: at('10.0.0.1:9100', { __name__: 'node_memory_MemTotal_bytes' }), value: 1000 },
-      { metric: at('10.0.0.1:9100', { __name__: 'node_memory_MemAvailable_bytes' }), value: 20 },
-      { metric: at('10.0.0.1:9100', { __name__: 'node_filesystem_size_bytes', mountpoint: '/', fstype: 'ext4' }), value: 100 },
-      { metric: at('10.0.0.1:9100', { __name__: 'node_filesystem_avail_bytes', mountpoint: '/', fstype: 'ext4' }), value: 50 },
-      { metric: at('10.0.0.1:9100', { __name__: 'node_filesystem_size_bytes', mountpoint: '/run', fstype: 'ext4' }), value: 100 },
-    ]],
+    ['gauge:node_load1', [{ metric: { instance: '10.0.0.1:9100' }, value: 0.5 }]],
+    ['gauge:node_memory_MemTotal_bytes', [{ metric: { instance: '10.0.0.1:9100' }, value: 1000 }]],
+    ['gauge:node_memory_MemAvailable_bytes', [{ metric: { instance: '10.0.0.1:9100' }, value: 20 }]],
+    ['gauge:node_filesystem_size_bytes', [{ metric: { instance: '10.0.0.1:9100', mountpoint: '/' }, value: 100 }, { metric: { instance: '10.0.0.1:9100', mountpoint: '/run' }, value: 100 }]],
+    ['gauge:node_filesystem_avail_bytes', [{ metric: { instance: '10.0.0.1:9100', mountpoint: '/' }, value: 50 }]],
     ['cpu', [{ metric: { instance: '10.0.0.1:9100' }, value: 12.5 }]],
     ['rx', [{ metric: at('10.0.0.1:9100', { device: 'eth0' }), value: 2048 }]],
     ['tx', []],

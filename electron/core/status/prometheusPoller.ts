@@ -2,12 +2,16 @@ import type { Disposable } from '../../../shared/disposable';
 import type { Host } from '../../../shared/fleet/model';
 import type { SourceResult } from '../../../shared/status/model';
 import type { SourceProblem } from '../../../shared/status/schema';
-import { SOURCE_SETTINGS } from '../../../shared/status/sourceSettings';
+import { SOURCE_SETTINGS, type PrometheusTlsSettings } from '../../../shared/status/sourceSettings';
+import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { expandHome } from '../ssh/identity';
+import type { TlsSettings } from '../http/httpConnections';
 import { GetFailure, httpGet } from '../http/httpGet';
 import { expandUrl, isPrometheusSource } from './probes';
 import { pollTimeout } from './scheduler';
 import { ParseError } from '../common/parseError';
-import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample } from './prometheus';
+import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample, type PromTarget } from './prometheus';
 
 // Asks each Prometheus of the fleet file, once an interval, for the whole fleet: its handful of
 // queries and its targets, in parallel. The hosts that name the same Prometheus with the same
@@ -27,6 +31,8 @@ export interface PrometheusReport {
   problem: SourceProblem | null;
   /** Identifies the group (its settings), for keeping its problem until it is gone. */
   group: string;
+  /** From the first request sent to the last answer read and mapped to hosts (0 when a group goes). */
+  durationMs: number;
 }
 
 interface Group {
@@ -70,18 +76,15 @@ export class PrometheusPoller implements Disposable {
         this.stop(group);
         this.groups.delete(key);
         // Its problem goes with it.
-        if (group.since !== null) this.report({ results: new Map(), maxAttempts: 1, problem: null, group: key });
+        if (group.since !== null) this.report({ results: new Map(), maxAttempts: 1, problem: null, group: key, durationMs: 0 });
       }
     }
     for (const [key, next] of wanted) {
       if (this.groups.has(key)) continue;
-      const group: Group = {
-        ...next,
-        inFlight: false,
-        stopped: new AbortController(),
-        since: null,
-        timer: setInterval(() => void this.poll(key, group), next.intervalMs),
-      };
+      const stopped = new AbortController();
+      // Each of the interval's dozen requests listens to it (Node warns past ten).
+      setMaxListeners(100, stopped.signal);
+      const group: Group = { ...next, inFlight: false, stopped, since: null, timer: setInterval(() => void this.poll(key, group), next.intervalMs) };
       this.groups.set(key, group);
       void this.poll(key, group);
     }
@@ -90,31 +93,48 @@ export class PrometheusPoller implements Disposable {
   private async poll(key: string, group: Group): Promise<void> {
     if (group.inFlight || group.stopped.signal.aborted) return;
     group.inFlight = true;
+    const started = performance.now();
     const s = group.settings;
     try {
       const timeoutMs = pollTimeout(group.intervalMs);
-      const get = (path: string): Promise<string> => this.get(`${s.url.replace(/\/+$/, '')}${path}`, s, timeoutMs, group.stopped.signal);
-      const queries = prometheusQueries(s);
-      const [targets, ...answers] = await Promise.allSettled([
-        get('/api/v1/targets?state=active').then(parseTargets),
-        ...queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseVector(body, q.id))),
-      ]);
-      if (group.stopped.signal.aborted) return;
-      // The built-in queries and the targets are the source; a query of the user's that fails
-      // is a problem of the source too, but the rest of the answers still count.
-      const builtIn = [targets, ...answers.filter((_, i) => !queries[i]!.id.startsWith('query:'))];
-      const down = builtIn.find((a): a is PromiseRejectedResult => a.status === 'rejected');
-      if (down || targets.status === 'rejected') {
-        this.problem(key, group, describe(down?.reason));
+      let access: ReturnType<typeof prometheusAccess>;
+      try {
+        access = prometheusAccess(s);
+      } catch (error) {
+        this.problem(key, group, describe(error), performance.now() - started);
         return;
+      }
+      const get = (path: string): Promise<string> => this.get(`${s.url.replace(/\/+$/, '')}${path}`, access, timeoutMs, group.stopped.signal);
+      const queries = prometheusQueries(s);
+      const answers = await Promise.allSettled(queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseVector(body, q.id))));
+      if (group.stopped.signal.aborted) return;
+      // The built-in queries are the source; a query of the user's that fails is a problem of
+      // the source too, but the rest of the answers still count.
+      const down = answers.find((a, i): a is PromiseRejectedResult => a.status === 'rejected' && !queries[i]!.id.startsWith('query:'));
+      if (down) {
+        this.problem(key, group, describe(down.reason), performance.now() - started);
+        return;
+      }
+      // The targets say why a host is not up; with every host up they are not needed (at 10,000
+      // hosts they are megabytes of JSON, more than all the queries).
+      const up = answers[0]!.status === 'fulfilled' ? answers[0]!.value : [];
+      let targets: PromTarget[] = [];
+      if (!everyHostUp(group.hosts, up, s.label)) {
+        try {
+          targets = parseTargets(await get('/api/v1/targets?state=active'));
+        } catch (error) {
+          if (!group.stopped.signal.aborted) this.problem(key, group, describe(error), performance.now() - started);
+          return;
+        }
+        if (group.stopped.signal.aborted) return;
       }
       const userFailure = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
       const byId = new Map<string, readonly PromSample[]>();
       answers.forEach((a, i) => byId.set(queries[i]!.id, a.status === 'fulfilled' ? a.value : []));
-      const results = prometheusResults(group.hosts, byId, targets.value, s, Date.now());
+      const results = prometheusResults(group.hosts, byId, targets, s, Date.now());
       const problem = userFailure ? this.problemOf(group, describe(userFailure.reason)) : null;
       if (!problem) group.since = null;
-      this.report({ results, maxAttempts: s.attempts, problem, group: key });
+      this.report({ results, maxAttempts: s.attempts, problem, group: key, durationMs: performance.now() - started });
     } finally {
       group.inFlight = false;
     }
@@ -125,13 +145,12 @@ export class PrometheusPoller implements Disposable {
     return { source: 'prometheus', url: group.settings.url, message, since: group.since, hosts: group.hosts.length };
   }
 
-  private problem(key: string, group: Group, message: string): void {
-    this.report({ results: new Map(), maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key });
+  private problem(key: string, group: Group, message: string, durationMs: number): void {
+    this.report({ results: new Map(), maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key, durationMs });
   }
 
-  private async get(url: string, s: PrometheusSettings, timeoutMs: number, signal: AbortSignal): Promise<string> {
-    const auth = s.auth ? `${s.auth.user}:${s.auth.password}` : undefined;
-    const answer = await httpGet(url, { timeoutMs, maxBytes: Math.max(this.maxBytes, PROMETHEUS_MAX_BYTES), auth, signal });
+  private async get(url: string, access: ReturnType<typeof prometheusAccess>, timeoutMs: number, signal: AbortSignal): Promise<string> {
+    const answer = await httpGet(url, { timeoutMs, maxBytes: Math.max(this.maxBytes, PROMETHEUS_MAX_BYTES), ...access, signal });
     // A bad query is HTTP 400 with Prometheus's error in JSON: the parse says it.
     if (answer.status === 400 || answer.status === 422 || answer.status === 503) return answer.body;
     if (answer.status !== 200) throw new ParseError(`answered HTTP ${answer.status} at ${url.split('?')[0]}`);
@@ -147,6 +166,41 @@ export class PrometheusPoller implements Disposable {
     for (const group of this.groups.values()) this.stop(group);
     this.groups.clear();
   }
+}
+
+/** The credentials and certificate checks of every request to a Prometheus (status, graphs).
+ * The files are read each time, so a renewed certificate is used without a restart. An https
+ * Prometheus is always checked (against the system's CAs without tls.ca_file) unless
+ * tls.insecure_skip_verify says not to: the requests carry its credentials. */
+export function prometheusAccess(s: PrometheusSettings): { auth?: string; tls: TlsSettings } {
+  return { auth: s.auth ? `${s.auth.user}:${s.auth.password}` : undefined, tls: tlsSettings(s.tls) };
+}
+
+/** A Prometheus's `tls` (source or import) as the HTTP client takes it, its files read now. */
+export function tlsSettings(t: PrometheusTlsSettings | undefined): TlsSettings {
+  const read = (file: string | undefined, what: string): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(expandHome(file));
+    } catch (error) {
+      throw new ParseError(`cannot read tls.${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  return {
+    verify: !(t?.insecure_skip_verify ?? false),
+    ca: read(t?.ca_file, 'ca_file'),
+    cert: read(t?.cert_file, 'cert_file'),
+    key: read(t?.key_file, 'key_file'),
+    servername: t?.server_name,
+    id: JSON.stringify(t ?? null),
+  };
+}
+
+/** Every host has an `up` of 1 in the answer (looked up by the group's label). */
+function everyHostUp(hosts: readonly HostKey[], up: readonly PromSample[], label: string): boolean {
+  const upKeys = new Set<string>();
+  for (const u of up) if (u.value === 1 && Object.hasOwn(u.metric, label)) upKeys.add(u.metric[label] as string);
+  return hosts.every((h) => upKeys.has(h.key));
 }
 
 function describe(error: unknown): string {

@@ -38,6 +38,8 @@ export interface StatusServiceOptions {
   random?: () => number;
   /** Told of every finished poll (benchmarks, diagnostics). */
   onPolled?: (report: PollReport) => void;
+  /** Told of every answer (or problem) of a Prometheus source, for the whole fleet at once. */
+  onPrometheusPolled?: (report: PrometheusReport) => void;
 }
 
 export interface PollReport {
@@ -293,8 +295,9 @@ export class StatusService implements Disposable {
   }
 
   /** A Prometheus's answer for its hosts, or its one problem. */
-  private recordPrometheus({ results, maxAttempts, problem, group }: PrometheusReport): void {
+  private recordPrometheus(report: PrometheusReport): void {
     if (this.disposed) return;
+    const { results, maxAttempts, problem, group } = report;
     const now = Date.now();
     for (const [name, result] of results) {
       const entry = this.entries.get(name);
@@ -309,6 +312,7 @@ export class StatusService implements Disposable {
     if (problem) this.sourceProblems.set(group, problem);
     else this.sourceProblems.delete(group);
     if (before?.message !== problem?.message) this.problemsChanged = true;
+    this.options.onPrometheusPolled?.(report);
   }
 
   /** Sends what changed since the last flush: one batch, one history transaction. */
