@@ -28,6 +28,15 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
+/** An exec's deadline, from its call to its end. */
+interface ExecLimit {
+  deadline: number;
+  /** The channel is open: the command's own timer takes over. */
+  opened: boolean;
+  /** Set when the deadline passed before the channel opened. */
+  gaveUp: SshError | null;
+}
+
 export interface ExecResult {
   code: number | null;
   signal: string | null;
@@ -88,10 +97,47 @@ export class SshPool implements Disposable {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Runs a command; resolves with its exit code once it ends (a non-zero code is not an error). */
+  /**
+   * Runs a command; resolves with its exit code once it ends (a non-zero code is not an error).
+   * `timeoutMs` counts from this call: waiting for the connection and for the channel to open is
+   * part of it (through a bastion, a host whose link is down leaves the channel open unanswered
+   * until the keepalives give up, a minute later).
+   */
   async exec(hostName: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const { timeoutMs } = options;
+    if (!timeoutMs) return this.execOnChannel(hostName, command, options, null);
+    const limit: ExecLimit = { deadline: Date.now() + timeoutMs, opened: false, gaveUp: null };
+    const run = this.execOnChannel(hostName, command, options, limit);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        if (limit.opened) return; // the command's own timer stops it
+        const host = this.options.lookup(hostName);
+        limit.gaveUp = new ConnectionClosedError(
+          { name: hostName, address: host?.address ?? '', port: host?.port ?? 0 },
+          `no channel for the command within ${timeoutMs} ms (the host, or the network to it, does not answer)`,
+        );
+        reject(limit.gaveUp);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([run, expired]);
+    } finally {
+      clearTimeout(timer);
+      run.catch(() => undefined); // settled by the race already
+    }
+  }
+
+  private execOnChannel(hostName: string, command: string, options: ExecOptions, limit: ExecLimit | null): Promise<ExecResult> {
     return this.withChannel(hostName, async (client, host, lost) => {
       const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
+      if (limit?.gaveUp) {
+        // Opened after the caller stopped waiting: the command must not run unattended.
+        channel.signal('KILL');
+        channel.close();
+        throw limit.gaveUp;
+      }
+      if (limit) limit.opened = true;
       return new Promise<ExecResult>((resolve, reject) => {
         let code: number | null = null;
         let signal: string | null = null;
@@ -100,7 +146,7 @@ export class SshPool implements Disposable {
           channel.close();
           reject(new ConnectionClosedError(host, why));
         };
-        const timer = options.timeoutMs ? setTimeout(() => stop(`the command did not finish within ${options.timeoutMs} ms`), options.timeoutMs) : null;
+        const timer = limit ? setTimeout(() => stop(`the command did not finish within ${options.timeoutMs} ms`), Math.max(0, limit.deadline - Date.now())) : null;
         const onAbort = (): void => stop('stopped');
         options.signal?.addEventListener('abort', onAbort, { once: true });
         channel.on('data', (chunk: Buffer) => options.onStdout?.(chunk));

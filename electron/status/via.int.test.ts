@@ -9,7 +9,7 @@ import { until, untilAsync } from '../../e2e/until';
 import type { HostStatus } from '../../shared/status/schema';
 import { FleetService } from '../inventory/fleetService';
 import { HostKeyStore } from '../ssh/hostKeys';
-import { UnreachableError } from '../ssh/errors';
+import { ConnectionClosedError, UnreachableError } from '../ssh/errors';
 import { SshPool } from '../ssh/pool';
 import { StatusService } from './statusService';
 import { tunnelsThrough } from './via';
@@ -118,8 +118,14 @@ describe('status through the bastion', () => {
 
   it("turns a private host CRITICAL naming the bastion when its link goes down, and recovers when it is back", async () => {
     await until('priv-2 OK', () => host('priv-2')?.state === 'OK');
+    // A connection of its own to priv-2, up before the link goes down and not yet given up on.
+    expect((await pool.exec('priv-2', 'true')).code).toBe(0);
     setPrivateLink(dir, 'private', false);
     try {
+      // The channel for a command on it is never answered: the command's timeout still holds.
+      const stalled = await pool.exec('priv-2', 'true', { timeoutMs: 2000 }).catch((e: unknown) => e);
+      expect(stalled).toBeInstanceOf(ConnectionClosedError);
+      expect((stalled as Error).message).toBe('The connection to priv-2 (198.18.0.2:2222) closed: no channel for the command within 2000 ms (the host, or the network to it, does not answer).');
       const down = await until('priv-2 CRITICAL', () => {
         const c = check('priv-2', 'node_exporter:scrape');
         return c && c.state === 'CRITICAL' && c;
