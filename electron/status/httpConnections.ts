@@ -149,6 +149,18 @@ export class IdleConnections {
     return this.count;
   }
 
+  /** Closes the connection idle the longest of the origin that went idle first; false if none is. */
+  closeOldest(): boolean {
+    for (const [origin, list] of this.byOrigin) {
+      const oldest = list[0];
+      if (!oldest) continue;
+      this.remove(origin, oldest);
+      oldest.socket.destroy();
+      return true;
+    }
+    return false;
+  }
+
   closeAll(): void {
     this.sweep(Infinity);
   }

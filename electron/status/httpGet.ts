@@ -21,8 +21,8 @@ export interface GetOptions {
   /** Takes the body's bytes as they arrive instead (the answer's body is then ''). It sees only
    * bytes of the answer that completes: a retry on a new connection happens before any byte. */
   sink?: BodySink;
-  /** Opens the connection over an SSH channel instead (via.ts); such a connection serves one GET
-   * and is closed, so the channel's slot frees as soon as the answer is in. */
+  /** Opens the connection over an SSH channel instead (via.ts), kept alive on that channel when
+   * the answer allows, as a TCP connection is. */
   tunnel?: Tunnel | null;
 }
 
@@ -140,11 +140,12 @@ class Exchange {
       this.options.timeoutMs,
     );
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (this.options.tunnel) {
-      this.sendThrough(this.options.tunnel);
+    const { tunnel } = this.options;
+    const reused = tunnel ? tunnel.take(this.target.origin) : idle.take(this.target.origin);
+    if (tunnel && !reused) {
+      this.sendThrough(tunnel);
       return;
     }
-    const reused = idle.take(this.target.origin);
     this.send(reused ?? connect(this.target), reused !== undefined);
   }
 
@@ -159,7 +160,8 @@ class Exchange {
     const retryOrFail = (failure: GetFailure): void => {
       if (reused && !reader.started && !this.settled) {
         this.release(false);
-        this.send(connect(this.target), false);
+        if (this.options.tunnel) this.sendThrough(this.options.tunnel);
+        else this.send(connect(this.target), false);
       } else this.fail(failure);
     };
     const onEnd = (): void => {
@@ -225,8 +227,9 @@ class Exchange {
     this.connection = null;
     // Nothing it says after this is this exchange's business (an error while closing included).
     connection.user = NOBODY;
-    if (keep && !this.options.tunnel) idle.give(this.target.origin, connection);
-    else connection.socket.destroy();
+    if (!keep) connection.socket.destroy();
+    else if (this.options.tunnel) this.options.tunnel.keep(this.target.origin, connection);
+    else idle.give(this.target.origin, connection);
   }
 
   private framingFailure(error: unknown): GetFailure {

@@ -61,6 +61,11 @@ export class Semaphore {
   get queued(): number {
     return this.waiting.length;
   }
+
+  /** Tasks running, and waiting for a turn. */
+  get busy(): number {
+    return this.running + this.waiting.length;
+  }
 }
 
 /** Runs each item at the first whole tick at or after its time, on one timer for all of them. A
