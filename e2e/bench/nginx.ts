@@ -5,6 +5,7 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { inNamespace, listensIn } from '../fleet/privateNet';
 import { startDaemon, logTail, type Daemon } from './daemons';
 import { FIXTURES, MONIT_XML, MONIT_XML2, writeNodeExporterSteps } from './pollFixtures';
 
@@ -78,8 +79,10 @@ export interface NginxSetup {
   metricsBytes: number;
 }
 
-export async function startNginx(opts: { nginx: string; timeoutBin: string; dir: string; addresses: string[]; limitS: number }): Promise<NginxSetup> {
-  const prefix = join(opts.dir, 'nginx');
+/** `namespace`: run inside that network namespace (the private network's endpoints, which this
+ * namespace cannot connect to: readiness is read from /proc instead). `name` is its folder in dir. */
+export async function startNginx(opts: { nginx: string; timeoutBin: string; dir: string; addresses: string[]; limitS: number; namespace?: string; name?: string }): Promise<NginxSetup> {
+  const prefix = join(opts.dir, opts.name ?? 'nginx');
   for (const sub of ['www', 'tmp', 'logs']) mkdirSync(join(prefix, sub), { recursive: true });
   // Run as root, nginx's workers drop to an unprivileged user: they must be able to read the
   // files (fixtures and a loopback-only password: nothing secret) down from the temp dir.
@@ -92,19 +95,14 @@ export async function startNginx(opts: { nginx: string; timeoutBin: string; dir:
   writeFileSync(conf, nginxConfig(prefix, opts.addresses));
   const logFile = join(prefix, 'stderr.log');
   // -e: nginx 1.19.5+ writes its early errors there rather than to the system's error log.
-  const daemon = await startDaemon({
-    what: 'nginx',
-    timeoutBin: opts.timeoutBin,
-    limitS: opts.limitS,
-    command: opts.nginx,
-    args: ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')],
-    logFile,
-    match: prefix,
-  });
+  const args = ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')];
+  const command = opts.namespace ? inNamespace(opts.namespace, opts.nginx, args) : { command: opts.nginx, args };
+  const daemon = await startDaemon({ what: 'nginx', timeoutBin: opts.timeoutBin, limitS: opts.limitS, ...command, logFile, match: prefix });
   try {
     const last = opts.addresses[opts.addresses.length - 1] as string;
-    await waitForPort(daemon, last, NODE_EXPORTER_PORT, 20000);
-    await waitForPort(daemon, last, MONIT_PORT, 5000);
+    const listens = opts.namespace ? async () => listensIn(daemon.main.pid, last, MONIT_PORT) && listensIn(daemon.main.pid, last, NODE_EXPORTER_PORT) : undefined;
+    await waitForPort(daemon, last, NODE_EXPORTER_PORT, 20000, listens);
+    await waitForPort(daemon, last, MONIT_PORT, 5000, listens);
   } catch (error) {
     await daemon.stop().catch(() => undefined);
     throw new Error(`${(error as Error).message}${logTail(join(prefix, 'error.log'))}${logTail(logFile)}`);
@@ -128,11 +126,11 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitForPort(daemon: Daemon, host: string, port: number, timeoutMs: number): Promise<void> {
+async function waitForPort(daemon: Daemon, host: string, port: number, timeoutMs: number, listens = () => canConnect(host, port)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (daemon.child.exitCode !== null) throw new Error(`nginx exited (code ${daemon.child.exitCode}) before it listened`);
-    if (await canConnect(host, port)) return;
+    if (await listens()) return;
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within ${timeoutMs} ms`);
     await sleep(50);
   }

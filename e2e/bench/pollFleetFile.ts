@@ -18,16 +18,35 @@ export function benchHostName(index: number): string {
 
 export type BenchSources = Array<'monit' | 'node_exporter'>;
 
-export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources): string {
+/** The bastion the private fleet's hosts sit behind, and how to log in to it (the test fleet's). */
+export interface BenchBastion {
+  name: string;
+  address: string;
+  user: string;
+  port: number;
+  identity: string;
+  knownHosts: string;
+}
+
+/** Behind a bastion, the hosts are at `address(i)` and have it as their jump host (via: auto = jump). */
+export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources, behind?: { bastion: BenchBastion; address: (index: number) => string }): string {
   const lines = [
-    '# Written by `npm run bench -- poll`: nginx on loopback stands in for every host.',
+    `# Written by \`npm run bench -- poll\`: nginx ${behind ? `in a private namespace behind ${behind.bastion.name}` : 'on loopback'} stands in for every host.`,
     'defaults:',
     `  interval: ${intervalS}s`,
     '  status:',
   ];
   if (sources.includes('monit')) lines.push(`    - monit: { port: ${MONIT_PORT}, user: ${MONIT_USER}, password: ${JSON.stringify(MONIT_PASSWORD)} }`);
   if (sources.includes('node_exporter')) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
-  lines.push('environments:', '  bench:', '    roles:', '      app:');
-  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${benchAddress(i)} }`);
+  if (behind) {
+    const b = behind.bastion;
+    lines.push(`  user: ${JSON.stringify(b.user)}`, `  port: ${b.port}`, `  identity: ${JSON.stringify(b.identity)}`, `  known_hosts: ${JSON.stringify(b.knownHosts)}`);
+  }
+  lines.push('environments:', '  bench:', '    roles:');
+  if (behind) lines.push('      bastion:', `        - { name: ${behind.bastion.name}, address: ${behind.bastion.address}, status: [] }`);
+  lines.push('      app:');
+  for (let i = 0; i < hosts; i++) {
+    lines.push(behind ? `        - { name: ${benchHostName(i)}, address: ${behind.address(i)}, jump: ${behind.bastion.name} }` : `        - { name: ${benchHostName(i)}, address: ${benchAddress(i)} }`);
+  }
   return lines.join('\n') + '\n';
 }

@@ -2,10 +2,14 @@
 // polling as the console does (phases, concurrency cap, parsing, health, batched updates). The
 // bench counts what the service reports through its poll observer.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
 import { HistoryStore } from '../../electron/history/historyStore';
 import { StatusService } from '../../electron/status/statusService';
+import { tunnelsThrough, type TunnelFor } from '../../electron/status/via';
+import { HostKeyStore } from '../../electron/ssh/hostKeys';
+import { SshPool } from '../../electron/ssh/pool';
 import type { ChildConfig, ChildCounters, ChildSummary, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
 
@@ -16,6 +20,8 @@ export class FleetdeckEngine {
   private readonly pollMs: number[] = [];
   private service: StatusService | null = null;
   private history: HistoryStore | null = null;
+  private pool: SshPool | null = null;
+  private tunnelFor: TunnelFor | null = null;
   private batches = 0;
   private batchHosts = 0;
 
@@ -25,14 +31,22 @@ export class FleetdeckEngine {
   ) {}
 
   async start(): Promise<void> {
+    mkdirSync(this.config.dataDir, { recursive: true });
     // As the console opens it (electron/core.ts): the same store, in the child's data dir.
     if (this.config.history) {
-      mkdirSync(this.config.dataDir, { recursive: true });
       this.history = await HistoryStore.open(this.config.dataDir);
     }
     const snapshot: FleetSnapshot = { file: this.config.fleetFile, loadedAt: Date.now(), environments: this.fleet.environments, hosts: this.fleet.hosts, problem: null, revision: 1 };
+    // Hosts behind a jump host are polled through it (`via: auto`), on one pooled SSH connection, as
+    // the console does (electron/core.ts); the fleet file names the key and known_hosts.
+    if (this.fleet.hosts.some((h) => h.jump)) {
+      const lookup = (name: string) => this.fleet.hosts.find((h) => h.name === name);
+      const pool = (this.pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(this.config.dataDir, 'host-keys.json') }), agent: null }));
+      this.tunnelFor = tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup);
+    }
     this.service = new StatusService({
       history: this.history,
+      tunnelFor: this.tunnelFor,
       fleet: { current: snapshot, onChange: () => ({ dispose: () => undefined }) },
       onPolled: (report) => {
         this.pollAt.push(Date.now());
@@ -77,5 +91,7 @@ export class FleetdeckEngine {
     this.service = null;
     this.history?.dispose();
     this.history = null;
+    this.pool?.dispose();
+    this.pool = null;
   }
 }
