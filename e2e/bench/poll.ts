@@ -56,6 +56,7 @@ export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [
   --engine raw    fetch the endpoints and discard the bodies: the HTTP floor, not Fleetdeck
   --sources L     status sources per host (default monit,node_exporter)
   --profile       profile the child (V8's sampler, as node --cpu-prof) over the window and print where its time goes
+                  (with --private: the child that polls through the bastion)
   --heap-profile  sample the child's allocations over the window, keeping those that reached the old generation
                   (promoted, or put there at once by V8's pretenuring): what the full collections work on
   --history       also write the samples and events to a history store (SQLite), as the console does;
@@ -239,7 +240,9 @@ async function runPollInner(
     const warmStart = Date.now();
     log(`[${label}] warming up for ${o.warmupS} s …`);
     await sleepUntil(warmStart + o.warmupS * 1000, signal);
-    if (child && profileFile && o.profile) await child.profileStart(o.profile);
+    // With --private, the child that polls through the bastion is the one profiled.
+    const profiled = jumpSide?.child ?? child;
+    if (profiled && profileFile && o.profile) await profiled.profileStart(o.profile);
     const start = await sample(child, childUsage, promUsage);
     let end = start;
     let rssMaxMb = start.fleetdeck?.rssMb ?? 0;
@@ -252,7 +255,7 @@ async function runPollInner(
       promRssMaxMb = Math.max(promRssMaxMb, end.prometheus?.rssMb ?? 0);
       log(progressLine(label, start, end));
     }
-    if (child && profileFile) await child.profileStop(profileFile);
+    if (profiled && profileFile) await profiled.profileStop(profileFile);
     return { start, end, rssMaxMb, promRssMaxMb };
   };
 

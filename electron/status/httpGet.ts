@@ -1,4 +1,4 @@
-import { connect, IdleConnections, NOBODY, type Connection, type Endpoint } from './httpConnections';
+import { closeConnection, connect, IdleConnections, NOBODY, type Connection, type Endpoint } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
 import type { Tunnel } from './via';
 
@@ -227,7 +227,7 @@ class Exchange {
     this.connection = null;
     // Nothing it says after this is this exchange's business (an error while closing included).
     connection.user = NOBODY;
-    if (!keep) connection.socket.destroy();
+    if (!keep) closeConnection(connection);
     else if (this.options.tunnel) this.options.tunnel.keep(this.target.origin, connection);
     else idle.give(this.target.origin, connection);
   }

@@ -4,7 +4,7 @@ import type { Via } from '../../shared/fleet/via';
 import { SshError } from '../ssh/errors';
 import { parseJumpChain } from '../ssh/jumpChain';
 import { GetFailure } from './httpGet';
-import { IdleConnections, type Connection } from './httpConnections';
+import { closeConnection, IdleConnections, type Connection } from './httpConnections';
 import { Semaphore } from './scheduler';
 
 // The way a status request or a health gate reaches its host (the fleet file's `via`): straight
@@ -116,7 +116,7 @@ export class ChannelSlots {
 export function tunnelFor(host: Host, origin: RequestOrigin, forwardOut: ForwardOut, slots: ChannelSlots): Tunnel | null {
   if ('problem' in origin) {
     const problem = new GetFailure('error', `${host.name}: ${origin.problem}`);
-    return { via: '', take: () => undefined, keep: (_, connection) => connection.socket.destroy(), open: () => Promise.reject(problem) };
+    return { via: '', take: () => undefined, keep: (_, connection) => closeConnection(connection), open: () => Promise.reject(problem) };
   }
   if (origin.through === null) return null;
   const { through, as } = origin;
