@@ -5,12 +5,20 @@ import { build as esbuild } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { build as vite } from 'vite';
 
-const entries = ['main', 'preload', 'launch', 'serve'].filter((name) => existsSync(`electron/${name}.ts`));
+// Entry name (dist/electron/<name>.cjs) → source. The folder says where a file runs: desktop/ needs
+// Electron, serve/ is browser mode, core/ is plain Node and imported by both.
+const ENTRIES: Record<string, string> = {
+  main: 'electron/desktop/main.ts',
+  preload: 'electron/desktop/preload.ts',
+  launch: 'electron/desktop/launch.ts',
+  serve: 'electron/serve/serve.ts',
+};
+const entries = Object.keys(ENTRIES).filter((name) => existsSync(ENTRIES[name] as string));
 
 const started = Date.now();
 await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
 await esbuild({
-  entryPoints: Object.fromEntries(entries.map((name) => [name, `electron/${name}.ts`])),
+  entryPoints: Object.fromEntries(entries.map((name) => [name, ENTRIES[name] as string])),
   outdir: 'dist/electron',
   outExtension: { '.js': '.cjs' },
   bundle: true,

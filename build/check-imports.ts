@@ -1,10 +1,13 @@
 // The import rules of DESIGN.md, checked on every `npm test` so that they stay true:
 //   shared/   imports nothing outside shared/ but zod (pure TypeScript: no DOM, no Node)
 //   renderer/ imports shared/ and its own files and browser packages; no Node built-ins, no electron
-//   electron/ never imports renderer/; only the desktop files (DESKTOP) import `electron`: the rest
-//             is the core, which runs in plain Node (browser mode, tests, benchmarks)
-//   e2e/      is imported by tests and test-only code alone, never by what ships
-//   test-only code (TEST_ONLY) is imported only by tests and e2e/
+//   electron/ never imports renderer/, and its folder says where a file runs:
+//     core/     plain Node (the services, the contract's implementation): never imports `electron`,
+//               desktop/ or serve/, so browser mode, tests and benchmarks run it without Electron
+//     serve/    browser mode: imports core/, never `electron` or desktop/
+//     desktop/  the Electron app (main, preload, menu, IPC, safeStorage): the only importer of `electron`
+//   e2e/      is imported by tests and e2e/ alone, never by what ships (test-only helpers live in
+//             e2e/testbeds/)
 // It reads every import, export-from, require() and import() with TypeScript's own pre-parser.
 import { builtinModules } from 'node:module';
 import fs from 'node:fs';
@@ -17,27 +20,6 @@ export interface Violation {
   specifier: string;
   rule: string;
 }
-
-/** The files that need Electron, until they get a folder of their own; every other electron/ file is the core. */
-export const DESKTOP: readonly string[] = [
-  'electron/main.ts',
-  'electron/preload.ts',
-  'electron/menu.ts',
-  'electron/window-state.ts',
-  'electron/launch.ts',
-  'electron/transport/ipc.ts',
-  'electron/ssh/safeStorageSecrets.ts',
-];
-
-/** Helpers for tests that still sit among production files: nothing that ships may import them. */
-export const TEST_ONLY: readonly string[] = [
-  'electron/browser/testClient.ts',
-  'electron/deploy/deployServiceBed.ts',
-  'electron/deploy/deployTestBed.ts',
-  'electron/history/killNineWriter.ts',
-  'electron/inventory/ansibleFixtures.ts',
-  'renderer/state/testFleet.ts',
-];
 
 type Area = 'shared' | 'renderer' | 'electron' | 'e2e' | 'build';
 const AREAS: readonly Area[] = ['shared', 'renderer', 'electron', 'e2e', 'build'];
@@ -71,31 +53,58 @@ function broken(area: Area, from: string, spec: string): string | null {
   const target = spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(from), spec)).replace(SOURCE, '') : null;
   const inside = (dir: string): boolean => target !== null && target.startsWith(`${dir}/`);
   const isElectron = spec === 'electron' || spec.startsWith('electron/');
-  const testCode = isTest || area === 'e2e' || TEST_ONLY.includes(from);
+  const testCode = isTest || area === 'e2e';
 
-  if (inside('e2e') && !testCode) return 'only tests and test-only code import e2e/';
-  if (target !== null && TEST_ONLY.some((t) => t.replace(SOURCE, '') === target) && !testCode) {
-    return 'test-only code is imported only by tests (*.test.ts) and e2e/';
-  }
+  if (inside('e2e') && !testCode) return 'only tests and e2e/ import e2e/ (test-only helpers live in e2e/testbeds/)';
   switch (area) {
     case 'shared':
       if (target !== null) return inside('shared') ? null : 'shared/ imports nothing outside shared/';
       return spec === 'zod' ? null : 'shared/ may import only zod among packages (no Node, no DOM libraries)';
     case 'renderer':
-      if (target !== null) return inside('renderer') || inside('shared') ? null : 'renderer/ imports only shared/ and its own files';
+      if (target !== null) {
+        if (inside('renderer') || inside('shared') || (isTest && inside('e2e'))) return null;
+        return 'renderer/ imports only shared/ and its own files';
+      }
       if (NODE_BUILTINS.has(spec)) return 'renderer/ never imports Node built-ins';
       if (isElectron) return 'renderer/ never imports electron (use the client)';
       return null;
-    case 'electron':
+    case 'electron': {
       if (inside('renderer')) return 'electron/ never imports renderer/';
-      if (isElectron && !DESKTOP.includes(from.replace(TEST, '.ts'))) {
-        return 'the core never imports electron (it runs in plain Node); only the desktop files in build/check-imports.ts DESKTOP may';
+      const place = from.split('/')[1];
+      if (place !== 'core' && place !== 'serve' && place !== 'desktop') {
+        return 'every electron/ file lives in core/ (plain Node), serve/ (browser mode) or desktop/ (Electron)';
       }
+      if (place === 'desktop') return null;
+      if (isElectron) return `${place}/ never imports electron (it runs in plain Node); only electron/desktop/ may`;
+      // A test may exercise a desktop module beside the core one it plugs into (secrets.test.ts).
+      if (inside('electron/desktop') && !isTest) return `${place}/ never imports electron/desktop/ (it needs Electron)`;
+      if (place === 'core' && inside('electron/serve') && !isTest) return 'core/ never imports electron/serve/ (browser mode builds on the core, not the other way)';
+      if (place === 'core' && target !== null && inside('electron/core') && !isTest) return featureReach(from, target);
       return null;
+    }
     case 'e2e':
     case 'build':
       return null;
   }
+}
+
+/** Folders of the core that every feature shares and that know no feature: the concurrency limiter
+ * and parse errors (common/), the HTTP client (http/). */
+const CORE_HELPERS = new Set(['common', 'http']);
+
+/** Inside the core, one feature (a folder of electron/core/) uses another only through the files at
+ * the top of that feature's folder; its subfolders (status/sources/, deploy/run/,
+ * history/migrations/) are its own business. The shared helpers import no feature. */
+function featureReach(from: string, target: string): string | null {
+  const fromFeature = from.split('/')[2] as string;
+  const parts = target.split('/');
+  const toFeature = parts[2] as string;
+  if (fromFeature === toFeature) return null;
+  if (CORE_HELPERS.has(fromFeature) && !CORE_HELPERS.has(toFeature) && parts.length > 3) {
+    return `core/${fromFeature}/ is shared by every feature and imports none (it imported core/${toFeature}/)`;
+  }
+  if (parts.length > 4) return `core/${fromFeature} reaches into core/${parts.slice(2, 4).join('/')}/, inside another feature: use what core/${toFeature}/ offers at its top level`;
+  return null;
 }
 
 function* walk(dir: string): Generator<string> {
@@ -115,5 +124,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     console.error(`import rules: ${violations.length} violation(s); see docs/architecture.md "Import rules".`);
     process.exit(1);
   }
-  console.log('import rules: ok (shared/ pure, renderer/ without Node or electron, electron/ without renderer/, the core without electron, e2e/ and test-only code imported by tests only)');
+  console.log('import rules: ok (shared/ pure, renderer/ without Node or electron, electron/ without renderer/, core/ and serve/ without electron or desktop/, core/ without serve/, core features through their top level, e2e/ imported by tests only)');
 }

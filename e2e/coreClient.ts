@@ -4,7 +4,7 @@ import { decodeFrame, FrameReader } from '../shared/wire';
 import type { RequestInput, RequestName, RequestOutput } from '../shared/api';
 
 // A protocol client for tests in Node that talks to a console in browser mode as a page does:
-// messages down a long HTTP response, up a WebSocket paired to it (electron/transport/browserTransport.ts).
+// messages down a long HTTP response, up a WebSocket paired to it (electron/serve/browserTransport.ts).
 
 export interface NodeCoreClient {
   call<M extends RequestName>(method: M, input: RequestInput<M>): Promise<RequestOutput<M>>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newToken } from '../electron/browser/auth';
+import { newToken } from '../electron/serve/auth';
 import { e2eFleetOptions } from './e2eFleet';
 import { fleetDown, fleetUp } from './fleet/fleet';
 import { startConsole, type RunningConsole } from './startConsole';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
-import { newToken } from '../electron/browser/auth';
+import { newToken } from '../electron/serve/auth';
 
 // A new user with no fleet file: the console, started in browser mode with HOME pointing at a
 // home of its own, offers the hosts of ~/.ssh/config (here the real hosts of the test fleet that

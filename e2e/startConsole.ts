@@ -10,7 +10,13 @@ export interface RunningConsole {
   stop(): void;
 }
 
-export async function startConsole(o: { repoRoot: string; fleetFile: string; dataDir: string; token: string; env?: NodeJS.ProcessEnv }): Promise<RunningConsole> {
+export async function startConsole(o: {
+  repoRoot: string;
+  fleetFile: string;
+  dataDir: string;
+  token: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<RunningConsole> {
   // The token goes through the environment: an argument would show in `ps`.
   const child = spawn(process.execPath, [join(o.repoRoot, 'dist/electron/serve.cjs'), '--fleet', o.fleetFile, '--data-dir', o.dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],

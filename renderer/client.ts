@@ -186,7 +186,7 @@ function sessionStorageOrNull(): Storage | null {
 /** Browser mode's port: the core's messages come down one long fetch (frames, shared/wire.ts),
  * read by a worker off the main thread; the page's go up a WebSocket paired to it. Both reconnect
  * together with backoff, and both carry the token in their URL (takeToken). Why two channels:
- * electron/transport/browserTransport.ts. */
+ * electron/serve/browserTransport.ts. */
 export function browserPort(location: Location = window.location): CorePort {
   const messageListeners = new Set<(m: ServerMessage) => void>();
   const stateListeners = new Set<(s: PortState) => void>();

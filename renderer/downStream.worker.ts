@@ -1,6 +1,6 @@
 import { FrameReader } from '../shared/wire';
 
-// Reads browser mode's down stream (electron/transport/browserTransport.ts) off the page's main
+// Reads browser mode's down stream (electron/serve/browserTransport.ts) off the page's main
 // thread. Under a terminal flood, receiving the bytes and cutting them into frames took a fifth of
 // the main thread, which xterm.js needs; here it costs a worker, and the frames are handed over
 // without copying (their buffers are transferred). Decoding stays on the main thread: a frame's

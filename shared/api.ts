@@ -12,7 +12,7 @@ import { terminalRequests, terminalStreams } from './contract/terminal';
 // The one contract between the core and the renderer. Every request names its input and output
 // schema; every stream names its parameters and event schema. Each feature declares its part in
 // shared/contract/<feature>.ts; this file joins them. The core implements exactly this
-// (electron/core.ts), the renderer calls it through one typed client (renderer/client.ts), and
+// (electron/core/core.ts), the renderer calls it through one typed client (renderer/client.ts), and
 // the transports in between are generic over it. Adding a feature means adding a part here.
 
 export { AppInfoSchema, type AppInfo } from './contract/fleet';

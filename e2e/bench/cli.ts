@@ -8,6 +8,7 @@ import { POLL_USAGE, runPoll } from './poll';
 import { HISTORY_USAGE, runHistory } from './history';
 import { DEPLOY_USAGE, runDeployBench } from './deploy';
 import { FUZZ_USAGE, runFuzz } from './fuzz';
+import { BAD_ENDPOINTS_USAGE, runBadEndpointsBench } from './badEndpoints';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 
@@ -18,7 +19,8 @@ ${TERMINAL_USAGE}
 ${HISTORY_USAGE}
 ${INVENTORY_USAGE}
 ${DEPLOY_USAGE}
-${FUZZ_USAGE}`;
+${FUZZ_USAGE}
+${BAD_ENDPOINTS_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -101,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 20, true) };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${DEPLOY_USAGE}`);
     return runDeployBench(options);
+  }
+  if (name === 'bad-endpoints') {
+    const options = { hosts: num(flags, 'hosts', 1000, true), perKind: num(flags, 'per-kind', 2, true), seconds: num(flags, 'seconds', 60), intervalS: num(flags, 'interval', 10) };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${BAD_ENDPOINTS_USAGE}`);
+    return runBadEndpointsBench(options);
   }
   if (name === 'fuzz') {
     const options = { seconds: num(flags, 'seconds', 60), seed: num(flags, 'seed', 17, true), repoRoot: repoRoot() };

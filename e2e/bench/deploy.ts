@@ -5,8 +5,8 @@
 // with no bake (its health gate stays on: Capistrano has none to turn off); a second Fleetdeck
 // deploy in three health-gated waves is reported on its own.
 import { join } from 'node:path';
-import { runDeploy, type DeployEvent, type DeployRequest } from '../../electron/deploy/deployRunner';
-import { deployTestBed, nextSecond } from '../../electron/deploy/deployTestBed';
+import { runDeploy, type DeployEvent, type DeployRequest } from '../../electron/core/deploy/deployRunner';
+import { deployTestBed, nextSecond } from '../testbeds/deployTestBed';
 import { writeCapProject } from '../fleet/capistrano';
 import { SAMPLE_APP_PORT } from '../fleet/sampleApp';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCore, type Core } from '../../electron/core';
-import { newToken } from '../../electron/browser/auth';
-import { startBrowserServer, type BrowserServer } from '../../electron/browser/server';
+import { startCore, type Core } from '../../electron/core/core';
+import { newToken } from '../../electron/serve/auth';
+import { startBrowserServer, type BrowserServer } from '../../electron/serve/server';
 import { fuzzMessages, fuzzRequests, seededRandom, stillAnswers, type FuzzCounts, type FuzzTarget } from './fuzz';
 
 // A short fuzzing round with a fixed seed (the same requests and messages on every run) against a

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { requests, streams } from '../../shared/api';
 import type { ServerMessage } from '../../shared/protocol';
-import { newToken } from '../../electron/browser/auth';
-import { connect, rawRequest, type TestConnection } from '../../electron/browser/testClient';
+import { newToken } from '../../electron/serve/auth';
+import { connect, rawRequest, type TestConnection } from '../testbeds/browserTestClient';
 import { startConsole } from '../startConsole';
 
 // Fuzzing browser mode: generated request lines, headers and contract messages (every request and

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryStore, TIERS } from '../../electron/history/historyStore';
+import { HistoryStore, TIERS } from '../../electron/core/history/historyStore';
 
 export const HISTORY_USAGE = `bench history [--hosts N] [--metrics M] [--interval S]
   --hosts N       hosts (default 20)
@@ -36,7 +36,11 @@ export async function runHistory(o: { hosts: number; metrics: number; intervalS:
       const insert = store.db.prepare(`INSERT OR REPLACE INTO ${table} (series, t, avg, min, max, n) VALUES (?, ?, ?, ?, ?, ?)`);
       const start = Math.floor(now / 1000) - keepS;
       store.db.transaction(() => {
-        for (const id of series) for (let t = start; t < start + keepS; t += stepS) insert.run(id, t, Math.random() * 100, Math.random() * 10, 90 + Math.random() * 10, stepS / o.intervalS);
+        for (const id of series) {
+          for (let t = start; t < start + keepS; t += stepS) {
+            insert.run(id, t, Math.random() * 100, Math.random() * 10, 90 + Math.random() * 10, stepS / o.intervalS);
+          }
+        }
       });
     }
     clock = now;

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readAnsibleInventory } from '../../electron/inventory/ansible';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
-import { readSshConfig } from '../../electron/inventory/sshConfig';
+import { readAnsibleInventory } from '../../electron/core/inventory/ansible';
+import { parseFleetFile } from '../../electron/core/inventory/parseFleetFile';
+import { readSshConfig } from '../../electron/core/inventory/sshConfig';
 
 // `npm run bench -- inventory --hosts N`: how long the imports take on large, real-shaped files
 // (a ~/.ssh/config with a Host block per host, an Ansible INI and YAML inventory with ranges,
@@ -79,7 +79,17 @@ export function runInventoryBench({ hosts, runs }: { hosts: number; runs: number
     } catch (error) {
       console.log(`inventory: ansible-inventory not run (${(error as Error).message.split('\n')[0]})`);
     }
-    console.log(JSON.stringify({ hosts, runs, ssh_config_ms: sshMs, ansible_ini_ms: iniMs, ansible_yaml_ms: yamlMs, fleet_with_imports_ms: fleetMs, ansible_inventory_ms: ansibleMs }));
+    console.log(
+      JSON.stringify({
+        hosts,
+        runs,
+        ssh_config_ms: sshMs,
+        ansible_ini_ms: iniMs,
+        ansible_yaml_ms: yamlMs,
+        fleet_with_imports_ms: fleetMs,
+        ansible_inventory_ms: ansibleMs,
+      }),
+    );
     return 0;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // questions over IPC, and exits by itself when the bench goes away or its time is up.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
+import { parseFleetFile } from '../../electron/core/inventory/parseFleetFile';
 import type { ChildConfig, ChildCounters, ChildMessage, ChildSummary, ParentMessage, ProfileKind } from './pollProtocol';
 import { RawEngine } from './pollRawEngine';
 import { FleetdeckEngine } from './pollFleetdeckEngine';

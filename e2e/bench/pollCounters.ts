@@ -19,7 +19,12 @@ export class LatencyLog {
     const out = {} as ChildSummary['latencyMs'];
     for (const source of ['monit', 'node_exporter'] as const) {
       const values = this.ms[source].filter((_, i) => (this.at[source][i] as number) >= sinceMs);
-      out[source] = { p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(values.reduce((a, b) => Math.max(a, b), 0)), n: values.length };
+      out[source] = {
+        p50: round(percentile(values, 50)),
+        p99: round(percentile(values, 99)),
+        max: round(values.reduce((a, b) => Math.max(a, b), 0)),
+        n: values.length,
+      };
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
+import { parseFleetFile } from '../../electron/core/inventory/parseFleetFile';
 import { renderBenchFleet } from './pollFleetFile';
 import { benchPrivateAddress } from './pollPrivate';
 
@@ -11,7 +11,7 @@ describe('the poll bench fleet behind a bastion', () => {
 
   it('gives every host the bastion as jump host, and the bastion no status sources of its own', () => {
     const bastion = { name: 'bastion-1', address: '198.18.255.2', user: 'ops', port: 2222, identity: '/f/id_ed25519', knownHosts: '/f/known_hosts' };
-    const parsed = parseFleetFile(renderBenchFleet(3, 10, ['monit', 'node_exporter'], { bastion, address: benchPrivateAddress }), '/f/fleet.yaml');
+    const parsed = parseFleetFile(renderBenchFleet(3, 10, ['monit', 'node_exporter'], benchPrivateAddress, bastion), '/f/fleet.yaml');
     if (!parsed.ok) throw new Error(parsed.problem.message);
     const hosts = parsed.fleet.hosts;
     expect(hosts.map((h) => [h.name, h.address, h.jump])).toEqual([

@@ -28,25 +28,23 @@ export interface BenchBastion {
   knownHosts: string;
 }
 
-/** Behind a bastion, the hosts are at `address(i)` and have it as their jump host (via: auto = jump). */
-export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources, behind?: { bastion: BenchBastion; address: (index: number) => string }): string {
+/** With a bastion, every host has it as its jump host (via: auto = jump). */
+export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources, addressOf: (index: number) => string = benchAddress, bastion?: BenchBastion): string {
   const lines = [
-    `# Written by \`npm run bench -- poll\`: nginx ${behind ? `in a private namespace behind ${behind.bastion.name}` : 'on loopback'} stands in for every host.`,
+    `# Written by \`npm run bench -- poll\`: nginx ${bastion ? `in a private namespace behind ${bastion.name}` : 'on loopback'} stands in for every host.`,
     'defaults:',
     `  interval: ${intervalS}s`,
     '  status:',
   ];
   if (sources.includes('monit')) lines.push(`    - monit: { port: ${MONIT_PORT}, user: ${MONIT_USER}, password: ${JSON.stringify(MONIT_PASSWORD)} }`);
   if (sources.includes('node_exporter')) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
-  if (behind) {
-    const b = behind.bastion;
-    lines.push(`  user: ${JSON.stringify(b.user)}`, `  port: ${b.port}`, `  identity: ${JSON.stringify(b.identity)}`, `  known_hosts: ${JSON.stringify(b.knownHosts)}`);
+  if (bastion) {
+    lines.push(`  user: ${JSON.stringify(bastion.user)}`, `  port: ${bastion.port}`, `  identity: ${JSON.stringify(bastion.identity)}`, `  known_hosts: ${JSON.stringify(bastion.knownHosts)}`);
   }
   lines.push('environments:', '  bench:', '    roles:');
-  if (behind) lines.push('      bastion:', `        - { name: ${behind.bastion.name}, address: ${behind.bastion.address}, status: [] }`);
+  if (bastion) lines.push('      bastion:', `        - { name: ${bastion.name}, address: ${bastion.address}, status: [] }`);
   lines.push('      app:');
-  for (let i = 0; i < hosts; i++) {
-    lines.push(behind ? `        - { name: ${benchHostName(i)}, address: ${behind.address(i)}, jump: ${behind.bastion.name} }` : `        - { name: ${benchHostName(i)}, address: ${benchAddress(i)} }`);
-  }
+  const jump = bastion ? `, jump: ${bastion.name}` : '';
+  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${addressOf(i)}${jump} }`);
   return lines.join('\n') + '\n';
 }

@@ -1,15 +1,15 @@
-// The "fleetdeck" engine: the real StatusService from electron/status, fed the generated fleet,
+// The "fleetdeck" engine: the real StatusService from electron/core/status, fed the generated fleet,
 // polling as the console does (phases, concurrency cap, parsing, health, batched updates). The
 // bench counts what the service reports through its poll observer.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
-import { HistoryStore } from '../../electron/history/historyStore';
-import { StatusService } from '../../electron/status/statusService';
-import { tunnelsThrough, type TunnelFor } from '../../electron/status/via';
-import { HostKeyStore } from '../../electron/ssh/hostKeys';
-import { SshPool } from '../../electron/ssh/pool';
+import { HistoryStore } from '../../electron/core/history/historyStore';
+import { StatusService } from '../../electron/core/status/statusService';
+import { tunnelsThrough, type TunnelFor } from '../../electron/core/status/via';
+import { HostKeyStore } from '../../electron/core/ssh/hostKeys';
+import { SshPool } from '../../electron/core/ssh/pool';
 import type { ChildConfig, ChildCounters, ChildSummary, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
 
@@ -32,13 +32,20 @@ export class FleetdeckEngine {
 
   async start(): Promise<void> {
     mkdirSync(this.config.dataDir, { recursive: true });
-    // As the console opens it (electron/core.ts): the same store, in the child's data dir.
+    // As the console opens it (electron/core/core.ts): the same store, in the child's data dir.
     if (this.config.history) {
       this.history = await HistoryStore.open(this.config.dataDir);
     }
-    const snapshot: FleetSnapshot = { file: this.config.fleetFile, loadedAt: Date.now(), environments: this.fleet.environments, hosts: this.fleet.hosts, problem: null, revision: 1 };
+    const snapshot: FleetSnapshot = {
+      file: this.config.fleetFile,
+      loadedAt: Date.now(),
+      environments: this.fleet.environments,
+      hosts: this.fleet.hosts,
+      problem: null,
+      revision: 1,
+    };
     // Hosts behind a jump host are polled through it (`via: auto`), on one pooled SSH connection, as
-    // the console does (electron/core.ts); the fleet file names the key and known_hosts.
+    // the console does (electron/core/core.ts); the fleet file names the key and known_hosts.
     if (this.fleet.hosts.some((h) => h.jump)) {
       const lookup = (name: string) => this.fleet.hosts.find((h) => h.name === name);
       const pool = (this.pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(this.config.dataDir, 'host-keys.json') }), agent: null }));
@@ -72,7 +79,13 @@ export class FleetdeckEngine {
   }
 
   snapshot(): ChildCounters {
-    return { ...this.counters, at: Date.now(), polls: structuredClone(this.counters.polls), errorSamples: [...this.counters.errorSamples], cycles: this.pollMs.length };
+    return {
+      ...this.counters,
+      at: Date.now(),
+      polls: structuredClone(this.counters.polls),
+      errorSamples: [...this.counters.errorSamples],
+      cycles: this.pollMs.length,
+    };
   }
 
   summary(sinceMs: number): ChildSummary {
@@ -82,7 +95,11 @@ export class FleetdeckEngine {
       cycleMs,
       cycleWhat: "one host's poll: all its sources, from its slot (queue wait included) to the last answer parsed",
       latencyMs: this.latency.summary(sinceMs),
-      extra: { overruns: this.service?.stats.overruns ?? 0, batches: this.batches, hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0 },
+      extra: {
+        overruns: this.service?.stats.overruns ?? 0,
+        batches: this.batches,
+        hosts_per_batch: this.batches ? Math.round(this.batchHosts / this.batches) : 0,
+      },
     };
   }
 

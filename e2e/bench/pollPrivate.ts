@@ -54,8 +54,8 @@ export async function startPrivateSide(o: {
     addPrivateAddresses(fleetDir, addresses);
     nginx = await startNginx({ nginx: o.bins.nginx, timeoutBin: o.bins.timeout, dir: o.dir, addresses, limitS: o.limitS, namespace: privateNetNames(fleetDir).privateNs, name: 'nginx-private' });
     const fleetFile = join(o.dir, 'fleet-private.yaml');
-    const behind = { bastion: { name: bastion.name, address: bastion.address, user: fleet.user, port: bastion.sshPort, identity: fleet.identity, knownHosts: fleet.knownHosts }, address: benchPrivateAddress };
-    writeFileSync(fleetFile, renderBenchFleet(o.hosts, o.intervalS, o.sources, behind));
+    const login = { name: bastion.name, address: bastion.address, user: fleet.user, port: bastion.sshPort, identity: fleet.identity, knownHosts: fleet.knownHosts };
+    writeFileSync(fleetFile, renderBenchFleet(o.hosts, o.intervalS, o.sources, benchPrivateAddress, login));
     const sshdPid = fleetStatus(fleetDir).hosts.find((h) => h.name === bastion.name)?.procs.find((p) => p.kind === 'sshd' && p.alive)?.pid;
     if (!sshdPid) throw new Error(`${bastion.name}'s sshd is not running`);
     o.log(`private side: ${bastion.name} at ${bastion.address}, nginx in the private namespace at ${addresses[0]} … ${addresses[addresses.length - 1]}`);

@@ -5,8 +5,8 @@
 // see how much of Fleetdeck's CPU is HTTP itself; RAW_CLIENT=node:http measures node:http instead.
 import http from 'node:http';
 import type { Host } from '../../shared/fleet/model';
-import { httpGet } from '../../electron/status/httpGet';
-import { POLL_TICK_MS } from '../../electron/status/scheduler';
+import { httpGet } from '../../electron/core/http/httpGet';
+import { POLL_TICK_MS } from '../../electron/core/status/scheduler';
 import type { ChildCounters, ChildSummary, SourceName } from './pollProtocol';
 import { LatencyLog, newCounters } from './pollCounters';
 

@@ -102,7 +102,13 @@ export function summarizeProfile(file: string, repoRoot: string, top = 15): Prof
     add(byFile, where, us);
     add(byPackage, area, us);
   }
-  return { busyMs: Math.round(busy / 1000), wallMs: Math.round((profile.endTime - profile.startTime) / 1000), byFunction: topRows(byFunction, busy, top, 1000), byFile: topRows(byFile, busy, top, 1000), byPackage: topRows(byPackage, busy, top, 1000) };
+  return {
+    busyMs: Math.round(busy / 1000),
+    wallMs: Math.round((profile.endTime - profile.startTime) / 1000),
+    byFunction: topRows(byFunction, busy, top, 1000),
+    byFile: topRows(byFile, busy, top, 1000),
+    byPackage: topRows(byPackage, busy, top, 1000),
+  };
 }
 
 interface HeapNode {

@@ -13,7 +13,7 @@ import { chromiumPids, coresNeeded, CpuBudget, type CpuSplit } from './cpuBudget
 import { percentile } from './pollProtocol';
 import { readStatusKb } from './procStats';
 import { summarize, type CpuProfile } from './ui';
-import { newToken } from '../../electron/browser/auth';
+import { newToken } from '../../electron/serve/auth';
 
 export const TERMINAL_USAGE = `bench terminal [--mb N] [--terminals N] [--profile] [--trace]
   --mb N          size of the file cat'ed (default 100)

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startConsole } from '../startConsole';
 import { percentile } from './pollProtocol';
-import { newToken } from '../../electron/browser/auth';
+import { newToken } from '../../electron/serve/auth';
 
 export const UI_USAGE = `bench ui [--hosts N] [--seconds S] [--profile]
   --hosts N       hosts on the map (default 1000), every one changing state every second

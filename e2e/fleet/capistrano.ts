@@ -19,7 +19,15 @@ export interface CapProject {
   cap(task: string, env?: Record<string, string>): Promise<string>;
 }
 
-export function writeCapProject(o: { dir: string; fleetDir: string; addresses: readonly string[]; repo: string; branch: string; keepReleases?: number; fleetdeckLock?: boolean }): CapProject {
+export function writeCapProject(o: {
+  dir: string;
+  fleetDir: string;
+  addresses: readonly string[];
+  repo: string;
+  branch: string;
+  keepReleases?: number;
+  fleetdeckLock?: boolean;
+}): CapProject {
   const paths = fleetPaths(o.fleetDir);
   mkdirSync(join(o.dir, 'config', 'deploy'), { recursive: true });
   writeFileSync(join(o.dir, 'Capfile'), ["require 'capistrano/setup'", "require 'capistrano/deploy'", "require 'capistrano/scm/git'", 'install_plugin Capistrano::SCM::Git', ...(o.fleetdeckLock ? [`import ${JSON.stringify(FLEETDECK_LOCK_RAKE)}`] : []), ''].join('\n'));

@@ -224,7 +224,20 @@ export async function fleetUp(opts: FleetOptions): Promise<RunningFleet> {
 
     const knownHosts = [...wanted, ...extra].map((h) => knownHostsLine(h.address, SSH_PORT, hostPaths(dir, h.name).hostKeyPub));
     writeAtomic(paths.knownHosts, knownHosts.join('\n') + '\n', 0o644);
-    writeAtomic(paths.fleetFile, renderFleetYaml({ user, monitUser: MONIT_USER, monitPassword, nodeExporter, hosts: wanted, lb: lbHost?.name ?? null, interval: opts.interval ?? null, appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null, appStages: opts.appStages ?? null, ownKey: opts.ownKey ?? [], private: priv }), 0o600);
+    const fleetYaml = renderFleetYaml({
+      user,
+      monitUser: MONIT_USER,
+      monitPassword,
+      nodeExporter,
+      hosts: wanted,
+      lb: lbHost?.name ?? null,
+      interval: opts.interval ?? null,
+      appRepo: opts.sampleApp ? sampleAppRepoDir(dir) : null,
+      appStages: opts.appStages ?? null,
+      ownKey: opts.ownKey ?? [],
+      private: priv,
+    });
+    writeAtomic(paths.fleetFile, fleetYaml, 0o600);
     recordOptions(dir, opts);
     state.procs = state.procs.filter(isRunning);
     writeState(dir, state);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseFleetFile } from '../../electron/inventory/parseFleetFile';
+import { parseFleetFile } from '../../electron/core/inventory/parseFleetFile';
 import type { Host } from '../../shared/fleet/model';
 
 // The hosts of a test fleet as the console sees them: its fleet file read by the console's own

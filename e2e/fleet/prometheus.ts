@@ -86,11 +86,26 @@ export function backfillTsdb(dir: string, openMetrics: string): void {
   execFileSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', input, prometheusDataDir(dir)], { stdio: 'pipe' });
 }
 
-export async function startTestPrometheus(dir: string, listen: string, config: string, options: { retention?: string; limitS?: number } = {}): Promise<TestPrometheus> {
+export async function startTestPrometheus(
+  dir: string,
+  listen: string,
+  config: string,
+  options: { retention?: string; limitS?: number } = {},
+): Promise<TestPrometheus> {
   const prometheus = findBinary('prometheus');
   const timeoutBin = findBinary('timeout');
   if (!prometheus || !timeoutBin) throw new Error('Debian\'s prometheus (and coreutils\' timeout) are needed: apt-get install prometheus (build/debian-packages.txt)');
-  const run = await startPrometheus({ prometheus, timeoutBin, dir, addresses: [], intervalS: 1, limitS: options.limitS ?? 900, config, listen, retention: options.retention });
+  const run = await startPrometheus({
+    prometheus,
+    timeoutBin,
+    dir,
+    addresses: [],
+    intervalS: 1,
+    limitS: options.limitS ?? 900,
+    config,
+    listen,
+    retention: options.retention,
+  });
   return {
     url: run.url,
     query: async (promql) => (await api<{ result: PromSeries[] }>(`${run.url}/api/v1/query?query=${encodeURIComponent(promql)}`)).result,

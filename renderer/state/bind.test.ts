@@ -3,7 +3,7 @@ import type { ApiError, PortState } from '../../shared/protocol';
 import type { StreamHandlers, Subscription } from '../client';
 import { bindClient, type CoreLink } from './bind';
 import { createAppStore } from './store';
-import { sampleHost } from './testFleet';
+import { sampleHost } from '../../e2e/testbeds/testFleet';
 
 const info = { name: 'Fleetdeck', version: '0.1.0', mode: 'browser' as const, platform: 'linux', startedAt: 1 };
 const snapshot = { file: '/f/fleet.yaml', loadedAt: 5, environments: [], hosts: [sampleHost()], problem: null, revision: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostStatus } from '../../shared/status/schema';
 import { clusterMap, countsKey, parseCountsKey } from './clusterMap';
-import { sampleHost } from './testFleet';
+import { sampleHost } from '../../e2e/testbeds/testFleet';
 
 const status = (host: string, state: HostStatus['state']): HostStatus => ({ host, state, hard: true, stale: false, lastPoll: 1, summary: '', checks: [], latest: {} });
 

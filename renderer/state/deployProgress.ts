@@ -40,7 +40,17 @@ export const NO_DEPLOY: DeployProgress = { id: null, kind: null, release: null, 
 export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProgress {
   switch (e.type) {
     case 'started':
-      return { ...NO_DEPLOY, id: e.id, kind: e.kind, release: e.release, hosts: e.hosts, stage: e.stage, promotedFrom: e.promotedFrom, ref: e.ref, plannedWaves: e.waves };
+      return {
+        ...NO_DEPLOY,
+        id: e.id,
+        kind: e.kind,
+        release: e.release,
+        hosts: e.hosts,
+        stage: e.stage,
+        promotedFrom: e.promotedFrom,
+        ref: e.ref,
+        plannedWaves: e.waves,
+      };
     case 'control':
       return { ...p, control: e.state };
     case 'note':
@@ -56,7 +66,8 @@ export function foldDeploy(p: DeployProgress, e: DeployEventMessage): DeployProg
       return { ...p, done: e };
     case 'step': {
       const host = p.steps[e.host] ?? {};
-      return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: { state: e.state, ms: e.ms, output: e.output, ...(e.limitMs !== undefined ? { limitMs: e.limitMs } : {}) } } } };
+      const step: StepProgress = { state: e.state, ms: e.ms, output: e.output, ...(e.limitMs !== undefined ? { limitMs: e.limitMs } : {}) };
+      return { ...p, steps: { ...p.steps, [e.host]: { ...host, [e.step]: step } } };
     }
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import { fleetPhase } from './fleet';
-import { sampleHost } from './testFleet';
+import { sampleHost } from '../../e2e/testbeds/testFleet';
 
 const base: FleetSnapshot = { file: '/f/fleet.yaml', loadedAt: 1, environments: [], hosts: [sampleHost()], problem: null, revision: 1 };
 const problem = { file: '/f/fleet.yaml', line: 3, column: 5, message: 'YAML syntax: bad' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstMatch, groupFleet, hostMatches, searchTerms } from './fleetGroups';
-import { sampleHost } from './testFleet';
+import { sampleHost } from '../../e2e/testbeds/testFleet';
 
 const environments = [
   { name: 'staging', roles: ['app'] },

@@ -23,3 +23,8 @@ export function loadSeries(
 export function loadStoredMetrics(link: Pick<CoreLink, 'call'>, host: string): Promise<RequestOutput<'history.metrics'>> {
   return link.call('history.metrics', { host });
 }
+
+/** A host's stored events, newest first, for its timeline (the live ones arrive on the status stream). */
+export function loadHostEvents(link: Pick<CoreLink, 'call'>, host: string, limit = 200): Promise<RequestOutput<'status.events'>> {
+  return link.call('status.events', { host, limit });
+}

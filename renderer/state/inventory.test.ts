@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SshConfigHosts } from '../../shared/contract/inventory';
 import { createAppStore } from './store';
-import { sampleHost } from './testFleet';
+import { sampleHost } from '../../e2e/testbeds/testFleet';
 
 const offer: SshConfigHosts = {
   file: '/home/u/.ssh/config',

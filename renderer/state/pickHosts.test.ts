@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_CRITERIA, pickHosts, productionHosts } from './pickHosts';
-import { sampleHost } from './testFleet';
+import { sampleHost } from '../../e2e/testbeds/testFleet';
 
 const hosts = [
   sampleHost({ name: 'stg-app-1', environment: 'staging', roles: ['app'] }),

@@ -41,7 +41,15 @@ describe('terminal sessions in the store', () => {
         got[tab.host] = '';
         events[tab.host] = on;
         const none = { dispose: () => undefined };
-        return { input: (d) => (got[tab.host] += d), reconnect: () => undefined, attach: () => none, fitToBox: () => undefined, focus: () => undefined, findNext: () => undefined, dispose: () => disposed.push(tab.host) };
+        return {
+          input: (d) => (got[tab.host] += d),
+          reconnect: () => undefined,
+          attach: () => none,
+          fitToBox: () => undefined,
+          focus: () => undefined,
+          findNext: () => undefined,
+          dispose: () => disposed.push(tab.host),
+        };
       },
     });
     for (const host of ['a', 'b', 'c']) store.getState().openTerminal(host);

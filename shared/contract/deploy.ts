@@ -96,7 +96,14 @@ export const deployStreams = {
   'deploy.watch': { params: z.object({ id: z.number().int() }).strict(), event: DeployEventSchema, flow: false },
 } as const satisfies Record<string, StreamDef>;
 
-export const RunningDeploySchema = z.object({ id: z.number().int(), app: z.string(), kind: DeployKindSchema, release: z.string(), state: ControlStateSchema, startedAt: z.number() });
+export const RunningDeploySchema = z.object({
+  id: z.number().int(),
+  app: z.string(),
+  kind: DeployKindSchema,
+  release: z.string(),
+  state: ControlStateSchema,
+  startedAt: z.number(),
+});
 
 const LogEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deploy'), branch: z.string(), revision: z.string(), release: z.string(), user: z.string() }),

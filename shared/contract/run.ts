@@ -30,7 +30,13 @@ export const runStreams = {
    */
   'run.start': {
     params: z
-      .object({ hosts: Hosts, command: z.string().min(1).max(100_000), concurrency: z.number().int().min(1).max(200).default(10), timeoutS: z.number().int().min(1).max(86_400).default(600), retry: z.boolean().default(false) })
+      .object({
+        hosts: Hosts,
+        command: z.string().min(1).max(100_000),
+        concurrency: z.number().int().min(1).max(200).default(10),
+        timeoutS: z.number().int().min(1).max(86_400).default(600),
+        retry: z.boolean().default(false),
+      })
       .strict(),
     event: RunEventSchema,
     flow: false,

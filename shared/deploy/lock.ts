@@ -3,7 +3,7 @@ import { briefDuration, parseDuration } from '../duration';
 // The deploy lock on a host, <deploy_to>/.fleetdeck/lock: its `holder` (one line, for people and
 // for this code) and its `heartbeat` (the host's own `date +%s`, refreshed by the deploy that holds
 // it every `lock.heartbeat`). Ages are measured on the host against the host's clock, in the same
-// shell command (electron/deploy/hostSteps.ts LOCK_FACTS), so a console's clock skew never makes a
+// shell command (electron/core/deploy/hostSteps.ts LOCK_FACTS), so a console's clock skew never makes a
 // lock look stale. A lock without a heartbeat (Capistrano's plugin writes none, nor did Fleetdeck
 // before 2026-11) is aged from when it was taken and is stale only when very old.
 
@@ -30,7 +30,11 @@ export interface LockSettings {
 
 /** The fleet file's `lock:` of an app (AppSchema), in numbers. */
 export function lockSettings(lock: { heartbeat: string | number; stale_after: string | number; stale_without_heartbeat: string | number }): LockSettings {
-  return { heartbeatMs: parseDuration(lock.heartbeat), staleAfterSeconds: parseDuration(lock.stale_after) / 1000, staleWithoutHeartbeatSeconds: parseDuration(lock.stale_without_heartbeat) / 1000 };
+  return {
+    heartbeatMs: parseDuration(lock.heartbeat),
+    staleAfterSeconds: parseDuration(lock.stale_after) / 1000,
+    staleWithoutHeartbeatSeconds: parseDuration(lock.stale_without_heartbeat) / 1000,
+  };
 }
 
 /** Fleetdeck's holder line: "alice@laptop pid 4242 since 2026-11-23T10:00:00.000Z (deploy shop 20261123100000)".

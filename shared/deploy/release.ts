@@ -61,7 +61,10 @@ export interface ReleaseFacts {
 
 /** Each release's ref and revision, from the hosts' revisions.log lines (Capistrano's too) and the
  * console's own deploy records (which also know releases that failed before any log line). */
-export function releaseFacts(log: readonly LogEntry[], records: ReadonlyArray<{ kind: string; release: string; ref: string | null; revision: string | null }>): Record<string, ReleaseFacts> {
+export function releaseFacts(
+  log: readonly LogEntry[],
+  records: ReadonlyArray<{ kind: string; release: string; ref: string | null; revision: string | null }>,
+): Record<string, ReleaseFacts> {
   const facts: Record<string, ReleaseFacts> = {};
   const add = (release: string, ref: string | null, revision: string | null): void => {
     const known = Object.hasOwn(facts, release) ? facts[release]! : (facts[release] = { ref: null, revision: null });

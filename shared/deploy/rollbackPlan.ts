@@ -54,8 +54,16 @@ export function planRollback(o: RollbackPlanInput): RollbackPlanBody | { problem
   if (missing.length > 0) return { problem: `Release ${o.release} is not on ${missing.map((h) => `${h.name} (it has ${reportOf.get(h.name)!.releases.join(', ') || 'none'})`).join(', ')}; a rollback only goes to a release every host it moves still has.` };
   if (moving.length === 0) return { problem: `Every host${o.stage ? ` in ${o.stage}` : ''} already runs ${o.release}; there is nothing to roll back.` };
   // Stage by stage in the app's order (staging's canary first), then the waves within each stage.
-  const groups: Array<[string | null, string[]]> = o.stages && o.stage === null ? o.stages.map((s) => [s, moving.filter((h) => h.environment === s).map((h) => h.name)]) : [[o.stage, moving.map((h) => h.name)]];
-  const waves = groups.flatMap(([stage, names]) => planWaves(names, o.waves).map((wave) => ({ stage, hosts: wave.map((host) => ({ host, from: reportOf.get(host)!.current, to: o.release })) })));
+  const groups: Array<[string | null, string[]]> =
+    o.stages && o.stage === null
+      ? o.stages.map((s) => [s, moving.filter((h) => h.environment === s).map((h) => h.name)])
+      : [[o.stage, moving.map((h) => h.name)]];
+  const waves = groups.flatMap(([stage, names]) =>
+    planWaves(names, o.waves).map((wave) => ({
+      stage,
+      hosts: wave.map((host) => ({ host, from: reportOf.get(host)!.current, to: o.release })),
+    })),
+  );
   const unchanged = o.hosts.filter((h) => !moving.includes(h)).map((h) => h.name);
   return { app: o.app, release: o.release, stage: o.stage, waves, unchanged };
 }

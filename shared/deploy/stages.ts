@@ -46,7 +46,12 @@ export interface StageState<R extends PromotableRecord = PromotableRecord> {
  * stage whose release every host of the stage runs now, unless the next stage already runs it
  * everywhere. Records without a revision (older consoles) are not promotable.
  */
-export function stageStates<R extends PromotableRecord>(stages: readonly string[], byStage: ReadonlyMap<string, readonly string[]>, reports: readonly HostReport[], records: readonly R[]): StageState<R>[] {
+export function stageStates<R extends PromotableRecord>(
+  stages: readonly string[],
+  byStage: ReadonlyMap<string, readonly string[]>,
+  reports: readonly HostReport[],
+  records: readonly R[],
+): StageState<R>[] {
   const currentOf = new Map(reports.map((r) => [r.host, r.error ? null : r.current]));
   const runsEverywhere = (hosts: readonly string[], release: string): boolean => hosts.length > 0 && hosts.every((h) => currentOf.get(h) === release);
   return stages.map((stage) => {
@@ -66,7 +71,10 @@ export function stageStates<R extends PromotableRecord>(stages: readonly string[
  * stages, not drift): the release most hosts of a host's stage run, the hosts that run another,
  * and each host's stage. Without stages (null), the whole app is one group.
  */
-export function stageDrift(reports: readonly HostReport[], byStage: ReadonlyMap<string, readonly string[]> | null): { expectedOf: Map<string, string | null>; drifted: string[]; stageOf: Map<string, string> } {
+export function stageDrift(
+  reports: readonly HostReport[],
+  byStage: ReadonlyMap<string, readonly string[]> | null,
+): { expectedOf: Map<string, string | null>; drifted: string[]; stageOf: Map<string, string> } {
   const stageOf = new Map([...(byStage ?? [])].flatMap(([stage, hosts]) => hosts.map((h) => [h, stage] as const)));
   const groups = byStage ? [...byStage.values()].map((hosts) => reports.filter((r) => hosts.includes(r.host))) : [reports];
   const expectedOf = new Map<string, string | null>();

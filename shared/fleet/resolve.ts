@@ -97,7 +97,13 @@ export function resolveFleet(file: FleetFile, defaults: ResolveDefaults, importe
 /** Imported hosts join under the file's own levels: defaults, then the file's environment and
  * role of the same names if it has them, then what the import says, then `hosts:` by name. A
  * host the file names itself keeps the file's version; the clash is reported as a note. */
-function addImported(file: FleetFile, defaults: ResolveDefaults, imported: readonly ImportedHost[], hosts: Map<string, Host>, environments: Environment[]): FleetProblem[] {
+function addImported(
+  file: FleetFile,
+  defaults: ResolveDefaults,
+  imported: readonly ImportedHost[],
+  hosts: Map<string, Host>,
+  environments: Environment[],
+): FleetProblem[] {
   const notes: FleetProblem[] = [];
   const fromImport = new Map<string, ImportedHost>();
   for (const host of imported) {

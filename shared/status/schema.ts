@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 // What the core tells the renderer about the fleet's health: per host, its checks in Nagios
 // terms, its latest samples, and the state changes as events. The parsers and health rules that
-// produce these live in electron/status and shared/health.ts.
+// produce these live in electron/core/status and shared/health.ts.
 
 export const CheckStateSchema = z.enum(['OK', 'WARNING', 'CRITICAL', 'UNKNOWN']);
 export type CheckStateName = z.infer<typeof CheckStateSchema>;

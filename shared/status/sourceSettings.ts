@@ -3,7 +3,7 @@ import { ViaSchema } from '../fleet/via';
 
 // The settings of each status source as the fleet file writes them (`- monit: { port: 2812 }`).
 // Checked when the file is loaded, so a wrong key or value is reported with its line; the probes
-// in electron/status read the parsed values with their defaults.
+// in electron/core/status read the parsed values with their defaults.
 
 export const DEFAULT_ATTEMPTS = 3;
 

@@ -11,7 +11,17 @@ import { useAppStore } from '../../state/react';
  * each time made React re-render without end ("Maximum update depth exceeded"). */
 const NO_APPS: readonly AppSummary[] = [];
 
-export function AppView({ title, icon, testId, children }: { title: string; icon: IconName; testId: string; children: (app: AppSummary) => ReactNode }): ReactNode {
+export function AppView({
+  title,
+  icon,
+  testId,
+  children,
+}: {
+  title: string;
+  icon: IconName;
+  testId: string;
+  children: (app: AppSummary) => ReactNode;
+}): ReactNode {
   const apps = useAppStore((s) => s.snapshot?.apps ?? NO_APPS);
   const loaded = useAppStore((s) => s.snapshot !== null);
   const selected = useAppStore((s) => s.deployApp);

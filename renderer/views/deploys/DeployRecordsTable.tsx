@@ -10,7 +10,17 @@ import { useProductionName } from './useProductionName';
 // run now. Each record names its release with the ref and revision it was made from (a failed one
 // too, when its hosts got as far as preparing it).
 
-export function DeployRecordsTable({ records, reports, facts, launch }: { records: readonly DeployRecordMessage[]; reports: readonly HostReleasesMessage[]; facts: Readonly<Record<string, ReleaseFacts>>; launch(params: { resume?: number; undo?: number }): void }): ReactNode {
+export function DeployRecordsTable({
+  records,
+  reports,
+  facts,
+  launch,
+}: {
+  records: readonly DeployRecordMessage[];
+  reports: readonly HostReleasesMessage[];
+  facts: Readonly<Record<string, ReleaseFacts>>;
+  launch(params: { resume?: number; undo?: number }): void;
+}): ReactNode {
   const [confirming, setConfirming] = useState<number | null>(null);
   return (
     <>

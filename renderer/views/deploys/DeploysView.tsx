@@ -58,58 +58,22 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
           </>
         )}
       </p>
-      <table className="deploy-plan" data-testid="deploy-plan">
-        <tbody>
-          {waves.map((wave, i) => (
-            <tr key={i} data-testid="deploy-wave" data-state={progress.waves[i] ?? 'planned'}>
-              <th scope="row">
-                {i === 0 ? 'canary' : `wave ${i + 1}`} <span className="muted">{progress.waves[i] ?? ''}</span>
-              </th>
-              <td>
-                {wave.map((h) => (
-                  <HostSteps key={h} host={h} steps={progress.steps[h]} />
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {progress.id === null ? (
-        <details className="deploy-commands" data-testid="deploy-commands">
-          <summary>What runs on each host</summary>
-          <ol>
-            {app.plan.map((p) => (
-              <li key={p.step}>
-                <strong>{p.step}</strong> <span className="mono">{p.what}</span>
-              </li>
-            ))}
-          </ol>
-        </details>
-      ) : null}
+      <WavePlan waves={waves} progress={progress} />
+      {progress.id === null ? <DeployCommands plan={app.plan} /> : null}
       {running ? (
         <Controls progress={progress} act={act} />
       ) : (
-        <form
-          className="run-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!broken && (!needs || typed === needs)) go();
-          }}
-        >
-          {app.stages ? (
-            <select className="input" aria-label="Stage" value={stage ?? ''} onChange={(e) => setStage(e.target.value)} data-testid="deploy-stage">
-              {app.stages.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          ) : null}
-          <input className="input mono deploy-ref" aria-label="Git ref" placeholder="git ref (blank: the app's own)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
-          {needs ? <input className="input confirm-name" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
-          <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={broken || (needs !== null && typed !== needs)}>
-            Deploy to {stage !== null ? `${stage}: ` : ''}
-            {plural(stageHosts.length, 'host')} in {plural(nextWaves.length, 'wave')}
-          </button>
-        </form>
+        <DeployForm
+          app={app}
+          stage={[stage, setStage]}
+          gitRef={[ref, setRef]}
+          typed={[typed, setTyped]}
+          needs={needs}
+          broken={broken}
+          hosts={stageHosts.length}
+          waves={nextWaves.length}
+          go={() => go()}
+        />
       )}
       {error ? (
         <p className="state-text state-critical" data-testid="deploy-error">
@@ -134,6 +98,86 @@ function DeployPanel({ app }: { app: AppSummary }): ReactNode {
         </p>
       ) : null}
     </section>
+  );
+}
+
+function WavePlan({ waves, progress }: { waves: string[][]; progress: DeployProgress }): ReactNode {
+  return (
+    <table className="deploy-plan" data-testid="deploy-plan">
+      <tbody>
+        {waves.map((wave, i) => (
+          <tr key={i} data-testid="deploy-wave" data-state={progress.waves[i] ?? 'planned'}>
+            <th scope="row">
+              {i === 0 ? 'canary' : `wave ${i + 1}`} <span className="muted">{progress.waves[i] ?? ''}</span>
+            </th>
+            <td>
+              {wave.map((h) => (
+                <HostSteps key={h} host={h} steps={progress.steps[h]} />
+              ))}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** "What runs on each host", before a deploy starts. */
+function DeployCommands({ plan }: { plan: AppSummary['plan'] }): ReactNode {
+  return (
+    <details className="deploy-commands" data-testid="deploy-commands">
+      <summary>What runs on each host</summary>
+      <ol>
+        {plan.map((p) => (
+          <li key={p.step}>
+            <strong>{p.step}</strong> <span className="mono">{p.what}</span>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+type UseState<T> = [T, (value: T) => void];
+
+/** The next deploy: stage, git ref, the typed confirmation a production stage needs, and Deploy. */
+function DeployForm(props: {
+  app: AppSummary;
+  stage: UseState<string | null>;
+  gitRef: UseState<string>;
+  typed: UseState<string>;
+  needs: string | null;
+  broken: boolean;
+  hosts: number;
+  waves: number;
+  go(): void;
+}): ReactNode {
+  const { app, needs, broken, go } = props;
+  const [stage, setStage] = props.stage;
+  const [ref, setRef] = props.gitRef;
+  const [typed, setTyped] = props.typed;
+  return (
+    <form
+      className="run-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!broken && (!needs || typed === needs)) go();
+      }}
+    >
+      {app.stages ? (
+        <select className="input" aria-label="Stage" value={stage ?? ''} onChange={(e) => setStage(e.target.value)} data-testid="deploy-stage">
+          {app.stages.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      ) : null}
+      <input className="input mono deploy-ref" aria-label="Git ref" placeholder="git ref (blank: the app's own)" value={ref} onChange={(e) => setRef(e.target.value)} data-testid="deploy-ref" />
+      {needs ? <input className="input confirm-name" aria-label="Confirm" placeholder={`type "${needs}" to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="deploy-confirm" /> : null}
+      <button type="submit" className="button button-primary" data-testid="deploy-go" disabled={broken || (needs !== null && typed !== needs)}>
+        Deploy to {stage !== null ? `${stage}: ` : ''}
+        {plural(props.hosts, 'host')} in {plural(props.waves, 'wave')}
+      </button>
+    </form>
   );
 }
 

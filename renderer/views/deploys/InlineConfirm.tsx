@@ -4,7 +4,19 @@ import { useState, type ReactNode } from 'react';
 // rollbacks and of resuming or undoing a cut-short deploy. When production hosts are touched
 // (`needs`: the environment's name), the buttons stay disabled until that name is typed, as
 // before a deploy.
-export function InlineConfirm({ what, needs, onCancel, testId, children }: { what: string; needs: string | null; onCancel(): void; testId?: string; children: ReactNode }): ReactNode {
+export function InlineConfirm({
+  what,
+  needs,
+  onCancel,
+  testId,
+  children,
+}: {
+  what: string;
+  needs: string | null;
+  onCancel(): void;
+  testId?: string;
+  children: ReactNode;
+}): ReactNode {
   const [typed, setTyped] = useState('');
   return (
     <span className="rollback-confirm" data-testid={testId}>

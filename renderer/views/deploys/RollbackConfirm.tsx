@@ -3,6 +3,7 @@ import type { RollbackPlanMessage } from '../../../shared/contract/deploy';
 import { releaseName } from '../../../shared/deploy/release';
 import { plannedHosts } from '../../../shared/deploy/rollbackPlan';
 import { plural } from '../../../shared/text';
+import { planRollback } from '../../state/deployActions';
 import { useClient } from '../../state/react';
 import { InlineConfirm } from './InlineConfirm';
 import { useProductionName } from './useProductionName';
@@ -11,13 +12,23 @@ import { useProductionName } from './useProductionName';
 // moves, per stage and wave, from which release to which — and the hosts it leaves alone. Starting
 // sends the plan's id, and the core runs that plan or refuses if the hosts changed since.
 
-export function RollbackConfirm({ app, release, onCancel, launch }: { app: string; release: string; onCancel(): void; launch(params: { release: string; plan: string }): void }): ReactNode {
+export function RollbackConfirm({
+  app,
+  release,
+  onCancel,
+  launch,
+}: {
+  app: string;
+  release: string;
+  onCancel(): void;
+  launch(params: { release: string; plan: string }): void;
+}): ReactNode {
   const client = useClient();
   const [plan, setPlan] = useState<RollbackPlanMessage | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    client.call('deploy.plan', { app, release }).then(
+    planRollback(client, app, release).then(
       (p) => live && setPlan(p),
       (e: Error) => live && setProblem(e.message),
     );

@@ -13,7 +13,21 @@ import { useProductionName } from './useProductionName';
 // every host of a stage: the same release id and revision, shipped to the next stage through the
 // same waves and gates, after a confirmation that says which host goes from what to what.
 
-export function StagesPanel({ app, byStage, reports, records, facts, launch }: { app: AppSummary; byStage: ReadonlyMap<string, readonly string[]>; reports: readonly HostReleasesMessage[]; records: readonly DeployRecordMessage[]; facts: Readonly<Record<string, ReleaseFacts>>; launch(params: { promote: number }): void }): ReactNode {
+export function StagesPanel({
+  app,
+  byStage,
+  reports,
+  records,
+  facts,
+  launch,
+}: {
+  app: AppSummary;
+  byStage: ReadonlyMap<string, readonly string[]>;
+  reports: readonly HostReleasesMessage[];
+  records: readonly DeployRecordMessage[];
+  facts: Readonly<Record<string, ReleaseFacts>>;
+  launch(params: { promote: number }): void;
+}): ReactNode {
   const [confirming, setConfirming] = useState<string | null>(null);
   const states = stageStates(app.stages ?? [], byStage, reports, records);
   return (
@@ -26,7 +40,15 @@ export function StagesPanel({ app, byStage, reports, records, facts, launch }: {
           {!s.promote ? null : confirming === s.stage ? (
             // On a line of its own: the plan is a sentence, and it read as part of the stage's line.
             <div className="stage-confirm">
-              <PromoteConfirm app={app} state={s} promote={s.promote} toHosts={byStage.get(s.promote.to) ?? []} reports={reports} onCancel={() => setConfirming(null)} launch={launch} />
+              <PromoteConfirm
+                app={app}
+                state={s}
+                promote={s.promote}
+                toHosts={byStage.get(s.promote.to) ?? []}
+                reports={reports}
+                onCancel={() => setConfirming(null)}
+                launch={launch}
+              />
             </div>
           ) : (
             <button type="button" className="button" data-testid="promote" onClick={() => setConfirming(s.stage)}>

@@ -5,6 +5,7 @@ import { plural } from '../../../shared/text';
 import type { RequestInput } from '../../../shared/api';
 import type { Subscription } from '../../client';
 import { foldDeploy, NO_DEPLOY, type DeployProgress } from '../../state/deployProgress';
+import { controlDeploy, runningDeploys, startDeploy, watchDeploy } from '../../state/deployActions';
 import { useClient } from '../../state/react';
 
 // The live deploy of one app: finds the one already running in the core (after a reload, or one
@@ -28,7 +29,7 @@ export function useAppDeploy(app: string): {
     (id: number) => {
       watching.current?.close();
       dispatch('reset');
-      watching.current = client.subscribe('deploy.watch', { id }, {
+      watching.current = watchDeploy(client, id, {
         onEvent: (e) => {
           dispatch(e);
           if (e.type === 'started' || e.type === 'done') notifyDeploy(app, e);
@@ -41,7 +42,7 @@ export function useAppDeploy(app: string): {
 
   useEffect(() => {
     let live = true;
-    client.call('deploy.running', {}).then(
+    runningDeploys(client).then(
       (running) => {
         const mine = running.find((r) => r.app === app);
         if (live && mine) watch(mine.id);
@@ -56,13 +57,13 @@ export function useAppDeploy(app: string): {
 
   const start = (params: StartParams): void => {
     setError(null);
-    client.call('deploy.start', { app, ...params }).then(
+    startDeploy(client, { app, ...params }).then(
       ({ id }) => watch(id),
       (e: Error & { hint?: string }) => setError(e.hint ? `${e.message} ${e.hint}` : e.message),
     );
   };
   const act = (action: 'pause' | 'resume' | 'abort' | 'abort-rollback'): void => {
-    if (progress.id !== null) void client.call('deploy.control', { id: progress.id, action });
+    if (progress.id !== null) controlDeploy(client, progress.id, action);
   };
   return { progress, error, start, act };
 }

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { HostStatus, StatusEvent } from '../../../shared/status/schema';
 import { Badge } from '../../parts/Badge';
 import { formatClock, since } from '../../parts/format';
-import { loadStoredMetrics } from '../../state/historyActions';
+import { loadHostEvents, loadStoredMetrics } from '../../state/historyActions';
 import { useAppStore, useClient } from '../../state/react';
 import { mergeEvents } from '../../state/status';
 import { EventTable } from '../EventTable';
@@ -167,7 +167,7 @@ function HostTimeline({ name }: { name: string }): ReactNode {
   const [loaded, setLoaded] = useState<StatusEvent[]>([]);
   useEffect(() => {
     let on = true;
-    client.call('status.events', { host: name, limit: 200 }).then((events) => on && setLoaded(events), () => undefined);
+    loadHostEvents(client, name).then((events) => on && setLoaded(events), () => undefined);
     return () => {
       on = false;
     };

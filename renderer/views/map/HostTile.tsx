@@ -27,7 +27,15 @@ export function applyLook(el: HTMLElement, name: string, status: HostStatus | un
   el.setAttribute('aria-label', labelOf(name, look));
 }
 
-export const HostTile = memo(function HostTile({ name, status, register }: { name: string; status: HostStatus | undefined; register: (name: string, el: HTMLButtonElement | null) => void }): ReactNode {
+export const HostTile = memo(function HostTile({
+  name,
+  status,
+  register,
+}: {
+  name: string;
+  status: HostStatus | undefined;
+  register: (name: string, el: HTMLButtonElement | null) => void;
+}): ReactNode {
   const look = tileLook(status);
   return (
     <li className="map-tile-cell">

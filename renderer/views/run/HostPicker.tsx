@@ -17,7 +17,15 @@ export function usePicked(criteria: HostCriteria): Host[] {
   return useMemo(() => pickHosts(hosts, store.getState().statuses, criteria), [hosts, criteria, store]);
 }
 
-export function HostPicker({ criteria, onChange, picked }: { criteria: HostCriteria; onChange: (c: HostCriteria) => void; picked: readonly Host[] }): ReactNode {
+export function HostPicker({
+  criteria,
+  onChange,
+  picked,
+}: {
+  criteria: HostCriteria;
+  onChange: (c: HostCriteria) => void;
+  picked: readonly Host[];
+}): ReactNode {
   const hosts = useAllHosts();
   const environments = [...new Set(hosts.map((h) => h.environment))];
   const roles = [...new Set(hosts.flatMap((h) => h.roles))];

@@ -3,6 +3,7 @@ import type { Subscription } from '../../client';
 import { NO_CRITERIA } from '../../state/pickHosts';
 import { plural } from '../../parts/format';
 import { useClient } from '../../state/react';
+import { openTail } from '../../state/runActions';
 import { HostPicker, usePicked } from './HostPicker';
 
 // A log file followed on many hosts at once, merged into one stream with a coloured host prefix,
@@ -55,7 +56,7 @@ export function LogsPanel(): ReactNode {
     setLines([]);
     setEnded([]);
     held.current = [];
-    tail.current = client.subscribe('tail.open', { hosts: picked.map((h) => h.name), path, lines: 20 }, {
+    tail.current = openTail(client, { hosts: picked.map((h) => h.name), path, lines: 20 }, {
       onEvent: (e) => {
         if (e.kind === 'ended') return setEnded((x) => [...x, `${e.host}: ${e.error ?? 'tail ended'}`]);
         const fresh = e.lines.map((text) => ({ n: counter.current++, host: e.host, text }));

@@ -1,9 +1,11 @@
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { RunEvent } from '../../../shared/contract/run';
+import type { StreamParams } from '../../../shared/api';
 import type { Subscription } from '../../client';
 import { NO_CRITERIA, productionHosts } from '../../state/pickHosts';
 import { plural } from '../../parts/format';
 import { useClient } from '../../state/react';
+import { startRun } from '../../state/runActions';
 import { HostPicker, usePicked } from './HostPicker';
 
 // A command on many hosts: each host's state, exit code, duration and output as they arrive, and
@@ -51,16 +53,12 @@ function reduce(run: ShownRun | null, action: Action): ShownRun | null {
 }
 
 export function RunPanel(): ReactNode {
-  const client = useClient();
   const [criteria, setCriteria] = useState(NO_CRITERIA);
   const picked = usePicked(criteria);
   const [command, setCommand] = useState('');
   const [concurrency, setConcurrency] = useState(10);
-  const [shown, dispatch] = useReducer(reduce, null);
-  const [running, setRunning] = useState(false);
-  const run = useRef<Subscription | null>(null);
+  const { shown, running, startRun: startOn, stop } = useCommandRun();
   const confirmInput = useRef<HTMLInputElement>(null);
-  useEffect(() => () => run.current?.close(), []);
   // Production hosts need their environment's name typed, as a deploy does. What was typed is for
   // one command on one set of hosts: a change asks again.
   const production = productionHosts(picked);
@@ -71,17 +69,8 @@ export function RunPanel(): ReactNode {
   const ready = !running && picked.length > 0 && command.trim() !== '';
 
   const start = (hosts: string[], retry = false): void => {
-    run.current?.close();
-    dispatch({ type: 'start', command, hosts });
-    setRunning(true);
     setTyped({ asked: '', text: '' });
-    run.current = client.subscribe('run.start', { hosts, command, concurrency, retry }, {
-      onEvent: (event) => {
-        dispatch({ type: 'event', event });
-        if (event.kind === 'done') setRunning(false);
-      },
-      onEnd: () => setRunning(false),
-    });
+    startOn({ hosts, command, concurrency, retry });
   };
   const failed = shown?.rows.filter((r) => r.state === 'failed').map((r) => r.host) ?? [];
 
@@ -130,7 +119,7 @@ export function RunPanel(): ReactNode {
           {runLabel(picked.length, production.length)}
         </button>
         {running ? (
-          <button type="button" className="button" onClick={() => run.current?.close()}>
+          <button type="button" className="button" onClick={stop}>
             Stop
           </button>
         ) : null}
@@ -143,6 +132,28 @@ export function RunPanel(): ReactNode {
       {shown ? <RunResults run={shown} /> : null}
     </section>
   );
+}
+
+/** One command's run at a time: starting another closes the one before; leaving the panel stops it. */
+function useCommandRun(): { shown: ShownRun | null; running: boolean; startRun(params: StreamParams<'run.start'>): void; stop(): void } {
+  const client = useClient();
+  const [shown, dispatch] = useReducer(reduce, null);
+  const [running, setRunning] = useState(false);
+  const run = useRef<Subscription | null>(null);
+  useEffect(() => () => run.current?.close(), []);
+  const start = (params: StreamParams<'run.start'>): void => {
+    run.current?.close();
+    dispatch({ type: 'start', command: params.command, hosts: params.hosts });
+    setRunning(true);
+    run.current = startRun(client, params, {
+      onEvent: (event) => {
+        dispatch({ type: 'event', event });
+        if (event.kind === 'done') setRunning(false);
+      },
+      onEnd: () => setRunning(false),
+    });
+  };
+  return { shown, running, startRun: start, stop: () => run.current?.close() };
 }
 
 /** "Run on 3 hosts", and how many of them are production ones. */

@@ -2,6 +2,7 @@ import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { formatClock } from '../../parts/format';
 import { useClient } from '../../state/react';
+import { listRecordings, readRecording } from '../../state/recordingActions';
 
 // Recorded terminal sessions (asciicast v2), replayed in xterm.js at their own pace or faster.
 
@@ -30,7 +31,7 @@ export function RecordingsPanel({ onClose }: { onClose: () => void }): ReactNode
   const [list, setList] = useState<Recording[] | null>(null);
   const [playing, setPlaying] = useState<string | null>(null);
   useEffect(() => {
-    client.call('recordings.list', {}).then(setList, () => setList([]));
+    listRecordings(client).then(setList, () => setList([]));
   }, [client]);
   return (
     <section className="recordings" data-testid="recordings">
@@ -73,7 +74,7 @@ function Player({ id }: { id: string }): ReactNode {
     let gone = false;
     const timers: ReturnType<typeof setTimeout>[] = [];
     setDone(false);
-    client.call('recordings.read', { id }).then(
+    readRecording(client, id).then(
       (text) => {
         if (gone) return;
         try {

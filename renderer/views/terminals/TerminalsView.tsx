@@ -83,7 +83,19 @@ function RecordToggle(): ReactNode {
   );
 }
 
-function TabButton({ id, host, selected, onSelect, onClose }: { id: string; host: string; selected: boolean; onSelect: () => void; onClose: () => void }): ReactNode {
+function TabButton({
+  id,
+  host,
+  selected,
+  onSelect,
+  onClose,
+}: {
+  id: string;
+  host: string;
+  selected: boolean;
+  onSelect: () => void;
+  onClose: () => void;
+}): ReactNode {
   // The tab shows its host's health, like the map does, and whether it receives broadcast input.
   const joined = useAppStore((s) => s.broadcast[id] === true);
   const toggle = useAppStore((s) => s.toggleBroadcast);
