@@ -81,7 +81,15 @@ export interface NginxSetup {
 
 /** `namespace`: run inside that network namespace (the private network's endpoints, which this
  * namespace cannot connect to: readiness is read from /proc instead). `name` is its folder in dir. */
-export async function startNginx(opts: { nginx: string; timeoutBin: string; dir: string; addresses: string[]; limitS: number; namespace?: string; name?: string }): Promise<NginxSetup> {
+export async function startNginx(opts: {
+  nginx: string;
+  timeoutBin: string;
+  dir: string;
+  addresses: string[];
+  limitS: number;
+  namespace?: string;
+  name?: string;
+}): Promise<NginxSetup> {
   const prefix = join(opts.dir, opts.name ?? 'nginx');
   for (const sub of ['www', 'tmp', 'logs']) mkdirSync(join(prefix, sub), { recursive: true });
   // Run as root, nginx's workers drop to an unprivileged user: they must be able to read the
@@ -100,7 +108,8 @@ export async function startNginx(opts: { nginx: string; timeoutBin: string; dir:
   const daemon = await startDaemon({ what: 'nginx', timeoutBin: opts.timeoutBin, limitS: opts.limitS, ...command, logFile, match: prefix });
   try {
     const last = opts.addresses[opts.addresses.length - 1] as string;
-    const listens = opts.namespace ? async () => listensIn(daemon.main.pid, last, MONIT_PORT) && listensIn(daemon.main.pid, last, NODE_EXPORTER_PORT) : undefined;
+    const pid = daemon.main.pid;
+    const listens = opts.namespace ? async () => listensIn(pid, last, MONIT_PORT) && listensIn(pid, last, NODE_EXPORTER_PORT) : undefined;
     await waitForPort(daemon, last, NODE_EXPORTER_PORT, 20000, listens);
     await waitForPort(daemon, last, MONIT_PORT, 5000, listens);
   } catch (error) {

@@ -225,7 +225,10 @@ async function runPollInner(
     const t = Date.now();
     const u = process.cpuUsage();
     return {
-      jump: jumpSide && jumpCounters ? { child: jumpCounters, fleetdeck: jumpSide.usage.sample(), nginx: jumpSide.nginx.sample(), sshd: jumpSide.sshd.sample() } : null,
+      jump:
+        jumpSide && jumpCounters
+          ? { child: jumpCounters, fleetdeck: jumpSide.usage.sample(), nginx: jumpSide.nginx.sample(), sshd: jumpSide.sshd.sample() }
+          : null,
       t,
       child: counters,
       fleetdeck: childUsage ? childUsage.sample() : null,
@@ -415,7 +418,9 @@ function report(o: PollOptions, fd: Window, summary: ChildSummary | null, pw: Wi
     });
     if (pw !== fd) result.prometheus_nginx_cpu_core_pct = r2(pct(pw.end.nginx.cpuS - pw.start.nginx.cpuS, pms));
   }
-  if (fd.start.jump && fd.end.jump) Object.assign(result, jumpFigures(fd.start.jump, fd.end.jump, ms, result.cpu_core_pct as number, result.polls as { monit: number; node_exporter: number }));
+  if (fd.start.jump && fd.end.jump) {
+    Object.assign(result, jumpFigures(fd.start.jump, fd.end.jump, ms, result.cpu_core_pct as number, result.polls as { monit: number; node_exporter: number }));
+  }
   result.machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
   result.profiled = o.profile;
   result.targets = {

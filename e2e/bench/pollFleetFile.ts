@@ -29,7 +29,13 @@ export interface BenchBastion {
 }
 
 /** With a bastion, every host has it as its jump host (via: auto = jump). */
-export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources, addressOf: (index: number) => string = benchAddress, bastion?: BenchBastion): string {
+export function renderBenchFleet(
+  hosts: number,
+  intervalS: number,
+  sources: BenchSources,
+  addressOf: (index: number) => string = benchAddress,
+  bastion?: BenchBastion,
+): string {
   const lines = [
     `# Written by \`npm run bench -- poll\`: nginx ${bastion ? `in a private namespace behind ${bastion.name}` : 'on loopback'} stands in for every host.`,
     'defaults:',

@@ -54,8 +54,9 @@ export async function startPrivateSide(o: {
     addPrivateAddresses(fleetDir, addresses);
     nginx = await startNginx({ nginx: o.bins.nginx, timeoutBin: o.bins.timeout, dir: o.dir, addresses, limitS: o.limitS, namespace: privateNetNames(fleetDir).privateNs, name: 'nginx-private' });
     const fleetFile = join(o.dir, 'fleet-private.yaml');
-    const login = { name: bastion.name, address: bastion.address, user: fleet.user, port: bastion.sshPort, identity: fleet.identity, knownHosts: fleet.knownHosts };
-    writeFileSync(fleetFile, renderBenchFleet(o.hosts, o.intervalS, o.sources, benchPrivateAddress, login));
+    const login = { name: bastion.name, address: bastion.address, user: fleet.user, port: bastion.sshPort };
+    const keys = { identity: fleet.identity, knownHosts: fleet.knownHosts };
+    writeFileSync(fleetFile, renderBenchFleet(o.hosts, o.intervalS, o.sources, benchPrivateAddress, { ...login, ...keys }));
     const sshdPid = fleetStatus(fleetDir).hosts.find((h) => h.name === bastion.name)?.procs.find((p) => p.kind === 'sshd' && p.alive)?.pid;
     if (!sshdPid) throw new Error(`${bastion.name}'s sshd is not running`);
     o.log(`private side: ${bastion.name} at ${bastion.address}, nginx in the private namespace at ${addresses[0]} … ${addresses[addresses.length - 1]}`);
@@ -103,7 +104,13 @@ export function jumpProgress(start: JumpSample, end: JumpSample, ms: number): st
 }
 
 /** The private side's figures, next to the direct side's cpu_core_pct (same window). */
-export function jumpFigures(start: JumpSample, end: JumpSample, ms: number, directCpuPct: number, direct: { monit: number; node_exporter: number }): Record<string, unknown> {
+export function jumpFigures(
+  start: JumpSample,
+  end: JumpSample,
+  ms: number,
+  directCpuPct: number,
+  direct: { monit: number; node_exporter: number },
+): Record<string, unknown> {
   const p = polls(start, end);
   const cpu = end.fleetdeck.cpuS - start.fleetdeck.cpuS;
   const jumpPct = pct(cpu, ms);
