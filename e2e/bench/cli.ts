@@ -140,7 +140,10 @@ async function main(argv: string[]): Promise<number> {
   const sourcesFlag = take(flags, 'sources');
   const sources = (typeof sourcesFlag === 'string' ? sourcesFlag : 'monit,node_exporter').split(',').map((s) => s.trim());
   if (sources.length === 0 || sources.some((s) => s !== 'monit' && s !== 'node_exporter')) throw new Error('--sources is a list of monit, node_exporter');
-  const noPrometheus = bool(flags, 'no-prometheus');
+  const privateSide = bool(flags, 'private');
+  if (privateSide && engine === 'raw') throw new Error('--private measures Fleetdeck through the bastion: not with --engine raw');
+  // Beside a second child and a second nginx, Prometheus would crowd the two cores.
+  const noPrometheus = bool(flags, 'no-prometheus') || privateSide;
   const options = {
     hosts: num(flags, 'hosts', 1000, true),
     seconds: num(flags, 'seconds', 180),
@@ -153,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
     profile: bool(flags, 'heap-profile') ? ('heap' as const) : bool(flags, 'profile') ? ('cpu' as const) : null,
     history: bool(flags, 'history'),
     keep: bool(flags, 'keep'),
+    private: privateSide,
     repoRoot: repoRoot(),
   };
   if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')} (hosts ≤ ${MAX_HOSTS})\n${POLL_USAGE}`);

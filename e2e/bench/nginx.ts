@@ -5,6 +5,7 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { inNamespace, listensIn } from '../fleet/privateNet';
 import { startDaemon, logTail, type Daemon } from './daemons';
 import { FIXTURES, MONIT_XML, MONIT_XML2, writeNodeExporterSteps } from './pollFixtures';
 
@@ -84,6 +85,8 @@ export interface NginxSetup {
   metricsBytes: number;
 }
 
+/** `namespace`: run inside that network namespace (the private network's endpoints, which this
+ * namespace cannot connect to: readiness is read from /proc instead). `name` is its folder in dir. */
 export async function startNginx(opts: {
   nginx: string;
   timeoutBin: string;
@@ -94,6 +97,8 @@ export async function startNginx(opts: {
   monit?: boolean;
   /** Only these node_exporter families (default: the whole capture). */
   families?: ReadonlySet<string>;
+  /** Run inside this network namespace (the private network's endpoints). */
+  namespace?: string;
   /** Its folder in `dir` (default nginx), for running several. */
   name?: string;
 }): Promise<NginxSetup> {
@@ -111,19 +116,17 @@ export async function startNginx(opts: {
   writeFileSync(conf, nginxConfig(prefix, opts.addresses, monit));
   const logFile = join(prefix, 'stderr.log');
   // -e: nginx 1.19.5+ writes its early errors there rather than to the system's error log.
-  const daemon = await startDaemon({
-    what: 'nginx',
-    timeoutBin: opts.timeoutBin,
-    limitS: opts.limitS,
-    command: opts.nginx,
-    args: ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')],
-    logFile,
-    match: prefix,
-  });
+  const args = ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')];
+  const command = opts.namespace ? inNamespace(opts.namespace, opts.nginx, args) : { command: opts.nginx, args };
+  const daemon = await startDaemon({ what: 'nginx', timeoutBin: opts.timeoutBin, limitS: opts.limitS, ...command, logFile, match: prefix });
   try {
     const last = opts.addresses[opts.addresses.length - 1] as string;
-    await waitForPort(daemon, last, NODE_EXPORTER_PORT, 20000);
-    if (monit) await waitForPort(daemon, last, MONIT_PORT, 5000);
+    const pid = daemon.main.pid;
+    const listens = opts.namespace
+      ? async () => listensIn(pid, last, NODE_EXPORTER_PORT) && (!monit || listensIn(pid, last, MONIT_PORT))
+      : undefined;
+    await waitForPort(daemon, last, NODE_EXPORTER_PORT, 20000, listens);
+    if (monit) await waitForPort(daemon, last, MONIT_PORT, 5000, listens);
   } catch (error) {
     await daemon.stop().catch(() => undefined);
     throw new Error(`${(error as Error).message}${logTail(join(prefix, 'error.log'))}${logTail(logFile)}`);
@@ -147,11 +150,11 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitForPort(daemon: Daemon, host: string, port: number, timeoutMs: number): Promise<void> {
+async function waitForPort(daemon: Daemon, host: string, port: number, timeoutMs: number, listens = () => canConnect(host, port)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (daemon.child.exitCode !== null) throw new Error(`nginx exited (code ${daemon.child.exitCode}) before it listened`);
-    if (await canConnect(host, port)) return;
+    if (await listens()) return;
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within ${timeoutMs} ms`);
     await sleep(50);
   }

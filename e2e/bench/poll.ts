@@ -24,6 +24,7 @@ import { UsageTracker, type Usage } from './procStats';
 import { buildChild, ChildHandle } from './pollChildHandle';
 import { benchAddress, MAX_HOSTS, renderBenchFleet, type BenchSources } from './pollFleetFile';
 import { percentile, type ChildCounters, type ChildSummary, type ProfileKind } from './pollProtocol';
+import { jumpFigures, jumpProgress, startPrivateSide, type JumpSample, type PrivateSide } from './pollPrivate';
 import { formatHeapProfile, formatProfile, summarizeHeapProfile, summarizeProfile } from './profileSummary';
 
 export interface PollOptions {
@@ -40,11 +41,13 @@ export interface PollOptions {
   /** The service writes its history (SQLite) as the console does. */
   history: boolean;
   keep: boolean;
+  /** The same fleet also behind a bastion, polled through it by a second child (pollPrivate.ts). */
+  private: boolean;
   repoRoot: string;
 }
 
 export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [--warmup S] [--sequential]
-           [--no-prometheus] [--engine fleetdeck|raw] [--sources monit,node_exporter] [--profile | --heap-profile] [--history] [--keep]
+           [--no-prometheus] [--engine fleetdeck|raw] [--sources monit,node_exporter] [--profile | --heap-profile] [--history] [--private] [--keep]
   --hosts N       hosts to poll (default 1000, at most ${MAX_HOSTS}), at 127.0.50.1 … (250 per /24)
   --seconds S     the measured window (default 180), after a warm-up
   --interval S    poll and scrape interval (default 10)
@@ -54,10 +57,14 @@ export const POLL_USAGE = `bench poll [--hosts N] [--seconds S] [--interval S] [
   --engine raw    fetch the endpoints and discard the bodies: the HTTP floor, not Fleetdeck
   --sources L     status sources per host (default monit,node_exporter)
   --profile       profile the child (V8's sampler, as node --cpu-prof) over the window and print where its time goes
+                  (with --private: the child that polls through the bastion)
   --heap-profile  sample the child's allocations over the window, keeping those that reached the old generation
                   (promoted, or put there at once by V8's pretenuring): what the full collections work on
   --history       also write the samples and events to a history store (SQLite), as the console does;
                   without it the figure is the polling alone (the issue's target); with it, the console's whole cost
+  --private       also the same fleet behind a bastion (root: network namespaces): 198.18.1.1 … in a private
+                  namespace, polled by a second child through its one SSH connection to the bastion, beside
+                  the direct one; prints via_jump_cpu_ratio and the bastion sshd's CPU (no Prometheus)
   --keep          keep the temp dir (configs, logs, Prometheus' TSDB)`;
 
 interface Sample {
@@ -67,6 +74,7 @@ interface Sample {
   prometheus: Usage | null;
   nginx: Usage;
   benchCpuS: number;
+  jump: JumpSample | null;
 }
 
 interface Window {
@@ -126,20 +134,30 @@ async function runPollInner(
   log(`nginx ${versionOf(bins.nginx, ['-v'], /nginx\/(\S+)/)} up: ${o.hosts * 2} listeners, node_exporter body ${Math.round(nginx.metricsBytes / 1024)} KB (gzip when asked)`);
   check();
   const nginxUsage = new UsageTracker(() => nginx.daemon.tree());
+  let privateSide: PrivateSide | null = null;
+  if (o.private) {
+    privateSide = await startPrivateSide({ dir, hosts: o.hosts, intervalS: o.intervalS, sources: o.sources, bins, limitS, log });
+    stoppers.push({ what: 'the private side (nginx, test fleet, namespaces)', stop: () => privateSide!.stop() });
+    check();
+  }
 
   const profileFile = o.profile ? join(o.repoRoot, 'dist', 'bench', 'profiles', `poll-${o.engine}-${o.hosts}-${new Date().toISOString().replace(/[:.]/g, '-')}.${o.profile === 'heap' ? 'heapprofile' : 'cpuprofile'}`) : null;
   if (profileFile) mkdirSync(dirname(profileFile), { recursive: true });
-  const startChild = async (): Promise<{ child: ChildHandle; usage: UsageTracker }> => {
+  const startChild = async (side: 'direct' | 'jump' = 'direct'): Promise<{ child: ChildHandle; usage: UsageTracker }> => {
+    const file = side === 'jump' ? (privateSide as PrivateSide).fleetFile : fleetFile;
     const child = ChildHandle.start({
       bundle,
       dir,
-      config: { engine: o.engine, fleetFile, hosts: o.hosts, intervalMs: o.intervalS * 1000, maxRunMs: (o.warmupS + o.seconds + 60) * 1000, dataDir: join(dir, 'fleetdeck-data'), history: o.history },
+      name: side === 'jump' ? 'fleetdeck-jump' : 'fleetdeck',
+      config: { engine: o.engine, fleetFile: file, hosts: o.hosts, intervalMs: o.intervalS * 1000, maxRunMs: (o.warmupS + o.seconds + 60) * 1000, dataDir: join(dir, `${side}-data`), history: o.history },
     });
-    stoppers.push({ what: 'the Fleetdeck child', stop: () => child.stop() });
+    stoppers.push({ what: `the Fleetdeck child (${side})`, stop: () => child.stop() });
     const hosts = await child.ready(60000);
-    if (hosts !== o.hosts) throw new Error(`the child loaded ${hosts} hosts from the fleet file, expected ${o.hosts}`);
+    // Behind the bastion, the fleet file has the bastion too.
+    if (hosts !== o.hosts + (side === 'jump' ? 1 : 0)) throw new Error(`the ${side} child loaded ${hosts} hosts from the fleet file, expected ${o.hosts}`);
     return { child, usage: new UsageTracker(() => [child.proc.pid]) };
   };
+  let jumpSide: { child: ChildHandle; usage: UsageTracker; nginx: UsageTracker; sshd: UsageTracker } | null = null;
   let promVersion = '';
   const startProm = async (): Promise<{ prom: PrometheusRun; usage: UsageTracker }> => {
     const prom = await startPrometheus({ prometheus: bins.prometheus as string, timeoutBin: bins.timeout, dir, addresses, intervalS: o.intervalS, limitS });
@@ -150,9 +168,14 @@ async function runPollInner(
 
   const sample = async (child: ChildHandle | null, childUsage: UsageTracker | null, promUsage: UsageTracker | null): Promise<Sample> => {
     const counters = child ? await child.counters() : null;
+    const jumpCounters = jumpSide ? await jumpSide.child.counters() : null;
     const t = Date.now();
     const u = process.cpuUsage();
     return {
+      jump:
+        jumpSide && jumpCounters
+          ? { child: jumpCounters, fleetdeck: jumpSide.usage.sample(), nginx: jumpSide.nginx.sample(), sshd: jumpSide.sshd.sample() }
+          : null,
       t,
       child: counters,
       fleetdeck: childUsage ? childUsage.sample() : null,
@@ -167,7 +190,9 @@ async function runPollInner(
     const warmStart = Date.now();
     log(`[${label}] warming up for ${o.warmupS} s …`);
     await sleepUntil(warmStart + o.warmupS * 1000, signal);
-    if (child && profileFile && o.profile) await child.profileStart(o.profile);
+    // With --private, the child that polls through the bastion is the one profiled.
+    const profiled = jumpSide?.child ?? child;
+    if (profiled && profileFile && o.profile) await profiled.profileStart(o.profile);
     const start = await sample(child, childUsage, promUsage);
     let end = start;
     let rssMaxMb = start.fleetdeck?.rssMb ?? 0;
@@ -180,7 +205,7 @@ async function runPollInner(
       promRssMaxMb = Math.max(promRssMaxMb, end.prometheus?.rssMb ?? 0);
       log(progressLine(label, start, end));
     }
-    if (child && profileFile) await child.profileStop(profileFile);
+    if (profiled && profileFile) await profiled.profileStop(profileFile);
     return { start, end, rssMaxMb, promRssMaxMb };
   };
 
@@ -196,6 +221,12 @@ async function runPollInner(
     check();
     const c = await startChild();
     child = c.child;
+    if (privateSide) {
+      const side = privateSide;
+      const j = await startChild('jump');
+      jumpSide = { ...j, nginx: new UsageTracker(() => side.nginx.daemon.tree()), sshd: new UsageTracker(() => side.sshdTree()) };
+      log(`Fleetdeck child through the bastion: pid ${j.child.proc.pid}, private nginx pid ${side.nginx.daemon.main.pid}`);
+    }
     log(`Fleetdeck child pid ${child.proc.pid}${prom ? `, prometheus ${promVersion} pid ${prom.daemon.main.pid} (${prom.url})` : ''}, nginx pid ${nginx.daemon.main.pid}`);
     fdWindow = await measure('run', child, c.usage, promStarted?.usage ?? null);
     promWindow = prom ? fdWindow : null;
@@ -227,6 +258,7 @@ async function runPollInner(
     promScrapeMs = 1000 * (await prom.scalar(`avg(avg_over_time(scrape_duration_seconds{job="${PROMETHEUS_JOB}"}[${range}]))`, at));
   }
   if (child) await child.stop();
+  if (jumpSide) await jumpSide.child.stop();
 
   const result = report(o, fdWindow, summary, promWindow, { scrapes: promScrapes, failed: promFailed, scrapeMs: promScrapeMs, version: promVersion });
   if (profileFile) {
@@ -256,6 +288,7 @@ function progressLine(label: string, start: Sample, end: Sample): string {
     const cpu = end.prometheus.cpuS - start.prometheus.cpuS;
     parts.push(`prometheus cpu ${cpu.toFixed(2)} s = ${pct(cpu, ms).toFixed(1)} %, rss ${end.prometheus.rssMb.toFixed(0)} MB`);
   }
+  if (start.jump && end.jump) parts.push(jumpProgress(start.jump, end.jump, ms));
   parts.push(`nginx ${pct(end.nginx.cpuS - start.nginx.cpuS, ms).toFixed(1)} %`);
   return parts.join(' | ');
 }
@@ -328,12 +361,16 @@ function report(o: PollOptions, fd: Window, summary: ChildSummary | null, pw: Wi
     });
     if (pw !== fd) result.prometheus_nginx_cpu_core_pct = r2(pct(pw.end.nginx.cpuS - pw.start.nginx.cpuS, pms));
   }
+  if (fd.start.jump && fd.end.jump) {
+    Object.assign(result, jumpFigures(fd.start.jump, fd.end.jump, ms, result.cpu_core_pct as number, result.polls as { monit: number; node_exporter: number }));
+  }
   result.machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
   result.profiled = o.profile;
   result.targets = {
     cpu_core_pct: (result.cpu_core_pct as number) <= 5,
     rss_mb: (result.rss_mb as number) <= 250,
     ...(result.prometheus_cpu_ratio !== null ? { prometheus_cpu_ratio: (result.prometheus_cpu_ratio as number) <= 1 } : {}),
+    ...(result.via_jump_cpu_ratio !== undefined ? { via_jump_cpu_ratio: (result.via_jump_cpu_ratio as number) <= 1.5 } : {}),
   };
   return result;
 }
@@ -343,6 +380,11 @@ function printTargets(result: Result): void {
   const line = (name: string, value: unknown, limit: string) => `${name} ${value} ${limit} ${t[name] === undefined ? '(not measured)' : t[name] ? 'met' : 'MISSED'}`;
   log(
     'targets: ' +
-      [line('cpu_core_pct', result.cpu_core_pct, '≤ 5'), line('prometheus_cpu_ratio', result.prometheus_cpu_ratio, '≤ 1.0'), line('rss_mb', result.rss_mb, '≤ 250')].join('; '),
+      [
+        line('cpu_core_pct', result.cpu_core_pct, '≤ 5'),
+        line('prometheus_cpu_ratio', result.prometheus_cpu_ratio, '≤ 1.0'),
+        line('rss_mb', result.rss_mb, '≤ 250'),
+        ...(result.via_jump_cpu_ratio !== undefined ? [line('via_jump_cpu_ratio', result.via_jump_cpu_ratio, '≤ 1.5') + ` (bastion sshd ${result.bastion_sshd_cpu_core_pct} % core)`] : []),
+      ].join('; '),
   );
 }

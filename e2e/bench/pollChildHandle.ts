@@ -51,10 +51,12 @@ export class ChildHandle {
     });
   }
 
-  static start(opts: { bundle: string; config: ChildConfig; dir: string }): ChildHandle {
-    const configFile = join(opts.dir, 'child-config.json');
+  /** `name` tells two children of one run apart (their config and log files). */
+  static start(opts: { bundle: string; config: ChildConfig; dir: string; name?: string }): ChildHandle {
+    const name = opts.name ?? 'fleetdeck';
+    const configFile = join(opts.dir, `${name}-child-config.json`);
     writeFileSync(configFile, JSON.stringify(opts.config));
-    const logFile = join(opts.dir, 'fleetdeck-child.log');
+    const logFile = join(opts.dir, `${name}-child.log`);
     const out = openSync(logFile, 'a');
     let child: ChildProcess;
     try {

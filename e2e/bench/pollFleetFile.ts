@@ -18,16 +18,39 @@ export function benchHostName(index: number): string {
 
 export type BenchSources = Array<'monit' | 'node_exporter'>;
 
-export function renderBenchFleet(hosts: number, intervalS: number, sources: BenchSources, addressOf: (index: number) => string = benchAddress): string {
+/** The bastion the private fleet's hosts sit behind, and how to log in to it (the test fleet's). */
+export interface BenchBastion {
+  name: string;
+  address: string;
+  user: string;
+  port: number;
+  identity: string;
+  knownHosts: string;
+}
+
+/** With a bastion, every host has it as its jump host (via: auto = jump). */
+export function renderBenchFleet(
+  hosts: number,
+  intervalS: number,
+  sources: BenchSources,
+  addressOf: (index: number) => string = benchAddress,
+  bastion?: BenchBastion,
+): string {
   const lines = [
-    '# Written by `npm run bench -- poll`: nginx on loopback stands in for every host.',
+    `# Written by \`npm run bench -- poll\`: nginx ${bastion ? `in a private namespace behind ${bastion.name}` : 'on loopback'} stands in for every host.`,
     'defaults:',
     `  interval: ${intervalS}s`,
     '  status:',
   ];
   if (sources.includes('monit')) lines.push(`    - monit: { port: ${MONIT_PORT}, user: ${MONIT_USER}, password: ${JSON.stringify(MONIT_PASSWORD)} }`);
   if (sources.includes('node_exporter')) lines.push(`    - node_exporter: { port: ${NODE_EXPORTER_PORT} }`);
-  lines.push('environments:', '  bench:', '    roles:', '      app:');
-  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${addressOf(i)} }`);
+  if (bastion) {
+    lines.push(`  user: ${JSON.stringify(bastion.user)}`, `  port: ${bastion.port}`, `  identity: ${JSON.stringify(bastion.identity)}`, `  known_hosts: ${JSON.stringify(bastion.knownHosts)}`);
+  }
+  lines.push('environments:', '  bench:', '    roles:');
+  if (bastion) lines.push('      bastion:', `        - { name: ${bastion.name}, address: ${bastion.address}, status: [] }`);
+  lines.push('      app:');
+  const jump = bastion ? `, jump: ${bastion.name}` : '';
+  for (let i = 0; i < hosts; i++) lines.push(`        - { name: ${benchHostName(i)}, address: ${addressOf(i)}${jump} }`);
   return lines.join('\n') + '\n';
 }

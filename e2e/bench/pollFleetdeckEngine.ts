@@ -2,11 +2,15 @@
 // polling as the console does (phases, concurrency cap, parsing, health, batched updates). The
 // bench counts what the service reports through its poll observer.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FleetSnapshot } from '../../shared/fleet/model';
 import type { ResolvedFleet } from '../../shared/fleet/resolve';
 import { HistoryStore } from '../../electron/core/history/historyStore';
 import { StatusService } from '../../electron/core/status/statusService';
 import type { ChildConfig, ChildCounters, ChildSummary, PrometheusCounts, SourceName } from './pollProtocol';
+import { tunnelsThrough, type TunnelFor } from '../../electron/core/status/via';
+import { HostKeyStore } from '../../electron/core/ssh/hostKeys';
+import { SshPool } from '../../electron/core/ssh/pool';
 import { LatencyLog, newCounters } from './pollCounters';
 
 export class FleetdeckEngine {
@@ -19,6 +23,8 @@ export class FleetdeckEngine {
   private readonly prometheus: PrometheusCounts = { reads: 0, problems: 0, hostsOk: 0, hostsMapped: 0, lastProblem: null };
   private readonly readAt: number[] = [];
   private readonly readMs: number[] = [];
+  private pool: SshPool | null = null;
+  private tunnelFor: TunnelFor | null = null;
   private batches = 0;
   private batchHosts = 0;
 
@@ -28,9 +34,9 @@ export class FleetdeckEngine {
   ) {}
 
   async start(): Promise<void> {
+    mkdirSync(this.config.dataDir, { recursive: true });
     // As the console opens it (electron/core/core.ts): the same store, in the child's data dir.
     if (this.config.history) {
-      mkdirSync(this.config.dataDir, { recursive: true });
       this.history = await HistoryStore.open(this.config.dataDir);
     }
     const snapshot: FleetSnapshot = {
@@ -41,8 +47,16 @@ export class FleetdeckEngine {
       problem: null,
       revision: 1,
     };
+    // Hosts behind a jump host are polled through it (`via: auto`), on one pooled SSH connection, as
+    // the console does (electron/core/core.ts); the fleet file names the key and known_hosts.
+    if (this.fleet.hosts.some((h) => h.jump)) {
+      const lookup = (name: string) => this.fleet.hosts.find((h) => h.name === name);
+      const pool = (this.pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(this.config.dataDir, 'host-keys.json') }), agent: null }));
+      this.tunnelFor = tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup);
+    }
     this.service = new StatusService({
       history: this.history,
+      tunnelFor: this.tunnelFor,
       fleet: { current: snapshot, onChange: () => ({ dispose: () => undefined }) },
       onPolled: (report) => {
         this.pollAt.push(Date.now());
@@ -112,5 +126,7 @@ export class FleetdeckEngine {
     this.service = null;
     this.history?.dispose();
     this.history = null;
+    this.pool?.dispose();
+    this.pool = null;
   }
 }

@@ -191,6 +191,25 @@ export async function removePrivateNet(dir: string): Promise<number> {
   return ours.length;
 }
 
+/**
+ * Gives the private namespace more addresses of 198.18.0.0/15 beyond the hosts' 198.18.0.x (the
+ * poll benchmark's 1,000 endpoints), each in a /24 the bastion namespace gets a route to. One
+ * `ip -batch` per namespace: a thousand `ip` runs would take seconds.
+ */
+export function addPrivateAddresses(dir: string, addresses: string[]): void {
+  const n = privateNetNames(dir);
+  const subnets = new Set<string>();
+  for (const address of addresses) {
+    if (!/^198\.1[89]\.\d{1,3}\.\d{1,3}$/.test(address) || address.startsWith('198.18.0.') || address.startsWith('198.18.255.')) {
+      throw new RangeError(`${address} is not an address of 198.18.0.0/15 outside the fleet's 198.18.0.x and 198.18.255.x`);
+    }
+    subnets.add(address.replace(/\.\d+$/, '.0/24'));
+  }
+  const batch = (ns: string, lines: string[]) => execFileSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'pipe'] });
+  batch(n.privateNs, addresses.map((a) => `addr replace ${a}/24 dev ${n.privateLink}`));
+  batch(n.bastionNs, [...subnets].map((net) => `route replace ${net} dev ${n.gatewayLink}`));
+}
+
 export type PrivateLink = 'private' | 'bastion';
 
 /**

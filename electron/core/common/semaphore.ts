@@ -23,4 +23,9 @@ export class Semaphore {
   get queued(): number {
     return this.waiting.length;
   }
+
+  /** Tasks running, and waiting for a turn. */
+  get busy(): number {
+    return this.running + this.waiting.length;
+  }
 }

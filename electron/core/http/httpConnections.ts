@@ -33,6 +33,20 @@ export interface Connection {
   /** When it went back to the pool; -1 while in use (a number, never null: V8 then rewrites the
    * field in place instead of allocating a new number each time). */
   idleSince: number;
+  /** The socket is an SSH channel itself (plain HTTP over it), closed with closeConnection. */
+  readonly channel: boolean;
+}
+
+/**
+ * Ends a connection at once. An SSH channel (ssh2's) ends with one CLOSE message: its destroy()
+ * ends the stream first, which sends an EOF as well, and once the server has sent its own EOF
+ * builds an ERR_STREAM_ALREADY_FINISHED error (with its stack) that nobody sees.
+ */
+export function closeConnection(connection: Connection): void {
+  const { socket } = connection;
+  const close = connection.channel ? (socket as { close?: unknown }).close : undefined;
+  if (typeof close === 'function') close.call(socket);
+  else socket.destroy();
 }
 
 /** Nobody's: what a connection reports once let go (an error while closing must not crash). */
@@ -63,7 +77,7 @@ export interface Endpoint {
 /** A new connection, over `over` (an SSH channel to the endpoint) when given; nothing is sent yet. */
 export function connect(endpoint: Endpoint, over?: Duplex, settings?: TlsSettings): Connection {
   const { hostname, port } = endpoint;
-  const connection: { socket: Connection['socket'] | null; user: ConnectionUser; idleSince: number } = { socket: null, user: NOBODY, idleSince: -1 };
+  const connection: { socket: Connection['socket'] | null; user: ConnectionUser; idleSince: number; channel: boolean } = { socket: null, user: NOBODY, idleSince: -1, channel: false };
   let socket: Connection['socket'];
   if (endpoint.secure) {
     // Status endpoints on the fleet often have self-signed certificates; the operator chose the
@@ -75,6 +89,7 @@ export function connect(endpoint: Endpoint, over?: Duplex, settings?: TlsSetting
     socket.on('data', (chunk: Buffer) => connection.user.bytes(chunk));
   } else if (over) {
     socket = over;
+    connection.channel = true;
     socket.on('data', (chunk: Buffer) => connection.user.bytes(chunk));
   } else {
     socket = net.connect({
@@ -112,7 +127,7 @@ export class IdleConnections {
       this.remove(origin, connection);
       // One the server has begun to close is of no use.
       if (connection.socket.destroyed || !connection.socket.writable) {
-        connection.socket.destroy();
+        closeConnection(connection);
         continue;
       }
       connection.socket.ref?.();
@@ -124,7 +139,7 @@ export class IdleConnections {
   give(origin: string, connection: Connection, now = Date.now()): void {
     const { socket } = connection;
     if (this.count >= MAX_IDLE || socket.destroyed) {
-      socket.destroy();
+      closeConnection(connection);
       return;
     }
     let list = this.byOrigin.get(origin);
@@ -136,7 +151,7 @@ export class IdleConnections {
     if (!user) {
       const drop = (): void => {
         this.remove(origin, connection);
-        socket.destroy();
+        closeConnection(connection);
       };
       user = { bytes: drop, end: drop, error: drop };
       this.users.set(connection, user);
@@ -151,7 +166,7 @@ export class IdleConnections {
     for (const [origin, list] of [...this.byOrigin]) {
       for (const connection of list.filter((c) => now - c.idleSince > IDLE_MS)) {
         this.remove(origin, connection);
-        connection.socket.destroy();
+        closeConnection(connection);
       }
       // An origin's list stays while in use (no new array every poll), and goes when empty here.
       if (list.length === 0) this.byOrigin.delete(origin);
@@ -164,6 +179,18 @@ export class IdleConnections {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Closes the connection idle the longest of the origin that went idle first; false if none is. */
+  closeOldest(): boolean {
+    for (const [origin, list] of this.byOrigin) {
+      const oldest = list[0];
+      if (!oldest) continue;
+      this.remove(origin, oldest);
+      closeConnection(oldest);
+      return true;
+    }
+    return false;
   }
 
   closeAll(): void {

@@ -1,4 +1,4 @@
-import { connect, IdleConnections, NOBODY, type Connection, type Endpoint, type TlsSettings } from './httpConnections';
+import { closeConnection, connect, IdleConnections, NOBODY, type Connection, type Endpoint, type TlsSettings } from './httpConnections';
 import { HttpFramingError, HttpResponseReader, HttpTooLargeError, TextBody, type BodySink } from './httpResponse';
 import type { Duplex } from 'node:stream';
 
@@ -9,12 +9,17 @@ import type { Duplex } from 'node:stream';
 // (httpResponse.ts, httpConnections.ts) over node:net and node:tls: node:http cost more CPU
 // than all the rest of polling 1,000 hosts, undici more still (docs/decisions/0001-own-http-get.md).
 
-/** What httpGet opens a request's connection with instead of connecting itself. Null when the
- * request was given up while it waited for a free channel. Rejects with a GetFailure. */
+/** What httpGet opens a request's connection with instead of connecting itself (an SSH channel,
+ * via.ts). Rejects with a GetFailure. */
 export interface Tunnel {
   /** How the request goes, for messages: "through bastion-1 (its jump host)". */
   readonly via: string;
+  /** A kept-alive connection to origin over a channel of this tunnel's, if one is idle. */
+  take(origin: string): Connection | undefined;
+  /** A channel to address:port; null if the request was given up while it waited for a free slot. */
   open(address: string, port: number, stillWanted: () => boolean): Promise<Duplex | null>;
+  /** Keeps a connection whose answer allowed keep-alive, for origin's next request. */
+  keep(origin: string, connection: Connection): void;
 }
 
 export interface GetOptions {
@@ -29,8 +34,8 @@ export interface GetOptions {
   /** Takes the body's bytes as they arrive instead (the answer's body is then ''). It sees only
    * bytes of the answer that completes: a retry on a new connection happens before any byte. */
   sink?: BodySink;
-  /** Opens the connection over an SSH channel instead (via.ts); such a connection serves one GET
-   * and is closed, so the channel's slot frees as soon as the answer is in. */
+  /** Opens the connection over an SSH channel instead (via.ts), kept alive on that channel when
+   * the answer allows, as a TCP connection is. */
   tunnel?: Tunnel | null;
   /** How an https URL's certificate is checked (by default it is not: status endpoints on a
    * fleet often have self-signed ones). */
@@ -155,11 +160,12 @@ class Exchange {
       this.options.timeoutMs,
     );
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (this.options.tunnel) {
-      this.sendThrough(this.options.tunnel);
+    const { tunnel } = this.options;
+    const reused = tunnel ? tunnel.take(this.pool) : idle.take(this.pool);
+    if (tunnel && !reused) {
+      this.sendThrough(tunnel);
       return;
     }
-    const reused = idle.take(this.pool);
     this.send(reused ?? this.connect(), reused !== undefined);
   }
 
@@ -174,7 +180,8 @@ class Exchange {
     const retryOrFail = (failure: GetFailure): void => {
       if (reused && !reader.started && !this.settled) {
         this.release(false);
-        this.send(this.connect(), false);
+        if (this.options.tunnel) this.sendThrough(this.options.tunnel);
+        else this.send(this.connect(), false);
       } else this.fail(failure);
     };
     const onEnd = (): void => {
@@ -244,8 +251,9 @@ class Exchange {
     this.connection = null;
     // Nothing it says after this is this exchange's business (an error while closing included).
     connection.user = NOBODY;
-    if (keep && !this.options.tunnel) idle.give(this.pool, connection);
-    else connection.socket.destroy();
+    if (!keep) closeConnection(connection);
+    else if (this.options.tunnel) this.options.tunnel.keep(this.pool, connection);
+    else idle.give(this.pool, connection);
   }
 
   private framingFailure(error: unknown): GetFailure {

@@ -1,3 +1,4 @@
+import { connect as netConnect, type Socket } from 'node:net';
 import { Client, type AuthHandlerMiddleware, type ConnectConfig } from 'ssh2';
 import type { Host } from '../../../shared/fleet/model';
 import type { Ask } from './ask';
@@ -65,6 +66,26 @@ export async function connectThroughJumps(
   await handshake(settings, client, host, { ref, user: host.user, identity: host.identity }, sock);
 }
 
+/**
+ * The TCP connection to a host (or first hop), whose writes in one turn of the event loop leave in
+ * one system call. ssh2 writes every packet on its own; polling through a bastion opens channels
+ * and sends requests for the ten hosts of a scheduler tick at once, and one write each made the
+ * kernel's send path the largest single cost of polling through it (docs/benchmarks.md).
+ */
+function coalescingSocket(ref: HostRef): Socket {
+  const socket = netConnect({ host: ref.address, port: ref.port });
+  socket.setMaxListeners(0); // as ssh2 does with the socket it makes itself
+  const write = socket.write;
+  socket.write = function (this: Socket, ...args: Parameters<Socket['write']>): boolean {
+    if (this.writableCorked === 0) {
+      this.cork();
+      process.nextTick(() => this.uncork());
+    }
+    return write.apply(this, args);
+  } as Socket['write'];
+  return socket;
+}
+
 /** Whom a handshake logs in as, and where; `hopTo` names the host a jump host leads to. */
 export interface LoginTarget {
   ref: HostRef;
@@ -92,7 +113,7 @@ export async function handshake(
     host: ref.address,
     port: ref.port,
     username: user,
-    sock: sock as ConnectConfig['sock'],
+    sock: (sock ?? coalescingSocket(ref)) as ConnectConfig['sock'],
     readyTimeout: settings.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     keepaliveInterval: settings.keepaliveMs ?? KEEPALIVE_MS,
     keepaliveCountMax: KEEPALIVE_COUNT,

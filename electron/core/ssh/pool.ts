@@ -99,7 +99,11 @@ function openWithin<T extends ClientChannel>(open: (callback: (err: Error | unde
     if (bound.signal?.aborted) return onAbort();
     bound.signal?.addEventListener('abort', onAbort, { once: true });
     open((err, channel) => {
-      if (settled) return void (err ? undefined : channel.close());
+      if (settled) {
+        // Opened after the caller stopped waiting: what it started must not run unattended.
+        if (!err) (channel.signal('KILL'), channel.close());
+        return;
+      }
       settle();
       if (err) reject(err);
       else resolve(channel);
@@ -133,7 +137,12 @@ export class SshPool implements Disposable {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Runs a command; resolves with its exit code once it ends (a non-zero code is not an error). */
+  /**
+   * Runs a command; resolves with its exit code once it ends (a non-zero code is not an error).
+   * `timeoutMs` counts from this call: waiting for the connection and for the channel to open is
+   * part of it (through a bastion, a host whose link is down leaves the channel open unanswered
+   * until the keepalives give up, a minute later).
+   */
   async exec(hostName: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return this.withChannel(hostName, async (client, host, lost, through) => {
       // The timeout counts from the connection being ready (logging in has its own bounds, and may

@@ -9,9 +9,9 @@ import { until, untilAsync } from '../../../e2e/until';
 import type { HostStatus } from '../../../shared/status/schema';
 import { FleetService } from '../inventory/fleetService';
 import { HostKeyStore } from '../ssh/hostKeys';
-import { UnreachableError } from '../ssh/errors';
+import { NoAnswerError, UnreachableError } from '../ssh/errors';
 import { SshPool } from '../ssh/pool';
-import { StatusService } from './statusService';
+import { StatusService, type PollReport } from './statusService';
 import { tunnelsThrough } from './via';
 import { ensurePrivateNet } from '../../../e2e/fleet/privateNet';
 
@@ -33,6 +33,9 @@ describe('status through the bastion', () => {
   let freshPool: SshPool;
   let status: StatusService;
   let loopbackServer: ChildProcess | null = null;
+  /** Channels opened, by destination, and priv-2's answered node_exporter polls. */
+  const channelsTo = new Map<string, number>();
+  let priv2Scrapes = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleetdeck-via-'));
@@ -51,11 +54,14 @@ describe('status through the bastion', () => {
     const lookup = (name: string) => fleetService.current.hosts.find((h) => h.name === name);
     pool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store') }), agent: null });
     freshPool = new SshPool({ lookup, hostKeys: new HostKeyStore({ userKnownHosts: null, storeFile: join(dir, 'store-fresh') }), agent: null });
-    status = new StatusService({
-      fleet: fleetService,
-      flushMs: 100,
-      tunnelFor: tunnelsThrough((through, address, port) => pool.forwardOut(through, address, port), lookup),
-    });
+    const forwardOut = (through: string, address: string, port: number) => {
+      channelsTo.set(`${address}:${port}`, (channelsTo.get(`${address}:${port}`) ?? 0) + 1);
+      return pool.forwardOut(through, address, port);
+    };
+    const onPolled = (report: PollReport) => {
+      if (report.host === 'priv-2' && report.sources.some((s) => s.kind === 'node_exporter' && s.answered)) priv2Scrapes++;
+    };
+    status = new StatusService({ fleet: fleetService, flushMs: 100, tunnelFor: tunnelsThrough(forwardOut, lookup), onPolled });
   });
 
   afterAll(async () => {
@@ -79,6 +85,13 @@ describe('status through the bastion', () => {
     expect(priv2.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['monit:endpoint', 'node_exporter:scrape']));
     expect(check('priv-2', 'monit:endpoint')?.state).toBe('OK');
     expect(host('bastion-1')?.state ?? 'none').not.toBe('CRITICAL');
+  });
+
+  it("keeps node_exporter's connection alive on one channel, and opens one per poll for Monit, which closes it", async () => {
+    const before = priv2Scrapes;
+    await until('three more node_exporter polls of priv-2', () => priv2Scrapes >= before + 3);
+    expect(channelsTo.get('198.18.0.2:9100')).toBe(1);
+    expect(channelsTo.get('198.18.0.2:2812')).toBeGreaterThanOrEqual(3);
   });
 
   it('cannot reach a private host directly from here', async () => {
@@ -122,8 +135,14 @@ describe('status through the bastion', () => {
 
   it("turns a private host CRITICAL naming the bastion when its link goes down, and recovers when it is back", async () => {
     await until('priv-2 OK', () => host('priv-2')?.state === 'OK');
+    // A connection of its own to priv-2, up before the link goes down and not yet given up on.
+    expect((await pool.exec('priv-2', 'true')).code).toBe(0);
     setPrivateLink(dir, 'private', false);
     try {
+      // The channel for a command on it is never answered: the command's timeout still holds.
+      const stalled = await pool.exec('priv-2', 'true', { timeoutMs: 2000 }).catch((e: unknown) => e);
+      expect(stalled).toBeInstanceOf(NoAnswerError);
+      expect((stalled as Error).message).toMatch(/^priv-2 \(198\.18\.0\.2:2222, through bastion-1\) did not answer within 2 s, so the command never started/);
       const down = await until('priv-2 CRITICAL', () => {
         const c = check('priv-2', 'node_exporter:scrape');
         return c && c.state === 'CRITICAL' && c;

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Host } from '../../../shared/fleet/model';
 import { UnreachableError } from '../ssh/errors';
+import { connect } from '../http/httpConnections';
 import { ChannelSlots, channelFailure, requestOrigin } from './via';
 
 const host = (name: string, more: Partial<Host> = {}): Host => ({
@@ -74,5 +75,25 @@ describe('ChannelSlots', () => {
     wanted = false;
     first!.destroy();
     expect(await second).toBeNull();
+  });
+
+  it('gives a kept channel back for its origin only, and closes the idle one kept first when a new channel needs its slot', async () => {
+    const slots = new ChannelSlots(2);
+    const opener = async () => new PassThrough();
+    const endpoint = { secure: false, hostname: '198.18.0.7', port: 9100 };
+    const first = connect(endpoint, (await slots.open('b', () => true, opener))!);
+    const second = connect(endpoint, (await slots.open('b', () => true, opener))!);
+    slots.keep('b', 'http://198.18.0.7:9100', first);
+    slots.keep('b', 'http://198.18.0.8:9100', second);
+    expect(slots.take('b', 'http://198.18.0.9:9100')).toBeUndefined();
+    expect(slots.take('other', 'http://198.18.0.7:9100')).toBeUndefined();
+    expect(slots.take('b', 'http://198.18.0.7:9100')).toBe(first);
+    slots.keep('b', 'http://198.18.0.7:9100', first);
+    // Both slots are held by idle channels: the third closes the one kept first and takes its place.
+    const third = await slots.open('b', () => true, opener);
+    expect(third).toBeInstanceOf(PassThrough);
+    expect(first.socket.destroyed).toBe(true);
+    expect(second.socket.destroyed).toBe(false);
+    expect(slots.take('b', 'http://198.18.0.8:9100')).toBe(second);
   });
 });

@@ -4,7 +4,7 @@ import type { Via } from '../../../shared/fleet/via';
 import { SshError } from '../ssh/errors';
 import { parseJumpChain } from '../ssh/jumpChain';
 import { GetFailure, type Tunnel } from '../http/httpGet';
-
+import { closeConnection, IdleConnections, type Connection } from '../http/httpConnections';
 import { Semaphore } from '../common/semaphore';
 
 // The way a status request or a health gate reaches its host (the fleet file's `via`): straight
@@ -13,13 +13,16 @@ import { Semaphore } from '../common/semaphore';
 // connection to a bastion carries the requests for every host behind it.
 
 /**
- * Channels open at once on one connection. sshd's MaxSessions counts sessions (shells, commands,
- * sftp), not direct-tcpip channels, and MaxStartups counts unauthenticated connections: neither
- * limits these. The test fleet's OpenSSH 9 sshd held 12,000 direct-tcpip channels open at once on
- * one connection without a refusal. The bound keeps one bastion's connection from carrying a
- * flood; a GET holds its channel only for its own exchange, and polls beyond the bound wait.
+ * Channels open at once on one connection, in use or kept alive for their endpoint's next request.
+ * sshd's MaxSessions counts sessions (shells, commands, sftp), not direct-tcpip channels, and
+ * MaxStartups counts unauthenticated connections: neither limits these. What does is the file
+ * descriptors of the connection's sshd process (one socket per channel: its soft RLIMIT_NOFILE,
+ * 1,024 where systemd starts sshd with its default), past which sshd refuses the channel, and
+ * OpenSSH's 16,384 channels per connection, past which it drops the whole connection
+ * (docs/benchmarks.md, "Through a bastion"). The bound stays clear of both; when it is reached,
+ * a new channel takes the place of the one kept idle the longest.
  */
-export const MAX_CHANNELS_PER_CONNECTION = 128;
+export const MAX_CHANNELS_PER_CONNECTION = 900;
 
 /** Where a host's requests leave from: the console, or the sshd of a fleet host (itself or its jump host). */
 export type RequestOrigin = { through: null } | { through: string; as: 'host' | 'jump' } | { problem: string };
@@ -55,16 +58,32 @@ export function tunnelsThrough(forwardOut: ForwardOut, lookup: (name: string) =>
 }
 
 /** The channels open on each connection, `max` at most: a slot is held from the channel's opening
- * to its close, and requests beyond the bound wait their turn. */
+ * to its close, kept-alive channels included; requests beyond the bound close the idle channel
+ * that waited longest, or wait their turn. */
 export class ChannelSlots {
-  private readonly byConnection = new Map<string, Semaphore>();
+  private readonly byConnection = new Map<string, { slots: Semaphore; idle: IdleConnections }>();
 
   constructor(private readonly max = MAX_CHANNELS_PER_CONNECTION) {}
 
+  private of(through: string): { slots: Semaphore; idle: IdleConnections } {
+    let channels = this.byConnection.get(through);
+    if (!channels) this.byConnection.set(through, (channels = { slots: new Semaphore(this.max), idle: new IdleConnections() }));
+    return channels;
+  }
+
+  take(through: string, origin: string): Connection | undefined {
+    return this.byConnection.get(through)?.idle.take(origin);
+  }
+
+  keep(through: string, origin: string, connection: Connection): void {
+    this.of(through).idle.give(origin, connection);
+  }
+
   /** Opens a channel in a free slot of `through`'s; null if no longer wanted once a slot is free. */
   open(through: string, stillWanted: () => boolean, opener: () => Promise<Duplex>): Promise<Duplex | null> {
-    let slots = this.byConnection.get(through);
-    if (!slots) this.byConnection.set(through, (slots = new Semaphore(this.max)));
+    const { slots, idle } = this.of(through);
+    // Full: an idle channel makes room (its slot frees when it has closed).
+    if (slots.busy >= this.max) idle.closeOldest();
     return new Promise((resolve, reject) => {
       void slots.run(async () => {
         if (!stillWanted()) return resolve(null);
@@ -83,12 +102,17 @@ export class ChannelSlots {
 
 /** The tunnel for a host's requests (null: they go direct), or one that reports why there is none. */
 export function tunnelFor(host: Host, origin: RequestOrigin, forwardOut: ForwardOut, slots: ChannelSlots): Tunnel | null {
-  if ('problem' in origin) return { via: '', open: () => Promise.reject(new GetFailure('error', `${host.name}: ${origin.problem}`)) };
+  if ('problem' in origin) {
+    const problem = new GetFailure('error', `${host.name}: ${origin.problem}`);
+    return { via: '', take: () => undefined, keep: (_, connection) => closeConnection(connection), open: () => Promise.reject(problem) };
+  }
   if (origin.through === null) return null;
   const { through, as } = origin;
   const who = as === 'jump' ? `${through} (its jump host)` : `${through}'s sshd`;
   return {
     via: `through ${who}`,
+    take: (origin) => slots.take(through, origin),
+    keep: (origin, connection) => slots.keep(through, origin, connection),
     open: (address, port, stillWanted) =>
       slots.open(through, stillWanted, () => forwardOut(through, address, port)).catch((error: unknown) => {
         throw channelFailure(host.name, who, `${address}:${port}`, error);
