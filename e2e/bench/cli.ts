@@ -8,6 +8,7 @@ import { POLL_USAGE, runPoll } from './poll';
 import { HISTORY_USAGE, runHistory } from './history';
 import { DEPLOY_USAGE, runDeployBench } from './deploy';
 import { FUZZ_USAGE, runFuzz } from './fuzz';
+import { FAULTS_USAGE, parseKinds, runFaults } from './faults';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 
@@ -18,7 +19,8 @@ ${TERMINAL_USAGE}
 ${HISTORY_USAGE}
 ${INVENTORY_USAGE}
 ${DEPLOY_USAGE}
-${FUZZ_USAGE}`;
+${FUZZ_USAGE}
+${FAULTS_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -101,6 +103,12 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 20, true) };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${DEPLOY_USAGE}`);
     return runDeployBench(options);
+  }
+  if (name === 'faults') {
+    const kinds = take(flags, 'kinds');
+    const options = { hosts: num(flags, 'hosts', 20, true), privateHosts: num(flags, 'private', 4, true), rounds: num(flags, 'rounds', 30, true), seed: num(flags, 'seed', Date.now() % 100_000, true), kinds: parseKinds(typeof kinds === 'string' ? kinds : undefined), repoRoot: repoRoot() };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${FAULTS_USAGE}`);
+    return runFaults(options);
   }
   if (name === 'fuzz') {
     const options = { seconds: num(flags, 'seconds', 60), seed: num(flags, 'seed', 17, true), repoRoot: repoRoot() };
