@@ -168,11 +168,12 @@ export function appStageHosts(text: string): Map<string, string> {
   return stages;
 }
 
-/** The fleet file with app "shop" on the private hosts too, in three stages, its lock beating
- * every second and stale after 3 s (a killed console's lock is taken over quickly). */
+/** The fleet file with app "shop" on the private hosts too, in three stages, each wave baking a
+ * second (a wider window for faults between waves), its lock beating every second and stale
+ * after 3 s (a killed console's lock is taken over quickly). */
 export function drillFleetYaml(text: string): string {
   if (!text.includes('    roles: [app]\n') || !text.includes('    keep_releases: 3\n')) throw new Error('the fleet file has no app "shop" as the drill expects');
   return text
     .replace('    roles: [app]\n', '    roles: [app, web]\n')
-    .replace('    keep_releases: 3\n', '    keep_releases: 3\n    stages: [staging, production, private]\n    lock: { heartbeat: 1s, stale_after: 3s }\n');
+    .replace('    keep_releases: 3\n', '    keep_releases: 3\n    bake: 1s\n    stages: [staging, production, private]\n    lock: { heartbeat: 1s, stale_after: 3s }\n');
 }

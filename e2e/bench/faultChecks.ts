@@ -54,11 +54,6 @@ export function checkHosts(hosts: readonly DrillHost[], records: readonly Deploy
   for (const host of hosts) {
     const { release, broken } = currentOf(host);
     if (broken) found.push({ invariant: 'broken_current', found: broken });
-    const lock = join(host.appDir, '.fleetdeck', 'lock');
-    if (existsSync(lock)) {
-      const holder = existsSync(join(lock, 'holder')) ? readFileSync(join(lock, 'holder'), 'utf8').trim() : '(no holder file)';
-      found.push({ invariant: 'orphan_locks', found: `${host.name}: the deploy lock is held by ${holder}, and no deploy is running` });
-    }
     const logged = lastLogged(host);
     if (logged?.by === 'capistrano' && logged.release === release) continue;
     const said = explained(host.name, records.filter((r) => r.outcome !== null && r.hosts.includes(host.name)));
@@ -75,17 +70,29 @@ function explained(host: string, records: readonly DeployRecordMessage[]): { all
   const [record, ...older] = records;
   if (!record) return null;
   const before = (): Set<string | null> => explained(host, older)?.allowed ?? new Set();
-  const previous = record.previous[host] ?? null;
-  if (record.outcome === 'interrupted') return { allowed: new Set([record.release, previous, ...before()]), record };
+  // Where the record moves the host (an undo: back to its previous release), and where from.
+  const to = record.kind === 'undo' ? (record.previous[host] ?? null) : record.release;
+  const from = record.kind === 'undo' ? record.release : (record.previous[host] ?? null);
+  if (record.outcome === 'interrupted') return { allowed: new Set([to, from, ...before()]), record };
   const steps = record.steps.filter((s) => s.host === host);
   const switched = steps.find((s) => s.step === 'switch');
   const rolledBack = steps.find((s) => s.step === 'rollback');
   if (!switched && !rolledBack) return older.length > 0 ? explained(host, older) : null;
-  if (record.outcome === 'succeeded') return { allowed: new Set([record.release]), record };
-  if (rolledBack?.state === 'ok') return { allowed: new Set([previous]), record };
-  if (switched?.state === 'ok' && !rolledBack) return { allowed: new Set([record.release]), record };
+  if (record.outcome === 'succeeded') return { allowed: new Set([to]), record };
+  if (rolledBack?.state === 'ok') return { allowed: new Set([from]), record };
+  if (switched?.state === 'ok' && !rolledBack) return { allowed: new Set([to]), record };
   // A switch or a rollback that failed (the host was unreachable) may or may not have happened.
-  return { allowed: new Set([previous, record.release]), record };
+  return { allowed: new Set([from, to]), record };
+}
+
+/** Locks held while no deploy runs (and Capistrano's run is over). */
+export function locksLeft(hosts: readonly DrillHost[]): Violation[] {
+  return hosts.flatMap((host) => {
+    const lock = join(host.appDir, '.fleetdeck', 'lock');
+    if (!existsSync(lock)) return [];
+    const holder = existsSync(join(lock, 'holder')) ? readFileSync(join(lock, 'holder'), 'utf8').trim() : '(no holder file)';
+    return [{ invariant: 'orphan_locks' as const, found: `${host.name}: the deploy lock is held by ${holder}, and no deploy is running` }];
+  });
 }
 
 /** Every record seen before the fault is still there, with the outcome it had; none is left without one. */

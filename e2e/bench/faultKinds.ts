@@ -70,7 +70,7 @@ export async function inject(kind: FaultKind, bed: FaultBed, targets: readonly D
       // USER names cap's lines in revisions.log ("… by capistrano"): how the check tells them apart.
       const run = bed.cap.cap('deploy', { USER: 'capistrano', BRANCH: branch }).then(
         () => 'deployed',
-        (e: Error) => (e.message.includes("Fleetdeck's deploy lock is held") ? 'stopped by the lock' : `failed: ${e.message.split('\n').slice(-3).join(' ')}`),
+        (e: Error) => (e.message.includes("Fleetdeck's deploy lock is held") ? 'stopped by the lock' : `failed: ${capError(e.message)}`),
       );
       let outcome = '';
       const injected: Injected = {
@@ -116,4 +116,10 @@ function appProcess(host: DrillHost): { pid: number; startTime: number | null } 
   }
   const proc = { pid, startTime: readProcStat(pid)?.startTime ?? null };
   return cwd.startsWith(host.hostDir) && isRunning(proc) ? proc : null;
+}
+
+/** The lines of cap's output that say why it failed (its log is mostly INFO lines). */
+function capError(output: string): string {
+  const lines = output.split('\n').filter((l) => /ERROR|Error|error:|Exception/.test(l));
+  return (lines.length > 0 ? lines : output.split('\n').slice(-3)).slice(0, 3).join(' ').slice(0, 300);
 }

@@ -5,7 +5,7 @@ import type { DeployRecordMessage } from '../../shared/contract/deploy';
 import type { StatusEvent } from '../../shared/status/schema';
 import { ACTIONS, history, recoverInterrupted, startAction, type Action } from './faultActions';
 import { INTERVAL_S, type FaultBed } from './faultBed';
-import { checkHosts, checkRecords, lostEvents, type Violation } from './faultChecks';
+import { checkHosts, checkRecords, locksLeft, lostEvents, type Violation } from './faultChecks';
 import { inject, type FaultKind, type Injected } from './faultKinds';
 
 type Random = () => number;
@@ -14,6 +14,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const STUCK_MS = 180_000;
 /** Monit's cycle on the test fleet: a restarted Monit has nothing to say before its first one. */
 const MONIT_CYCLE_MS = 5000;
+/** The console retries a lock it could not remove at the heartbeat's pace, doubling (LeftLocks):
+ * after a fault of at most 15 s, its next try comes within about 16 s. */
+const LOCK_SETTLE_MS = 30_000;
 
 export interface RoundResult {
   action: Action;
@@ -67,6 +70,7 @@ export async function runRound(bed: FaultBed, kinds: readonly FaultKind[], rando
 
   // Settled: nothing runs, every daemon is back; the checks look at the hosts.
   await untilIdle(bed);
+  violations.push(...(await settledLocks(bed)));
   const recordsAfter = await history(client());
   violations.push(...checkHosts(bed.hosts, recordsAfter), ...checkRecords(recordsBefore, recordsAfter));
   violations.push(...lostEvents(eventsBefore, await client().call('status.events', { limit: 1000 }), faultAt - 2 * INTERVAL_S * 1000));
@@ -92,6 +96,14 @@ async function outcomeOf(bed: FaultBed, id: number, healed: Promise<unknown>): P
 async function untilIdle(bed: FaultBed): Promise<void> {
   const deadline = Date.now() + STUCK_MS;
   while ((await bed.console.client.call('deploy.running', {})).length > 0 && Date.now() < deadline) await sleep(250);
+}
+
+/** A lock its run could not remove (its host was down at the end) is removed by the console once
+ * the host answers: settled means within LOCK_SETTLE_MS of the faults healing. */
+async function settledLocks(bed: FaultBed): Promise<Violation[]> {
+  const deadline = Date.now() + LOCK_SETTLE_MS;
+  while (locksLeft(bed.hosts).length > 0 && Date.now() < deadline) await sleep(500);
+  return locksLeft(bed.hosts);
 }
 
 /** Every app host is up again, so within three poll intervals (after Monit's first cycle, for a

@@ -48,7 +48,7 @@ export async function runFaults(o: FaultsOptions): Promise<number> {
     await warmUp(bed, log);
     const random = seededRandom(o.seed);
     const results: RoundResult[] = [];
-    let expectedMs = 8000;
+    let expectedMs = 5000;
     for (let round = 1; round <= o.rounds; round++) {
       log(`round ${round}:`);
       const result = await runRound(bed, o.kinds, random, expectedMs, log);

@@ -6,13 +6,17 @@ import { SAMPLE_APP_PORT } from '../../e2e/fleet/sampleApp';
 import { untilAsync } from '../../e2e/until';
 import type { DeployEventMessage } from '../../shared/contract/deploy';
 import { deployServiceBed, type DeployServiceBed } from './deployServiceBed';
+import { DeployControl } from './deployControl';
+import { runDeploy, type DeployEvent } from './deployRunner';
 import { deployTestBed, nextSecond, type DeployTestBed } from './deployTestBed';
 
-// A deploy whose host dies just before its unlock (127.0.195.x: app "shop" on host-1 and host-3,
-// one host per wave, its lock beating every second). Found by the fault drill (npm run bench --
-// faults): the run ended, but its lock stayed on the host that was down at the end, and every
-// later deploy stopped at preflight ("locked by …") until someone took it over by hand. Once the
-// host is back, the console removes the lock of its own finished run by itself.
+// Locks left behind by a deploy that is over (127.0.195.x: app "shop" on host-1 and host-3, one
+// host per wave, its lock beating every second). Both found by the fault drill (npm run bench --
+// faults); each left a lock that stopped every later deploy at preflight ("locked by …") until
+// someone took it over by hand:
+// - a host that is down when the run unlocks: once it is back, the console removes the lock;
+// - the undo of a deploy whose console died: the hosts it does not move (not on the release)
+//   kept the dead deploy's lock; the undo removes it there too.
 
 const APP = (repo: string): string =>
   [
@@ -29,7 +33,7 @@ const APP = (repo: string): string =>
     '',
   ].join('\n');
 
-describe('a lock a finished deploy could not remove', () => {
+describe('locks a deploy that is over leaves behind', () => {
   let bed: DeployTestBed;
   let service: DeployServiceBed;
 
@@ -85,5 +89,37 @@ describe('a lock a finished deploy could not remove', () => {
     await untilAsync('the fleet file to be read again', async () => service.fleet.appSpec('shop'), 10_000);
     await nextSecond();
     expect(done(await deploy()).outcome).toBe('succeeded');
+  });
+
+  it('the undo of a deploy whose console died removes its lock on the hosts it does not move', async () => {
+    const spec = bed.spec({ waves: [1, '100%'], status_gate: false, lock: { heartbeat: '1s', stale_after: '3s' } });
+    const hosts = bed.hosts.filter((h) => h.name === 'host-1' || h.name === 'host-3');
+    await nextSecond();
+    const before = bed.current(0);
+    // A console that dies between the waves: host-1 switched, host-3 not, both locked, no beat.
+    const gone = bed.openPool();
+    const control = new DeployControl();
+    const events: DeployEvent[] = [];
+    const dead = runDeploy(gone, { app: 'shop', spec, hosts, ref: 'v2', user: 'alice', control }, (e) => {
+      events.push(e);
+      if (e.type === 'wave' && e.index === 0 && e.state === 'ok') control.act('pause');
+    });
+    await untilAsync('the deploy to pause after its canary', async () => control.state === 'paused');
+    gone.dispose();
+    void dead.catch(() => undefined);
+    const started = events.find((e) => e.type === 'previous') as Extract<DeployEvent, { type: 'previous' }>;
+    const release = bed.current(0).split('/').pop()!;
+    expect(existsSync(lockOn(2))).toBe(true);
+
+    const undo = await runDeploy(bed.pool, { app: 'shop', spec, hosts, kind: 'undo', release, previous: started.hosts, takeOver: 'console', user: 'alice' });
+    expect(undo.outcome).toBe('succeeded');
+    expect(bed.current(0)).toBe(before);
+    expect(undo.message).toMatch(/took over the lock on .*host-3/);
+    expect(existsSync(lockOn(0))).toBe(false);
+    expect(existsSync(lockOn(2))).toBe(false);
+    expect(readFileSync(join(bed.appDir(2), '.fleetdeck', 'takeovers.log'), 'utf8')).toContain(`(deploy shop ${release})`);
+    // The dead console's run, still paused in this process, ends (its connections are gone).
+    control.act('abort');
+    await dead.catch(() => undefined);
   });
 });
