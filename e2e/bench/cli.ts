@@ -9,6 +9,7 @@ import { HISTORY_USAGE, runHistory } from './history';
 import { DEPLOY_USAGE, runDeployBench } from './deploy';
 import { FUZZ_USAGE, runFuzz } from './fuzz';
 import { BAD_ENDPOINTS_USAGE, runBadEndpointsBench } from './badEndpoints';
+import { FAULTS_USAGE, parseKinds, runFaults } from './faults';
 import { runTerminal, TERMINAL_USAGE } from './terminal';
 import { runUi, UI_USAGE } from './ui';
 import { PROMETHEUS_USAGE, runPrometheusBench } from './prometheusFleet';
@@ -22,7 +23,8 @@ ${HISTORY_USAGE}
 ${INVENTORY_USAGE}
 ${DEPLOY_USAGE}
 ${FUZZ_USAGE}
-${BAD_ENDPOINTS_USAGE}`;
+${BAD_ENDPOINTS_USAGE}
+${FAULTS_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -123,6 +125,12 @@ async function main(argv: string[]): Promise<number> {
     const options = { hosts: num(flags, 'hosts', 1000, true), perKind: num(flags, 'per-kind', 2, true), seconds: num(flags, 'seconds', 60), intervalS: num(flags, 'interval', 10) };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${BAD_ENDPOINTS_USAGE}`);
     return runBadEndpointsBench(options);
+  }
+  if (name === 'faults') {
+    const kinds = take(flags, 'kinds');
+    const options = { hosts: num(flags, 'hosts', 20, true), privateHosts: num(flags, 'private', 4, true), rounds: num(flags, 'rounds', 30, true), seed: num(flags, 'seed', Date.now() % 100_000, true), kinds: parseKinds(typeof kinds === 'string' ? kinds : undefined), repoRoot: repoRoot() };
+    if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${FAULTS_USAGE}`);
+    return runFaults(options);
   }
   if (name === 'fuzz') {
     const options = { seconds: num(flags, 'seconds', 60), seed: num(flags, 'seed', 17, true), repoRoot: repoRoot() };

@@ -2,6 +2,8 @@
 // repository with several commits — v1, v2, v3 whose /health answers 500, v4 — and the restart
 // script a deploy runs on each host. On a test host it listens on the host's own address
 // (FLEETDECK_ADDRESS, set by its sshd) port 8080, with its pid under the app's shared/tmp/pids.
+// Every version's /health answers 500 while <deploy_to>/shared/health-500 exists: the fault
+// drill's way to fail a health gate at any moment.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +18,10 @@ const fs = require('node:fs');
 const release = (() => { try { return fs.readFileSync(__dirname + '/REVISION', 'utf8').trim(); } catch { return 'unknown'; } })();
 http
   .createServer((req, res) => {
+    if (req.url === '/health' && fs.existsSync(__dirname + '/../../shared/health-500')) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('shared/health-500 is there: failing on purpose\\n');
+      return;
+    }
     if (req.url === '/health') {
       res.writeHead(${healthy ? 200 : 500}, { 'content-type': 'text/plain' }).end(${JSON.stringify(healthy ? 'ok\n' : 'database unreachable\n')});
       return;

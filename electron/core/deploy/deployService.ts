@@ -15,6 +15,7 @@ import type { StatusService } from '../status/statusService';
 import type { TunnelFor } from '../status/via';
 import { CoreFailure } from '../transport/coreApi';
 import { DeployControl, type ControlAction } from './deployControl';
+import { LeftLocks } from './leftLocks';
 import type { DeployRecord, DeployRecords } from './deployRecords';
 import { runDeploy, type DeployEvent, type DeployKind, type DeployRequest } from './deployRunner';
 import { readHostReleases } from './releaseHistory';
@@ -78,8 +79,12 @@ export class DeployService implements Disposable {
   private readonly running = new Map<number, Running>();
   /** Ended deploys, kept for a while so a window that comes back late still sees how they ended. */
   private readonly ended = new Map<number, Running>();
+  /** Locks runs could not remove at their end, retried until their hosts answer. */
+  private readonly leftLocks: LeftLocks;
 
-  constructor(private readonly options: DeployServiceOptions) {}
+  constructor(private readonly options: DeployServiceOptions) {
+    this.leftLocks = new LeftLocks(options.pool);
+  }
 
   /** What a rollback of `app` to `release` would do (to `stage`, or every stage): read from the
    * hosts now, named by a fingerprint of its content. */
@@ -212,7 +217,8 @@ export class DeployService implements Disposable {
     void left
       .then(async (why) => {
         if (why !== null) return onEvent({ type: 'done', outcome: 'failed', release, message: why });
-        await runDeploy(this.options.pool, this.deployRequest(req, spec, plan, launch, user, run.control), onEvent);
+        const result = await runDeploy(this.options.pool, this.deployRequest(req, spec, plan, launch, user, run.control), onEvent);
+        if (result.leftLocked) this.leftLocks.add(result.leftLocked.hosts, result.leftLocked.unlock, result.leftLocked.everyMs);
       })
       .catch((error: Error) => {
         const message = `The deploy stopped on an internal error: ${error.message}`;
@@ -287,6 +293,7 @@ export class DeployService implements Disposable {
 
   /** Running deploys go on to their end: a console that stops mid-deploy marks them interrupted at its next start. */
   dispose(): void {
+    this.leftLocks.dispose();
     for (const run of this.running.values()) run.listeners.clear();
   }
 }

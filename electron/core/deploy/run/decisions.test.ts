@@ -80,7 +80,7 @@ describe('what the outcome says', () => {
   it('the lock adds whose lock it took over and where it could not be removed', () => {
     expect(closingMessage('Done.', [], [])).toBe('Done.');
     expect(closingMessage('Done.', ['a'], [{ host: 'b', error: 'unlock on b failed' }])).toBe(
-      'Done. It took over the lock on a (.fleetdeck/takeovers.log there says whose). The deploy lock could not be removed on b (unlock on b failed); Releases shows it, and the next deploy can take it over.',
+      'Done. It took over the lock on a (.fleetdeck/takeovers.log there says whose). The deploy lock could not be removed on b (unlock on b failed); the console removes it once that host answers again (Releases shows it until then).',
     );
   });
 });

@@ -112,5 +112,5 @@ export function succeededMessage(o: {
 /** The outcome's message with what the lock adds: whose locks it took over, which it could not remove. */
 export function closingMessage(mainly: string, tookOver: readonly string[], stuck: readonly HostFailure[]): string {
   const said = tookOver.length === 0 ? mainly : `${mainly} It took over the lock on ${tookOver.join(', ')} (.fleetdeck/takeovers.log there says whose).`;
-  return stuck.length === 0 ? said : `${said} The deploy lock could not be removed on ${stuck.map((f) => f.host).join(', ')} (${stuck.map((f) => f.error).join('; ')}); Releases shows it, and the next deploy can take it over.`;
+  return stuck.length === 0 ? said : `${said} The deploy lock could not be removed on ${stuck.map((f) => f.host).join(', ')} (${stuck.map((f) => f.error).join('; ')}); the console removes it once ${stuck.length === 1 ? 'that host answers' : 'those hosts answer'} again (Releases shows it until then).`;
 }

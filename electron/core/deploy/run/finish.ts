@@ -31,7 +31,9 @@ export async function finish(run: DeployRun, ending: Ending): Promise<DeployResu
   const { outcome } = ending;
   const message = closingMessage(ending.message, run.tookOver, stuck);
   run.onEvent({ type: 'done', outcome, release: run.release, message });
-  return { outcome, release: run.release, message, previous: run.previous };
+  const leftLocked =
+    stuck.length === 0 ? null : { hosts: stuck.map((f) => f.host), unlock: steps.unlockScript(run.ctx, run.holder), everyMs: run.lock.heartbeatMs };
+  return { outcome, release: run.release, message, previous: run.previous, leftLocked };
 }
 
 /** revisions.log, old releases removed (never the current one nor the one before it), unlocked.

@@ -1,4 +1,4 @@
-import { describeLock, leaseOf, leaseText, takesOver, type LockFacts } from '../../../../shared/deploy/lock';
+import { describeLock, leaseOf, leaseText, parseHolder, takesOver, type LockFacts } from '../../../../shared/deploy/lock';
 import * as steps from '../hostSteps';
 import { previousRelease, undoEnding } from './decisions';
 import { everywhere, reasons, runStep, StepFailure } from './onHosts';
@@ -29,7 +29,21 @@ export async function preflight(run: DeployRun): Promise<Ending | null> {
   });
   if (failures.length > 0) return { outcome: 'failed', message: `Preflight failed, nothing was changed: ${reasons(failures)}` };
   run.onEvent({ type: 'previous', hosts: { ...previous } });
-  return kind === 'undo' ? undoEnding(run.names, previous, release) : null;
+  if (kind !== 'undo') return null;
+  await freeUndoneLocks(run);
+  return undoEnding(run.names, previous, release);
+}
+
+/** An undo works only on the hosts that run the release it takes away; the deploy it undoes (its
+ * console died) may still hold the lock on the others, where nothing else would ever remove it.
+ * That deploy is over: its lock goes there too, noted in takeovers.log as any take-over is. */
+async function freeUndoneLocks(run: DeployRun): Promise<void> {
+  const left = Object.keys(run.takeFrom).filter((h) => !run.names.includes(h) && parseHolder(run.takeFrom[h]!.holder)?.release === run.release);
+  await everywhere(run, left, async (h) => {
+    const out = await runStep(run, h, 'lock', steps.lockScript(run.ctx, run.holder, run.takeFrom[h]!), false);
+    await runStep(run, h, 'unlock', steps.unlockScript(run.ctx, run.holder), false);
+    if (out) run.tookOver.push(h);
+  });
 }
 
 /** Why the git ref to deploy is not one the source has (null: it is, or the run ships a known

@@ -60,6 +60,9 @@ export interface DeployResult {
   message: string;
   /** Each host's release before the deploy (null: none). */
   previous: Record<string, string | null>;
+  /** Hosts whose lock could not be removed at the end (unreachable then), with the script that
+   * removes it if it is still this run's and the lock's heartbeat interval: for LeftLocks. */
+  leftLocked: { hosts: string[]; unlock: string; everyMs: number } | null;
 }
 
 /** How a run ends, before the unlock adds what it has to say. */
