@@ -117,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
     return runInventoryBench(options);
   }
   if (name === 'deploy') {
-    const options = { hosts: num(flags, 'hosts', 20, true) };
+    const options = { hosts: num(flags, 'hosts', 20, true), private: bool(flags, 'private') };
     if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].map((f) => `--${f}`).join(', ')}\n${DEPLOY_USAGE}`);
     return runDeployBench(options);
   }

@@ -10,17 +10,29 @@ import { deployTestBed, nextSecond } from '../testbeds/deployTestBed';
 import { writeCapProject } from '../fleet/capistrano';
 import { SAMPLE_APP_PORT } from '../fleet/sampleApp';
 
-export const DEPLOY_USAGE = `bench deploy [--hosts N]
-  --hosts N       test hosts to deploy to (default 20)`;
+export const DEPLOY_USAGE = `bench deploy [--hosts N] [--private]
+  --hosts N       test hosts to deploy to (default 20)
+  --private       the hosts sit behind the test fleet's bastion (root only): Fleetdeck's connections
+                  and health gates go through it, Capistrano's through \`ssh -W\` to it`;
 
 const seconds = (ms: number): number => Math.round(ms / 10) / 100;
 
-export async function runDeployBench(o: { hosts: number }): Promise<number> {
-  console.log(`starting ${o.hosts} test hosts at 127.0.125.x …`);
-  const bed = await deployTestBed(125, o.hosts);
+export async function runDeployBench(o: { hosts: number; private: boolean }): Promise<number> {
+  console.log(o.private ? `starting ${o.hosts} test hosts behind bastion-1 (198.18.0.x) …` : `starting ${o.hosts} test hosts at 127.0.125.x …`);
+  // Behind the bastion, one loopback host stands beside it (the fleet has at least one) and is not deployed to.
+  const bed = o.private ? await deployTestBed(125, 1, { privateHosts: o.hosts }) : await deployTestBed(125, o.hosts);
   try {
-    const { dir, fleet, pool, hosts } = bed;
-    const cap = writeCapProject({ dir: join(dir, 'cap'), fleetDir: dir, addresses: fleet.hosts.map((h) => h.address), repo: join(dir, 'repo'), branch: 'v1' });
+    const { dir, fleet, pool, tunnelFor } = bed;
+    const behind = fleet.private;
+    const hosts = behind ? bed.hosts.filter((h) => behind.hosts.some((p) => p.name === h.name)) : bed.hosts;
+    const cap = writeCapProject({
+      dir: join(dir, 'cap'),
+      fleetDir: dir,
+      addresses: (behind ? behind.hosts : fleet.hosts).map((h) => h.address),
+      repo: join(dir, 'repo'),
+      branch: 'v1',
+      ...(behind ? { jump: { address: behind.bastion.address, port: behind.bastion.sshPort } } : {}),
+    });
     const spec = (waves: Array<number | string>) => bed.spec({ health: { http: `http://{address}:${SAMPLE_APP_PORT}/health`, within: '10s' }, waves, status_gate: false, keep_releases: 5 });
     const timed = async <T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; value: T }> => {
       const t = performance.now();
@@ -31,7 +43,7 @@ export async function runDeployBench(o: { hosts: number }): Promise<number> {
     };
     const stepTimes: Record<string, number[]> = {};
     const fleetdeck = (req: Omit<DeployRequest, 'app' | 'hosts'>) =>
-      runDeploy(pool, { app: 'shop', hosts, user: 'bench', ...req }, (e: DeployEvent) => {
+      runDeploy(pool, { app: 'shop', hosts, user: 'bench', tunnelFor, ...req }, (e: DeployEvent) => {
         if (e.type === 'step' && e.state === 'ok') (stepTimes[e.step] ??= []).push(e.ms);
       }).then((r) => {
         if (r.outcome !== 'succeeded') throw new Error(`Fleetdeck ${r.outcome}: ${r.message}`);
@@ -61,6 +73,7 @@ export async function runDeployBench(o: { hosts: number }): Promise<number> {
 
     const result = {
       hosts: o.hosts,
+      private: o.private,
       deploy_s: seconds(ours.ms),
       capistrano_deploy_s: seconds(capDeploy.ms),
       deploy_ratio: Math.round((ours.ms / capDeploy.ms) * 100) / 100,

@@ -27,6 +27,10 @@ export function writeCapProject(o: {
   branch: string;
   keepReleases?: number;
   fleetdeckLock?: boolean;
+  /** Reach every server through this jump host, as `ssh -J` would: net-ssh's ProxyCommand
+   * running `ssh -W` to it with the fleet's key and known_hosts (what its ProxyJump does, minus
+   * reading ~/.ssh/config). */
+  jump?: { address: string; port: number };
 }): CapProject {
   const paths = fleetPaths(o.fleetDir);
   mkdirSync(join(o.dir, 'config', 'deploy'), { recursive: true });
@@ -71,7 +75,14 @@ export function writeCapProject(o: {
       '',
     ].join('\n'),
   );
-  writeFileSync(join(o.dir, 'config', 'deploy', 'production.rb'), o.addresses.map((a) => `server '${a}', roles: %w{app}`).join('\n') + '\n');
+  const proxy = o.jump
+    ? [
+        'ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null',
+        `-o UserKnownHostsFile=${paths.knownHosts} -i ${paths.identity} -p ${o.jump.port} root@${o.jump.address} -W %h:%p`,
+      ].join(' ')
+    : null;
+  const servers = o.addresses.map((a) => `server '${a}', roles: %w{app}${proxy ? `, ssh_options: { proxy: Net::SSH::Proxy::Command.new(${JSON.stringify(proxy)}) }` : ''}`);
+  writeFileSync(join(o.dir, 'config', 'deploy', 'production.rb'), [...(proxy ? ["require 'net/ssh/proxy/command'"] : []), ...servers].join('\n') + '\n');
   return {
     dir: o.dir,
     cap: (task, env = {}) =>
