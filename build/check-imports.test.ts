@@ -21,7 +21,8 @@ describe('checkImports', () => {
   write('electron/core/bad.ts', "export { App } from '../../renderer/views/App';\n");
   write('electron/core/good.ts', "import fs from 'node:fs';\nimport { api } from '../../shared/api';\n");
   // Every electron/ file says by its folder where it runs.
-  write('electron/stray.ts', "import fs from 'node:fs';\n");
+  write('electron/stray.ts', "import fs from 'node:fs';\nimport { x } from './other';\n");
+  write('electron/empty.ts', 'export const nothing = 0;\n');
   // Only desktop/ imports electron; core/ and serve/ never import desktop/; core/ never imports serve/.
   write('electron/desktop/main.ts', "import { app } from 'electron';\nimport { startCore } from '../core/core';\n");
   write('electron/desktop/ipc.ts', "import type { MessagePortMain } from 'electron';\n");
@@ -65,9 +66,10 @@ describe('checkImports', () => {
       'electron/core/ssh/secrets.ts:1 ../../desktop/safeStorageSecrets',
       'electron/core/status/probes.ts:1 ../../../e2e/until',
       'electron/core/transport/coreApi.ts:1 ../../serve/server',
+      'electron/empty.ts:1 (where the file lives)',
       'electron/serve/auth.ts:1 electron',
       'electron/serve/server.ts:2 ../desktop/menu',
-      'electron/stray.ts:1 node:fs',
+      'electron/stray.ts:1 (where the file lives)',
       'renderer/bad.ts:1 electron',
       'renderer/bad.ts:2 path',
       'renderer/bad.ts:3 ../electron/core/core',

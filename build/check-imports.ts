@@ -27,12 +27,22 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const SOURCE = /\.(ts|tsx|mts|cts)$/;
 const TEST = /\.test\.tsx?$/;
 
+/** The folders of electron/, each saying where its files run. */
+const ELECTRON_PLACES = new Set(['core', 'serve', 'desktop']);
+const STRAY_RULE = 'every electron/ file lives in core/ (plain Node), serve/ (browser mode) or desktop/ (Electron)';
+/** The "specifier" of a violation of where a file lives rather than of one of its imports. */
+const WHERE_IT_LIVES = '(where the file lives)';
+
 export function checkImports(root: string): Violation[] {
   const violations: Violation[] = [];
   for (const area of AREAS) {
     for (const file of walk(path.join(root, area))) {
       const text = fs.readFileSync(file, 'utf8');
       const from = path.relative(root, file).split(path.sep).join('/');
+      // Where a file lives is checked once per file, so a file that imports nothing is checked too.
+      if (area === 'electron' && !ELECTRON_PLACES.has(from.split('/')[1] ?? '') && from !== 'electron/tsconfig.json') {
+        violations.push({ file: from, line: 1, specifier: WHERE_IT_LIVES, rule: STRAY_RULE });
+      }
       for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
         const rule = broken(area, from, ref.fileName);
         if (rule) {
@@ -70,10 +80,8 @@ function broken(area: Area, from: string, spec: string): string | null {
       return null;
     case 'electron': {
       if (inside('renderer')) return 'electron/ never imports renderer/';
-      const place = from.split('/')[1];
-      if (place !== 'core' && place !== 'serve' && place !== 'desktop') {
-        return 'every electron/ file lives in core/ (plain Node), serve/ (browser mode) or desktop/ (Electron)';
-      }
+      const place = from.split('/')[1] ?? '';
+      if (!ELECTRON_PLACES.has(place)) return null; // reported once for the file (checkImports)
       if (place === 'desktop') return null;
       if (isElectron) return `${place}/ never imports electron (it runs in plain Node); only electron/desktop/ may`;
       // A test may exercise a desktop module beside the core one it plugs into (secrets.test.ts).
