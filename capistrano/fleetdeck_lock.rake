@@ -35,6 +35,15 @@ def fleetdeck_lock_held_message(held)
    "Wait for that #{by_capistrano ? 'cap run' : 'Fleetdeck deploy'} to end and run cap again; #{way_out}."].join("\n")
 end
 
+# A host where the lock's directory was made but its holder could not be written (a full disk):
+# the directory was removed again at once, so no lock is left that nobody holds.
+def fleetdeck_lock_unwritable_message(unwritable, held)
+  ["Fleetdeck's deploy lock could not be taken, so this cap run stopped before changing anything:",
+   *unwritable.map { |host| "  #{host}: could not write the lock's holder in #{deploy_path}/.fleetdeck/lock (is the disk full? df -h #{deploy_path})" },
+   *held.map { |host, holder| "  #{host}: #{deploy_path}/.fleetdeck/lock is held by #{holder}" },
+   "Free space in #{deploy_path} on #{unwritable.size == 1 ? 'that host' : 'those hosts'} and run cap again."].join("\n")
+end
+
 namespace :fleetdeck do
   # The hosts' threads of one `on` share the list of hosts this run locked.
   fleetdeck_mutex = Mutex.new
@@ -49,6 +58,7 @@ namespace :fleetdeck do
              "(cap #{Rake.application.top_level_tasks.join(' ')}, #{fetch(:application)})"
     taken = []
     held = {}
+    unwritable = []
     set :fleetdeck_holder, holder
     set :fleetdeck_taken, taken
     at_exit do
@@ -65,17 +75,25 @@ namespace :fleetdeck do
       dir = lock_dir.call
       out = capture(
         "mkdir -p #{dir.dirname} && if mkdir #{dir} 2>/dev/null; " \
-        "then printf '%s\\n' #{holder.shellescape} > #{dir}/holder && echo taken; " \
+        "then if printf '%s\\n' #{holder.shellescape} > #{dir}/holder 2>/dev/null; then echo taken; " \
+        "else rm -rf #{dir}; echo unwritable; fi; " \
         "else b=$(cat #{dir}/heartbeat 2>/dev/null || true); " \
         "case \"$b\" in ''|*[!0-9]*) a='' ;; *) a=\", last heartbeat $(($(date +%s) - b)) s ago\" ;; esac; " \
         "echo \"held $(head -c 500 #{dir}/holder 2>/dev/null || echo unknown)$a\"; fi"
       )
-      fleetdeck_mutex.synchronize { out == "taken" ? taken << host.hostname : held[host.hostname] = out.delete_prefix("held ") }
+      fleetdeck_mutex.synchronize do
+        case out
+        when "taken" then taken << host.hostname
+        when "unwritable" then unwritable << host.hostname
+        else held[host.hostname] = out.delete_prefix("held ")
+        end
+      end
     end
-    next if held.empty?
+    next if held.empty? && unwritable.empty?
 
     Rake::Task["fleetdeck:release"].execute
-    raise fleetdeck_lock_held_message(held)
+    raise fleetdeck_lock_held_message(held) if unwritable.empty?
+    raise fleetdeck_lock_unwritable_message(unwritable, held)
   end
 
   desc "Give back the lock this cap run took (run after deploy:finished and deploy:failed, and as cap exits)"

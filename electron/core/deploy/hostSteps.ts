@@ -100,8 +100,13 @@ export function lockScript(c: StepContext, holder: string, takeFrom: TakeFrom | 
       ? [sh`if [ -d .fleetdeck/lock ] && [ ${HOLDER} = ${takeFrom.holder} ]; then printf '%s\\n' ${takeFrom.note} | tee -a .fleetdeck/takeovers.log; rm -rf .fleetdeck/lock; fi`]
       : []),
     `mkdir .fleetdeck/lock || { echo "locked by $(cat .fleetdeck/lock/holder 2>/dev/null)" >&2; exit 3; }`,
-    sh`printf '%s\\n' ${holder} > .fleetdeck/lock/holder`,
-    BEAT,
+    // A lock without its holder would be no one's to remove (a full disk lets mkdir through and
+    // fails the write): give it back at once and say why.
+    sh`if ! { printf '%s\\n' ${holder} > .fleetdeck/lock/holder && ${BEAT}; }; then`,
+    '  rm -rf .fleetdeck/lock',
+    sh`  echo ${`could not write the lock's holder in ${c.deployTo}/.fleetdeck/lock, so the lock was not taken: is the disk full? (df -h ${c.deployTo})`} >&2`,
+    '  exit 4',
+    'fi',
   ].join('\n');
 }
 
