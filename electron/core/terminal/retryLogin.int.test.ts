@@ -84,21 +84,24 @@ describe('trying a refused login again', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('says a terminal closed on a refused login, asks nothing more until ssh.retry, then asks again and opens the shell', async () => {
-    const { api, ssh, asked } = setup(['not-the-password', password]);
+  it('says a terminal closed on a refused login; other uses ask nothing more until ssh.retry, a new terminal asks again', async () => {
+    const { api, ssh, pool, asked } = setup(['not-the-password', 'still-not-it', password]);
     const refused = (await open(api)).first as Extract<TerminalEvent, { kind: 'closed' }>;
     expect(refused).toMatchObject({ kind: 'closed', error: true, loginRefused: true });
     expect(refused.reason).toContain('refused the password');
     expect(asked).toHaveLength(1);
 
-    // Reconnecting without retry fails at once, with the same reason, and asks nothing.
-    expect((await open(api)).first).toEqual(refused);
+    // A command (as a status poll or a run uses the host) fails at once, with the same reason, and asks nothing.
+    await expect(pool.exec('host-1', 'true')).rejects.toThrow(refused.reason);
     expect(asked).toHaveLength(1);
-
     expect(await ssh.requests['ssh.retry']({ host: 'host-1' })).toBeNull();
+    await expect(pool.exec('host-1', 'true')).rejects.toThrow('refused the password');
+    expect(asked).toHaveLength(2);
+
+    // The user opening a shell is asking for a new try: the refusal the command left is not in the way.
     const { r, first } = await open(api);
     expect(first.kind).toBe('opened');
-    expect(asked.map((q) => q.kind)).toEqual(['password', 'password']);
+    expect(asked.map((q) => q.kind)).toEqual(['password', 'password', 'password']);
     const session = (first as Extract<TerminalEvent, { kind: 'opened' }>).session;
     await api.requests['terminal.input']({ session, data: 'echo "I am $(id -un) on $FLEETDECK_HOST"\n' });
     await until('the shell to answer', () => {

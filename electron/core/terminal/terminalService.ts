@@ -78,6 +78,9 @@ export class TerminalService implements Disposable {
       if (channel?.isPaused() && sink.unacked < LOW_WATER) channel.resume();
     });
 
+    // A shell is opened by the user, never on its own: it connects, and asks, again even where a
+    // login was refused before (the pool keeps that refusal for the status polls and the runs).
+    this.pool.retry(host);
     this.pool.shell(host, { cols: size.cols, rows: size.rows }, (error) => (lost = error.message)).then(
       (ch) => {
         if (closed) {
