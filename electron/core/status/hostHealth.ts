@@ -146,6 +146,12 @@ export class HostHealth {
     return latest;
   }
 
+  /** A source answered for the whole fleet with nothing new for this host (Prometheus between its scrapes). */
+  answered(now: number): void {
+    this.lastPoll = now;
+    this.lastAnswer = now;
+  }
+
   isStale(now: number): boolean {
     return this.hasSources && isStale(this.lastAnswer, now, this.intervalMs);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SOURCE_SETTINGS } from '../../../shared/status/sourceSettings';
 import { ParseError } from '../common/parseError';
-import { parseTargets, parseVector, prometheusQueries, prometheusResults, type PromSample } from './prometheus';
+import { byKey, parseInstant, parseTargets, parseVector, prometheusQueries, prometheusResults, type PromSample } from './prometheus';
 
 const settings = (more: object = {}) => SOURCE_SETTINGS.prometheus.parse({ url: 'http://prom:9090', ...more });
 const vector = (result: Array<[Record<string, string>, string]>): string =>
@@ -23,12 +23,29 @@ describe('the Prometheus source: queries', () => {
     expect(prometheusQueries(settings({ job: 'a"b' }))[0]!.promql).toBe('min by (instance) (up{job="a\\"b"})');
     expect(prometheusQueries(settings())[0]!.promql).toBe('min by (instance) (up)');
   });
+
+  it('between full reads, asks only for the hosts scraped since, and not for the families that barely change', () => {
+    const queries = prometheusQueries(settings({ job: 'node', queries: [{ name: 'errors', query: 'errors_ratio' }] }), { kind: 'fresh', since: 1700000000.5 });
+    const promql = Object.fromEntries(queries.map((q) => [q.id, q.promql]));
+    const slow = ['node_memory_MemTotal_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes'];
+    expect(Object.keys(promql)).toEqual(['up', ...GAUGE_NAMES.filter((n) => !slow.includes(n)).map((n) => `gauge:${n}`), 'cpu', 'rx', 'tx', 'query:errors']);
+    const since = ' and on (instance) (timestamp(up{job="node"}) + scrape_duration_seconds{job="node"} > 1700000000.5 or timestamp(up{job="node"}) > 1700000000.5)';
+    expect(promql.up).toBe(`(min by (instance) (up{job="node"}))${since}`);
+    expect(promql.cpu).toBe(`(100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{job="node",mode="idle"}[2m]))))${since}`);
+    // The user's own may come from recording rules, not scrapes: asked whole every time.
+    expect(promql['query:errors']).toBe('errors_ratio');
+  });
 });
 
 describe('the Prometheus source: answers', () => {
   it('reads a vector, the special values included', () => {
     const series = parseVector(vector([[{ instance: 'a' }, '+Inf'], [{ instance: 'b' }, 'NaN'], [{ instance: 'c' }, '0.25']]), 'up');
     expect(series.map((s) => s.value)).toEqual([Infinity, NaN, 0.25]);
+  });
+
+  it('says when Prometheus evaluated an answer, and nothing for an empty one', () => {
+    expect(parseInstant(vector([[{ instance: 'a' }, '1']]), 'up').at).toBe(1700000000.5);
+    expect(parseInstant(vector([]), 'up')).toEqual({ series: [], at: null });
   });
 
   it("says why when an answer is not one: Prometheus's own error, another type, not JSON", () => {
@@ -64,7 +81,8 @@ describe('the Prometheus source: hosts', () => {
     { labels: at('10.0.0.1:9100'), health: 'up', lastError: '' },
     { labels: at('10.0.0.2:9100'), health: 'down', lastError: 'Get "http://10.0.0.2:9100/metrics": dial tcp 10.0.0.2:9100: connect: connection refused' },
   ];
-  const results = prometheusResults(hosts, answers, targets, s, 1_700_000_000_000);
+  const indexed = new Map([...answers].map(([id, series]) => [id, byKey(series, 'instance')]));
+  const results = prometheusResults(hosts, (id, key) => indexed.get(id)?.get(key) ?? [], targets, s, 1_700_000_000_000);
   const checks = (host: string) => Object.fromEntries(results.get(host)!.checks.map((c) => [c.id, c]));
 
   it('turns a host that is up into the checks and samples node_exporter would give', () => {

@@ -24,14 +24,25 @@ function quote(value: string): string {
 }
 
 const GAUGES = ['node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes', 'node_filesystem_avail_bytes'];
+/** The families that barely change: asked for on a full read only, the last answer kept between. */
+const SLOW_GAUGES = new Set(['node_memory_MemTotal_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes']);
 /** Each gauge family and the id of its query. */
 const GAUGE_QUERIES = GAUGES.map((name) => ({ name, id: `gauge:${name}` }));
+
+/**
+ * What one read asks for: every series (the first read, then once a minute), or only those of the
+ * hosts Prometheus scraped since `since` (seconds, on Prometheus's clock): at a 30 s scrape
+ * interval a read every 10 s finds a third of the hosts scraped anew, and the rest would only be
+ * parsed and mapped again to the same numbers.
+ */
+export type ReadScope = { kind: 'full' } | { kind: 'fresh'; since: number };
+export const FULL_READ: ReadScope = { kind: 'full' };
 
 /** The queries of one interval. The job, when set, narrows every built-in one. Each is grouped
  * down to the labels Fleetdeck reads (the host's label, and the metric name, mount point or
  * device where they matter): a whole fleet's answer is then about half the bytes to write,
  * send and parse of the series with all their labels. */
-export function prometheusQueries(s: PrometheusSettings): PromQuery[] {
+export function prometheusQueries(s: PrometheusSettings, scope: ReadScope = FULL_READ): PromQuery[] {
   const job = s.job === undefined ? '' : `job=${quote(s.job)}`;
   const window = `[${s.rate_window}]`;
   const pseudo = [...PSEUDO_FS].join('|');
@@ -40,17 +51,27 @@ export function prometheusQueries(s: PrometheusSettings): PromQuery[] {
     return list.length === 0 ? '' : `{${list.join(',')}}`;
   };
   const by = (...more: string[]): string => `by (${[s.label, ...more].join(', ')})`;
-  return [
+  const fresh = scope.kind === 'fresh';
+  const gauges = fresh ? GAUGE_QUERIES.filter(({ name }) => !SLOW_GAUGES.has(name)) : GAUGE_QUERIES;
+  const builtIn: PromQuery[] = [
     // A host scraped by two jobs (no `job` set) is up only when both scrapes are.
     { id: 'up', promql: `min ${by()} (up${matchers()})` },
     // One query per family rather than one for all: the name need not be in every series.
-    ...GAUGE_QUERIES.map(({ name, id }) => ({
+    ...gauges.map(({ name, id }) => ({
       id,
       promql: name.startsWith('node_filesystem_') ? `max ${by('mountpoint')} (${name}${matchers(`fstype!~${quote(pseudo)}`)})` : `max ${by()} (${name}${matchers()})`,
     })),
     { id: 'cpu', promql: `100 * (1 - avg ${by()} (rate(node_cpu_seconds_total${matchers('mode="idle"')}${window})))` },
     { id: 'rx', promql: `sum ${by('device')} (rate(node_network_receive_bytes_total${matchers('device!="lo"')}${window}))` },
     { id: 'tx', promql: `sum ${by('device')} (rate(node_network_transmit_bytes_total${matchers('device!="lo"')}${window}))` },
+  ];
+  // A scrape's samples are in from its start (up's timestamp) plus its duration; without
+  // scrape_duration_seconds (a store that lacks it), from its start.
+  const scrapedSince = (since: number): string =>
+    `(timestamp(up${matchers()}) + scrape_duration_seconds${matchers()} > ${since} or timestamp(up${matchers()}) > ${since})`;
+  return [
+    ...(scope.kind === 'fresh' ? builtIn.map((q) => ({ id: q.id, promql: `(${q.promql}) and on (${s.label}) ${scrapedSince(scope.since)}` })) : builtIn),
+    // The user's own may come from rules rather than scrapes: always asked whole.
     ...s.queries.map((q) => ({ id: `query:${q.name}`, promql: q.query })),
   ];
 }
@@ -104,19 +125,27 @@ function refused(raw: unknown, what: string): ParseError {
 
 /** The series of an instant query's answer (a vector; a scalar or a matrix is refused). */
 export function parseVector(body: string, what: string): PromSample[] {
+  return parseInstant(body, what).series;
+}
+
+/** An instant query's series, and the time Prometheus evaluated it at (seconds on its own clock;
+ * null when no series says). */
+export function parseInstant(body: string, what: string): { series: PromSample[]; at: number | null } {
   const raw = json(body, what);
   const data = successData(raw);
   if (data && typeof data.resultType === 'string' && data.resultType !== 'vector') throw new ParseError(`${what}: the query gives a ${data.resultType}, not one value per host`);
   const result = data?.result;
   if (!Array.isArray(result)) throw refused(raw, what);
   const series: PromSample[] = new Array(result.length);
+  let at: number | null = null;
   for (let i = 0; i < result.length; i++) {
     const r: unknown = result[i];
     const value = isRecord(r) ? r.value : undefined;
     if (!isRecord(r) || !isLabels(r.metric) || !Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'number' || typeof value[1] !== 'string') throw refused(raw, what);
     series[i] = { metric: r.metric, value: promNumber(value[1]) };
+    at = value[0];
   }
-  return series;
+  return { series, at };
 }
 
 export interface PromTarget {
@@ -141,8 +170,11 @@ export interface HostKey {
   key: string;
 }
 
+/** A query's series for one host (by its key), from the latest answer that had them. */
+export type SeriesOf = (id: string, key: string) => readonly PromSample[];
+
 /** Each query's series by the value of `label`: one pass over each answer, not one per host. */
-function byKey(series: readonly PromSample[] | undefined, label: string): Map<string, PromSample[]> {
+export function byKey(series: readonly PromSample[] | undefined, label: string): Map<string, PromSample[]> {
   const map = new Map<string, PromSample[]>();
   for (const s of series ?? []) {
     if (!Object.hasOwn(s.metric, label)) continue;
@@ -154,16 +186,14 @@ function byKey(series: readonly PromSample[] | undefined, label: string): Map<st
   return map;
 }
 
-/** Every host's checks and samples from the answers of one interval. */
+/** The hosts' checks and samples from what the reads have told (`seriesOf`). */
 export function prometheusResults(
   hosts: readonly HostKey[],
-  answers: ReadonlyMap<string, readonly PromSample[]>,
+  seriesOf: SeriesOf,
   targets: readonly PromTarget[],
   s: PrometheusSettings,
   now: number,
 ): Map<string, SourceResult> {
-  const indexed = new Map<string, Map<string, PromSample[]>>();
-  for (const [id, series] of answers) indexed.set(id, byKey(series, s.label));
   const targetsByKey = new Map<string, PromTarget>();
   for (const t of targets) {
     const key = t.labels[s.label];
@@ -171,7 +201,7 @@ export function prometheusResults(
   }
   const results = new Map<string, SourceResult>();
   for (const { host, key } of hosts) {
-    const of = (id: string): PromSample[] => indexed.get(id)?.get(key) ?? [];
+    const of = (id: string): readonly PromSample[] => seriesOf(id, key);
     results.set(host, hostResult(host, key, of, targetsByKey.get(key), s, now));
   }
   return results;
@@ -184,7 +214,7 @@ function targetCheck(state: Check['state'], reason: string): Check {
 function hostResult(
   host: string,
   key: string,
-  of: (id: string) => PromSample[],
+  of: (id: string) => readonly PromSample[],
   target: PromTarget | undefined,
   s: PrometheusSettings,
   now: number,
@@ -227,7 +257,7 @@ function queryCheck(q: PrometheusSettings['queries'][number], value: number): Ch
 }
 
 /** The gauges of one host as the node_exporter reader would have read them. */
-function scrapeOf(of: (id: string) => PromSample[], now: number): NodeScrape {
+function scrapeOf(of: (id: string) => readonly PromSample[], now: number): NodeScrape {
   const scrape: NodeScrape = {
     time: now / 1000,
     bootTime: null,

@@ -11,10 +11,12 @@ import { GetFailure, httpGet } from '../http/httpGet';
 import { expandUrl, isPrometheusSource } from './probes';
 import { pollTimeout } from './scheduler';
 import { ParseError } from '../common/parseError';
-import { parseTargets, parseVector, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromSample, type PromTarget } from './prometheus';
+import { parseInstant, parseTargets, prometheusQueries, prometheusResults, type HostKey, type PrometheusSettings, type PromTarget } from './prometheus';
+import { PrometheusReads, type InstantAnswer } from './prometheusReads';
 
 // Asks each Prometheus of the fleet file, once an interval, for the whole fleet: its handful of
-// queries and its targets, in parallel. The hosts that name the same Prometheus with the same
+// queries and its targets, in parallel; between full reads, only for the hosts scraped since the
+// last read (prometheusReads.ts). The hosts that name the same Prometheus with the same
 // settings are one group and one set of queries, however many they are. A Prometheus that is
 // down, slow, refuses the credentials or answers an error is one problem of the source, told
 // once; its hosts keep their last checks and go stale, rather than each turning red with it.
@@ -24,8 +26,11 @@ import { parseTargets, parseVector, prometheusQueries, prometheusResults, type H
 const PROMETHEUS_MAX_BYTES = 64 << 20;
 
 export interface PrometheusReport {
-  /** Each host's checks and samples; empty when the Prometheus gave no answer. */
+  /** The checks and samples of each host that Prometheus scraped since the last read (every host
+   * after a full read); empty when the Prometheus gave no answer. */
   results: Map<string, SourceResult>;
+  /** Every host the answer covers: those without a result have nothing new, and are fresh still. */
+  answered: readonly string[];
   maxAttempts: number;
   /** The source's problem, or null when it answered. */
   problem: SourceProblem | null;
@@ -38,6 +43,7 @@ export interface PrometheusReport {
 interface Group {
   settings: PrometheusSettings;
   hosts: HostKey[];
+  reads: PrometheusReads;
   intervalMs: number;
   timer: NodeJS.Timeout;
   inFlight: boolean;
@@ -71,12 +77,14 @@ export class PrometheusPoller implements Disposable {
     }
     for (const [key, group] of this.groups) {
       const next = wanted.get(key);
-      if (next && next.intervalMs === group.intervalMs) group.hosts = next.hosts;
-      else {
+      if (next && next.intervalMs === group.intervalMs) {
+        if (JSON.stringify(next.hosts) !== JSON.stringify(group.hosts)) group.reads.forgetAll();
+        group.hosts = next.hosts;
+      } else {
         this.stop(group);
         this.groups.delete(key);
         // Its problem goes with it.
-        if (group.since !== null) this.report({ results: new Map(), maxAttempts: 1, problem: null, group: key, durationMs: 0 });
+        if (group.since !== null) this.report({ results: new Map(), answered: [], maxAttempts: 1, problem: null, group: key, durationMs: 0 });
       }
     }
     for (const [key, next] of wanted) {
@@ -84,7 +92,8 @@ export class PrometheusPoller implements Disposable {
       const stopped = new AbortController();
       // Each of the interval's dozen requests listens to it (Node warns past ten).
       setMaxListeners(100, stopped.signal);
-      const group: Group = { ...next, inFlight: false, stopped, since: null, timer: setInterval(() => void this.poll(key, group), next.intervalMs) };
+      const reads = new PrometheusReads(next.settings.label);
+      const group: Group = { ...next, reads, inFlight: false, stopped, since: null, timer: setInterval(() => void this.poll(key, group), next.intervalMs) };
       this.groups.set(key, group);
       void this.poll(key, group);
     }
@@ -105,8 +114,9 @@ export class PrometheusPoller implements Disposable {
         return;
       }
       const get = (path: string): Promise<string> => this.get(`${s.url.replace(/\/+$/, '')}${path}`, access, timeoutMs, group.stopped.signal);
-      const queries = prometheusQueries(s);
-      const answers = await Promise.allSettled(queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseVector(body, q.id))));
+      const scope = group.reads.scope(Date.now());
+      const queries = prometheusQueries(s, scope);
+      const answers = await Promise.allSettled(queries.map((q) => get(`/api/v1/query?query=${encodeURIComponent(q.promql)}`).then((body) => parseInstant(body, q.id))));
       if (group.stopped.signal.aborted) return;
       // The built-in queries are the source; a query of the user's that fails is a problem of
       // the source too, but the rest of the answers still count.
@@ -115,11 +125,13 @@ export class PrometheusPoller implements Disposable {
         this.problem(key, group, describe(down.reason), performance.now() - started);
         return;
       }
+      const taken = new Map<string, InstantAnswer>();
+      answers.forEach((a, i) => a.status === 'fulfilled' && taken.set(queries[i]!.id, a.value));
+      const changed = group.reads.take(scope, taken, Date.now());
       // The targets say why a host is not up; with every host up they are not needed (at 10,000
       // hosts they are megabytes of JSON, more than all the queries).
-      const up = answers[0]!.status === 'fulfilled' ? answers[0]!.value : [];
       let targets: PromTarget[] = [];
-      if (!everyHostUp(group.hosts, up, s.label)) {
+      if (!group.reads.everyHostUp(group.hosts)) {
         try {
           targets = parseTargets(await get('/api/v1/targets?state=active'));
         } catch (error) {
@@ -129,12 +141,12 @@ export class PrometheusPoller implements Disposable {
         if (group.stopped.signal.aborted) return;
       }
       const userFailure = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
-      const byId = new Map<string, readonly PromSample[]>();
-      answers.forEach((a, i) => byId.set(queries[i]!.id, a.status === 'fulfilled' ? a.value : []));
-      const results = prometheusResults(group.hosts, byId, targets, s, Date.now());
+      const hosts = changed === 'all' ? group.hosts : group.hosts.filter((h) => changed.has(h.key));
+      const results = prometheusResults(hosts, group.reads.seriesOf, targets, s, Date.now());
       const problem = userFailure ? this.problemOf(group, describe(userFailure.reason)) : null;
       if (!problem) group.since = null;
-      this.report({ results, maxAttempts: s.attempts, problem, group: key, durationMs: performance.now() - started });
+      const answered = group.hosts.map((h) => h.host);
+      this.report({ results, answered, maxAttempts: s.attempts, problem, group: key, durationMs: performance.now() - started });
     } finally {
       group.inFlight = false;
     }
@@ -146,7 +158,7 @@ export class PrometheusPoller implements Disposable {
   }
 
   private problem(key: string, group: Group, message: string, durationMs: number): void {
-    this.report({ results: new Map(), maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key, durationMs });
+    this.report({ results: new Map(), answered: [], maxAttempts: group.settings.attempts, problem: this.problemOf(group, message), group: key, durationMs });
   }
 
   private async get(url: string, access: ReturnType<typeof prometheusAccess>, timeoutMs: number, signal: AbortSignal): Promise<string> {
@@ -194,13 +206,6 @@ export function tlsSettings(t: PrometheusTlsSettings | undefined): TlsSettings {
     servername: t?.server_name,
     id: JSON.stringify(t ?? null),
   };
-}
-
-/** Every host has an `up` of 1 in the answer (looked up by the group's label). */
-function everyHostUp(hosts: readonly HostKey[], up: readonly PromSample[], label: string): boolean {
-  const upKeys = new Set<string>();
-  for (const u of up) if (u.value === 1 && Object.hasOwn(u.metric, label)) upKeys.add(u.metric[label] as string);
-  return hosts.every((h) => upKeys.has(h.key));
 }
 
 function describe(error: unknown): string {

@@ -297,8 +297,15 @@ export class StatusService implements Disposable {
   /** A Prometheus's answer for its hosts, or its one problem. */
   private recordPrometheus(report: PrometheusReport): void {
     if (this.disposed) return;
-    const { results, maxAttempts, problem, group } = report;
+    const { results, answered, maxAttempts, problem, group } = report;
     const now = Date.now();
+    // Hosts Prometheus did not scrape since the last read: nothing new, but the answer is fresh.
+    for (const name of answered) {
+      const entry = results.has(name) ? undefined : this.entries.get(name);
+      if (!entry) continue;
+      if (entry.health.isStale(now)) this.dirty.add(name);
+      entry.health.answered(now);
+    }
     for (const [name, result] of results) {
       const entry = this.entries.get(name);
       if (!entry) continue;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { PromSample } from './prometheus';
+import { FULL_READ_EVERY_MS, PrometheusReads, type InstantAnswer } from './prometheusReads';
+
+const sample = (instance: string, value: number, more: Record<string, string> = {}): PromSample => ({ metric: { instance, ...more }, value });
+const answer = (at: number | null, ...series: PromSample[]): InstantAnswer => ({ series, at });
+const hosts = [
+  { host: 'a', key: 'a:9100' },
+  { host: 'b', key: 'b:9100' },
+];
+
+describe('what the reads of a Prometheus have told', () => {
+  it('starts with a full read, then asks for what was scraped since the last one, less a margin', () => {
+    const reads = new PrometheusReads('instance');
+    expect(reads.scope(0)).toEqual({ kind: 'full' });
+    const full = reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 1))], ['gauge:node_load1', answer(1001, sample('a:9100', 0.5))]]), 0);
+    expect(full).toBe('all');
+    // The earliest answer's time, less 1 s: a scrape that ended just before still counts.
+    expect(reads.scope(10_000)).toEqual({ kind: 'fresh', since: 999 });
+    expect(reads.everyHostUp(hosts)).toBe(true);
+  });
+
+  it("keeps a host's series until a read has new ones for it, and says which hosts changed", () => {
+    const reads = new PrometheusReads('instance');
+    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 1))], ['gauge:node_load1', answer(1000, sample('a:9100', 0.5), sample('b:9100', 0.7))]]), 0);
+    const fresh = reads.scope(10_000);
+    const changed = reads.take(fresh, new Map([['up', answer(1010, sample('b:9100', 0))], ['gauge:node_load1', answer(1010)], ['query:errors', answer(1010, sample('a:9100', 0.1))]]), 10_000);
+    // b was scraped (up now 0); a only has a value of the user's query, which every read asks whole.
+    expect(changed).toEqual(new Set(['b:9100']));
+    expect(reads.seriesOf('up', 'a:9100')).toEqual([sample('a:9100', 1)]);
+    expect(reads.seriesOf('up', 'b:9100')).toEqual([sample('b:9100', 0)]);
+    expect(reads.seriesOf('gauge:node_load1', 'b:9100')).toEqual([sample('b:9100', 0.7)]);
+    expect(reads.seriesOf('query:errors', 'a:9100')).toEqual([sample('a:9100', 0.1)]);
+    expect(reads.everyHostUp(hosts)).toBe(false);
+    expect(reads.scope(20_000)).toEqual({ kind: 'fresh', since: 1009 });
+  });
+
+  it('keeps its window after a read that found nothing new, and reads everything again once a minute', () => {
+    const reads = new PrometheusReads('instance');
+    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1))]]), 0);
+    expect(reads.take(reads.scope(10_000), new Map([['up', answer(null)]]), 10_000)).toEqual(new Set());
+    expect(reads.scope(20_000)).toEqual({ kind: 'fresh', since: 999 });
+    expect(reads.scope(FULL_READ_EVERY_MS)).toEqual({ kind: 'full' });
+  });
+
+  it('replaces all it knew on a full read: a series that went away is gone', () => {
+    const reads = new PrometheusReads('instance');
+    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 1))]]), 0);
+    reads.take({ kind: 'full' }, new Map([['up', answer(1060, sample('a:9100', 1))]]), FULL_READ_EVERY_MS);
+    expect(reads.seriesOf('up', 'b:9100')).toEqual([]);
+    expect(reads.everyHostUp(hosts)).toBe(false);
+  });
+
+  it('reads everything again once a host comes up that was not up at the last full read (its sizes are not known)', () => {
+    const reads = new PrometheusReads('instance');
+    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 0))]]), 0);
+    expect(reads.take(reads.scope(10_000), new Map([['up', answer(1010, sample('a:9100', 1))]]), 10_000)).toEqual(new Set(['a:9100']));
+    expect(reads.scope(20_000).kind).toBe('fresh');
+    reads.take(reads.scope(20_000), new Map([['up', answer(1020, sample('b:9100', 1))]]), 20_000);
+    expect(reads.scope(30_000)).toEqual({ kind: 'full' });
+    reads.take(reads.scope(30_000), new Map([['up', answer(1030, sample('a:9100', 1), sample('b:9100', 1))]]), 30_000);
+    expect(reads.scope(40_000).kind).toBe('fresh');
+  });
+
+  it('reads everything again after the hosts changed, or a full read that had no series', () => {
+    const reads = new PrometheusReads('instance');
+    reads.take(reads.scope(0), new Map([['up', answer(null)]]), 0);
+    expect(reads.scope(10_000)).toEqual({ kind: 'full' });
+    reads.take(reads.scope(10_000), new Map([['up', answer(1000, sample('a:9100', 1))]]), 10_000);
+    reads.forgetAll();
+    expect(reads.scope(20_000)).toEqual({ kind: 'full' });
+  });
+});
