@@ -54,6 +54,6 @@ describe('health gates through the bastion', () => {
     await nextSecond();
     const result = await runDeploy(pool, { app: 'shop', spec: spec({ http: 'http://{address}:8081/health', within: '1s' }), hosts: privateHosts(), user: 'alice', tunnelFor });
     expect(result.outcome).toBe('rolled back');
-    expect(result.message).toMatch(/health of priv-1 failed: .*priv-1: bastion-1 \(its jump host\) refused the channel to 198\.18\.0\.1:8081: connection refused/);
+    expect(result.message).toMatch(/health of priv-1 failed: .*priv-1: bastion-1 \(its jump host\) could not reach 198\.18\.0\.1:8081: connection refused/);
   });
 });

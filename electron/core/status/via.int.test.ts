@@ -126,7 +126,7 @@ describe('status through the bastion', () => {
       const c = check('priv-2', 'monit:endpoint');
       return c && c.state === 'CRITICAL' && c;
     });
-    expect(refused.reason).toBe('priv-2: bastion-1 (its jump host) refused the channel to 198.18.0.2:2812: connection refused');
+    expect(refused.reason).toBe('priv-2: bastion-1 (its jump host) could not reach 198.18.0.2:2812: connection refused');
     // The other sources of the same host, through the same connection, go on.
     expect(check('priv-2', 'node_exporter:scrape')?.state).toBe('OK');
     await fleetUp({ hosts: 1, dir, privateHosts: 2, firstIndex: FIRST_INDEX, haproxy: false, interval: '1s' });

@@ -33,11 +33,15 @@ describe('requestOrigin', () => {
 });
 
 describe('channelFailure', () => {
-  it("words a refused channel with the host, the jump host and the destination", () => {
-    const refused = Object.assign(new Error('(SSH) Channel open failure: Connection refused'), { reason: 2 });
-    const failure = channelFailure('host-7', 'bastion-1 (its jump host)', '198.18.0.7:9100', refused);
+  it('words a failed channel with the host, the jump host and the destination: could not reach, or refused', () => {
+    const connectFailed = Object.assign(new Error('(SSH) Channel open failure: No route to host'), { reason: 2 });
+    const failure = channelFailure('host-7', 'bastion-1 (its jump host)', '198.18.0.7:9100', connectFailed);
     expect(failure.kind).toBe('refused');
-    expect(failure.message).toBe('host-7: bastion-1 (its jump host) refused the channel to 198.18.0.7:9100: connection refused');
+    expect(failure.message).toBe('host-7: bastion-1 (its jump host) could not reach 198.18.0.7:9100: no route to host');
+    const prohibited = Object.assign(new Error('(SSH) Channel open failure: administratively prohibited: open failed'), { reason: 1 });
+    expect(channelFailure('host-7', 'bastion-1 (its jump host)', '198.18.0.7:9100', prohibited).message).toBe(
+      'host-7: bastion-1 (its jump host) refused the channel to 198.18.0.7:9100: administratively prohibited: open failed',
+    );
   });
 
   it('says the jump host cannot be reached when its connection fails', () => {

@@ -120,13 +120,18 @@ export function tunnelFor(host: Host, origin: RequestOrigin, forwardOut: Forward
   };
 }
 
-/** "priv-7: bastion-1 (its jump host) refused the channel to 198.18.0.7:9100: connection refused". */
+/** SSH's channel open failure reason for "the server tried and could not connect" (RFC 4254 5.1). */
+const CONNECT_FAILED = 2;
+
+/** "priv-7: bastion-1 (its jump host) could not reach 198.18.0.7:9100: connection refused" when
+ * the jump host tried, "… refused the channel to …" when it would not (forwarding forbidden). */
 export function channelFailure(hostName: string, who: string, destination: string, error: unknown): GetFailure {
   const err = error as Error & { reason?: unknown };
   if (err instanceof SshError) return new GetFailure('unreachable', `${hostName}: cannot reach ${who}: ${err.message}`);
   if (err && 'reason' in err) {
     const why = err.message.replace(/^\(SSH\) Channel open failure: /, '');
-    return new GetFailure('refused', `${hostName}: ${who} refused the channel to ${destination}: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
+    const what = err.reason === CONNECT_FAILED ? `could not reach ${destination}` : `refused the channel to ${destination}`;
+    return new GetFailure('refused', `${hostName}: ${who} ${what}: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
   }
   return new GetFailure('unreachable', `${hostName}: no channel through ${who} to ${destination}: ${err?.message ?? String(error)}`);
 }
