@@ -29,7 +29,7 @@ describe('the Prometheus source: queries', () => {
     const promql = Object.fromEntries(queries.map((q) => [q.id, q.promql]));
     const slow = ['node_memory_MemTotal_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes'];
     expect(Object.keys(promql)).toEqual(['up', ...GAUGE_NAMES.filter((n) => !slow.includes(n)).map((n) => `gauge:${n}`), 'cpu', 'rx', 'tx', 'query:errors']);
-    const since = ' and on (instance) (timestamp(up{job="node"}) + scrape_duration_seconds{job="node"} > 1700000000.5 or timestamp(up{job="node"}) > 1700000000.5)';
+    const since = ' and on (instance) (timestamp(up{job="node"}) > 1700000000.5)';
     expect(promql.up).toBe(`(min by (instance) (up{job="node"}))${since}`);
     expect(promql.cpu).toBe(`(100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{job="node",mode="idle"}[2m]))))${since}`);
     // The user's own may come from recording rules, not scrapes: asked whole every time.
@@ -81,8 +81,9 @@ describe('the Prometheus source: hosts', () => {
     { labels: at('10.0.0.1:9100'), health: 'up', lastError: '' },
     { labels: at('10.0.0.2:9100'), health: 'down', lastError: 'Get "http://10.0.0.2:9100/metrics": dial tcp 10.0.0.2:9100: connect: connection refused' },
   ];
-  const indexed = new Map([...answers].map(([id, series]) => [id, byKey(series, 'instance')]));
-  const results = prometheusResults(hosts, (id, key) => indexed.get(id)?.get(key) ?? [], targets, s, 1_700_000_000_000);
+  const byHost = new Map<string, Record<string, PromSample[]>>();
+  for (const [id, series] of answers) for (const [key, list] of byKey(series, 'instance')) byHost.set(key, { ...byHost.get(key), [id]: list });
+  const results = prometheusResults(hosts, (key) => byHost.get(key), targets, s, 1_700_000_000_000);
   const checks = (host: string) => Object.fromEntries(results.get(host)!.checks.map((c) => [c.id, c]));
 
   it('turns a host that is up into the checks and samples node_exporter would give', () => {

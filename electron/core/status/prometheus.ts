@@ -65,10 +65,9 @@ export function prometheusQueries(s: PrometheusSettings, scope: ReadScope = FULL
     { id: 'rx', promql: `sum ${by('device')} (rate(node_network_receive_bytes_total${matchers('device!="lo"')}${window}))` },
     { id: 'tx', promql: `sum ${by('device')} (rate(node_network_transmit_bytes_total${matchers('device!="lo"')}${window}))` },
   ];
-  // A scrape's samples are in from its start (up's timestamp) plus its duration; without
-  // scrape_duration_seconds (a store that lacks it), from its start.
-  const scrapedSince = (since: number): string =>
-    `(timestamp(up${matchers()}) + scrape_duration_seconds${matchers()} > ${since} or timestamp(up${matchers()}) > ${since})`;
+  // up's timestamp is when its scrape started. One selector more per query: adding the scrape's
+  // duration to it (when its samples are in) cost Prometheus twice the selectors and the CPU.
+  const scrapedSince = (since: number): string => `(timestamp(up${matchers()}) > ${since})`;
   return [
     ...(scope.kind === 'fresh' ? builtIn.map((q) => ({ id: q.id, promql: `(${q.promql}) and on (${s.label}) ${scrapedSince(scope.since)}` })) : builtIn),
     // The user's own may come from rules rather than scrapes: always asked whole.
@@ -170,8 +169,10 @@ export interface HostKey {
   key: string;
 }
 
-/** A query's series for one host (by its key), from the latest answer that had them. */
-export type SeriesOf = (id: string, key: string) => readonly PromSample[];
+/** One host's series by query id, from the latest answers that had them (none: no record). */
+export type HostSeries = Readonly<Record<string, readonly PromSample[]>>;
+/** A host's series by its key. */
+export type SeriesOf = (key: string) => HostSeries | undefined;
 
 /** Each query's series by the value of `label`: one pass over each answer, not one per host. */
 export function byKey(series: readonly PromSample[] | undefined, label: string): Map<string, PromSample[]> {
@@ -201,7 +202,9 @@ export function prometheusResults(
   }
   const results = new Map<string, SourceResult>();
   for (const { host, key } of hosts) {
-    const of = (id: string): readonly PromSample[] => seriesOf(id, key);
+    // One lookup per host, then one per query: a read maps thousands of hosts.
+    const series = seriesOf(key);
+    const of = (id: string): readonly PromSample[] => series?.[id] ?? [];
     results.set(host, hostResult(host, key, of, targetsByKey.get(key), s, now));
   }
   return results;

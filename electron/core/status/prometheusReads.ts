@@ -1,4 +1,4 @@
-import { byKey, FULL_READ, type HostKey, type PromSample, type ReadScope } from './prometheus';
+import { byKey, FULL_READ, type HostKey, type HostSeries, type PromSample, type ReadScope } from './prometheus';
 
 // What the reads of one Prometheus group have told so far, so that a read asks only for what
 // changed. A full read (the first, then once a minute, and after the hosts changed) asks for every
@@ -10,9 +10,10 @@ import { byKey, FULL_READ, type HostKey, type PromSample, type ReadScope } from 
 
 /** How often every series is read again, whatever changed. */
 export const FULL_READ_EVERY_MS = 60_000;
-/** How far before the last read a fresh read looks (seconds): a scrape's samples are in a moment
- * after its end, and a read evaluates each query at its own moment. */
-const OVERLAP_S = 1;
+/** How far before the last read a fresh read looks (seconds). A scrape is known by when it started
+ * (up's timestamp) and is read once its samples are in, when it ends: one that took longer than
+ * this can be missed until the host's next scrape or the next full read. */
+const OVERLAP_S = 3;
 
 export interface InstantAnswer {
   series: PromSample[];
@@ -21,8 +22,8 @@ export interface InstantAnswer {
 }
 
 export class PrometheusReads {
-  /** By query id, each host key's series. */
-  private known = new Map<string, Map<string, PromSample[]>>();
+  /** By host key, its series by query id. */
+  private known = new Map<string, Record<string, PromSample[]>>();
   private since: number | null = null;
   private lastFull = -Infinity;
   /** The hosts up at the last full read: the others have no slowly changing families yet. */
@@ -50,7 +51,8 @@ export class PrometheusReads {
     let earliest: number | null = null;
     for (const a of answers.values()) if (a.at !== null && (earliest === null || a.at < earliest)) earliest = a.at;
     if (scope.kind === 'full') {
-      this.known = new Map([...answers].map(([id, a]) => [id, byKey(a.series, this.label)]));
+      this.known = new Map();
+      for (const [id, a] of answers) for (const [key, series] of byKey(a.series, this.label)) this.host(key)[id] = series;
       this.lastFull = now;
       this.needFull = false;
       this.upAtFull = new Set(this.upKeys());
@@ -60,11 +62,10 @@ export class PrometheusReads {
     }
     const changed = new Set<string>();
     for (const [id, a] of answers) {
-      const known = this.known.get(id) ?? new Map<string, PromSample[]>();
-      this.known.set(id, known);
+      const scraped = !id.startsWith('query:');
       for (const [key, series] of byKey(a.series, this.label)) {
-        known.set(key, series);
-        if (!id.startsWith('query:')) changed.add(key);
+        this.host(key)[id] = series;
+        if (scraped) changed.add(key);
       }
     }
     // A host that came up since the last full read needs its memory and filesystem sizes.
@@ -74,8 +75,14 @@ export class PrometheusReads {
     return changed;
   }
 
-  /** A query's series for one host, from the latest read that had them. */
-  readonly seriesOf = (id: string, key: string): readonly PromSample[] => this.known.get(id)?.get(key) ?? [];
+  /** A host's series by query id, from the latest reads that had them. */
+  readonly seriesOf = (key: string): HostSeries | undefined => this.known.get(key);
+
+  private host(key: string): Record<string, PromSample[]> {
+    let series = this.known.get(key);
+    if (!series) this.known.set(key, (series = {}));
+    return series;
+  }
 
   /** Every host has an `up` of 1 (the targets only say why one has not). */
   everyHostUp(hosts: readonly HostKey[]): boolean {
@@ -83,11 +90,11 @@ export class PrometheusReads {
   }
 
   private isUp(key: string): boolean {
-    const up = this.known.get('up')?.get(key);
+    const up = this.known.get(key)?.up;
     return up !== undefined && up.length > 0 && up.every((u) => u.value === 1);
   }
 
   private *upKeys(): Iterable<string> {
-    for (const key of this.known.get('up')?.keys() ?? []) if (this.isUp(key)) yield key;
+    for (const key of this.known.keys()) if (this.isUp(key)) yield key;
   }
 }
