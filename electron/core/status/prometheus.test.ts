@@ -35,6 +35,15 @@ describe('the Prometheus source: queries', () => {
     // The user's own may come from recording rules, not scrapes: asked whole every time.
     expect(promql['query:errors']).toBe('errors_ratio');
   });
+
+  it('once a minute, asks for up and the slow families whole, the others still only for the hosts scraped since', () => {
+    const queries = prometheusQueries(settings({ job: 'node' }), { kind: 'refresh', since: 1700000000.5 });
+    const promql = Object.fromEntries(queries.map((q) => [q.id, q.promql]));
+    expect(Object.keys(promql)).toEqual(['up', ...GAUGE_NAMES.map((n) => `gauge:${n}`), 'cpu', 'rx', 'tx']);
+    expect(promql.up).toBe('min by (instance) (up{job="node"})');
+    expect(promql['gauge:node_memory_MemTotal_bytes']).toBe('max by (instance) (node_memory_MemTotal_bytes{job="node"})');
+    expect(promql['gauge:node_load1']).toBe('(max by (instance) (node_load1{job="node"})) and on (instance) (timestamp(up{job="node"}) > 1700000000.5)');
+  });
 });
 
 describe('the Prometheus source: answers', () => {

@@ -28,15 +28,25 @@ const GAUGES = ['node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal
 const SLOW_GAUGES = new Set(['node_memory_MemTotal_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes']);
 /** Each gauge family and the id of its query. */
 const GAUGE_QUERIES = GAUGES.map((name) => ({ name, id: `gauge:${name}` }));
+/** The ids of the queries of the slow families. */
+export const SLOW_QUERY_IDS: ReadonlySet<string> = new Set(GAUGE_QUERIES.filter(({ name }) => SLOW_GAUGES.has(name)).map(({ id }) => id));
 
 /**
- * What one read asks for: every series (the first read, then once a minute), or only those of the
- * hosts Prometheus scraped since `since` (seconds, on Prometheus's clock): at a 30 s scrape
- * interval a read every 10 s finds a third of the hosts scraped anew, and the rest would only be
- * parsed and mapped again to the same numbers.
+ * What one read asks for. `full` (the first read): every series. `fresh`: only the series of the
+ * hosts Prometheus scraped since `since` (seconds, on Prometheus's clock), and not the families
+ * that barely change: at a 30 s scrape interval a read every 10 s finds a third of the hosts
+ * scraped anew, and the rest would only be parsed and mapped again to the same numbers.
+ * `refresh` (once a minute): as fresh, with `up` and the slow families whole.
  */
-export type ReadScope = { kind: 'full' } | { kind: 'fresh'; since: number };
+export type ReadScope = { kind: 'full' } | { kind: 'fresh' | 'refresh'; since: number };
 export const FULL_READ: ReadScope = { kind: 'full' };
+
+/** Whether a read of this scope asks for every host's series of query `id` (the user's own always:
+ * they may come from recording rules rather than scrapes). */
+export function askedWhole(scope: ReadScope, id: string): boolean {
+  if (scope.kind === 'full' || id.startsWith('query:')) return true;
+  return scope.kind === 'refresh' && (id === 'up' || SLOW_QUERY_IDS.has(id));
+}
 
 /** The queries of one interval. The job, when set, narrows every built-in one. Each is grouped
  * down to the labels Fleetdeck reads (the host's label, and the metric name, mount point or
@@ -51,8 +61,7 @@ export function prometheusQueries(s: PrometheusSettings, scope: ReadScope = FULL
     return list.length === 0 ? '' : `{${list.join(',')}}`;
   };
   const by = (...more: string[]): string => `by (${[s.label, ...more].join(', ')})`;
-  const fresh = scope.kind === 'fresh';
-  const gauges = fresh ? GAUGE_QUERIES.filter(({ name }) => !SLOW_GAUGES.has(name)) : GAUGE_QUERIES;
+  const gauges = scope.kind === 'fresh' ? GAUGE_QUERIES.filter(({ name }) => !SLOW_GAUGES.has(name)) : GAUGE_QUERIES;
   const builtIn: PromQuery[] = [
     // A host scraped by two jobs (no `job` set) is up only when both scrapes are.
     { id: 'up', promql: `min ${by()} (up${matchers()})` },
@@ -67,12 +76,9 @@ export function prometheusQueries(s: PrometheusSettings, scope: ReadScope = FULL
   ];
   // up's timestamp is when its scrape started. One selector more per query: adding the scrape's
   // duration to it (when its samples are in) cost Prometheus twice the selectors and the CPU.
-  const scrapedSince = (since: number): string => `(timestamp(up${matchers()}) > ${since})`;
-  return [
-    ...(scope.kind === 'fresh' ? builtIn.map((q) => ({ id: q.id, promql: `(${q.promql}) and on (${s.label}) ${scrapedSince(scope.since)}` })) : builtIn),
-    // The user's own may come from rules rather than scrapes: always asked whole.
-    ...s.queries.map((q) => ({ id: `query:${q.name}`, promql: q.query })),
-  ];
+  const scrapedSince = (q: PromQuery): PromQuery =>
+    scope.kind === 'full' || askedWhole(scope, q.id) ? q : { id: q.id, promql: `(${q.promql}) and on (${s.label}) (timestamp(up${matchers()}) > ${scope.since})` };
+  return [...builtIn.map(scrapedSince), ...s.queries.map((q) => ({ id: `query:${q.name}`, promql: q.query }))];
 }
 
 export interface PromSample {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PromSample } from './prometheus';
-import { FULL_READ_EVERY_MS, PrometheusReads, type InstantAnswer } from './prometheusReads';
+import { PrometheusReads, REFRESH_EVERY_MS, type InstantAnswer } from './prometheusReads';
 
 const sample = (instance: string, value: number, more: Record<string, string> = {}): PromSample => ({ metric: { instance, ...more }, value });
 const answer = (at: number | null, ...series: PromSample[]): InstantAnswer => ({ series, at });
@@ -36,31 +36,42 @@ describe('what the reads of a Prometheus have told', () => {
     expect(reads.scope(20_000)).toEqual({ kind: 'fresh', since: 1007 });
   });
 
-  it('keeps its window after a read that found nothing new, and reads everything again once a minute', () => {
+  it('keeps its window after a read that found nothing new, and refreshes once a minute', () => {
     const reads = new PrometheusReads('instance');
     reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1))]]), 0);
     expect(reads.take(reads.scope(10_000), new Map([['up', answer(null)]]), 10_000)).toEqual(new Set());
     expect(reads.scope(20_000)).toEqual({ kind: 'fresh', since: 997 });
-    expect(reads.scope(FULL_READ_EVERY_MS)).toEqual({ kind: 'full' });
+    expect(reads.scope(REFRESH_EVERY_MS)).toEqual({ kind: 'refresh', since: 997 });
   });
 
-  it('replaces all it knew on a full read: a series that went away is gone', () => {
+  it('replaces what it knew of up and the slow families on a refresh, keeps the rest, and maps every host', () => {
     const reads = new PrometheusReads('instance');
-    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 1))]]), 0);
-    reads.take({ kind: 'full' }, new Map([['up', answer(1060, sample('a:9100', 1))]]), FULL_READ_EVERY_MS);
+    const size = 'gauge:node_memory_MemTotal_bytes';
+    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 1))], [size, answer(1000, sample('a:9100', 8), sample('b:9100', 8))], ['cpu', answer(1000, sample('a:9100', 5), sample('b:9100', 6))]]), 0);
+    const refresh = reads.scope(REFRESH_EVERY_MS);
+    expect(refresh.kind).toBe('refresh');
+    // b went away from Prometheus; a was not scraped since the last read (no cpu in the answer).
+    expect(reads.take(refresh, new Map([['up', answer(1060, sample('a:9100', 1))], [size, answer(1060, sample('a:9100', 16))], ['cpu', answer(null)]]), REFRESH_EVERY_MS)).toBe('all');
     expect(seriesOf(reads, 'b:9100', 'up')).toEqual([]);
+    expect(seriesOf(reads, 'b:9100', size)).toEqual([]);
+    expect(seriesOf(reads, 'a:9100', size)).toEqual([sample('a:9100', 16)]);
+    expect(seriesOf(reads, 'a:9100', 'cpu')).toEqual([sample('a:9100', 5)]);
     expect(reads.everyHostUp(hosts)).toBe(false);
   });
 
-  it('reads everything again once a host comes up that was not up at the last full read (its sizes are not known)', () => {
+  it('refreshes early once for a host up without its sizes (it came up since), not again for one that has none', () => {
     const reads = new PrometheusReads('instance');
-    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 0))]]), 0);
+    const size = 'gauge:node_memory_MemTotal_bytes';
+    reads.take(reads.scope(0), new Map([['up', answer(1000, sample('a:9100', 1), sample('b:9100', 0))], [size, answer(1000, sample('a:9100', 8))]]), 0);
     expect(reads.take(reads.scope(10_000), new Map([['up', answer(1010, sample('a:9100', 1))]]), 10_000)).toEqual(new Set(['a:9100']));
     expect(reads.scope(20_000).kind).toBe('fresh');
     reads.take(reads.scope(20_000), new Map([['up', answer(1020, sample('b:9100', 1))]]), 20_000);
-    expect(reads.scope(30_000)).toEqual({ kind: 'full' });
-    reads.take(reads.scope(30_000), new Map([['up', answer(1030, sample('a:9100', 1), sample('b:9100', 1))]]), 30_000);
-    expect(reads.scope(40_000).kind).toBe('fresh');
+    const refresh = reads.scope(30_000);
+    expect(refresh.kind).toBe('refresh');
+    // b answers without sizes (not Linux, say): it does not bring the refresh forward again.
+    reads.take(refresh, new Map([['up', answer(1030, sample('a:9100', 1), sample('b:9100', 1))], [size, answer(1030, sample('a:9100', 8))]]), 30_000);
+    reads.take(reads.scope(40_000), new Map([['up', answer(1040, sample('b:9100', 1))]]), 40_000);
+    expect(reads.scope(50_000).kind).toBe('fresh');
   });
 
   it('reads everything again after the hosts changed, or a full read that had no series', () => {

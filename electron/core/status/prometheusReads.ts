@@ -1,15 +1,16 @@
-import { byKey, FULL_READ, type HostKey, type HostSeries, type PromSample, type ReadScope } from './prometheus';
+import { askedWhole, byKey, FULL_READ, SLOW_QUERY_IDS, type HostKey, type HostSeries, type PromSample, type ReadScope } from './prometheus';
 
 // What the reads of one Prometheus group have told so far, so that a read asks only for what
-// changed. A full read (the first, then once a minute, and after the hosts changed) asks for every
-// series and replaces all that is known; the reads between ask only for the series of the hosts
-// Prometheus scraped since the last read, and the families that barely change (memory size, boot
-// time, filesystem sizes) not at all. A host absent from such a read keeps its last series: it
-// was not scraped since. So a series that went away from a host that is still scraped (a
-// filesystem unmounted) and a target that went away are seen at the next full read.
+// changed. The first read (and the first after the hosts changed) asks for every series. The
+// reads after it ask only for the series of the hosts Prometheus scraped since the last read, and
+// for the families that barely change (memory size, boot time, filesystem sizes) not at all; a
+// host absent from such a read keeps its last series: it was not scraped since. Once a minute a
+// refresh also asks for `up` and those families whole, replacing what was known of them, and
+// maps every host again: a target that went away, and a filesystem unmounted, are seen then. The
+// user's own queries are asked whole every time.
 
-/** How often every series is read again, whatever changed. */
-export const FULL_READ_EVERY_MS = 60_000;
+/** How often `up` and the slow families are read whole, and every host mapped again. */
+export const REFRESH_EVERY_MS = 60_000;
 /** How far before the last read a fresh read looks (seconds). A scrape is known by when it started
  * (up's timestamp) and is read once its samples are in, when it ends: one that took longer than
  * this can be missed until the host's next scrape or the next full read. */
@@ -25,17 +26,20 @@ export class PrometheusReads {
   /** By host key, its series by query id. */
   private known = new Map<string, Record<string, PromSample[]>>();
   private since: number | null = null;
-  private lastFull = -Infinity;
-  /** The hosts up at the last full read: the others have no slowly changing families yet. */
-  private upAtFull = new Set<string>();
-  private needFull = false;
+  private lastRefresh = -Infinity;
+  /** The hosts with a slow family in the last full read or refresh. */
+  private sized = new Set<string>();
+  /** The hosts that brought a refresh forward for their sizes: each once, so that one without
+   * them (not Linux) does not make every read a refresh. */
+  private sizesAsked = new Set<string>();
+  private needRefresh = false;
 
   constructor(private readonly label: string) {}
 
   /** What the next read asks for. */
   scope(now: number): ReadScope {
-    if (this.since === null || this.needFull || now - this.lastFull >= FULL_READ_EVERY_MS) return FULL_READ;
-    return { kind: 'fresh', since: this.since };
+    if (this.since === null) return FULL_READ;
+    return { kind: this.needRefresh || now - this.lastRefresh >= REFRESH_EVERY_MS ? 'refresh' : 'fresh', since: this.since };
   }
 
   /** The hosts changed (added, or a key moved): the next read is a full one. */
@@ -45,33 +49,42 @@ export class PrometheusReads {
 
   /**
    * Takes one read's answers (the queries that failed left out), asked with `scope`; returns the
-   * keys of the hosts whose series changed, or 'all' after a full read.
+   * keys of the hosts whose series changed, or 'all' after a full read or a refresh.
    */
   take(scope: ReadScope, answers: ReadonlyMap<string, InstantAnswer>, now: number): Set<string> | 'all' {
     let earliest: number | null = null;
     for (const a of answers.values()) if (a.at !== null && (earliest === null || a.at < earliest)) earliest = a.at;
-    if (scope.kind === 'full') {
-      this.known = new Map();
-      for (const [id, a] of answers) for (const [key, series] of byKey(a.series, this.label)) this.host(key)[id] = series;
-      this.lastFull = now;
-      this.needFull = false;
-      this.upAtFull = new Set(this.upKeys());
-      // With no series at all there is no time to go from: the next read is a full one again.
-      this.since = earliest === null ? null : earliest - OVERLAP_S;
-      return 'all';
-    }
+    if (scope.kind === 'full') this.known = new Map();
     const changed = new Set<string>();
     for (const [id, a] of answers) {
+      // A query asked whole replaces what was known: a host it no longer has has no such series.
+      if (scope.kind !== 'full' && askedWhole(scope, id)) for (const series of this.known.values()) if (series[id]) series[id] = [];
       const scraped = !id.startsWith('query:');
       for (const [key, series] of byKey(a.series, this.label)) {
         this.host(key)[id] = series;
         if (scraped) changed.add(key);
       }
     }
-    // A host that came up since the last full read needs its memory and filesystem sizes.
-    for (const key of changed) if (!this.upAtFull.has(key) && this.isUp(key)) this.needFull = true;
-    // A read that found nothing new keeps its window: the next one looks from the same time.
-    if (earliest !== null) this.since = Math.max(this.since ?? -Infinity, earliest - OVERLAP_S);
+    if (scope.kind === 'full') {
+      // With no series at all there is no time to go from: the next read is a full one again.
+      this.since = earliest === null ? null : earliest - OVERLAP_S;
+    } else if (earliest !== null) {
+      // A read that found nothing new keeps its window: the next one looks from the same time.
+      this.since = Math.max(this.since ?? -Infinity, earliest - OVERLAP_S);
+    }
+    if (scope.kind !== 'fresh') {
+      this.lastRefresh = now;
+      this.needRefresh = false;
+      this.sized = new Set([...this.known].filter(([, series]) => [...SLOW_QUERY_IDS].some((id) => (series[id]?.length ?? 0) > 0)).map(([key]) => key));
+      return 'all';
+    }
+    // A host up without its memory and filesystem sizes (it came up since the last refresh, or
+    // its scrape came in between that refresh's queries) brings the next refresh forward.
+    for (const key of changed) {
+      if (this.sized.has(key) || this.sizesAsked.has(key) || !this.isUp(key)) continue;
+      this.sizesAsked.add(key);
+      this.needRefresh = true;
+    }
     return changed;
   }
 
@@ -94,7 +107,4 @@ export class PrometheusReads {
     return up !== undefined && up.length > 0 && up.every((u) => u.value === 1);
   }
 
-  private *upKeys(): Iterable<string> {
-    for (const key of this.known.keys()) if (this.isUp(key)) yield key;
-  }
 }
