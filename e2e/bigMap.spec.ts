@@ -40,8 +40,6 @@ test('10,000 hosts: problems first, the rest on demand, search and filters, keyb
     const appFailing = appHosts.filter(fails);
     await expect(app).toHaveAttribute('data-folded', 'true');
     expect((await shownTiles(page, 'production', 'app')).sort()).toEqual([...appFailing].sort());
-    // The hidden OK hosts have no tile yet: the page makes them when the tier unfolds.
-    expect(await app.evaluate((el) => el.querySelectorAll('[data-testid="host-tile"]').length)).toBe(appFailing.length);
     await expect(app.getByTestId('tier-bar')).toHaveAttribute('aria-label', `${appFailing.length} critical, ${(appHosts.length - appFailing.length).toLocaleString('en')} ok`);
     const fold = app.getByTestId('tier-fold');
     await expect(fold).toHaveText(`Show ${(appHosts.length - appFailing.length).toLocaleString('en')} OK hosts`);

@@ -1,10 +1,10 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { plural } from '../../parts/format';
 import { FOLD_ABOVE, type MapEnvironment, type MapTier } from '../../state/clusterMap';
 import { parseTallyKey, tallyKey, type Tally } from '../../state/hostTally';
 import { useAppStore, useAppStoreApi } from '../../state/react';
 import { StateCounts } from './StateChips';
-import { TierTiles } from './tierTiles';
+import { TierTiles, whenIdle } from './tierTiles';
 
 /** Each host's tier, for the map's one subscription that updates the tiles. */
 export type TierRegistry = Map<string, TierTiles>;
@@ -53,6 +53,11 @@ function MapTierRow({ tier, tiles }: { tier: MapTier; tiles: TierRegistry }): Re
   }, [tier.hosts, store, tiles]);
   // After the one above (declared after it), and again whenever it made the tiles anew.
   useLayoutEffect(() => drawn.current?.setFolded(!showAll), [showAll, tier.hosts]);
+  // The hidden hosts' tiles after the first frame, when the page has nothing else to do.
+  useEffect(() => {
+    const tierTiles = drawn.current;
+    return tierTiles ? whenIdle((hasTime) => tierTiles.makeHidden(hasTime)) : undefined;
+  }, [tier.hosts]);
   return (
     <div className="map-tier" data-testid="map-tier" data-role={tier.role} data-folded={!showAll}>
       <div className="map-tier-label">

@@ -124,3 +124,24 @@ describe('firstAtOrAbove', () => {
     expect(firstAtOrAbove([1, 3, 5], 9)).toBe(3);
   });
 });
+
+describe('TierTiles.makeHidden', () => {
+  it('makes the hidden hosts\' tiles in file order, as much as there is time for, and says whether some remain', () => {
+    const list = new FakeList();
+    const tiles = new TierTiles<FakeTile>(list, ['a', 'b', 'c', 'd'], { c: status('c', 'CRITICAL'), d: status('d', 'OK') }, true, (name, look) => {
+      const tile = new FakeTile(name);
+      tile.setAttribute('data-look', look);
+      return { cell: tile, tile };
+    });
+    expect(list.cells.map((t) => t.name)).toEqual(['c']);
+    let budget = 1;
+    expect(tiles.makeHidden(() => budget-- > 0)).toBe(true);
+    expect(list.cells.map((t) => t.name)).toEqual(['a', 'c']);
+    expect(tiles.makeHidden(() => true)).toBe(false);
+    expect(list.cells.map((t) => [t.name, t.attributes.get('data-look')])).toEqual([['a', 'PENDING'], ['b', 'PENDING'], ['c', 'CRITICAL'], ['d', 'OK']]);
+    // Made hidden, they follow their hosts like any tile.
+    tiles.update('d', status('d', 'CRITICAL'));
+    expect(list.cells.find((t) => t.name === 'd')!.attributes.get('data-look')).toBe('CRITICAL');
+    expect(tiles.tileCount).toBe(4);
+  });
+});

@@ -2,13 +2,14 @@ import type { HostStatus } from '../../../shared/status/schema';
 import { labelOf, newTile, tileLook } from './HostTile';
 
 // The tiles of one tier of the map, made outside React: a batch that changes a thousand hosts'
-// states must not re-render a thousand components. A tile exists only once its host has been
-// shown: a folded tier (its OK and not-yet-polled hosts hidden) makes the tiles of its problems
-// and keeps the other hosts' looks in JavaScript, so the map's first frame and a batch of
-// recoveries make and write no tile for them (at 10,000 hosts, the 40,000 nodes of the tiles of
-// hosts nobody sees were most of the first paint, and their writes a third of a batch). Unfolding
-// makes the rest. A tile once made stays (CSS hides it when its host recovers in a folded tier,
-// status.css), in file order, so Tab goes through the tiles in the order of the fleet file.
+// states must not re-render a thousand components. A folded tier (its OK and not-yet-polled hosts
+// hidden) first makes the tiles of its problems only and keeps the other hosts' looks in
+// JavaScript: at 10,000 hosts, making the 40,000 nodes of tiles nobody sees was most of the map's
+// first paint. The rest are made when the tier unfolds, or in the page's idle time after the
+// first frame (makeHidden), so that a host failing later finds its tile made. A hidden tile gets
+// its look (CSS hides it: status.css) but its label only when it shows again, so a batch of
+// recoveries writes one attribute per tile, not two. Tiles stay in file order, so Tab goes through
+// them in the order of the fleet file.
 
 /** What a tier needs of its list and tiles: the page's elements, or small fakes in unit tests. */
 export interface TileList<Cell> {
@@ -39,6 +40,8 @@ export class TierTiles<Cell = HTMLLIElement> {
   private readonly drawn: Array<Drawn<Cell> | undefined>;
   /** The positions (file order) of the hosts that have a tile, ascending: the list's order. */
   private readonly placed: number[] = [];
+  /** Where makeHidden goes on. */
+  private nextToMake = 0;
 
   constructor(
     private readonly list: TileList<Cell>,
@@ -81,6 +84,16 @@ export class TierTiles<Cell = HTMLLIElement> {
   /** Every host anew (after a full batch). */
   updateAll(statuses: Readonly<Record<string, HostStatus>>): void {
     for (const name of this.hosts) this.update(name, statuses[name]);
+  }
+
+  /** Makes the tiles of hidden hosts, in file order, while `hasTime()`; true while some remain. */
+  makeHidden(hasTime: () => boolean): boolean {
+    for (; this.nextToMake < this.hosts.length; this.nextToMake++) {
+      if (this.drawn[this.nextToMake]) continue;
+      if (!hasTime()) return true;
+      this.insert(this.nextToMake);
+    }
+    return false;
   }
 
   /** Folds (CSS hides the OK tiles already made) or unfolds (every host gets its tile). */
@@ -153,4 +166,20 @@ export function firstAtOrAbove(sorted: readonly number[], value: number): number
     else hi = mid;
   }
   return lo;
+}
+
+/** Runs `work` in the page's idle time, slice after slice, until it returns false (nothing left);
+ * returns what cancels it. Where the browser has no requestIdleCallback, slices of 5 ms. */
+export function whenIdle(work: (hasTime: () => boolean) => boolean): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    let handle = requestIdleCallback(function slice(deadline) {
+      if (work(() => deadline.timeRemaining() > 1)) handle = requestIdleCallback(slice);
+    });
+    return () => cancelIdleCallback(handle);
+  }
+  let timer = setTimeout(function slice() {
+    const end = performance.now() + 5;
+    if (work(() => performance.now() < end)) timer = setTimeout(slice, 50);
+  }, 50);
+  return () => clearTimeout(timer);
 }
