@@ -51,6 +51,16 @@ describe('browser mode HTTP', () => {
     }
   });
 
+  it('sends a file whole, with its length (one write, not a stream of reads a busy core must turn its loop for)', async () => {
+    const bundle = Buffer.alloc(1_200_000, 'x');
+    fs.mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(rendererDir, 'assets', 'index-1.js'), bundle);
+    const res = await fetch(`${base}/assets/index-1.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(bundle.length));
+    expect(Buffer.from(await res.arrayBuffer()).equals(bundle)).toBe(true);
+  });
+
   it('never serves a file outside the renderer folder, by path or by symlink', async () => {
     for (const outside of ['/..%2Fsecret.txt', '/linked.txt', '/linked-dir/secret.txt']) {
       const res = await fetch(`${base}${outside}`);

@@ -31,16 +31,25 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     return;
   }
   const isIndex = file === fs.realpathSync(index);
+  // Read whole and sent in one write: streamed, the 1 MB bundle took a turn of the event loop per
+  // 64 kB, and a console starting to poll 10,000 hosts has few turns to spare (the page's load
+  // waited on it: docs/benchmarks.md, "The cluster map"). The files are the renderer's, a few MB.
+  let body: Buffer;
+  try {
+    body = fs.readFileSync(file);
+  } catch {
+    // Gone between the look and the read: this response ends, not the process.
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    return;
+  }
   res.writeHead(200, {
     ...headers,
     'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': body.length,
     // Hashed assets never change; the page itself must be fetched anew to find new ones.
     'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
   });
-  // A file that goes away between the look and the read ends this response, not the process.
-  fs.createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
+  res.end(body);
 }
 
 /** The real file for a path: inside the real root (symlinks resolved), index.html for the app's

@@ -30,4 +30,24 @@ describe('tallyKey', () => {
     store.getState().statusBatchReceived({ full: false, at: 3, hosts: [status('b', 'WARNING')], removed: [] });
     expect(tallyKey(names, store.getState())).toBe('1,1,0,0,0');
   });
+
+  it('counters of overlapping lists follow batch after batch as a recount would, hosts new to the page included', () => {
+    const store = createAppStore();
+    const all = Array.from({ length: 40 }, (_, i) => `h${i}`);
+    const lists = [all, all.slice(0, 10), all.filter((_, i) => i % 3 === 0), ['h5']];
+    const states: HostStatus['state'][] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
+    let seed = 7;
+    const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    store.getState().statusBatchReceived({ full: true, at: 0, hosts: all.slice(0, 20).map((h) => status(h, 'OK')), removed: [] });
+    for (let batch = 1; batch <= 30; batch++) {
+      for (const list of lists) tallyKey(list, store.getState());
+      const touched = Array.from({ length: 8 }, () => all[next(all.length)]!);
+      // Now and then a host none of the lists holds, and one that goes away.
+      const hosts = [...new Set(touched)].map((h) => status(h, states[next(states.length)]!, { lastPoll: next(4) === 0 ? null : batch }));
+      if (batch % 7 === 0) hosts.push(status(`new-${batch}`, 'CRITICAL'));
+      store.getState().statusBatchReceived({ full: false, at: batch, hosts, removed: batch % 5 === 0 ? [all[next(all.length)]!] : [] });
+      // A copy of a list has no counter yet: it counts afresh.
+      for (const list of lists) expect(tallyKey(list, store.getState())).toBe(tallyKey([...list], store.getState()));
+    }
+  });
 });

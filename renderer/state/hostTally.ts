@@ -20,30 +20,66 @@ export function groupOf(status: HostStatus | undefined): HostGroup {
   return isPending(status) ? 'PENDING' : status!.state;
 }
 
+/** Each group's place in a tally (and its key): a counter keeps each host's group as this number. */
+const GROUP_INDEX: Readonly<Record<HostGroup, number>> = { CRITICAL: 0, WARNING: 1, UNKNOWN: 2, OK: 3, PENDING: 4 };
+/** Not one of the counter's hosts. */
+const NOT_COUNTED = -1;
+
+/** A number per host name a counter has seen: counters keep their hosts' groups in typed arrays
+ * indexed by it, so following a batch costs each counter an array read per touched host, not a
+ * lookup by name (eight counters on the 10,000-host map looked up 8,000 names a batch). */
+const hostIds = new Map<string, number>();
+function idOf(name: string): number {
+  let id = hostIds.get(name);
+  if (id === undefined) {
+    id = hostIds.size;
+    hostIds.set(name, id);
+  }
+  return id;
+}
+
 interface Memo {
   statuses: StatusSlice['statuses'];
   version: number;
-  /** Each host of the list and the group it is counted in. */
-  groups: Map<string, HostGroup>;
-  tally: Tally;
+  /** By host id: the group index each of the list's hosts is counted in, or NOT_COUNTED. */
+  groups: Int8Array;
+  tally: number[];
   key: string;
 }
 
 const memos = new WeakMap<readonly string[], Memo>();
 
-const keyOf = (t: Tally): string => `${t.CRITICAL},${t.WARNING},${t.UNKNOWN},${t.OK},${t.PENDING}`;
+const keyOf = (t: readonly number[]): string => t.join(',');
 
 type Table = Pick<StatusSlice, 'statuses' | 'statusVersion' | 'statusChanged'>;
 
 function countAfresh(names: readonly string[], s: Table): Memo {
-  const tally: Tally = { CRITICAL: 0, WARNING: 0, UNKNOWN: 0, OK: 0, PENDING: 0 };
-  const groups = new Map<string, HostGroup>();
-  for (const name of names) {
-    const group = groupOf(s.statuses[name]);
-    groups.set(name, group);
-    tally[group]++;
-  }
+  const tally = [0, 0, 0, 0, 0];
+  const ids = names.map(idOf);
+  const groups = new Int8Array(hostIds.size).fill(NOT_COUNTED);
+  names.forEach((name, i) => {
+    const group = GROUP_INDEX[groupOf(s.statuses[name])];
+    groups[ids[i]!] = group;
+    tally[group]!++;
+  });
   return { statuses: s.statuses, version: s.statusVersion, groups, tally, key: keyOf(tally) };
+}
+
+/** The hosts a batch touched, as ids and group indexes: worked out once per batch for every counter. */
+let touched: { statuses: Table['statuses']; version: number; ids: number[]; groups: number[] } | null = null;
+function touchedBy(s: Table, changed: readonly string[]): { ids: number[]; groups: number[] } {
+  if (touched?.statuses === s.statuses && touched.version === s.statusVersion) return touched;
+  const ids: number[] = [];
+  const groups: number[] = [];
+  for (const name of changed) {
+    const id = hostIds.get(name);
+    // A name no counter has seen is in no counter's list.
+    if (id === undefined) continue;
+    ids.push(id);
+    groups.push(GROUP_INDEX[groupOf(s.statuses[name])]);
+  }
+  touched = { statuses: s.statuses, version: s.statusVersion, ids, groups };
+  return touched;
 }
 
 /**
@@ -54,17 +90,21 @@ export function tallyKey(names: readonly string[], s: Table): string {
   let memo = memos.get(names);
   if (memo && memo.statuses === s.statuses && memo.version === s.statusVersion) return memo.key;
   if (memo && memo.statuses === s.statuses && memo.version === s.statusVersion - 1 && s.statusChanged) {
-    for (const name of s.statusChanged) {
-      const before = memo.groups.get(name);
-      if (before === undefined) continue; // not one of these hosts
-      const now = groupOf(s.statuses[name]);
-      if (now === before) continue;
-      memo.groups.set(name, now);
-      memo.tally[before]--;
-      memo.tally[now]++;
+    const { ids, groups } = touchedBy(s, s.statusChanged);
+    const mine = memo.groups;
+    let moved = false;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const before = id < mine.length ? mine[id]! : NOT_COUNTED;
+      const now = groups[k]!;
+      if (before === NOT_COUNTED || before === now) continue;
+      mine[id] = now;
+      memo.tally[before]!--;
+      memo.tally[now]!++;
+      moved = true;
     }
     memo.version = s.statusVersion;
-    memo.key = keyOf(memo.tally);
+    if (moved) memo.key = keyOf(memo.tally);
     return memo.key;
   }
   memo = countAfresh(names, s);

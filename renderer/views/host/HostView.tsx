@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { HostStatus, StatusEvent } from '../../../shared/status/schema';
 import { Badge } from '../../parts/Badge';
 import { formatClock, since } from '../../parts/format';
@@ -6,13 +6,17 @@ import { loadHostEvents, loadStoredMetrics } from '../../state/historyActions';
 import { useAppStore, useClient } from '../../state/react';
 import { mergeEvents } from '../../state/status';
 import { EventTable } from '../EventTable';
-import { MetricChart, type ChartSpec } from './MetricChart';
+import type { ChartSpec } from './MetricChart';
 import type { HistoryRange } from './useSeries';
 
 // One host: who it is, its current checks with their reasons and since when, its history as
 // graphs over a chosen range, and its state changes, and "Open shell".
 
 const RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
+
+// The graphs' library is a third of the page's script: loaded when a host page first shows, not
+// before the map's first frame (docs/benchmarks.md, "The cluster map").
+const MetricChart = lazy(() => import('./MetricChart').then((m) => ({ default: m.MetricChart })));
 
 /** The graphs of a host that has these metrics (live or in its history). */
 export function chartSpecs(metrics: Iterable<string>): ChartSpec[] {
@@ -110,9 +114,11 @@ export function HostView({ name }: { name: string }): ReactNode {
           ))}
         </div>
         <div className="chart-grid">
-          {specs.map((spec) => (
-            <MetricChart key={spec.title} host={name} spec={spec} range={range} />
-          ))}
+          <Suspense fallback={<p className="muted">Loading the graphs…</p>}>
+            {specs.map((spec) => (
+              <MetricChart key={spec.title} host={name} spec={spec} range={range} />
+            ))}
+          </Suspense>
         </div>
       </section>
       <HostTimeline name={name} />

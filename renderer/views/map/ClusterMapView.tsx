@@ -2,10 +2,9 @@ import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, type Rea
 import type { FleetSnapshot } from '../../../shared/fleet/model';
 import { clusterMap } from '../../state/clusterMap';
 import { useAppStore, useAppStoreApi } from '../../state/react';
-import { MapEnvironmentSection } from './MapTier';
+import { MapEnvironmentSection, type TierRegistry } from './MapTier';
 import { MapTooltip } from './MapTooltip';
 import { StateChips } from './StateChips';
-import { applyLook } from './HostTile';
 
 // The cluster map: environments, their roles as tiers in traffic order, hosts as tiles coloured
 // by their worst state, problems first; a big tier shows its problems and folds the rest (see
@@ -21,7 +20,7 @@ export function ClusterMapView({ snapshot }: { snapshot: FleetSnapshot }): React
   const stateFilter = useAppStore((s) => s.stateFilter);
   const map = useMemo(() => clusterMap(snapshot, search), [snapshot, search]);
   const store = useAppStoreApi();
-  const tiles = useRef(new Map<string, HTMLButtonElement>());
+  const tiles = useRef<TierRegistry>(new Map());
   const pendingClick = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => void (pendingClick.current && clearTimeout(pendingClick.current)), []);
   useEffect(markFirstPaint, []);
@@ -32,11 +31,8 @@ export function ClusterMapView({ snapshot }: { snapshot: FleetSnapshot }): React
       store.subscribe((state, previous) => {
         if (state.statusVersion === previous.statusVersion) return;
         const { statuses, statusChanged } = state;
-        if (statusChanged === null) for (const [name, el] of tiles.current) applyLook(el, name, statuses[name]);
-        else for (const name of statusChanged) {
-          const el = tiles.current.get(name);
-          if (el) applyLook(el, name, statuses[name]);
-        }
+        if (statusChanged === null) for (const tier of new Set(tiles.current.values())) tier.updateAll(statuses);
+        else for (const name of statusChanged) tiles.current.get(name)?.update(name, statuses[name]);
       }),
     [store],
   );

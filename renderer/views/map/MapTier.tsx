@@ -1,17 +1,21 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { plural } from '../../parts/format';
 import { FOLD_ABOVE, type MapEnvironment, type MapTier } from '../../state/clusterMap';
 import { parseTallyKey, tallyKey, type Tally } from '../../state/hostTally';
 import { useAppStore, useAppStoreApi } from '../../state/react';
 import { StateCounts } from './StateChips';
-import { drawTiles } from './tierTiles';
+import { TierTiles, whenIdle } from './tierTiles';
+
+/** Each host's tier, for the map's one subscription that updates the tiles. */
+export type TierRegistry = Map<string, TierTiles>;
 
 // An environment of the map and its tiers. A tier of up to FOLD_ABOVE hosts shows them all. A
 // bigger one (an app tier of 2,000) is folded: a bar of its hosts by state, its problems as tiles,
-// and "Show 1,980 OK hosts" for the rest, so the few red tiles are the first thing seen. Folding
-// hides tiles with CSS (data-folded on the tier): it creates and removes no element.
+// and "Show 1,980 OK hosts" for the rest, so the few red tiles are the first thing seen. The
+// tiles of its hidden hosts are made when it unfolds (tierTiles.ts); folding again hides them
+// with CSS (data-folded on the tier) and removes no element.
 
-export function MapEnvironmentSection({ env, tiles }: { env: MapEnvironment; tiles: Map<string, HTMLButtonElement> }): ReactNode {
+export function MapEnvironmentSection({ env, tiles }: { env: MapEnvironment; tiles: TierRegistry }): ReactNode {
   return (
     <section className="map-env" data-testid="map-env" data-env={env.name} aria-label={`${env.name}: ${plural(env.total, 'host')}`}>
       <header className="map-env-header">
@@ -26,7 +30,7 @@ export function MapEnvironmentSection({ env, tiles }: { env: MapEnvironment; til
   );
 }
 
-function MapTierRow({ tier, tiles }: { tier: MapTier; tiles: Map<string, HTMLButtonElement> }): ReactNode {
+function MapTierRow({ tier, tiles }: { tier: MapTier; tiles: TierRegistry }): ReactNode {
   const store = useAppStoreApi();
   const list = useRef<HTMLUListElement>(null);
   const folds = tier.hosts.length > FOLD_ABOVE;
@@ -34,7 +38,26 @@ function MapTierRow({ tier, tiles }: { tier: MapTier; tiles: Map<string, HTMLBut
   // Showing OK hosts (the state chip) shows them in every tier.
   const okChosen = useAppStore((s) => s.stateFilter === 'OK');
   const showAll = !folds || unfolded || okChosen;
-  useLayoutEffect(() => drawTiles(list.current!, tier.hosts, store.getState().statuses, tiles), [tier.hosts, store, tiles]);
+  const drawn = useRef<TierTiles | null>(null);
+  useLayoutEffect(() => {
+    // Made folded; the effect below unfolds it if it shows all.
+    const listEl = list.current!;
+    const tierTiles = new TierTiles<HTMLLIElement>(listEl, tier.hosts, store.getState().statuses, true);
+    for (const name of tier.hosts) tiles.set(name, tierTiles);
+    drawn.current = tierTiles;
+    return () => {
+      for (const name of tier.hosts) if (tiles.get(name) === tierTiles) tiles.delete(name);
+      drawn.current = null;
+      listEl.replaceChildren();
+    };
+  }, [tier.hosts, store, tiles]);
+  // After the one above (declared after it), and again whenever it made the tiles anew.
+  useLayoutEffect(() => drawn.current?.setFolded(!showAll), [showAll, tier.hosts]);
+  // The hidden hosts' tiles after the first frame, when the page has nothing else to do.
+  useEffect(() => {
+    const tierTiles = drawn.current;
+    return tierTiles ? whenIdle((hasTime) => tierTiles.makeHidden(hasTime)) : undefined;
+  }, [tier.hosts]);
   return (
     <div className="map-tier" data-testid="map-tier" data-role={tier.role} data-folded={!showAll}>
       <div className="map-tier-label">
@@ -42,7 +65,7 @@ function MapTierRow({ tier, tiles }: { tier: MapTier; tiles: Map<string, HTMLBut
         {folds ? <TierSummary hosts={tier.hosts} /> : <StateCounts hosts={tier.hosts} compact />}
       </div>
       <div className="map-tier-body">
-        {/* Its items are drawTiles', never React's. */}
+        {/* Its items are TierTiles', never React's. */}
         <ul ref={list} className="map-tiles" aria-label={`${tier.role} hosts`} />
         {tier.hosts.length === 0 ? <p className="muted map-empty">no hosts</p> : null}
         {folds && !okChosen ? <FoldToggle hosts={tier.hosts} role={tier.role} unfolded={unfolded} toggle={() => setUnfolded(!unfolded)} /> : null}
