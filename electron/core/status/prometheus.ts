@@ -28,6 +28,8 @@ const GAUGES = ['node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal
 const SLOW_GAUGES = new Set(['node_memory_MemTotal_bytes', 'node_boot_time_seconds', 'node_filesystem_size_bytes']);
 /** Each gauge family and the id of its query. */
 const GAUGE_QUERIES = GAUGES.map((name) => ({ name, id: `gauge:${name}` }));
+/** The queries whose series a host reads a label of (mount point, device) besides the host's. */
+export const LABELLED_QUERY_IDS: ReadonlySet<string> = new Set(['gauge:node_filesystem_size_bytes', 'gauge:node_filesystem_avail_bytes', 'rx', 'tx']);
 /** The ids of the queries of the slow families. */
 export const SLOW_QUERY_IDS: ReadonlySet<string> = new Set(GAUGE_QUERIES.filter(({ name }) => SLOW_GAUGES.has(name)).map(({ id }) => id));
 

@@ -4,7 +4,8 @@ import { PrometheusReads, REFRESH_EVERY_MS, type InstantAnswer } from './prometh
 
 const sample = (instance: string, value: number, more: Record<string, string> = {}): PromSample => ({ metric: { instance, ...more }, value });
 const answer = (at: number | null, ...series: PromSample[]): InstantAnswer => ({ series, at });
-const seriesOf = (reads: PrometheusReads, key: string, id: string) => reads.seriesOf(key)?.[id] ?? [];
+/** The values kept for a host and a query (their labels are not kept where none is read). */
+const valuesOf = (reads: PrometheusReads, key: string, id: string) => (reads.seriesOf(key)?.[id] ?? []).map((s) => s.value);
 const hosts = [
   { host: 'a', key: 'a:9100' },
   { host: 'b', key: 'b:9100' },
@@ -28,12 +29,16 @@ describe('what the reads of a Prometheus have told', () => {
     const changed = reads.take(fresh, new Map([['up', answer(1010, sample('b:9100', 0))], ['gauge:node_load1', answer(1010)], ['query:errors', answer(1010, sample('a:9100', 0.1))]]), 10_000);
     // b was scraped (up now 0); a only has a value of the user's query, which every read asks whole.
     expect(changed).toEqual(new Set(['b:9100']));
-    expect(seriesOf(reads, 'a:9100', 'up')).toEqual([sample('a:9100', 1)]);
-    expect(seriesOf(reads, 'b:9100', 'up')).toEqual([sample('b:9100', 0)]);
-    expect(seriesOf(reads, 'b:9100', 'gauge:node_load1')).toEqual([sample('b:9100', 0.7)]);
-    expect(seriesOf(reads, 'a:9100', 'query:errors')).toEqual([sample('a:9100', 0.1)]);
+    expect(valuesOf(reads, 'a:9100', 'up')).toEqual([1]);
+    expect(valuesOf(reads, 'b:9100', 'up')).toEqual([0]);
+    expect(valuesOf(reads, 'b:9100', 'gauge:node_load1')).toEqual([0.7]);
+    expect(valuesOf(reads, 'a:9100', 'query:errors')).toEqual([0.1]);
     expect(reads.everyHostUp(hosts)).toBe(false);
     expect(reads.scope(20_000)).toEqual({ kind: 'fresh', since: 1007 });
+    // A mount point or a device is kept with its value; the host's own label is not.
+    reads.take(reads.scope(20_000), new Map([['rx', answer(1020, sample('a:9100', 5, { device: 'eth0' }))]]), 20_000);
+    expect(reads.seriesOf('a:9100')?.rx).toEqual([sample('a:9100', 5, { device: 'eth0' })]);
+    expect(reads.seriesOf('a:9100')?.up?.[0]?.metric).toEqual({});
   });
 
   it('keeps its window after a read that found nothing new, and refreshes once a minute', () => {
@@ -52,10 +57,10 @@ describe('what the reads of a Prometheus have told', () => {
     expect(refresh.kind).toBe('refresh');
     // b went away from Prometheus; a was not scraped since the last read (no cpu in the answer).
     expect(reads.take(refresh, new Map([['up', answer(1060, sample('a:9100', 1))], [size, answer(1060, sample('a:9100', 16))], ['cpu', answer(null)]]), REFRESH_EVERY_MS)).toBe('all');
-    expect(seriesOf(reads, 'b:9100', 'up')).toEqual([]);
-    expect(seriesOf(reads, 'b:9100', size)).toEqual([]);
-    expect(seriesOf(reads, 'a:9100', size)).toEqual([sample('a:9100', 16)]);
-    expect(seriesOf(reads, 'a:9100', 'cpu')).toEqual([sample('a:9100', 5)]);
+    expect(valuesOf(reads, 'b:9100', 'up')).toEqual([]);
+    expect(valuesOf(reads, 'b:9100', size)).toEqual([]);
+    expect(valuesOf(reads, 'a:9100', size)).toEqual([16]);
+    expect(valuesOf(reads, 'a:9100', 'cpu')).toEqual([5]);
     expect(reads.everyHostUp(hosts)).toBe(false);
   });
 
