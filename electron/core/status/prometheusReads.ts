@@ -31,8 +31,6 @@ export class PrometheusReads {
   private known = new Map<string, Record<string, PromSample[]>>();
   private since: number | null = null;
   private lastRefresh = -Infinity;
-  /** The hosts with a slow family in the last full read or refresh. */
-  private sized = new Set<string>();
   /** The hosts that brought a refresh forward for their sizes: each once, so that one without
    * them (not Linux) does not make every read a refresh. */
   private sizesAsked = new Set<string>();
@@ -81,13 +79,12 @@ export class PrometheusReads {
     if (scope.kind !== 'fresh') {
       this.lastRefresh = now;
       this.needRefresh = false;
-      this.sized = new Set([...this.known].filter(([, series]) => [...SLOW_QUERY_IDS].some((id) => (series[id]?.length ?? 0) > 0)).map(([key]) => key));
       return 'all';
     }
     // A host up without its memory and filesystem sizes (it came up since the last refresh, or
     // its scrape came in between that refresh's queries) brings the next refresh forward.
     for (const key of changed) {
-      if (this.sized.has(key) || this.sizesAsked.has(key) || !this.isUp(key)) continue;
+      if (this.hasSizes(key) || this.sizesAsked.has(key) || !this.isUp(key)) continue;
       this.sizesAsked.add(key);
       this.needRefresh = true;
     }
@@ -106,6 +103,13 @@ export class PrometheusReads {
   /** Every host has an `up` of 1 (the targets only say why one has not). */
   everyHostUp(hosts: readonly HostKey[]): boolean {
     return hosts.every((h) => this.isUp(h.key));
+  }
+
+  /** Whether a host has a slow family's series: only a full read or a refresh brings them. */
+  private hasSizes(key: string): boolean {
+    const series = this.known.get(key);
+    for (const id of SLOW_QUERY_IDS) if ((series?.[id]?.length ?? 0) > 0) return true;
+    return false;
   }
 
   private isUp(key: string): boolean {
